@@ -1,0 +1,117 @@
+//! `sitegen build`: config → load → model → render → output.
+//!
+//! [`load_site`] and [`render_pages`] are the same pieces `serve` and `check` use; only
+//! where the pages go differs.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{self, LoadOptions};
+use crate::model::{self, Site};
+use crate::output::Output;
+use crate::render::{self, Renderer};
+
+/// What `sitegen build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `public/` under the root.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub future: bool,
+    /// Replace an output folder sitegen did not create.
+    pub force: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub articles: usize,
+    pub static_files: usize,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+}
+
+/// Builds the site into its output folder, replacing it only on success.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
+    let started = Instant::now();
+    let site = load_site(&options.root, options.base_url.as_deref(), options.drafts, options.future)?;
+    let renderer = Renderer::new(&options.root).map_err(Diagnostics::sorted)?;
+    let target = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    let output = Output::prepare(&options.root, &target, options.force)?;
+    let pages = render_pages(&site, &renderer, |file, html| output.write(file, html.as_bytes()))?;
+    let static_files = output.copy_static(&options.root)?;
+    output.commit()?;
+    Ok(BuildSummary {
+        pages,
+        articles: site.articles.len(),
+        static_files,
+        elapsed: started.elapsed(),
+        output: target,
+    })
+}
+
+/// Reads config and content into the site model, or reports every problem found.
+pub fn load_site(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+    future: bool,
+) -> Result<Site, Diagnostics> {
+    let config = SiteConfig::load(root, base_url)?;
+    let options = LoadOptions {
+        drafts,
+        future,
+        now: now(config.offset),
+    };
+    let loaded = load::load(root, &config, options);
+    if !loaded.errors.is_empty() {
+        return Err(Diagnostics::sorted(loaded.errors));
+    }
+    Ok(model::assemble(config, loaded.articles))
+}
+
+/// Renders every page in parallel and hands each to `sink` as (file relative to the output
+/// root, HTML). Returns the number of pages, or every error met.
+pub fn render_pages<F>(site: &Site, renderer: &Renderer, sink: F) -> Result<usize, Diagnostics>
+where
+    F: Fn(&str, &str) -> Result<(), Diagnostic> + Sync,
+{
+    let plan = render::plan(site).map_err(Diagnostics::sorted)?;
+    let shared = render::templates_shared(site, &plan);
+    let errors: Vec<Diagnostic> = plan
+        .pages
+        .par_iter()
+        .filter_map(|page| {
+            renderer
+                .render_page(&shared, page)
+                .and_then(|html| sink(&page.file(), &html))
+                .err()
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(plan.pages.len())
+    } else {
+        Err(Diagnostics::sorted(errors))
+    }
+}
+
+/// The build's notion of "now", for leaving out future articles: `SOURCE_DATE_EPOCH` when
+/// set, so that reproducible builds stay reproducible.
+pub fn now(offset: FixedOffset) -> DateTime<FixedOffset> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0));
+    epoch.unwrap_or_else(Utc::now).with_timezone(&offset)
+}

@@ -1,0 +1,207 @@
+//! `config.toml`: the site's settings, with a documented default for everything but
+//! `title` and `base_url`.
+//!
+//! Unknown keys are an error that names the key: a typo such as `paginte_by` must not pass
+//! silently and leave the writer wondering why nothing changed.
+
+use std::path::Path;
+
+use chrono::FixedOffset;
+use serde::Deserialize;
+
+use crate::content::date::parse_offset;
+use crate::diagnostics::Diagnostic;
+
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// The site's settings as written in `config.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    /// Absolute URL of the site, with or without a path (`https://a.github.io/portal`).
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Offset for dates written without one, such as Hexo's `2024-03-11 09:30`.
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default = "default_paginate_by")]
+    pub paginate_by: usize,
+    /// Article URL pattern; tokens `:year :month :day :slug :section`.
+    #[serde(default = "default_permalink")]
+    pub permalink: String,
+    #[serde(default)]
+    pub footer: Footer,
+    /// Free table handed to templates as `site.extra`.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Footer {
+    #[serde(default)]
+    pub copyright: String,
+    /// The ICP filing number mainland Chinese sites must show, e.g. `京ICP备12345678号-1`.
+    #[serde(default)]
+    pub icp: String,
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_timezone() -> String {
+    "+08:00".into()
+}
+fn default_paginate_by() -> usize {
+    20
+}
+fn default_permalink() -> String {
+    "/:year/:month/:slug/".into()
+}
+
+/// Settings after validation, in the form later stages use.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub raw: Config,
+    /// `base_url` without a trailing slash.
+    pub base_url: String,
+    /// The URL path the site lives under, always starting and ending with `/` (`/portal/`).
+    pub root_path: String,
+    pub offset: FixedOffset,
+}
+
+impl SiteConfig {
+    /// Reads `config.toml` under `root`; `base_url_override` is the CLI's `--base-url`.
+    pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Self, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::new(CONFIG_FILE, format!("cannot read the site config: {e}")).hint(
+                "run sitegen in a site folder (one with config.toml), or pass --root DIR",
+            )
+        })?;
+        Self::parse(&text, base_url_override)
+    }
+
+    pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Self, Diagnostic> {
+        let raw: Config = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+        let base_url = base_url_override
+            .unwrap_or(&raw.base_url)
+            .trim_end_matches('/')
+            .to_string();
+        let offset = parse_offset(&raw.timezone).ok_or_else(|| {
+            config_error(text, "timezone", format!("`{}` is not a UTC offset", raw.timezone))
+                .hint("write it as timezone = \"+08:00\"")
+        })?;
+        if raw.paginate_by == 0 {
+            return Err(config_error(text, "paginate_by", "`paginate_by` must be at least 1".into()));
+        }
+        if !raw.permalink.contains(":slug") {
+            return Err(config_error(
+                text,
+                "permalink",
+                "`permalink` must contain `:slug`, or articles would share one URL".into(),
+            )
+            .hint("for example permalink = \"/:year/:month/:slug/\""));
+        }
+        Ok(SiteConfig {
+            root_path: root_path_of(&base_url),
+            base_url,
+            offset,
+            raw,
+        })
+    }
+}
+
+/// `https://host/portal` → `/portal/`; `https://host` → `/`.
+fn root_path_of(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path.trim_matches('/');
+    if path.is_empty() {
+        "/".into()
+    } else {
+        format!("/{path}/")
+    }
+}
+
+fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
+    let (line, col) = e
+        .span()
+        .map_or((1, 1), |span| line_col(text, span.start));
+    let message = e.message().trim().to_string();
+    let hint = if message.contains("unknown field") {
+        Some(
+            "known keys: title, base_url, description, language, timezone, paginate_by, \
+             permalink, [footer] copyright/icp, [extra]"
+                .to_string(),
+        )
+    } else if message.contains("missing field") {
+        Some("a minimal config.toml needs title = \"…\" and base_url = \"https://…\"".into())
+    } else {
+        None
+    };
+    Diagnostic::new(CONFIG_FILE, message)
+        .at(line, col)
+        .maybe_hint(hint)
+}
+
+fn config_error(text: &str, key: &str, message: String) -> Diagnostic {
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(1, |i| i + 1);
+    Diagnostic::new(CONFIG_FILE, message).at(line, 1)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = SiteConfig::parse("title = \"T\"\nbase_url = \"https://a.com/\"\n", None).unwrap();
+        assert_eq!(c.base_url, "https://a.com");
+        assert_eq!(c.root_path, "/");
+        assert_eq!(c.raw.paginate_by, 20);
+        assert_eq!(c.raw.language, "zh-CN");
+        assert_eq!(c.raw.permalink, "/:year/:month/:slug/");
+        assert_eq!(c.offset, FixedOffset::east_opt(8 * 3600).unwrap());
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let err = SiteConfig::parse("title = \"T\"\nbase_url = \"https://a.com\"\npaginte_by = 5\n", None)
+            .unwrap_err();
+        assert!(err.message.contains("paginte_by"), "{err}");
+        assert_eq!(err.line, Some(3));
+    }
+
+    #[test]
+    fn base_url_path_becomes_root_path() {
+        let c = SiteConfig::parse(
+            "title = \"T\"\nbase_url = \"https://a.com\"\n",
+            Some("https://u.github.io/portal/"),
+        )
+        .unwrap();
+        assert_eq!(c.base_url, "https://u.github.io/portal");
+        assert_eq!(c.root_path, "/portal/");
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\n中文x", 9), (2, 3));
+    }
+}

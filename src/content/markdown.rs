@@ -1,0 +1,299 @@
+//! Markdown to HTML, plus what the site needs to know about the text in the same pass:
+//! plain text (for summaries and search), the `<!--more-->` split, the first heading (for
+//! files without front matter) and the counts behind reading time.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// Characters shown in an automatic summary before it is cut.
+const SUMMARY_CHARS: usize = 120;
+/// Reading speeds: Chinese is counted in characters, Latin text in words.
+const CJK_CHARS_PER_MINUTE: usize = 400;
+const LATIN_WORDS_PER_MINUTE: usize = 200;
+
+/// The rendered body and facts about its text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    /// Plain text of the body, whitespace collapsed.
+    pub text: String,
+    /// Plain text before `<!--more-->`, when the author put one.
+    pub more_summary: Option<String>,
+    /// Text of the first heading, for files without a title.
+    pub first_heading: Option<String>,
+    pub cjk_chars: usize,
+    pub latin_words: usize,
+}
+
+impl Rendered {
+    /// Minutes to read, at least one.
+    pub fn reading_minutes(&self) -> usize {
+        let exact = self.cjk_chars as f64 / CJK_CHARS_PER_MINUTE as f64
+            + self.latin_words as f64 / LATIN_WORDS_PER_MINUTE as f64;
+        (exact.ceil() as usize).max(1)
+    }
+
+    /// The summary to show in listings: the `<!--more-->` part, else the first
+    /// [`SUMMARY_CHARS`] characters of text, cut on a character boundary.
+    pub fn auto_summary(&self) -> String {
+        match &self.more_summary {
+            Some(s) => s.clone(),
+            None => truncate_chars(&self.text, SUMMARY_CHARS),
+        }
+    }
+}
+
+/// Cuts `text` to at most `max` characters, adding `…` when something was cut.
+pub fn truncate_chars(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((byte, _)) => {
+            let mut cut = text[..byte].trim_end().to_string();
+            cut.push('…');
+            cut
+        }
+    }
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a Markdown body.
+pub fn render(markdown: &str) -> Rendered {
+    let mut state = TextState::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<HeadingBuffer<'_>> = None;
+    let mut ids = IdAllocator::default();
+
+    for event in Parser::new_ext(markdown, options()) {
+        state.observe(&event);
+        if let Some(mut buf) = heading.take() {
+            if let Event::End(TagEnd::Heading(_)) = event {
+                if state.first_heading.is_none() {
+                    state.first_heading = Some(buf.text.trim().to_string());
+                }
+                buf.flush(&mut events, &mut ids);
+                events.push(event);
+            } else {
+                buf.push(event);
+                heading = Some(buf);
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading = Some(HeadingBuffer {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                    inner: Vec::new(),
+                    text: String::new(),
+                });
+            }
+            other => events.push(other),
+        }
+    }
+
+    let mut out = String::with_capacity(markdown.len() + markdown.len() / 2);
+    html::push_html(&mut out, events.into_iter());
+    state.finish(out)
+}
+
+/// A heading's events held back until its text is known, so it can get an `id`.
+struct HeadingBuffer<'a> {
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    inner: Vec<Event<'a>>,
+    text: String,
+}
+
+impl<'a> HeadingBuffer<'a> {
+    fn push(&mut self, event: Event<'a>) {
+        if let Event::Text(t) | Event::Code(t) = &event {
+            self.text.push_str(t);
+        }
+        self.inner.push(event);
+    }
+
+    fn flush(self, events: &mut Vec<Event<'a>>, ids: &mut IdAllocator) {
+        let id = match self.id {
+            Some(given) => given,
+            None => CowStr::from(ids.allocate(&self.text)),
+        };
+        events.push(Event::Start(Tag::Heading {
+            level: self.level,
+            id: Some(id),
+            classes: self.classes,
+            attrs: self.attrs,
+        }));
+        events.extend(self.inner);
+    }
+}
+
+/// Heading ids that keep Chinese (`## 开源之争` → `id="开源之争"`) and stay unique.
+#[derive(Default)]
+struct IdAllocator {
+    seen: HashMap<String, usize>,
+}
+
+impl IdAllocator {
+    fn allocate(&mut self, text: &str) -> String {
+        let mut base = crate::slug::slugify(text);
+        if base.is_empty() {
+            base = "section".into();
+        }
+        let n = self.seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
+    }
+}
+
+/// Collects plain text and counts while events stream past.
+#[derive(Default)]
+struct TextState {
+    text: String,
+    more_at: Option<usize>,
+    first_heading: Option<String>,
+    cjk_chars: usize,
+    latin_words: usize,
+    in_latin_word: bool,
+}
+
+impl TextState {
+    fn observe(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Text(t) | Event::Code(t) => self.push_text(t),
+            Event::SoftBreak | Event::HardBreak => self.push_space(),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) => self.push_space(),
+            Event::Html(h) | Event::InlineHtml(h) if self.more_at.is_none() && is_more(h) => {
+                self.more_at = Some(self.text.len());
+            }
+            _ => {}
+        }
+    }
+
+    fn push_text(&mut self, t: &str) {
+        for c in t.chars() {
+            if c.is_whitespace() {
+                self.push_space();
+                continue;
+            }
+            if is_cjk(c) {
+                self.cjk_chars += 1;
+                self.in_latin_word = false;
+            } else if c.is_alphanumeric() {
+                if !self.in_latin_word {
+                    self.latin_words += 1;
+                    self.in_latin_word = true;
+                }
+            } else {
+                self.in_latin_word = false;
+            }
+            self.text.push(c);
+        }
+    }
+
+    fn push_space(&mut self) {
+        self.in_latin_word = false;
+        if !self.text.is_empty() && !self.text.ends_with(' ') {
+            self.text.push(' ');
+        }
+    }
+
+    fn finish(mut self, html: String) -> Rendered {
+        let trimmed = self.text.trim_end().len();
+        self.text.truncate(trimmed);
+        let more_summary = self
+            .more_at
+            .map(|at| self.text.get(..at).unwrap_or_default().trim().to_string());
+        Rendered {
+            html,
+            text: self.text,
+            more_summary,
+            first_heading: self.first_heading,
+            cjk_chars: self.cjk_chars,
+            latin_words: self.latin_words,
+        }
+    }
+}
+
+fn is_more(html: &str) -> bool {
+    let compact: String = html.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("<!--more-->")
+}
+
+/// Han ideographs and the other scripts read character by character (kana, hangul).
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF
+        | 0x3040..=0x30FF | 0xAC00..=0xD7AF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_extensions() {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~旧~~\n\n- [x] 完成\n\n脚注[^1]\n\n[^1]: 说明\n",
+        );
+        assert!(r.html.contains("<table>"), "{}", r.html);
+        assert!(r.html.contains("<del>旧</del>"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn headings_get_chinese_ids_unique() {
+        let r = render("## 开源之争\n\n## 开源之争\n\n## Grok 1.5 发布\n");
+        assert!(r.html.contains("<h2 id=\"开源之争\">开源之争</h2>"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"开源之争-1\">"));
+        assert!(r.html.contains("<h2 id=\"grok-1.5-发布\">"));
+        assert_eq!(r.first_heading.as_deref(), Some("开源之争"));
+    }
+
+    #[test]
+    fn more_marker_splits_summary() {
+        let r = render("第一段，导语。\n\n<!--more-->\n\n第二段正文。\n");
+        assert_eq!(r.more_summary.as_deref(), Some("第一段，导语。"));
+        assert_eq!(r.auto_summary(), "第一段，导语。");
+    }
+
+    #[test]
+    fn auto_summary_cuts_on_char_boundary() {
+        let body = "人".repeat(300);
+        let s = render(&body).auto_summary();
+        assert_eq!(s.chars().count(), SUMMARY_CHARS + 1);
+        assert!(s.ends_with('…'));
+        assert_eq!(truncate_chars("短文", 120), "短文");
+    }
+
+    #[test]
+    fn counts_cjk_characters_and_latin_words_separately() {
+        let r = render("马斯克宣布 xAI 开源 Grok-1 模型。\n");
+        assert_eq!(r.cjk_chars, 9);
+        assert_eq!(r.latin_words, 3); // xAI, Grok, 1
+        let long = render(&"字".repeat(1000));
+        assert_eq!(long.reading_minutes(), 3);
+        let words = render(&"word ".repeat(400));
+        assert_eq!(words.reading_minutes(), 2);
+        assert_eq!(render("短").reading_minutes(), 1);
+    }
+}

@@ -1,0 +1,5 @@
+//! Reading one content file: front matter, dates and Markdown.
+
+pub mod date;
+pub mod frontmatter;
+pub mod markdown;

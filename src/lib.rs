@@ -1,0 +1,29 @@
+//! sitegen: a static site generator for Chinese-language tech-news portals.
+//!
+//! The pipeline flows one way, one module per stage:
+//!
+//! ```text
+//! config ──▶ load ──▶ model ──▶ render ──▶ output
+//! ```
+//!
+//! * [`config`] reads `config.toml` into [`config::Config`].
+//! * [`load`] walks `content/` and turns every Markdown file into a [`model::Article`]
+//!   (front matter in [`content::frontmatter`], dates in [`content::date`], Markdown in
+//!   [`content::markdown`]), in parallel.
+//! * [`model`] holds the site model: articles sorted once, with taxonomies, sections and
+//!   archives as indexes into that one list. Everything between stages lives there.
+//! * [`render`] turns the model into pages with one Tera instance, in parallel.
+//! * [`output`] writes pages into a staging folder and swaps it in only on success.
+//!
+//! [`build`] strings the stages together; the CLI in `main.rs` only parses arguments.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod slug;
+pub mod theme;

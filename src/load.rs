@@ -1,0 +1,360 @@
+//! Loading: walk `content/`, read every Markdown file in parallel and turn it into an
+//! [`Article`]. Every bad file is reported; one bad file never hides another.
+
+use std::path::{Component, Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::SiteConfig;
+use crate::content::date::{self, date_from_file_stem};
+use crate::content::frontmatter::{self, Dialect, FrontMatter, FrontMatterError, Split};
+use crate::content::markdown;
+use crate::diagnostics::Diagnostic;
+use crate::model::Article;
+use crate::slug::slugify;
+
+pub const CONTENT_DIR: &str = "content";
+
+/// Which articles make it into the site.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    pub drafts: bool,
+    pub future: bool,
+    /// Articles dated after this are left out unless `future` is set.
+    pub now: DateTime<FixedOffset>,
+}
+
+/// The published articles and every problem met on the way.
+pub struct Loaded {
+    pub articles: Vec<Article>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Loads every `content/**/*.md` under `root`.
+pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions) -> Loaded {
+    let (files, mut errors) = find_markdown(root);
+    let results: Vec<Result<Option<Article>, Diagnostic>> = files
+        .par_iter()
+        .map(|rel| load_file(root, rel, config, options))
+        .collect();
+    let mut articles = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(Some(article)) => articles.push(article),
+            Ok(None) => {}
+            Err(e) => errors.push(e),
+        }
+    }
+    Loaded { articles, errors }
+}
+
+/// Every Markdown file under `content/`, as paths relative to `root`, sorted.
+fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let dir = root.join(CONTENT_DIR);
+    if !dir.is_dir() {
+        return (files, errors);
+    }
+    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
+                files.push(e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf());
+            }
+            Ok(_) => {}
+            Err(e) => errors.push(walk_error(root, &e)),
+        }
+    }
+    (files, errors)
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
+}
+
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+    if e.loop_ancestor().is_some() {
+        Diagnostic::new(path, "symbolic link loop: this folder links back to one of its parents")
+            .hint("remove the link or point it somewhere outside content/")
+    } else {
+        Diagnostic::new(path, format!("cannot read: {e}"))
+    }
+}
+
+/// Reads and parses one file; `Ok(None)` means it is a draft or future article left out.
+fn load_file(
+    root: &Path,
+    rel: &Path,
+    config: &SiteConfig,
+    options: LoadOptions,
+) -> Result<Option<Article>, Diagnostic> {
+    let bytes = std::fs::read(root.join(rel))
+        .map_err(|e| Diagnostic::new(rel, format!("cannot read the file: {e}")))?;
+    let text = decode(rel, &bytes)?;
+    let split = frontmatter::split(&text).map_err(|e| fm_error(rel, e))?;
+    let fm = frontmatter::parse(&split).map_err(|e| fm_error(rel, e))?;
+    if fm.draft && !options.drafts {
+        return Ok(None);
+    }
+    let article = build_article(rel, &split, fm, config)?;
+    if article.date > options.now && !options.future {
+        return Ok(None);
+    }
+    Ok(Some(article))
+}
+
+/// UTF-8 text with the BOM removed and `\n` line endings.
+fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let (line, col) = crate::config::line_col(
+            std::str::from_utf8(&bytes[..offset]).unwrap_or_default(),
+            offset,
+        );
+        Diagnostic::new(
+            rel,
+            format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
+        )
+        .at(line, col)
+        .hint("save the file as UTF-8 (GBK files must be converted, e.g. with iconv -f GBK -t UTF-8)")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+fn fm_error(rel: &Path, e: FrontMatterError) -> Diagnostic {
+    Diagnostic::new(rel, e.message)
+        .at(e.line, e.col)
+        .maybe_hint(e.hint)
+}
+
+fn build_article(
+    rel: &Path,
+    split: &Split<'_>,
+    fm: FrontMatter,
+    config: &SiteConfig,
+) -> Result<Article, Diagnostic> {
+    let stem = rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let (body, heading_title) = title_from_heading(split);
+    let rendered = markdown::render(body);
+    let header_line = split.front_line.saturating_sub(1).max(1);
+
+    let title = fm
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or(heading_title)
+        .ok_or_else(|| {
+            Diagnostic::new(rel, "the article has no `title`")
+                .at(header_line, 1)
+                .hint(match split.dialect {
+                    Dialect::Yaml => "add a line `title: …` to the front matter",
+                    _ => "add `title = \"…\"` to the front matter, or start the file with `# Title`",
+                })
+        })?;
+    let date = article_date(rel, &fm, &stem, config.offset, header_line)?;
+    let updated = match &fm.updated {
+        Some(text) => Some(date::parse_date(text, config.offset).map_err(|e| {
+            Diagnostic::new(rel, format!("`updated`: {}", e.message))
+                .at(fm.updated_line, 1)
+                .hint(e.hint)
+        })?),
+        None => None,
+    };
+    let slug = article_slug(&fm, &stem);
+    if slug.is_empty() {
+        return Err(Diagnostic::new(rel, "the article's slug is empty after removing unsafe characters")
+            .at(header_line, 1)
+            .hint("add a `slug` made of letters, digits or Chinese characters"));
+    }
+    let section = section_of(rel);
+    let path = permalink(&config.raw.permalink, &date, &slug, section.as_deref());
+    let summary = fm
+        .summary
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| rendered.auto_summary());
+
+    Ok(Article {
+        source_path: rel.to_path_buf(),
+        title: title.trim().to_string(),
+        date,
+        updated,
+        author: fm.author,
+        source: fm.source,
+        original_title: fm.original_title,
+        summary,
+        reading_minutes: rendered.reading_minutes(),
+        cjk_chars: rendered.cjk_chars,
+        latin_words: rendered.latin_words,
+        content: rendered.html,
+        text: rendered.text,
+        tags: fm.tags,
+        categories: fm.categories,
+        section,
+        slug,
+        path,
+        aliases: fm.aliases,
+        cover: fm.cover,
+        draft: fm.draft,
+        extra: fm.extra,
+    })
+}
+
+/// A file without front matter may start with `# Title`: that heading becomes the title and
+/// leaves the body, so the page does not show it twice.
+fn title_from_heading<'a>(split: &Split<'a>) -> (&'a str, Option<String>) {
+    if split.dialect != Dialect::None {
+        return (split.body, None);
+    }
+    let trimmed = split.body.trim_start();
+    let Some(rest) = trimmed.strip_prefix("# ") else {
+        return (split.body, None);
+    };
+    let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+    let title = line.trim().trim_end_matches('#').trim();
+    if title.is_empty() {
+        return (split.body, None);
+    }
+    (after, Some(title.to_string()))
+}
+
+/// `date`, else the file name's date (`2024-03-11-slug.md`), else a path-like key
+/// (`path = "2016/09/29/Rust-1.12"`).
+fn article_date(
+    rel: &Path,
+    fm: &FrontMatter,
+    stem: &str,
+    offset: FixedOffset,
+    header_line: usize,
+) -> Result<DateTime<FixedOffset>, Diagnostic> {
+    if let Some(text) = &fm.date {
+        return date::parse_date(text, offset).map_err(|e| {
+            Diagnostic::new(rel, format!("`date`: {}", e.message))
+                .at(fm.date_line, 1)
+                .hint(e.hint)
+        });
+    }
+    let guessed = date_from_file_stem(stem)
+        .map(|(d, _)| d)
+        .or_else(|| fm.path.as_deref().and_then(date_from_path));
+    guessed
+        .and_then(|d| offset.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).single())
+        .ok_or_else(|| {
+            Diagnostic::new(rel, "the article has no `date`")
+                .at(header_line, 1)
+                .hint("add `date = 2024-03-11T09:30:00+08:00` (YAML: `date: 2024-03-11 09:30`), or name the file 2024-03-11-slug.md")
+        })
+}
+
+/// `2016/09/29/Rust-1.12` → 2016-09-29.
+fn date_from_path(path: &str) -> Option<NaiveDate> {
+    let mut parts = path.trim_matches('/').split('/');
+    let y = parts.next()?.parse().ok()?;
+    let m = parts.next()?.parse().ok()?;
+    let d = parts.next()?.parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn article_slug(fm: &FrontMatter, stem: &str) -> String {
+    if let Some(slug) = fm.slug.as_deref().filter(|s| !s.trim().is_empty()) {
+        return slugify(slug);
+    }
+    if let Some(last) = fm.path.as_deref().and_then(|p| p.trim_matches('/').rsplit('/').next())
+        && !last.is_empty()
+    {
+        return slugify(last.trim_end_matches(".html"));
+    }
+    let stem = date_from_file_stem(stem).map_or(stem, |(_, rest)| rest);
+    slugify(stem)
+}
+
+/// The first folder under `content/`, if the file is inside one.
+fn section_of(rel: &Path) -> Option<String> {
+    let mut parts = rel.components().skip(1); // "content"
+    let first = parts.next()?;
+    parts.next()?; // a file directly in content/ has no section
+    match first {
+        Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+        _ => None,
+    }
+}
+
+/// Fills the permalink pattern; the result is relative to the site root and ends with `/`
+/// (or names a file, when the pattern ends in `.html`).
+pub fn permalink(
+    pattern: &str,
+    date: &DateTime<FixedOffset>,
+    slug: &str,
+    section: Option<&str>,
+) -> String {
+    let section = section.map(slugify).unwrap_or_default();
+    let filled = pattern
+        .replace(":year", &date.format("%Y").to_string())
+        .replace(":month", &date.format("%m").to_string())
+        .replace(":day", &date.format("%d").to_string())
+        .replace(":section", &section)
+        .replace(":slug", slug);
+    let mut path: String = filled
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("/");
+    if !path.ends_with(".html") {
+        path.push('/');
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    #[test]
+    fn permalink_fills_tokens() {
+        let d = at("2024-03-08T09:00:00+08:00");
+        assert_eq!(permalink("/:year/:month/:slug/", &d, "grok", None), "2024/03/grok/");
+        assert_eq!(
+            permalink("/:section/:year/:month/:day/:slug/", &d, "grok", Some("资讯")),
+            "资讯/2024/03/08/grok/"
+        );
+        assert_eq!(permalink("/:section/:slug/", &d, "a", None), "a/");
+        assert_eq!(permalink("/:year/:slug.html", &d, "a", None), "2024/a.html");
+    }
+
+    #[test]
+    fn section_is_the_first_folder() {
+        assert_eq!(section_of(Path::new("content/资讯/a.md")).as_deref(), Some("资讯"));
+        assert_eq!(section_of(Path::new("content/资讯/2024/a.md")).as_deref(), Some("资讯"));
+        assert_eq!(section_of(Path::new("content/a.md")), None);
+    }
+
+    #[test]
+    fn date_comes_from_path_key() {
+        assert_eq!(date_from_path("2016/09/29/Rust-1.12"), NaiveDate::from_ymd_opt(2016, 9, 29));
+        assert_eq!(date_from_path("about/"), None);
+    }
+
+    #[test]
+    fn decode_reports_the_bad_byte() {
+        let err = decode(Path::new("a.md"), b"title\n\xff").unwrap_err();
+        assert!(err.message.contains("offset 6"), "{err}");
+        assert_eq!(err.line, Some(2));
+        assert_eq!(decode(Path::new("a.md"), "\u{feff}a\r\nb".as_bytes()).unwrap(), "a\nb");
+    }
+}

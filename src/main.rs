@@ -1,0 +1,84 @@
+//! The `sitegen` command line. Argument parsing only: the work is in the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use sitegen::build::{BuildOptions, build};
+
+/// A fast static site generator for Chinese-language tech-news portals.
+#[derive(Parser)]
+#[command(name = "sitegen", version, about)]
+struct Cli {
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build(BuildArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// The site folder (holding config.toml and content/).
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
+    /// Where to write the site; default: public/ under the root.
+    #[arg(short, long)]
+    output_dir: Option<PathBuf>,
+    /// Override base_url from config.toml (e.g. https://user.github.io/portal/).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Include articles marked draft.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated in the future.
+    #[arg(long)]
+    future: bool,
+    /// Replace an output folder that sitegen did not create.
+    #[arg(long)]
+    force: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => run_build(args, cli.quiet),
+    }
+}
+
+fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
+    let options = BuildOptions {
+        root: args.root,
+        output: args.output_dir,
+        base_url: args.base_url,
+        drafts: args.drafts,
+        future: args.future,
+        force: args.force,
+    };
+    match build(&options) {
+        Ok(summary) => {
+            if !quiet {
+                println!(
+                    "built {} pages ({} articles, {} static files) into {} in {:.2} s",
+                    summary.pages,
+                    summary.articles,
+                    summary.static_files,
+                    summary.output.display(),
+                    summary.elapsed.as_secs_f64()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            ExitCode::FAILURE
+        }
+    }
+}

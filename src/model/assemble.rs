@@ -1,0 +1,145 @@
+//! Builds the indexes of the [`Site`] from loaded articles.
+
+use std::collections::HashMap;
+
+use super::{
+    ARCHIVES_PATH, Article, ArticleLinks, CATEGORIES_PATH, MonthArchive, Site, TAGS_PATH, Term,
+    YearArchive, related,
+};
+use crate::config::SiteConfig;
+use crate::slug::slugify;
+use chrono::Datelike;
+
+/// Sorts the articles once and builds every index into them.
+pub fn assemble(config: SiteConfig, mut articles: Vec<Article>) -> Site {
+    articles.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.source_path.cmp(&b.source_path))
+    });
+    let mut links = vec![ArticleLinks::default(); articles.len()];
+
+    let mut sections = TermIndex::new("");
+    let mut tags = TermIndex::new(TAGS_PATH);
+    let mut categories = TermIndex::new(CATEGORIES_PATH);
+    for (i, article) in articles.iter().enumerate() {
+        if let Some(section) = &article.section {
+            links[i].section = sections.add(section, i);
+        }
+        links[i].tags = article.tags.iter().filter_map(|t| tags.add(t, i)).collect();
+        links[i].categories = article
+            .categories
+            .iter()
+            .filter_map(|c| categories.add(c, i))
+            .collect();
+        links[i].tags.dedup();
+        links[i].categories.dedup();
+    }
+    let sections = sections.finish();
+    link_neighbours(&articles, &sections, &mut links);
+    let tags = tags.finish();
+    related::fill(&tags, &mut links);
+
+    Site {
+        years: archives(&articles),
+        all_articles: (0..articles.len()).collect(),
+        config,
+        articles,
+        links,
+        sections,
+        tags,
+        categories: categories.finish(),
+    }
+}
+
+/// Collects terms in first-seen order; terms that slug the same (`OpenAI`, `openai`) are one.
+struct TermIndex {
+    prefix: &'static str,
+    by_slug: HashMap<String, usize>,
+    terms: Vec<Term>,
+}
+
+impl TermIndex {
+    fn new(prefix: &'static str) -> Self {
+        TermIndex {
+            prefix,
+            by_slug: HashMap::new(),
+            terms: Vec::new(),
+        }
+    }
+
+    /// Files article `i` under `name`; returns the term's index, or None for a name that
+    /// has nothing left after slugging.
+    fn add(&mut self, name: &str, i: usize) -> Option<usize> {
+        let slug = slugify(name);
+        if slug.is_empty() {
+            return None;
+        }
+        let next = self.terms.len();
+        let id = *self.by_slug.entry(slug.clone()).or_insert(next);
+        if id == next {
+            self.terms.push(Term {
+                name: name.trim().to_string(),
+                path: format!("{}{slug}/", self.prefix),
+                slug,
+                articles: Vec::new(),
+            });
+        }
+        let articles = &mut self.terms[id].articles;
+        if articles.last() != Some(&i) {
+            articles.push(i);
+        }
+        Some(id)
+    }
+
+    fn finish(self) -> Vec<Term> {
+        self.terms
+    }
+}
+
+/// Prev/next within the article's section (the whole site for articles without one).
+fn link_neighbours(articles: &[Article], sections: &[Term], links: &mut [ArticleLinks]) {
+    let unsectioned: Vec<usize> = (0..articles.len())
+        .filter(|&i| links[i].section.is_none())
+        .collect();
+    let chains = sections
+        .iter()
+        .map(|s| s.articles.as_slice())
+        .chain(std::iter::once(unsectioned.as_slice()));
+    for chain in chains {
+        for pair in chain.windows(2) {
+            let (newer, older) = (pair[0], pair[1]);
+            links[newer].prev = Some(older);
+            links[older].next = Some(newer);
+        }
+    }
+}
+
+/// Years and months, newest first, from articles already sorted newest first.
+fn archives(articles: &[Article]) -> Vec<YearArchive> {
+    let mut years: Vec<YearArchive> = Vec::new();
+    for (i, a) in articles.iter().enumerate() {
+        let (year, month) = (a.date.year(), a.date.month());
+        if years.last().is_none_or(|y| y.year != year) {
+            years.push(YearArchive {
+                year,
+                path: format!("{ARCHIVES_PATH}{year:04}/"),
+                articles: Vec::new(),
+                months: Vec::new(),
+            });
+        }
+        let Some(y) = years.last_mut() else { continue };
+        y.articles.push(i);
+        if y.months.last().is_none_or(|m| m.month != month) {
+            y.months.push(MonthArchive {
+                month,
+                path: format!("{ARCHIVES_PATH}{year:04}/{month:02}/"),
+                articles: Vec::new(),
+            });
+        }
+        if let Some(m) = y.months.last_mut() {
+            m.articles.push(i);
+        }
+    }
+    years
+}

@@ -1,0 +1,114 @@
+//! The site model: the one place where data lives between loading and rendering.
+//!
+//! Articles are stored once, sorted newest first. Sections, taxonomies and archives are
+//! lists of indexes into that vector, so listing pages and feeds share the articles rather
+//! than copying them.
+
+mod assemble;
+mod related;
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::config::SiteConfig;
+
+pub use assemble::assemble;
+
+/// One article, fully loaded and rendered to HTML.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Path relative to the site root, e.g. `content/资讯/grok.md`.
+    pub source_path: PathBuf,
+    pub title: String,
+    pub date: DateTime<FixedOffset>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    pub author: Option<String>,
+    /// The outlet a syndicated story came from.
+    pub source: Option<String>,
+    /// The headline a syndicated story ran under at its source.
+    pub original_title: Option<String>,
+    /// Plain-text summary for listings.
+    pub summary: String,
+    /// The body as HTML.
+    pub content: String,
+    /// The body as plain text (search, feeds).
+    pub text: String,
+    /// Tag names as written, duplicates (by slug) removed.
+    pub tags: Vec<String>,
+    /// Category names in front-matter order: the breadcrumb's order.
+    pub categories: Vec<String>,
+    /// Top-level folder under `content/`, if any.
+    pub section: Option<String>,
+    pub slug: String,
+    /// URL path relative to the site root, e.g. `2024/03/grok/`.
+    pub path: String,
+    pub aliases: Vec<String>,
+    pub cover: Option<String>,
+    pub draft: bool,
+    pub reading_minutes: usize,
+    pub cjk_chars: usize,
+    pub latin_words: usize,
+    /// Every front-matter key sitegen does not know, for templates (`page.extra.KEY`).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A section, tag or category with the articles filed under it (newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// Display name: the first spelling met in article order.
+    pub name: String,
+    pub slug: String,
+    /// URL path of its listing relative to the site root, e.g. `tags/马斯克/`.
+    pub path: String,
+    pub articles: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearArchive {
+    pub year: i32,
+    pub path: String,
+    pub articles: Vec<usize>,
+    pub months: Vec<MonthArchive>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthArchive {
+    pub month: u32,
+    pub path: String,
+    pub articles: Vec<usize>,
+}
+
+/// How one article connects to the rest of the site; indexes into [`Site`]'s lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleLinks {
+    pub section: Option<usize>,
+    pub tags: Vec<usize>,
+    pub categories: Vec<usize>,
+    /// The next older article in the same section.
+    pub prev: Option<usize>,
+    /// The next newer article in the same section.
+    pub next: Option<usize>,
+    pub related: Vec<usize>,
+}
+
+/// The whole site, ready to render.
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    /// Newest first; equal dates ordered by source path.
+    pub articles: Vec<Article>,
+    /// `0..articles.len()`: the home listing, in the same form as every other listing.
+    pub all_articles: Vec<usize>,
+    /// Parallel to `articles`.
+    pub links: Vec<ArticleLinks>,
+    pub sections: Vec<Term>,
+    pub tags: Vec<Term>,
+    pub categories: Vec<Term>,
+    pub years: Vec<YearArchive>,
+}
+
+/// URL path prefixes of the two taxonomies.
+pub const TAGS_PATH: &str = "tags/";
+pub const CATEGORIES_PATH: &str = "categories/";
+pub const ARCHIVES_PATH: &str = "archives/";

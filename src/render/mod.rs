@@ -1,0 +1,17 @@
+//! Rendering: the model becomes pages through one Tera instance.
+//!
+//! [`plan`] lists every page the site will have, once, and refuses two pages that want the
+//! same URL; [`Renderer::render_page`] turns one planned page into HTML. The planning is
+//! cheap and serial, the rendering is parallel (see [`crate::build`]).
+
+mod pages;
+mod templates;
+pub mod views;
+
+pub use pages::{Job, Listing, ListingKind, Page, Plan, plan};
+pub use templates::{Renderer, Shared};
+
+/// Prepares what every page of one build shares (site view, article refs).
+pub fn templates_shared<'a>(site: &'a crate::model::Site, plan: &'a Plan<'a>) -> Shared<'a> {
+    Shared::new(site, plan)
+}

@@ -1,0 +1,219 @@
+//! The list of pages a site has, with the URL each one occupies.
+
+use std::collections::HashMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{ARCHIVES_PATH, CATEGORIES_PATH, Site, TAGS_PATH, Term};
+
+/// What kind of article list a listing page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingKind {
+    Home,
+    Section,
+    Tag,
+    Category,
+    Archive,
+}
+
+impl ListingKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListingKind::Home => "home",
+            ListingKind::Section => "section",
+            ListingKind::Tag => "tag",
+            ListingKind::Category => "category",
+            ListingKind::Archive => "archive",
+        }
+    }
+}
+
+/// A paginated list of articles: home, a section, a term, a year or a month.
+#[derive(Debug, Clone)]
+pub struct Listing<'a> {
+    pub kind: ListingKind,
+    pub name: String,
+    /// URL path of the first page, relative to the site root.
+    pub path: String,
+    pub articles: &'a [usize],
+}
+
+impl Listing<'_> {
+    pub fn page_count(&self, per_page: usize) -> usize {
+        self.articles.len().div_ceil(per_page).max(1)
+    }
+
+    /// URL path of page `n` (1-based): the listing itself, then `page/N/` under it.
+    pub fn page_path(&self, n: usize) -> String {
+        if n <= 1 {
+            self.path.clone()
+        } else {
+            format!("{}page/{n}/", self.path)
+        }
+    }
+}
+
+/// What a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    Article(usize),
+    /// Page `page` (1-based) of listing `listing`.
+    Listing { listing: usize, page: usize },
+    TagIndex,
+    CategoryIndex,
+    Archives,
+    NotFound,
+}
+
+/// One page: its URL path relative to the site root and what it shows.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub path: String,
+    pub job: Job,
+}
+
+impl Page {
+    /// The file the page is written to, relative to the output folder.
+    pub fn file(&self) -> String {
+        output_file(&self.path)
+    }
+}
+
+/// `tags/x/` → `tags/x/index.html`; `a.html` stays; `` → `index.html`.
+pub fn output_file(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// Every page of the site.
+#[derive(Debug)]
+pub struct Plan<'a> {
+    pub listings: Vec<Listing<'a>>,
+    pub pages: Vec<Page>,
+}
+
+/// Lists every page, or names every pair of pages that want the same URL.
+pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
+    let listings = listings(site);
+    let per_page = site.config.raw.paginate_by;
+    let mut pages: Vec<Page> = (0..site.articles.len())
+        .map(|i| Page {
+            path: site.articles[i].path.clone(),
+            job: Job::Article(i),
+        })
+        .collect();
+    for (i, listing) in listings.iter().enumerate() {
+        for n in 1..=listing.page_count(per_page) {
+            pages.push(Page {
+                path: listing.page_path(n),
+                job: Job::Listing { listing: i, page: n },
+            });
+        }
+    }
+    pages.push(page(TAGS_PATH, Job::TagIndex));
+    pages.push(page(CATEGORIES_PATH, Job::CategoryIndex));
+    pages.push(page(ARCHIVES_PATH, Job::Archives));
+    pages.push(page("404.html", Job::NotFound));
+    check_unique(site, &listings, &pages)?;
+    Ok(Plan { listings, pages })
+}
+
+fn page(path: &str, job: Job) -> Page {
+    Page {
+        path: path.to_string(),
+        job,
+    }
+}
+
+fn listings(site: &Site) -> Vec<Listing<'_>> {
+    let mut out = vec![Listing {
+        kind: ListingKind::Home,
+        name: site.config.raw.title.clone(),
+        path: String::new(),
+        articles: &site.all_articles,
+    }];
+    let terms = [
+        (ListingKind::Section, &site.sections),
+        (ListingKind::Tag, &site.tags),
+        (ListingKind::Category, &site.categories),
+    ];
+    for (kind, list) in terms {
+        out.extend(list.iter().map(|t: &Term| Listing {
+            kind,
+            name: t.name.clone(),
+            path: t.path.clone(),
+            articles: &t.articles,
+        }));
+    }
+    for y in &site.years {
+        out.push(Listing {
+            kind: ListingKind::Archive,
+            name: format!("{:04}年", y.year),
+            path: y.path.clone(),
+            articles: &y.articles,
+        });
+        out.extend(y.months.iter().map(|m| Listing {
+            kind: ListingKind::Archive,
+            name: format!("{:04}年{:02}月", y.year, m.month),
+            path: m.path.clone(),
+            articles: &m.articles,
+        }));
+    }
+    out
+}
+
+/// Who wants a URL, in words a writer understands.
+fn owner(site: &Site, listings: &[Listing<'_>], job: Job) -> String {
+    match job {
+        Job::Article(i) => site.articles[i].source_path.to_string_lossy().replace('\\', "/"),
+        Job::Listing { listing, page } => {
+            let l = &listings[listing];
+            format!("the {} listing `{}` (page {page})", l.kind.as_str(), l.name)
+        }
+        Job::TagIndex => "the tag index".into(),
+        Job::CategoryIndex => "the category index".into(),
+        Job::Archives => "the archive index".into(),
+        Job::NotFound => "the 404 page".into(),
+    }
+}
+
+/// Two pages never share a file: the second would silently overwrite the first.
+fn check_unique(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
+    let mut seen: HashMap<String, Job> = HashMap::with_capacity(pages.len());
+    let mut errors = Vec::new();
+    for p in pages {
+        if let Some(&first) = seen.get(&p.file()) {
+            errors.push(collision(site, listings, &p.path, first, p.job));
+        } else {
+            seen.insert(p.file(), p.job);
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+fn collision(site: &Site, listings: &[Listing<'_>], path: &str, first: Job, second: Job) -> Diagnostic {
+    let (blamed, other) = match (first, second) {
+        (_, Job::Article(_)) => (second, first),
+        _ => (first, second),
+    };
+    let file = match blamed {
+        Job::Article(i) => site.articles[i].source_path.clone(),
+        _ => std::path::PathBuf::from(crate::config::CONFIG_FILE),
+    };
+    Diagnostic::new(
+        file,
+        format!(
+            "two pages want the URL /{path}: {} and {}",
+            owner(site, listings, first),
+            owner(site, listings, second)
+        ),
+    )
+    .line(1)
+    .hint(if matches!(other, Job::Article(_)) {
+        "give one of the articles another `slug`"
+    } else {
+        "give the article another `slug`, or change `permalink` in config.toml"
+    })
+}

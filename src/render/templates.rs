@@ -1,0 +1,307 @@
+//! The Tera instance and the context each kind of page gets.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use super::pages::{Job, Listing, Page, Plan};
+use super::views::{self, DATE_SHORT, DATE_TIME, Link, Urls};
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::theme;
+
+/// Everything shared by all pages of one build, prepared once.
+pub struct Shared<'a> {
+    pub site: &'a Site,
+    pub plan: &'a Plan<'a>,
+    pub urls: Urls,
+    /// One serialised ref per article.
+    pub refs: Vec<Value>,
+    pub site_value: Value,
+}
+
+impl<'a> Shared<'a> {
+    pub fn new(site: &'a Site, plan: &'a Plan<'a>) -> Self {
+        let urls = Urls::new(site);
+        Shared {
+            refs: views::article_refs(site, &urls),
+            site_value: views::site_value(site, &urls),
+            site,
+            plan,
+            urls,
+        }
+    }
+}
+
+/// Templates, compiled once per build.
+pub struct Renderer {
+    tera: Tera,
+    /// Template name → file it came from, for error messages.
+    origins: HashMap<String, String>,
+}
+
+impl Renderer {
+    /// Loads the built-in theme and the site's overrides from `root/templates`.
+    pub fn new(root: &Path) -> Result<Self, Vec<Diagnostic>> {
+        let sources = theme::templates(root)?;
+        let mut tera = Tera::new();
+        let origins: HashMap<String, String> = sources
+            .iter()
+            .map(|(name, s)| (name.clone(), s.origin.clone()))
+            .collect();
+        tera.add_raw_templates(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str())))
+            .map_err(|e| vec![template_error(&origins, &e, None)])?;
+        Ok(Renderer { tera, origins })
+    }
+
+    /// Renders one planned page to HTML.
+    pub fn render_page(&self, shared: &Shared<'_>, page: &Page) -> Result<String, Diagnostic> {
+        let (template, context) = context_for(shared, page);
+        self.tera
+            .render(template, &context)
+            .map_err(|e| template_error(&self.origins, &e, Some(&page.path)))
+    }
+}
+
+/// Maps a Tera error to `templates/NAME.html:line:col`, naming the page being rendered.
+fn template_error(origins: &HashMap<String, String>, e: &tera::Error, page: Option<&str>) -> Diagnostic {
+    let rendering = page.map(|p| format!(" (while rendering /{p})")).unwrap_or_default();
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let origin = origins
+                .get(r.filename())
+                .cloned()
+                .unwrap_or_else(|| format!("templates/{}", r.filename()));
+            Diagnostic::new(origin, format!("{}{rendering}", r.message()))
+                .at(r.span().start_line, r.span().start_col + 1)
+        }
+        _ => Diagnostic::new("templates", format!("{e}{rendering}")),
+    }
+}
+
+fn context_for(shared: &Shared<'_>, page: &Page) -> (&'static str, Context) {
+    let mut ctx = Context::new();
+    ctx.insert_value("site", shared.site_value.clone());
+    ctx.insert("canonical", &shared.urls.absolute(&page.path));
+    let site_title = &shared.site.config.raw.title;
+    let (template, kind, title) = match page.job {
+        Job::Article(i) => {
+            article_context(shared, i, &mut ctx);
+            ("article.html", "article", shared.site.articles[i].title.clone())
+        }
+        Job::Listing { listing, page: n } => {
+            let l = &shared.plan.listings[listing];
+            listing_context(shared, l, n, &mut ctx);
+            let title = match (l.kind, n) {
+                (super::ListingKind::Home, 1) => String::new(),
+                (super::ListingKind::Home, _) => format!("第 {n} 页"),
+                (_, 1) => l.name.clone(),
+                (_, _) => format!("{} - 第 {n} 页", l.name),
+            };
+            ("list.html", l.kind.as_str(), title)
+        }
+        Job::TagIndex => {
+            terms_context(shared, "tags", "标签", &shared.site.tags, &mut ctx);
+            ("terms.html", "tags", "标签".into())
+        }
+        Job::CategoryIndex => {
+            terms_context(shared, "categories", "分类", &shared.site.categories, &mut ctx);
+            ("terms.html", "categories", "分类".into())
+        }
+        Job::Archives => {
+            ctx.insert("years", &years(shared));
+            ("archives.html", "archives", "归档".into())
+        }
+        Job::NotFound => ("404.html", "404", "页面不存在".into()),
+    };
+    ctx.insert("page_kind", kind);
+    let page_title = if title.is_empty() {
+        site_title.clone()
+    } else {
+        format!("{title} - {site_title}")
+    };
+    ctx.insert("page_title", &page_title);
+    (template, ctx)
+}
+
+/// The article page's own view: its ref plus the body and details.
+#[derive(Serialize)]
+struct ArticleExtra<'a> {
+    content: &'a str,
+    updated: Option<String>,
+    updated_short: Option<String>,
+    updated_iso: Option<String>,
+    original_title: Option<&'a str>,
+    reading_minutes: usize,
+    cjk_chars: usize,
+    latin_words: usize,
+    permalink: String,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    aliases: &'a [String],
+}
+
+fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
+    let site = shared.site;
+    let a = &site.articles[i];
+    let links = &site.links[i];
+    let extra = ArticleExtra {
+        content: &a.content,
+        updated: a.updated.map(|d| d.format(DATE_TIME).to_string()),
+        updated_short: a.updated.map(|d| d.format(DATE_SHORT).to_string()),
+        updated_iso: a.updated.map(|d| d.to_rfc3339()),
+        original_title: a.original_title.as_deref(),
+        reading_minutes: a.reading_minutes,
+        cjk_chars: a.cjk_chars,
+        latin_words: a.latin_words,
+        permalink: shared.urls.absolute(&a.path),
+        extra: &a.extra,
+        aliases: &a.aliases,
+    };
+    let mut page = shared.refs[i].as_map().cloned().unwrap_or_default();
+    if let Some(more) = Value::from_serializable(&extra).into_map() {
+        page.extend(more);
+    }
+    if let Some(content) = page.get_mut(&tera::value::Key::Str("content")) {
+        *content = Value::safe_string(&a.content);
+    }
+    ctx.insert_value("page", Value::from(page));
+    ctx.insert("breadcrumb", &breadcrumb(shared, i));
+    let reference = |j: Option<usize>| j.map_or_else(Value::none, |j| shared.refs[j].clone());
+    ctx.insert_value("prev", reference(links.prev));
+    ctx.insert_value("next", reference(links.next));
+    let related: Vec<Value> = links.related.iter().map(|&j| shared.refs[j].clone()).collect();
+    ctx.insert_value("related", Value::from(related));
+}
+
+/// 首页 › section › each category, in front-matter order, every item a link.
+fn breadcrumb<'a>(shared: &'a Shared<'_>, i: usize) -> Vec<Link<'a>> {
+    let site = shared.site;
+    let links = &site.links[i];
+    let mut trail = vec![Link {
+        name: "首页",
+        url: shared.urls.href(""),
+    }];
+    if let Some(s) = links.section {
+        trail.push(shared.urls.link(&site.sections[s]));
+    }
+    trail.extend(links.categories.iter().map(|&c| shared.urls.link(&site.categories[c])));
+    trail
+}
+
+#[derive(Serialize)]
+struct ListingView<'a> {
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    total_articles: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+fn listing_context(shared: &Shared<'_>, l: &Listing<'_>, n: usize, ctx: &mut Context) {
+    let per_page = shared.site.config.raw.paginate_by;
+    let total = l.page_count(per_page);
+    let start = (n - 1) * per_page;
+    let end = (start + per_page).min(l.articles.len());
+    let articles: Vec<Value> = l.articles[start.min(end)..end]
+        .iter()
+        .map(|&i| shared.refs[i].clone())
+        .collect();
+    let url = |k: usize| shared.urls.href(&l.page_path(k));
+    let paginator = Paginator {
+        current: n,
+        total,
+        total_articles: l.articles.len(),
+        prev_url: (n > 1).then(|| url(n - 1)),
+        next_url: (n < total).then(|| url(n + 1)),
+        pages: (1..=total)
+            .map(|k| PageLink {
+                number: k,
+                url: url(k),
+                current: k == n,
+            })
+            .collect(),
+    };
+    ctx.insert(
+        "listing",
+        &ListingView {
+            kind: l.kind.as_str(),
+            name: &l.name,
+            url: url(1),
+        },
+    );
+    ctx.insert_value("articles", Value::from(articles));
+    ctx.insert("paginator", &paginator);
+}
+
+#[derive(Serialize)]
+struct TaxonomyView {
+    kind: &'static str,
+    name: &'static str,
+}
+
+fn terms_context(
+    shared: &Shared<'_>,
+    kind: &'static str,
+    name: &'static str,
+    terms: &[crate::model::Term],
+    ctx: &mut Context,
+) {
+    ctx.insert("taxonomy", &TaxonomyView { kind, name });
+    ctx.insert("terms", &views::terms_by_count(terms, &shared.urls));
+}
+
+#[derive(Serialize)]
+struct YearView {
+    year: String,
+    url: String,
+    count: usize,
+    months: Vec<MonthView>,
+}
+
+#[derive(Serialize)]
+struct MonthView {
+    month: String,
+    name: String,
+    url: String,
+    count: usize,
+}
+
+fn years(shared: &Shared<'_>) -> Vec<YearView> {
+    shared
+        .site
+        .years
+        .iter()
+        .map(|y| YearView {
+            year: format!("{:04}", y.year),
+            url: shared.urls.href(&y.path),
+            count: y.articles.len(),
+            months: y
+                .months
+                .iter()
+                .map(|m| MonthView {
+                    month: format!("{:02}", m.month),
+                    name: format!("{:04}年{:02}月", y.year, m.month),
+                    url: shared.urls.href(&m.path),
+                    count: m.articles.len(),
+                })
+                .collect(),
+        })
+        .collect()
+}

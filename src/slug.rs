@@ -1,0 +1,97 @@
+//! Slugs and hrefs.
+//!
+//! Chinese stays Chinese in URLs, as Hugo does (`/tags/马斯克/`): pinyin converters get
+//! polyphones wrong (重庆 → zhong-qing), and browsers show UTF-8 paths readably. ASCII is
+//! lower-cased, whitespace becomes `-`, and characters unsafe in a path or file name are dropped.
+
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+/// Turns a title, file stem or term into a URL path segment.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.chars() {
+        if c.is_whitespace() || c == '-' {
+            pending_dash = !out.is_empty();
+            continue;
+        }
+        if !is_kept(c) {
+            continue;
+        }
+        if pending_dash {
+            out.push('-');
+            pending_dash = false;
+        }
+        out.extend(c.to_lowercase());
+    }
+    // A segment of only dots would be `.`/`..` in a path: never let a slug climb out.
+    out.trim_matches('.').to_string()
+}
+
+/// Letters and digits of any script, plus the few ASCII marks that are safe and readable.
+fn is_kept(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '~')
+    } else {
+        c.is_alphanumeric() || is_cjk_mark_kept(c)
+    }
+}
+
+/// Non-ASCII characters that are not letters but read well in a URL segment.
+fn is_cjk_mark_kept(c: char) -> bool {
+    matches!(c, '·')
+}
+
+/// Characters percent-encoded in an href path: everything non-ASCII plus what HTML or URLs
+/// would misread.
+const PATH_UNSAFE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\'')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'|');
+
+/// Percent-encodes a URL path for use in an href (`/tags/马斯克/` → `/tags/%E9%A9%AC…/`).
+pub fn encode_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH_UNSAFE).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_chinese_and_lowercases_ascii() {
+        assert_eq!(slugify("马斯克"), "马斯克");
+        assert_eq!(slugify("OpenAI"), "openai");
+        assert_eq!(slugify("Apple Intelligence"), "apple-intelligence");
+        assert_eq!(slugify("GPT-4o"), "gpt-4o");
+        assert_eq!(slugify("重庆 Chongqing"), "重庆-chongqing");
+    }
+
+    #[test]
+    fn drops_unsafe_characters() {
+        assert_eq!(slugify("a/b?c#d"), "abcd");
+        assert_eq!(slugify("  <script>  "), "script");
+        assert_eq!(slugify("观点：AI 与“安全”"), "观点ai-与安全");
+        assert_eq!(slugify("C++ & Rust"), "c++-rust");
+        assert_eq!(slugify(".."), "");
+        assert_eq!(slugify("v1.2"), "v1.2");
+    }
+
+    #[test]
+    fn encodes_non_ascii_in_hrefs() {
+        assert_eq!(encode_path("/tags/马斯克/"), "/tags/%E9%A9%AC%E6%96%AF%E5%85%8B/");
+        assert_eq!(encode_path("/a b/"), "/a%20b/");
+        assert_eq!(encode_path("/2024/03/grok/"), "/2024/03/grok/");
+    }
+}

@@ -1,0 +1,100 @@
+//! The built-in theme, compiled into the binary from the repo's own `templates/` and
+//! `static/` folders, so that a folder with only `config.toml` and `content/` builds.
+//!
+//! A site's own `templates/NAME.html` replaces the built-in template of that name, and its
+//! `static/` files are copied over the theme's. Only the theme's own asset folders are
+//! embedded (`static/css`, `static/favicon.svg`): the demo site's images are
+//! content, not theme.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use include_dir::{Dir, include_dir};
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+
+static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+static CSS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static/css");
+static FAVICON: &[u8] = include_bytes!("../static/favicon.svg");
+
+/// One template's source, and where it came from (for error messages).
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub text: String,
+    /// `templates/article.html` for a site's own file, `<built-in>/article.html` otherwise.
+    pub origin: String,
+}
+
+/// Built-in templates overlaid with the site's own, keyed by name (`partials/item.html`).
+pub fn templates(root: &Path) -> Result<BTreeMap<String, TemplateSource>, Vec<Diagnostic>> {
+    let mut all = BTreeMap::new();
+    collect_embedded(&TEMPLATES, &mut all);
+    let dir = root.join("templates");
+    let mut errors = Vec::new();
+    if dir.is_dir() {
+        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    errors.push(Diagnostic::new("templates", format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = relative_name(&dir, entry.path());
+            let origin = format!("templates/{name}");
+            match std::fs::read_to_string(entry.path()) {
+                Ok(text) => {
+                    all.insert(name, TemplateSource { text, origin });
+                }
+                Err(e) => errors.push(Diagnostic::new(origin, format!("cannot read: {e}"))),
+            }
+        }
+    }
+    if errors.is_empty() { Ok(all) } else { Err(errors) }
+}
+
+fn collect_embedded(dir: &Dir<'_>, out: &mut BTreeMap<String, TemplateSource>) {
+    for file in dir.files() {
+        let name = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(text) = file.contents_utf8() {
+            out.insert(
+                name.clone(),
+                TemplateSource {
+                    text: text.to_string(),
+                    origin: format!("<built-in>/{name}"),
+                },
+            );
+        }
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, out);
+    }
+}
+
+fn relative_name(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The theme's static files as (path relative to the output root, bytes).
+pub fn static_files() -> Vec<(String, &'static [u8])> {
+    let mut files = vec![("favicon.svg".to_string(), FAVICON)];
+    collect_static("css", &CSS, &mut files);
+    files
+}
+
+fn collect_static(prefix: &str, dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
+    for file in dir.files() {
+        let rel = file.path().to_string_lossy().replace('\\', "/");
+        out.push((format!("{prefix}/{rel}"), file.contents()));
+    }
+    for sub in dir.dirs() {
+        collect_static(prefix, sub, out);
+    }
+}
