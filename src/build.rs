@@ -49,7 +49,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     let output = Output::prepare(&options.root, &target, options.force)?;
-    let pages = render_pages(&site, &renderer, |file, html| output.write(file, html.as_bytes()))?;
+    let pages = render_pages(&site, &renderer, |file, bytes| output.write(file, bytes))?;
     let static_files = output.copy_static(&options.root)?;
     output.commit()?;
     Ok(BuildSummary {
@@ -81,26 +81,29 @@ pub fn load_site(
     Ok(model::assemble(config, loaded.articles))
 }
 
-/// Renders every page in parallel and hands each to `sink` as (file relative to the output
-/// root, HTML). Returns the number of pages, or every error met.
+/// Renders every page in parallel, then the feeds, sitemaps and search index, and hands each
+/// file to `sink` as (path relative to the output root, bytes). Returns the number of files,
+/// or every error met.
 pub fn render_pages<F>(site: &Site, renderer: &Renderer, sink: F) -> Result<usize, Diagnostics>
 where
-    F: Fn(&str, &str) -> Result<(), Diagnostic> + Sync,
+    F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
 {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
     let shared = render::templates_shared(site, &plan);
-    let errors: Vec<Diagnostic> = plan
+    let mut errors: Vec<Diagnostic> = plan
         .pages
         .par_iter()
         .filter_map(|page| {
             renderer
                 .render_page(&shared, page)
-                .and_then(|html| sink(&page.file(), &html))
+                .and_then(|html| sink(&page.file(), html.as_bytes()))
                 .err()
         })
         .collect();
+    let extra = render::extra_files(&shared);
+    errors.extend(extra.iter().filter_map(|(file, bytes)| sink(file, bytes).err()));
     if errors.is_empty() {
-        Ok(plan.pages.len())
+        Ok(plan.pages.len() + extra.len())
     } else {
         Err(Diagnostics::sorted(errors))
     }

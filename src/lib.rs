@@ -25,5 +25,6 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod slug;
 pub mod theme;

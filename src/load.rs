@@ -51,7 +51,7 @@ pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions) -> Loaded {
 }
 
 /// Every Markdown file under `content/`, as paths relative to `root`, sorted.
-fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let dir = root.join(CONTENT_DIR);
@@ -89,7 +89,7 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
 }
 
 /// Reads and parses one file; `Ok(None)` means it is a draft or future article left out.
-fn load_file(
+pub fn load_file(
     root: &Path,
     rel: &Path,
     config: &SiteConfig,

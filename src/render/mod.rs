@@ -4,7 +4,10 @@
 //! same URL; [`Renderer::render_page`] turns one planned page into HTML. The planning is
 //! cheap and serial, the rendering is parallel (see [`crate::build`]).
 
+mod alias;
+mod feeds;
 mod pages;
+mod sitemap;
 mod templates;
 pub mod views;
 
@@ -14,4 +17,13 @@ pub use templates::{Renderer, Shared};
 /// Prepares what every page of one build shares (site view, article refs).
 pub fn templates_shared<'a>(site: &'a crate::model::Site, plan: &'a Plan<'a>) -> Shared<'a> {
     Shared::new(site, plan)
+}
+
+/// Files other than HTML pages: feeds, sitemaps, `robots.txt` and the search index, as
+/// (path relative to the output root, bytes).
+pub fn extra_files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
+    let mut files = feeds::files(shared);
+    files.extend(sitemap::files(shared));
+    files.extend(crate::search::files(shared.site, &shared.urls));
+    files
 }

@@ -61,7 +61,11 @@ pub enum Job {
     TagIndex,
     CategoryIndex,
     Archives,
+    /// The search page (`/search/`), filled in by the browser from the search index.
+    Search,
     NotFound,
+    /// A redirect from an old URL (`aliases` in front matter) to article `article`.
+    Alias { article: usize },
 }
 
 /// One page: its URL path relative to the site root and what it shows.
@@ -115,9 +119,34 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
     pages.push(page(TAGS_PATH, Job::TagIndex));
     pages.push(page(CATEGORIES_PATH, Job::CategoryIndex));
     pages.push(page(ARCHIVES_PATH, Job::Archives));
+    pages.push(page(SEARCH_PATH, Job::Search));
     pages.push(page("404.html", Job::NotFound));
+    for (i, a) in site.articles.iter().enumerate() {
+        pages.extend(a.aliases.iter().map(|alias| Page {
+            path: alias_path(alias),
+            job: Job::Alias { article: i },
+        }));
+    }
     check_unique(site, &listings, &pages)?;
     Ok(Plan { listings, pages })
+}
+
+/// URL path of the search page.
+pub const SEARCH_PATH: &str = "search/";
+
+/// An alias as written (`/old/url/`, `old.html`, `/2019/grok`) → a URL path relative to the
+/// root. A path without an extension is a folder, as Hugo and Zola treat it.
+fn alias_path(alias: &str) -> String {
+    let clean: Vec<&str> = alias
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+        .collect();
+    let mut path = clean.join("/");
+    let is_file = clean.last().is_some_and(|last| last.contains('.'));
+    if !is_file {
+        path.push('/');
+    }
+    path
 }
 
 fn page(path: &str, job: Job) -> Page {
@@ -175,7 +204,12 @@ fn owner(site: &Site, listings: &[Listing<'_>], job: Job) -> String {
         Job::TagIndex => "the tag index".into(),
         Job::CategoryIndex => "the category index".into(),
         Job::Archives => "the archive index".into(),
+        Job::Search => "the search page".into(),
         Job::NotFound => "the 404 page".into(),
+        Job::Alias { article } => format!(
+            "an alias of {}",
+            site.articles[article].source_path.to_string_lossy().replace('\\', "/")
+        ),
     }
 }
 
@@ -194,12 +228,14 @@ fn check_unique(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Result
 }
 
 fn collision(site: &Site, listings: &[Listing<'_>], path: &str, first: Job, second: Job) -> Diagnostic {
+    // Blame an article (or its alias) rather than a generated page: that is what a
+    // writer can change.
     let (blamed, other) = match (first, second) {
-        (_, Job::Article(_)) => (second, first),
-        _ => (first, second),
+        (Job::Alias { .. }, _) | (Job::Article(_), _) => (first, second),
+        _ => (second, first),
     };
     let file = match blamed {
-        Job::Article(i) => site.articles[i].source_path.clone(),
+        Job::Article(i) | Job::Alias { article: i } => site.articles[i].source_path.clone(),
         _ => std::path::PathBuf::from(crate::config::CONFIG_FILE),
     };
     Diagnostic::new(
@@ -211,9 +247,29 @@ fn collision(site: &Site, listings: &[Listing<'_>], path: &str, first: Job, seco
         ),
     )
     .line(1)
-    .hint(if matches!(other, Job::Article(_)) {
-        "give one of the articles another `slug`"
-    } else {
-        "give the article another `slug`, or change `permalink` in config.toml"
+    .hint(match (blamed, other) {
+        (Job::Alias { .. }, _) | (_, Job::Alias { .. }) => "remove or change the alias in `aliases`",
+        (_, Job::Article(_)) => "give one of the articles another `slug`",
+        _ => "give the article another `slug`, or change `permalink` in config.toml",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_paths_stay_inside_the_site() {
+        assert_eq!(alias_path("/old/grok/"), "old/grok/");
+        assert_eq!(alias_path("/old/grok"), "old/grok/");
+        assert_eq!(alias_path("old.html"), "old.html");
+        assert_eq!(alias_path("/../../etc/x"), "etc/x/");
+    }
+
+    #[test]
+    fn output_files_of_paths() {
+        assert_eq!(output_file(""), "index.html");
+        assert_eq!(output_file("tags/x/"), "tags/x/index.html");
+        assert_eq!(output_file("a.html"), "a.html");
+    }
 }

@@ -58,6 +58,9 @@ impl Renderer {
 
     /// Renders one planned page to HTML.
     pub fn render_page(&self, shared: &Shared<'_>, page: &Page) -> Result<String, Diagnostic> {
+        if let Job::Alias { article } = page.job {
+            return Ok(super::alias::redirect_page(&shared.urls, &shared.site.articles[article]));
+        }
         let (template, context) = context_for(shared, page);
         self.tera
             .render(template, &context)
@@ -114,7 +117,8 @@ fn context_for(shared: &Shared<'_>, page: &Page) -> (&'static str, Context) {
             ctx.insert("years", &years(shared));
             ("archives.html", "archives", "归档".into())
         }
-        Job::NotFound => ("404.html", "404", "页面不存在".into()),
+        Job::Search => ("search.html", "search", "搜索".into()),
+        Job::NotFound | Job::Alias { .. } => ("404.html", "404", "页面不存在".into()),
     };
     ctx.insert("page_kind", kind);
     let page_title = if title.is_empty() {
