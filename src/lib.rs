@@ -18,6 +18,7 @@
 //! [`build`] strings the stages together; the CLI in `main.rs` only parses arguments.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

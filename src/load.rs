@@ -147,7 +147,11 @@ fn build_article(
 ) -> Result<Article, Diagnostic> {
     let stem = rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
     let (body, heading_title) = title_from_heading(split);
-    let rendered = markdown::render(body);
+    let mut rendered = markdown::render(body);
+    let body_first_line = split.body_line + line_count(split.body) - line_count(body);
+    for link in &mut rendered.links {
+        link.line += body_first_line - 1;
+    }
     let header_line = split.front_line.saturating_sub(1).max(1);
 
     let title = fm
@@ -200,6 +204,7 @@ fn build_article(
         latin_words: rendered.latin_words,
         content: rendered.html,
         text: rendered.text,
+        links: rendered.links,
         tags: fm.tags,
         categories: fm.categories,
         section,
@@ -210,6 +215,10 @@ fn build_article(
         draft: fm.draft,
         extra: fm.extra,
     })
+}
+
+fn line_count(text: &str) -> usize {
+    text.matches('\n').count()
 }
 
 /// A file without front matter may start with `# Title`: that heading becomes the title and

@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build(BuildArgs),
+    /// Render everything in memory and report broken internal links, images and anchors.
+    Check(CheckArgs),
 }
 
 #[derive(Args)]
@@ -46,10 +48,24 @@ struct BuildArgs {
     force: bool,
 }
 
+#[derive(Args)]
+struct CheckArgs {
+    /// The site folder (holding config.toml and content/).
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
+    /// Include articles marked draft.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated in the future.
+    #[arg(long)]
+    future: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => run_build(args, cli.quiet),
+        Command::Check(args) => run_check(args, cli.quiet),
     }
 }
 
@@ -72,6 +88,30 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
                     summary.static_files,
                     summary.output.display(),
                     summary.elapsed.as_secs_f64()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_check(args: CheckArgs, quiet: bool) -> ExitCode {
+    let options = sitegen::check::CheckOptions {
+        root: args.root,
+        base_url: None,
+        drafts: args.drafts,
+        future: args.future,
+    };
+    match sitegen::check::check(&options) {
+        Ok(summary) => {
+            if !quiet {
+                println!(
+                    "checked {} links on {} pages: all good",
+                    summary.links, summary.pages
                 );
             }
             ExitCode::SUCCESS

@@ -24,6 +24,16 @@ pub struct Rendered {
     pub first_heading: Option<String>,
     pub cjk_chars: usize,
     pub latin_words: usize,
+    /// Every link and image in the body with the 1-based line it is on (relative to the
+    /// body), so `sitegen check` can point at the line a writer must fix.
+    pub links: Vec<BodyLink>,
+}
+
+/// A link or image destination as written in the Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyLink {
+    pub target: String,
+    pub line: usize,
 }
 
 impl Rendered {
@@ -70,8 +80,16 @@ pub fn render(markdown: &str) -> Rendered {
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<HeadingBuffer<'_>> = None;
     let mut ids = IdAllocator::default();
+    let mut links = Vec::new();
+    let mut lines = LineCounter::new(markdown);
 
-    for event in Parser::new_ext(markdown, options()) {
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+            links.push(BodyLink {
+                target: dest_url.to_string(),
+                line: lines.line_at(range.start),
+            });
+        }
         state.observe(&event);
         if let Some(mut buf) = heading.take() {
             if let Event::End(TagEnd::Heading(_)) = event {
@@ -103,7 +121,33 @@ pub fn render(markdown: &str) -> Rendered {
 
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 2);
     html::push_html(&mut out, events.into_iter());
-    state.finish(out)
+    let mut rendered = state.finish(out);
+    rendered.links = links;
+    rendered
+}
+
+/// Byte offset → line number, for offsets that only move forward (as events do, mostly).
+struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter { text, offset: 0, line: 1 }
+    }
+
+    fn line_at(&mut self, offset: usize) -> usize {
+        if offset < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        let slice = self.text.as_bytes().get(self.offset..offset).unwrap_or_default();
+        self.line += slice.iter().filter(|&&b| b == b'\n').count();
+        self.offset = offset.max(self.offset);
+        self.line
+    }
 }
 
 /// A heading's events held back until its text is known, so it can get an `id`.
@@ -229,6 +273,7 @@ impl TextState {
             first_heading: self.first_heading,
             cjk_chars: self.cjk_chars,
             latin_words: self.latin_words,
+            links: Vec::new(),
         }
     }
 }
@@ -267,6 +312,13 @@ mod tests {
         assert!(r.html.contains("<h2 id=\"开源之争-1\">"));
         assert!(r.html.contains("<h2 id=\"grok-1.5-发布\">"));
         assert_eq!(r.first_heading.as_deref(), Some("开源之争"));
+    }
+
+    #[test]
+    fn collects_links_with_their_lines() {
+        let r = render("第一行\n\n见[旧文](/2024/03/grok/)。\n\n![图](/images/a.png)\n");
+        let found: Vec<(&str, usize)> = r.links.iter().map(|l| (l.target.as_str(), l.line)).collect();
+        assert_eq!(found, vec![("/2024/03/grok/", 3), ("/images/a.png", 5)]);
     }
 
     #[test]

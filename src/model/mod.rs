@@ -49,6 +49,8 @@ pub struct Article {
     pub reading_minutes: usize,
     pub cjk_chars: usize,
     pub latin_words: usize,
+    /// Links and images in the body, with their lines in the source file.
+    pub links: Vec<crate::content::markdown::BodyLink>,
     /// Every front-matter key sitegen does not know, for templates (`page.extra.KEY`).
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

@@ -1,0 +1,276 @@
+//! `sitegen check`: render the whole site in memory, write nothing, and verify that every
+//! internal link, image and `#anchor` points at something that exists.
+//!
+//! Links written in an article's Markdown are reported at their line in the source file
+//! (`content/a.md:12: broken link to /x/`); links the templates produce are reported against
+//! the page they appear on, since the fix is in a template, not in content.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use percent_encoding::percent_decode_str;
+use walkdir::WalkDir;
+
+use crate::build::{load_site, render_pages};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::render::Renderer;
+
+/// What `sitegen check` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub root: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub future: bool,
+}
+
+/// What a clean check looked at.
+#[derive(Debug, Clone)]
+pub struct CheckSummary {
+    pub pages: usize,
+    pub links: usize,
+}
+
+/// The rendered site in memory: output path → HTML, plus the set of static files.
+struct RenderedSite {
+    pages: HashMap<String, String>,
+    files: HashSet<String>,
+}
+
+/// Loads and renders everything without writing, then checks every internal link.
+pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
+    let site = load_site(&options.root, options.base_url.as_deref(), options.drafts, options.future)?;
+    let renderer = Renderer::new(&options.root).map_err(Diagnostics::sorted)?;
+    let rendered = render_in_memory(&site, &renderer, &options.root)?;
+    let checker = LinkChecker::new(&site, &rendered);
+    let mut broken = Vec::new();
+    let mut links = 0;
+    for (i, article) in site.articles.iter().enumerate() {
+        for link in &article.links {
+            links += 1;
+            if let Some(problem) = checker.problem(&site.articles[i].path, &link.target) {
+                broken.push(
+                    Diagnostic::new(&article.source_path, format!("broken link to {}", link.target))
+                        .line(link.line)
+                        .hint(problem),
+                );
+            }
+        }
+    }
+    let body_targets: HashSet<(&str, &str)> = site
+        .articles
+        .iter()
+        .flat_map(|a| a.links.iter().map(move |l| (a.path.as_str(), l.target.as_str())))
+        .collect();
+    let mut pages: Vec<(&String, &String)> = rendered.pages.iter().collect();
+    pages.sort();
+    for (file, html) in pages {
+        let page_path = page_path_of(file);
+        for href in attribute_values(html) {
+            links += 1;
+            if body_targets.contains(&(page_path.as_str(), href)) {
+                continue; // reported above, at its line in the Markdown
+            }
+            if let Some(problem) = checker.problem(&page_path, href) {
+                broken.push(
+                    Diagnostic::new(format!("{} (page)", file), format!("broken link to {href}")).hint(problem),
+                );
+            }
+        }
+    }
+    if broken.is_empty() {
+        Ok(CheckSummary {
+            pages: rendered.pages.len(),
+            links,
+        })
+    } else {
+        Err(Diagnostics::sorted(broken))
+    }
+}
+
+fn render_in_memory(site: &Site, renderer: &Renderer, root: &Path) -> Result<RenderedSite, Diagnostics> {
+    let collected = Mutex::new(HashMap::new());
+    let mut files: HashSet<String> = HashSet::new();
+    render_pages(site, renderer, |file, bytes| {
+        let mut map = collected
+            .lock()
+            .map_err(|_| Diagnostic::new(file, "internal error: a render thread panicked"))?;
+        // Only HTML is scanned for links; other files just need to exist.
+        let html = if file.ends_with(".html") { String::from_utf8_lossy(bytes).into_owned() } else { String::new() };
+        map.insert(file.to_string(), html);
+        Ok(())
+    })?;
+    let all: HashMap<String, String> = collected.into_inner().unwrap_or_default();
+    files.extend(all.keys().cloned());
+    let pages = all.into_iter().filter(|(file, _)| file.ends_with(".html")).collect();
+    files.extend(crate::theme::static_files().into_iter().map(|(rel, _)| rel));
+    let static_dir = root.join("static");
+    for entry in WalkDir::new(&static_dir).follow_links(true).into_iter().filter_map(Result::ok) {
+        if entry.file_type().is_file()
+            && let Ok(rel) = entry.path().strip_prefix(&static_dir)
+        {
+            files.insert(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(RenderedSite { pages, files })
+}
+
+/// `tags/x/index.html` → `tags/x/`: the URL path a page is served at.
+fn page_path_of(file: &str) -> String {
+    file.strip_suffix("index.html").unwrap_or(file).to_string()
+}
+
+struct LinkChecker<'a> {
+    rendered: &'a RenderedSite,
+    root_path: &'a str,
+    base_url: &'a str,
+    /// Output file → the `id`s it defines, computed on first use.
+    ids: Mutex<HashMap<String, HashSet<String>>>,
+}
+
+impl<'a> LinkChecker<'a> {
+    fn new(site: &'a Site, rendered: &'a RenderedSite) -> Self {
+        LinkChecker {
+            rendered,
+            root_path: &site.config.root_path,
+            base_url: &site.config.base_url,
+            ids: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Why `href`, found on the page at `page_path`, is broken; None when it is fine or
+    /// not ours to check (other sites, mail links).
+    fn problem(&self, page_path: &str, href: &str) -> Option<String> {
+        let href = href.trim();
+        let local = href.strip_prefix(self.base_url).map_or(href, |rest| rest);
+        if local.is_empty() || is_external(local) {
+            return None;
+        }
+        let (path, fragment) = match local.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (local, None),
+        };
+        let path = path.split('?').next().unwrap_or_default();
+        let decoded = percent_decode_str(path).decode_utf8_lossy();
+        let site_path = if path.is_empty() {
+            page_path.to_string()
+        } else if let Some(abs) = decoded.strip_prefix('/') {
+            let root = self.root_path.trim_start_matches('/');
+            match abs.strip_prefix(root) {
+                Some(rest) => rest.to_string(),
+                None => return Some(format!("it points outside the site, which lives under {}", self.root_path)),
+            }
+        } else {
+            match resolve_relative(page_path, &decoded) {
+                Some(p) => p,
+                None => return Some("its `..` climbs above the site root".into()),
+            }
+        };
+        let Some(file) = self.file_for(&site_path) else {
+            return Some(format!("nothing is built at /{site_path}"));
+        };
+        let id = fragment.filter(|f| !f.is_empty() && file.ends_with(".html"))?;
+        let id = percent_decode_str(id).decode_utf8_lossy();
+        (!self.has_id(&file, &id)).then(|| format!("/{site_path} has no element with id=\"{id}\""))
+    }
+
+    /// The output file a site path resolves to, if one was built.
+    fn file_for(&self, site_path: &str) -> Option<String> {
+        let trimmed = site_path.trim_end_matches('/');
+        let candidates = [
+            site_path.to_string(),
+            format!("{site_path}index.html"),
+            format!("{trimmed}/index.html"),
+        ];
+        candidates
+            .into_iter()
+            .find(|c| self.rendered.files.contains(c.as_str()))
+    }
+
+    fn has_id(&self, file: &str, id: &str) -> bool {
+        let Ok(mut cache) = self.ids.lock() else { return true };
+        let ids = cache.entry(file.to_string()).or_insert_with(|| {
+            self.rendered
+                .pages
+                .get(file)
+                .map(|html| ids_in(html))
+                .unwrap_or_default()
+        });
+        ids.contains(id)
+    }
+}
+
+fn is_external(href: &str) -> bool {
+    href.contains("://") || href.starts_with("//") || href.starts_with("mailto:") || href.starts_with("tel:")
+        || href.starts_with("data:") || href.starts_with("javascript:")
+}
+
+/// Resolves `target` against the folder of the page at `page_path`; None when `..` climbs
+/// above the site root.
+fn resolve_relative(page_path: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page_path.split('/').filter(|s| !s.is_empty()).collect();
+    if !page_path.ends_with('/') {
+        parts.pop();
+    }
+    for seg in target.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut path = parts.join("/");
+    if target.ends_with('/') && !path.is_empty() {
+        path.push('/');
+    }
+    Some(path)
+}
+
+/// The values of `href` and `src` attributes in HTML that sitegen or pulldown-cmark wrote
+/// (always double-quoted).
+fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
+    ["href=\"", "src=\""].into_iter().flat_map(move |attr| {
+        html.match_indices(attr).filter_map(move |(i, _)| {
+            let rest = html.get(i + attr.len()..)?;
+            rest.find('"').map(|end| &rest[..end])
+        })
+    })
+}
+
+fn ids_in(html: &str) -> HashSet<String> {
+    html.match_indices(" id=\"")
+        .filter_map(|(i, m)| {
+            let rest = html.get(i + m.len()..)?;
+            rest.find('"').map(|end| decode_entities(&rest[..end]))
+        })
+        .collect()
+}
+
+/// The few entities pulldown-cmark writes into attribute values.
+fn decode_entities(text: &str) -> String {
+    text.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_links_against_the_page_folder() {
+        assert_eq!(resolve_relative("2024/03/a/", "../b/").as_deref(), Some("2024/03/b/"));
+        assert_eq!(resolve_relative("2024/03/a/", "img.png").as_deref(), Some("2024/03/a/img.png"));
+        assert_eq!(resolve_relative("", "../../x"), None);
+    }
+
+    #[test]
+    fn finds_attribute_values_and_ids() {
+        let html = r#"<a href="/x/">x</a><img src="/i.png"><h2 id="开源之争">"#;
+        let values: Vec<&str> = attribute_values(html).collect();
+        assert_eq!(values, vec!["/x/", "/i.png"]);
+        assert!(ids_in(html).contains("开源之争"));
+    }
+}
