@@ -105,8 +105,40 @@ where
     if errors.is_empty() {
         Ok(plan.pages.len() + extra.len())
     } else {
-        Err(Diagnostics::sorted(errors))
+        Err(Diagnostics::sorted(collapse_repeats(errors)))
     }
+}
+
+/// A template bug fails every page that uses the template: say it once, with one page as
+/// the example and the count of the others, instead of ten thousand identical lines.
+fn collapse_repeats(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    use std::collections::BTreeMap;
+    const PAGE_NOTE: &str = " (while rendering ";
+    let mut groups: BTreeMap<(PathBuf, Option<usize>, Option<usize>, String), Vec<Diagnostic>> =
+        BTreeMap::new();
+    for e in errors {
+        let key_message = e.message.split(PAGE_NOTE).next().unwrap_or_default().to_string();
+        groups
+            .entry((e.path.clone(), e.line, e.col, key_message))
+            .or_default()
+            .push(e);
+    }
+    groups
+        .into_values()
+        .filter_map(|mut group| {
+            group.sort_by(|a, b| a.message.cmp(&b.message));
+            let others = group.len() - 1;
+            let mut first = group.into_iter().next()?;
+            if others > 0 {
+                first.message = first.message.replacen(
+                    PAGE_NOTE,
+                    &format!(" (on {} pages, e.g. while rendering ", others + 1),
+                    1,
+                );
+            }
+            Some(first)
+        })
+        .collect()
 }
 
 /// The build's notion of "now", for leaving out future articles: `SOURCE_DATE_EPOCH` when

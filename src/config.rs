@@ -134,11 +134,9 @@ fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
         .map_or((1, 1), |span| line_col(text, span.start));
     let message = e.message().trim().to_string();
     let hint = if message.contains("unknown field") {
-        Some(
-            "known keys: title, base_url, description, language, timezone, paginate_by, \
-             permalink, [footer] copyright/icp, [extra]"
-                .to_string(),
-        )
+        Some(did_you_mean(&message).unwrap_or_else(|| {
+            "remove the key, or check its spelling against README.md's config section".into()
+        }))
     } else if message.contains("missing field") {
         Some("a minimal config.toml needs title = \"…\" and base_url = \"https://…\"".into())
     } else {
@@ -147,6 +145,18 @@ fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
     Diagnostic::new(CONFIG_FILE, message)
         .at(line, col)
         .maybe_hint(hint)
+}
+
+/// serde says "unknown field `icpp`, expected one of `copyright`, `icp`": suggest the
+/// closest known key.
+fn did_you_mean(message: &str) -> Option<String> {
+    let mut quoted = message.split('`').skip(1).step_by(2);
+    let unknown = quoted.next()?;
+    let best = quoted
+        .map(|known| (strsim::damerau_levenshtein(unknown, known), known))
+        .min()?;
+    let close_enough = best.0 <= 2.max(unknown.chars().count() / 3);
+    close_enough.then(|| format!("did you mean `{}`?", best.1))
 }
 
 fn config_error(text: &str, key: &str, message: String) -> Diagnostic {
@@ -187,6 +197,16 @@ mod tests {
             .unwrap_err();
         assert!(err.message.contains("paginte_by"), "{err}");
         assert_eq!(err.line, Some(3));
+    }
+
+    #[test]
+    fn suggests_the_closest_key() {
+        let err = SiteConfig::parse("title = \"T\"\nbase_url = \"https://a.com\"\npaginte_by = 5\n", None)
+            .unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `paginate_by`?"));
+        let err = SiteConfig::parse("title = \"T\"\nbase_url = \"https://a.com\"\nzzzzzz = 5\n", None)
+            .unwrap_err();
+        assert!(!err.hint.unwrap_or_default().contains("did you mean"));
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub fn slugify(text: &str) -> String {
         out.extend(c.to_lowercase());
     }
     // A segment of only dots would be `.`/`..` in a path: never let a slug climb out.
-    out.trim_matches('.').to_string()
+    out.trim_matches(|c| c == '.' || c == '-').to_string()
 }
 
 /// Letters and digits of any script, plus the few ASCII marks that are safe and readable.
@@ -93,5 +93,35 @@ mod tests {
         assert_eq!(encode_path("/tags/马斯克/"), "/tags/%E9%A9%AC%E6%96%AF%E5%85%8B/");
         assert_eq!(encode_path("/a b/"), "/a%20b/");
         assert_eq!(encode_path("/2024/03/grok/"), "/2024/03/grok/");
+    }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+
+            /// Any text gives a slug that is a safe single path segment, and slugging is
+            /// idempotent (a slug written back as `slug = …` keeps its URL).
+            #[test]
+            fn slugs_are_safe_and_stable(text in "\\PC{0,40}") {
+                let slug = slugify(&text);
+                prop_assert!(!slug.contains('/') && !slug.contains('\\'));
+                prop_assert!(slug != "." && slug != "..");
+                prop_assert!(!slug.chars().any(|c| c.is_whitespace() || c.is_control()));
+                prop_assert_eq!(slugify(&slug), slug.clone());
+            }
+
+            /// Encoded hrefs are plain ASCII and decode back to the path.
+            #[test]
+            fn hrefs_round_trip(text in "\\PC{0,40}") {
+                let path = format!("/tags/{}/", slugify(&text));
+                let href = encode_path(&path);
+                prop_assert!(href.is_ascii());
+                let decoded = percent_encoding::percent_decode_str(&href).decode_utf8().map(|c| c.into_owned());
+                prop_assert_eq!(decoded.ok(), Some(path));
+            }
+        }
     }
 }
