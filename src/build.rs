@@ -89,7 +89,7 @@ where
     F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
 {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
-    let shared = render::templates_shared(site, &plan);
+    let shared = render::templates_shared(site, &plan)?;
     let mut errors: Vec<Diagnostic> = plan
         .pages
         .par_iter()

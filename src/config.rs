@@ -4,7 +4,7 @@
 //! Unknown keys are an error that names the key: a typo such as `paginte_by` must not pass
 //! silently and leave the writer wondering why nothing changed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
 use serde::Deserialize;
@@ -72,6 +72,8 @@ pub struct SiteConfig {
     /// The URL path the site lives under, always starting and ending with `/` (`/portal/`).
     pub root_path: String,
     pub offset: FixedOffset,
+    /// The site folder the config was read from (`static/`, `templates/` live there).
+    pub root: PathBuf,
 }
 
 impl SiteConfig {
@@ -83,7 +85,9 @@ impl SiteConfig {
                 "run sitegen in a site folder (one with config.toml), or pass --root DIR",
             )
         })?;
-        Self::parse(&text, base_url_override)
+        let mut config = Self::parse(&text, base_url_override)?;
+        config.root = root.to_path_buf();
+        Ok(config)
     }
 
     pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Self, Diagnostic> {
@@ -112,6 +116,7 @@ impl SiteConfig {
             base_url,
             offset,
             raw,
+            root: PathBuf::from("."),
         })
     }
 }

@@ -17,6 +17,7 @@
 //!
 //! [`build`] strings the stages together; the CLI in `main.rs` only parses arguments.
 
+pub mod assets;
 pub mod build;
 pub mod check;
 pub mod config;

@@ -52,11 +52,14 @@ pub fn assemble(config: SiteConfig, mut articles: Vec<Article>) -> Site {
     }
 }
 
-/// Collects terms in first-seen order; terms that slug the same (`OpenAI`, `openai`) are one.
+/// Collects terms in first-seen order; terms that slug the same (`OpenAI`, `openai`) are one,
+/// shown under the spelling most articles use (ties: the first met).
 struct TermIndex {
     prefix: &'static str,
     by_slug: HashMap<String, usize>,
     terms: Vec<Term>,
+    /// Per term: each spelling with its count, in first-seen order.
+    spellings: Vec<Vec<(String, usize)>>,
 }
 
 impl TermIndex {
@@ -65,6 +68,7 @@ impl TermIndex {
             prefix,
             by_slug: HashMap::new(),
             terms: Vec::new(),
+            spellings: Vec::new(),
         }
     }
 
@@ -77,13 +81,20 @@ impl TermIndex {
         }
         let next = self.terms.len();
         let id = *self.by_slug.entry(slug.clone()).or_insert(next);
+        let name = name.trim();
         if id == next {
             self.terms.push(Term {
-                name: name.trim().to_string(),
+                name: name.to_string(),
                 path: format!("{}{slug}/", self.prefix),
                 slug,
                 articles: Vec::new(),
             });
+            self.spellings.push(Vec::new());
+        }
+        let spellings = &mut self.spellings[id];
+        match spellings.iter_mut().find(|(s, _)| s == name) {
+            Some((_, count)) => *count += 1,
+            None => spellings.push((name.to_string(), 1)),
         }
         let articles = &mut self.terms[id].articles;
         if articles.last() != Some(&i) {
@@ -92,7 +103,18 @@ impl TermIndex {
         Some(id)
     }
 
-    fn finish(self) -> Vec<Term> {
+    fn finish(mut self) -> Vec<Term> {
+        for (term, spellings) in self.terms.iter_mut().zip(&self.spellings) {
+            let mut best: Option<&(String, usize)> = None;
+            for s in spellings {
+                if best.is_none_or(|b| s.1 > b.1) {
+                    best = Some(s);
+                }
+            }
+            if let Some((name, _)) = best {
+                term.name.clone_from(name);
+            }
+        }
         self.terms
     }
 }

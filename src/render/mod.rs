@@ -15,7 +15,10 @@ pub use pages::{Job, Listing, ListingKind, Page, Plan, plan};
 pub use templates::{Renderer, Shared};
 
 /// Prepares what every page of one build shares (site view, article refs).
-pub fn templates_shared<'a>(site: &'a crate::model::Site, plan: &'a Plan<'a>) -> Shared<'a> {
+pub fn templates_shared<'a>(
+    site: &'a crate::model::Site,
+    plan: &'a Plan<'a>,
+) -> Result<Shared<'a>, crate::diagnostics::Diagnostic> {
     Shared::new(site, plan)
 }
 
@@ -25,5 +28,6 @@ pub fn extra_files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
     let mut files = feeds::files(shared);
     files.extend(sitemap::files(shared));
     files.extend(crate::search::files(shared.site, &shared.urls));
+    files.extend(shared.assets.files().map(|(rel, bytes)| (rel.to_string(), bytes.to_vec())));
     files
 }

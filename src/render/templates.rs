@@ -20,18 +20,22 @@ pub struct Shared<'a> {
     /// One serialised ref per article.
     pub refs: Vec<Value>,
     pub site_value: Value,
+    /// Content-hashed stylesheets and scripts.
+    pub assets: crate::assets::Assets,
 }
 
 impl<'a> Shared<'a> {
-    pub fn new(site: &'a Site, plan: &'a Plan<'a>) -> Self {
+    pub fn new(site: &'a Site, plan: &'a Plan<'a>) -> Result<Self, Diagnostic> {
         let urls = Urls::new(site);
-        Shared {
+        let assets = crate::assets::Assets::collect(&site.config.root)?;
+        Ok(Shared {
             refs: views::article_refs(site, &urls),
-            site_value: views::site_value(site, &urls),
+            site_value: views::site_value(site, &urls, &assets),
             site,
             plan,
             urls,
-        }
+            assets,
+        })
     }
 }
 
@@ -47,6 +51,7 @@ impl Renderer {
     pub fn new(root: &Path) -> Result<Self, Vec<Diagnostic>> {
         let sources = theme::templates(root)?;
         let mut tera = Tera::new();
+        tera.register_function("get_url", get_url);
         let origins: HashMap<String, String> = sources
             .iter()
             .map(|(name, s)| (name.clone(), s.origin.clone()))
@@ -66,6 +71,25 @@ impl Renderer {
             .render(template, &context)
             .map_err(|e| template_error(&self.origins, &e, Some(&page.path)))
     }
+}
+
+/// `get_url(path="css/style.css")`: the href of a file or page under the site root, with
+/// the base path prepended, percent-encoded, and the content-hashed name for stylesheets and
+/// scripts. Absolute URLs pass through. The one way templates should build URLs.
+fn get_url(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
+    let path: String = kwargs.must_get::<&str>("path")?.to_string();
+    if path.contains("://") || path.starts_with("data:") {
+        return Ok(path);
+    }
+    let site: Value = state.get("site")?.unwrap_or_else(Value::none);
+    let root = site.get_from_path("root").and_then(Value::as_str).unwrap_or("/");
+    let rel = path.trim_start_matches('/');
+    let hashed = site
+        .get_from_path("assets")
+        .and_then(Value::as_map)
+        .and_then(|m| m.get(&tera::value::Key::Str(rel)))
+        .and_then(Value::as_str);
+    Ok(crate::slug::encode_path(&format!("{root}{}", hashed.unwrap_or(rel))))
 }
 
 /// Maps a Tera error to `templates/NAME.html:line:col`, naming the page being rendered.

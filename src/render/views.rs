@@ -132,6 +132,8 @@ struct SiteView<'a> {
     months: Vec<TermCount<'a>>,
     extra: &'a toml::Table,
     build_year: String,
+    /// Plain asset name → content-hashed name, read by `get_url`.
+    assets: std::collections::BTreeMap<&'a str, &'a str>,
     search: bool,
     feeds: bool,
 }
@@ -160,7 +162,7 @@ const HOT_TAGS: usize = 20;
 const SIDE_MONTHS: usize = 12;
 
 /// The `site` variable every page gets, built once per build.
-pub fn site_value(site: &Site, urls: &Urls) -> Value {
+pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> Value {
     let raw = &site.config.raw;
     let view = SiteView {
         title: &raw.title,
@@ -178,6 +180,7 @@ pub fn site_value(site: &Site, urls: &Urls) -> Value {
             .first()
             .map(|a| a.date.format("%Y").to_string())
             .unwrap_or_default(),
+        assets: assets.names(),
         search: false,
         feeds: false,
     };
