@@ -36,7 +36,11 @@ impl Assets {
             if !entry.file_type().is_file() || !is_hashable(path) {
                 continue;
             }
-            let rel = path.strip_prefix(&dir).unwrap_or(path).to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(&dir)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
             let bytes = std::fs::read(path)
                 .map_err(|e| Diagnostic::new(path, format!("cannot read: {e}")))?;
             assets.add(rel, bytes);
@@ -103,6 +107,9 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("static/css")).unwrap();
         std::fs::write(dir.path().join("static/css/style.css"), "p{}").unwrap();
         let assets = Assets::collect(dir.path()).unwrap();
-        assert_eq!(assets.names()["css/style.css"], hashed_name("css/style.css", b"p{}"));
+        assert_eq!(
+            assets.names()["css/style.css"],
+            hashed_name("css/style.css", b"p{}")
+        );
     }
 }

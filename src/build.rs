@@ -42,7 +42,12 @@ pub struct BuildSummary {
 /// Builds the site into its output folder, replacing it only on success.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
-    let site = load_site(&options.root, options.base_url.as_deref(), options.drafts, options.future)?;
+    let site = load_site(
+        &options.root,
+        options.base_url.as_deref(),
+        options.drafts,
+        options.future,
+    )?;
     let renderer = Renderer::new(&options.root).map_err(Diagnostics::sorted)?;
     let target = options
         .output
@@ -101,7 +106,11 @@ where
         })
         .collect();
     let extra = render::extra_files(&shared);
-    errors.extend(extra.iter().filter_map(|(file, bytes)| sink(file, bytes).err()));
+    errors.extend(
+        extra
+            .iter()
+            .filter_map(|(file, bytes)| sink(file, bytes).err()),
+    );
     if errors.is_empty() {
         Ok(plan.pages.len() + extra.len())
     } else {
@@ -114,10 +123,16 @@ where
 fn collapse_repeats(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     use std::collections::BTreeMap;
     const PAGE_NOTE: &str = " (while rendering ";
-    let mut groups: BTreeMap<(PathBuf, Option<usize>, Option<usize>, String), Vec<Diagnostic>> =
-        BTreeMap::new();
+    /// Where the bug is: file, line, column and the message without the page.
+    type Place = (PathBuf, Option<usize>, Option<usize>, String);
+    let mut groups: BTreeMap<Place, Vec<Diagnostic>> = BTreeMap::new();
     for e in errors {
-        let key_message = e.message.split(PAGE_NOTE).next().unwrap_or_default().to_string();
+        let key_message = e
+            .message
+            .split(PAGE_NOTE)
+            .next()
+            .unwrap_or_default()
+            .to_string();
         groups
             .entry((e.path.clone(), e.line, e.col, key_message))
             .or_default()

@@ -41,7 +41,12 @@ struct RenderedSite {
 
 /// Loads and renders everything without writing, then checks every internal link.
 pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
-    let site = load_site(&options.root, options.base_url.as_deref(), options.drafts, options.future)?;
+    let site = load_site(
+        &options.root,
+        options.base_url.as_deref(),
+        options.drafts,
+        options.future,
+    )?;
     let renderer = Renderer::new(&options.root).map_err(Diagnostics::sorted)?;
     let rendered = render_in_memory(&site, &renderer, &options.root)?;
     let checker = LinkChecker::new(&site, &rendered);
@@ -52,9 +57,12 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
             links += 1;
             if let Some(problem) = checker.problem(&site.articles[i].path, &link.target) {
                 broken.push(
-                    Diagnostic::new(&article.source_path, format!("broken link to {}", link.target))
-                        .line(link.line)
-                        .hint(problem),
+                    Diagnostic::new(
+                        &article.source_path,
+                        format!("broken link to {}", link.target),
+                    )
+                    .line(link.line)
+                    .hint(problem),
                 );
             }
         }
@@ -62,7 +70,11 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
     let body_targets: HashSet<(&str, &str)> = site
         .articles
         .iter()
-        .flat_map(|a| a.links.iter().map(move |l| (a.path.as_str(), l.target.as_str())))
+        .flat_map(|a| {
+            a.links
+                .iter()
+                .map(move |l| (a.path.as_str(), l.target.as_str()))
+        })
         .collect();
     let mut pages: Vec<(&String, &String)> = rendered.pages.iter().collect();
     pages.sort();
@@ -75,7 +87,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
             }
             if let Some(problem) = checker.problem(&page_path, href) {
                 broken.push(
-                    Diagnostic::new(format!("{} (page)", file), format!("broken link to {href}")).hint(problem),
+                    Diagnostic::new(format!("{} (page)", file), format!("broken link to {href}"))
+                        .hint(problem),
                 );
             }
         }
@@ -90,7 +103,11 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
     }
 }
 
-fn render_in_memory(site: &Site, renderer: &Renderer, root: &Path) -> Result<RenderedSite, Diagnostics> {
+fn render_in_memory(
+    site: &Site,
+    renderer: &Renderer,
+    root: &Path,
+) -> Result<RenderedSite, Diagnostics> {
     let collected = Mutex::new(HashMap::new());
     let mut files: HashSet<String> = HashSet::new();
     render_pages(site, renderer, |file, bytes| {
@@ -98,16 +115,27 @@ fn render_in_memory(site: &Site, renderer: &Renderer, root: &Path) -> Result<Ren
             .lock()
             .map_err(|_| Diagnostic::new(file, "internal error: a render thread panicked"))?;
         // Only HTML is scanned for links; other files just need to exist.
-        let html = if file.ends_with(".html") { String::from_utf8_lossy(bytes).into_owned() } else { String::new() };
+        let html = if file.ends_with(".html") {
+            String::from_utf8_lossy(bytes).into_owned()
+        } else {
+            String::new()
+        };
         map.insert(file.to_string(), html);
         Ok(())
     })?;
     let all: HashMap<String, String> = collected.into_inner().unwrap_or_default();
     files.extend(all.keys().cloned());
-    let pages = all.into_iter().filter(|(file, _)| file.ends_with(".html")).collect();
+    let pages = all
+        .into_iter()
+        .filter(|(file, _)| file.ends_with(".html"))
+        .collect();
     files.extend(crate::theme::static_files().into_iter().map(|(rel, _)| rel));
     let static_dir = root.join("static");
-    for entry in WalkDir::new(&static_dir).follow_links(true).into_iter().filter_map(Result::ok) {
+    for entry in WalkDir::new(&static_dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if entry.file_type().is_file()
             && let Ok(rel) = entry.path().strip_prefix(&static_dir)
         {
@@ -160,7 +188,12 @@ impl<'a> LinkChecker<'a> {
             let root = self.root_path.trim_start_matches('/');
             match abs.strip_prefix(root) {
                 Some(rest) => rest.to_string(),
-                None => return Some(format!("it points outside the site, which lives under {}", self.root_path)),
+                None => {
+                    return Some(format!(
+                        "it points outside the site, which lives under {}",
+                        self.root_path
+                    ));
+                }
             }
         } else {
             match resolve_relative(page_path, &decoded) {
@@ -190,7 +223,9 @@ impl<'a> LinkChecker<'a> {
     }
 
     fn has_id(&self, file: &str, id: &str) -> bool {
-        let Ok(mut cache) = self.ids.lock() else { return true };
+        let Ok(mut cache) = self.ids.lock() else {
+            return true;
+        };
         let ids = cache.entry(file.to_string()).or_insert_with(|| {
             self.rendered
                 .pages
@@ -203,8 +238,12 @@ impl<'a> LinkChecker<'a> {
 }
 
 fn is_external(href: &str) -> bool {
-    href.contains("://") || href.starts_with("//") || href.starts_with("mailto:") || href.starts_with("tel:")
-        || href.starts_with("data:") || href.starts_with("javascript:")
+    href.contains("://")
+        || href.starts_with("//")
+        || href.starts_with("mailto:")
+        || href.starts_with("tel:")
+        || href.starts_with("data:")
+        || href.starts_with("javascript:")
 }
 
 /// Resolves `target` against the folder of the page at `page_path`; None when `..` climbs
@@ -252,7 +291,10 @@ fn ids_in(html: &str) -> HashSet<String> {
 
 /// The few entities pulldown-cmark writes into attribute values.
 fn decode_entities(text: &str) -> String {
-    text.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -261,8 +303,14 @@ mod tests {
 
     #[test]
     fn resolves_relative_links_against_the_page_folder() {
-        assert_eq!(resolve_relative("2024/03/a/", "../b/").as_deref(), Some("2024/03/b/"));
-        assert_eq!(resolve_relative("2024/03/a/", "img.png").as_deref(), Some("2024/03/a/img.png"));
+        assert_eq!(
+            resolve_relative("2024/03/a/", "../b/").as_deref(),
+            Some("2024/03/b/")
+        );
+        assert_eq!(
+            resolve_relative("2024/03/a/", "img.png").as_deref(),
+            Some("2024/03/a/img.png")
+        );
         assert_eq!(resolve_relative("", "../../x"), None);
     }
 

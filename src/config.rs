@@ -33,6 +33,10 @@ pub struct Config {
     /// Article URL pattern; tokens `:year :month :day :slug :section`.
     #[serde(default = "default_permalink")]
     pub permalink: String,
+    /// Put a space between Chinese and Latin letters or digits in article text
+    /// (`马斯克宣布xAI开源` → `马斯克宣布 xAI 开源`), as many Chinese tech sites do by hand.
+    #[serde(default)]
+    pub cjk_spacing: bool,
     #[serde(default)]
     pub footer: Footer,
     /// Free table handed to templates as `site.extra`.
@@ -81,9 +85,8 @@ impl SiteConfig {
     pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Self, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::new(CONFIG_FILE, format!("cannot read the site config: {e}")).hint(
-                "run sitegen in a site folder (one with config.toml), or pass --root DIR",
-            )
+            Diagnostic::new(CONFIG_FILE, format!("cannot read the site config: {e}"))
+                .hint("run sitegen in a site folder (one with config.toml), or pass --root DIR")
         })?;
         let mut config = Self::parse(&text, base_url_override)?;
         config.root = root.to_path_buf();
@@ -97,11 +100,19 @@ impl SiteConfig {
             .trim_end_matches('/')
             .to_string();
         let offset = parse_offset(&raw.timezone).ok_or_else(|| {
-            config_error(text, "timezone", format!("`{}` is not a UTC offset", raw.timezone))
-                .hint("write it as timezone = \"+08:00\"")
+            config_error(
+                text,
+                "timezone",
+                format!("`{}` is not a UTC offset", raw.timezone),
+            )
+            .hint("write it as timezone = \"+08:00\"")
         })?;
         if raw.paginate_by == 0 {
-            return Err(config_error(text, "paginate_by", "`paginate_by` must be at least 1".into()));
+            return Err(config_error(
+                text,
+                "paginate_by",
+                "`paginate_by` must be at least 1".into(),
+            ));
         }
         if !raw.permalink.contains(":slug") {
             return Err(config_error(
@@ -123,7 +134,9 @@ impl SiteConfig {
 
 /// `https://host/portal` → `/portal/`; `https://host` → `/`.
 fn root_path_of(base_url: &str) -> String {
-    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let after_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
     let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
     let path = path.trim_matches('/');
     if path.is_empty() {
@@ -134,9 +147,7 @@ fn root_path_of(base_url: &str) -> String {
 }
 
 fn toml_error(text: &str, e: &toml::de::Error) -> Diagnostic {
-    let (line, col) = e
-        .span()
-        .map_or((1, 1), |span| line_col(text, span.start));
+    let (line, col) = e.span().map_or((1, 1), |span| line_col(text, span.start));
     let message = e.message().trim().to_string();
     let hint = if message.contains("unknown field") {
         Some(did_you_mean(&message).unwrap_or_else(|| {
@@ -198,19 +209,28 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named_with_its_line() {
-        let err = SiteConfig::parse("title = \"T\"\nbase_url = \"https://a.com\"\npaginte_by = 5\n", None)
-            .unwrap_err();
+        let err = SiteConfig::parse(
+            "title = \"T\"\nbase_url = \"https://a.com\"\npaginte_by = 5\n",
+            None,
+        )
+        .unwrap_err();
         assert!(err.message.contains("paginte_by"), "{err}");
         assert_eq!(err.line, Some(3));
     }
 
     #[test]
     fn suggests_the_closest_key() {
-        let err = SiteConfig::parse("title = \"T\"\nbase_url = \"https://a.com\"\npaginte_by = 5\n", None)
-            .unwrap_err();
+        let err = SiteConfig::parse(
+            "title = \"T\"\nbase_url = \"https://a.com\"\npaginte_by = 5\n",
+            None,
+        )
+        .unwrap_err();
         assert_eq!(err.hint.as_deref(), Some("did you mean `paginate_by`?"));
-        let err = SiteConfig::parse("title = \"T\"\nbase_url = \"https://a.com\"\nzzzzzz = 5\n", None)
-            .unwrap_err();
+        let err = SiteConfig::parse(
+            "title = \"T\"\nbase_url = \"https://a.com\"\nzzzzzz = 5\n",
+            None,
+        )
+        .unwrap_err();
         assert!(!err.hint.unwrap_or_default().contains("did you mean"));
     }
 

@@ -61,7 +61,12 @@ pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
         match entry {
             Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
-                files.push(e.path().strip_prefix(root).unwrap_or(e.path()).to_path_buf());
+                files.push(
+                    e.path()
+                        .strip_prefix(root)
+                        .unwrap_or(e.path())
+                        .to_path_buf(),
+                );
             }
             Ok(_) => {}
             Err(e) => errors.push(walk_error(root, &e)),
@@ -81,8 +86,11 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
         .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
         .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
     if e.loop_ancestor().is_some() {
-        Diagnostic::new(path, "symbolic link loop: this folder links back to one of its parents")
-            .hint("remove the link or point it somewhere outside content/")
+        Diagnostic::new(
+            path,
+            "symbolic link loop: this folder links back to one of its parents",
+        )
+        .hint("remove the link or point it somewhere outside content/")
     } else {
         Diagnostic::new(path, format!("cannot read: {e}"))
     }
@@ -123,7 +131,9 @@ fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
             format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
         )
         .at(line, col)
-        .hint("save the file as UTF-8 (GBK files must be converted, e.g. with iconv -f GBK -t UTF-8)")
+        .hint(
+            "save the file as UTF-8 (GBK files must be converted, e.g. with iconv -f GBK -t UTF-8)",
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(if text.contains('\r') {
@@ -145,9 +155,15 @@ fn build_article(
     fm: FrontMatter,
     config: &SiteConfig,
 ) -> Result<Article, Diagnostic> {
-    let stem = rel.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
     let (body, heading_title) = title_from_heading(split);
-    let mut rendered = markdown::render(body);
+    let options = markdown::RenderOptions {
+        cjk_spacing: config.raw.cjk_spacing,
+    };
+    let mut rendered = markdown::render(body, options);
     let body_first_line = split.body_line + line_count(split.body) - line_count(body);
     for link in &mut rendered.links {
         link.line += body_first_line - 1;
@@ -164,7 +180,9 @@ fn build_article(
                 .at(header_line, 1)
                 .hint(match split.dialect {
                     Dialect::Yaml => "add a line `title: …` to the front matter",
-                    _ => "add `title = \"…\"` to the front matter, or start the file with `# Title`",
+                    _ => {
+                        "add `title = \"…\"` to the front matter, or start the file with `# Title`"
+                    }
                 })
         })?;
     let date = article_date(rel, &fm, &stem, config.offset, header_line)?;
@@ -178,9 +196,12 @@ fn build_article(
     };
     let slug = article_slug(&fm, &stem);
     if slug.is_empty() {
-        return Err(Diagnostic::new(rel, "the article's slug is empty after removing unsafe characters")
-            .at(header_line, 1)
-            .hint("add a `slug` made of letters, digits or Chinese characters"));
+        return Err(Diagnostic::new(
+            rel,
+            "the article's slug is empty after removing unsafe characters",
+        )
+        .at(header_line, 1)
+        .hint("add a `slug` made of letters, digits or Chinese characters"));
     }
     let section = section_of(rel);
     let path = permalink(&config.raw.permalink, &date, &slug, section.as_deref());
@@ -280,7 +301,10 @@ fn article_slug(fm: &FrontMatter, stem: &str) -> String {
     if let Some(slug) = fm.slug.as_deref().filter(|s| !s.trim().is_empty()) {
         return slugify(slug);
     }
-    if let Some(last) = fm.path.as_deref().and_then(|p| p.trim_matches('/').rsplit('/').next())
+    if let Some(last) = fm
+        .path
+        .as_deref()
+        .and_then(|p| p.trim_matches('/').rsplit('/').next())
         && !last.is_empty()
     {
         return slugify(last.trim_end_matches(".html"));
@@ -337,9 +361,17 @@ mod tests {
     #[test]
     fn permalink_fills_tokens() {
         let d = at("2024-03-08T09:00:00+08:00");
-        assert_eq!(permalink("/:year/:month/:slug/", &d, "grok", None), "2024/03/grok/");
         assert_eq!(
-            permalink("/:section/:year/:month/:day/:slug/", &d, "grok", Some("资讯")),
+            permalink("/:year/:month/:slug/", &d, "grok", None),
+            "2024/03/grok/"
+        );
+        assert_eq!(
+            permalink(
+                "/:section/:year/:month/:day/:slug/",
+                &d,
+                "grok",
+                Some("资讯")
+            ),
             "资讯/2024/03/08/grok/"
         );
         assert_eq!(permalink("/:section/:slug/", &d, "a", None), "a/");
@@ -348,14 +380,23 @@ mod tests {
 
     #[test]
     fn section_is_the_first_folder() {
-        assert_eq!(section_of(Path::new("content/资讯/a.md")).as_deref(), Some("资讯"));
-        assert_eq!(section_of(Path::new("content/资讯/2024/a.md")).as_deref(), Some("资讯"));
+        assert_eq!(
+            section_of(Path::new("content/资讯/a.md")).as_deref(),
+            Some("资讯")
+        );
+        assert_eq!(
+            section_of(Path::new("content/资讯/2024/a.md")).as_deref(),
+            Some("资讯")
+        );
         assert_eq!(section_of(Path::new("content/a.md")), None);
     }
 
     #[test]
     fn date_comes_from_path_key() {
-        assert_eq!(date_from_path("2016/09/29/Rust-1.12"), NaiveDate::from_ymd_opt(2016, 9, 29));
+        assert_eq!(
+            date_from_path("2016/09/29/Rust-1.12"),
+            NaiveDate::from_ymd_opt(2016, 9, 29)
+        );
         assert_eq!(date_from_path("about/"), None);
     }
 
@@ -364,6 +405,9 @@ mod tests {
         let err = decode(Path::new("a.md"), b"title\n\xff").unwrap_err();
         assert!(err.message.contains("offset 6"), "{err}");
         assert_eq!(err.line, Some(2));
-        assert_eq!(decode(Path::new("a.md"), "\u{feff}a\r\nb".as_bytes()).unwrap(), "a\nb");
+        assert_eq!(
+            decode(Path::new("a.md"), "\u{feff}a\r\nb".as_bytes()).unwrap(),
+            "a\nb"
+        );
     }
 }

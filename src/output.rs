@@ -70,7 +70,8 @@ impl Output {
             return Ok(count);
         }
         for entry in WalkDir::new(&dir).follow_links(true) {
-            let entry = entry.map_err(|e| Diagnostic::new("static", format!("cannot read: {e}")))?;
+            let entry =
+                entry.map_err(|e| Diagnostic::new("static", format!("cannot read: {e}")))?;
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -87,8 +88,11 @@ impl Output {
 
     /// Swaps the finished staging folder in for the target.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
-        fs::write(self.staging.join(MARKER), b"This folder is written by sitegen build.\n")
-            .map_err(|e| io_error(&self.staging, "write", &e))?;
+        fs::write(
+            self.staging.join(MARKER),
+            b"This folder is written by sitegen build.\n",
+        )
+        .map_err(|e| io_error(&self.staging, "write", &e))?;
         let old = self.staging.with_extension("sitegen-old");
         if old.exists() {
             fs::remove_dir_all(&old).map_err(|e| io_error(&old, "clear", &e))?;
@@ -124,8 +128,11 @@ fn absolute(path: &Path) -> PathBuf {
 /// Refuses targets whose replacement would destroy sources or someone else's files.
 fn check_target(root: &Path, target: &Path, force: bool) -> Result<(), Diagnostic> {
     let refuse = |why: &str| {
-        Err(Diagnostic::new(target, format!("refusing to use this folder as output: {why}"))
-            .hint("choose another folder with --output-dir (the default is public/)"))
+        Err(Diagnostic::new(
+            target,
+            format!("refusing to use this folder as output: {why}"),
+        )
+        .hint("choose another folder with --output-dir (the default is public/)"))
     };
     if target == root {
         return refuse("it is the site root");

@@ -90,7 +90,10 @@ mod tests {
 
     #[test]
     fn encodes_non_ascii_in_hrefs() {
-        assert_eq!(encode_path("/tags/马斯克/"), "/tags/%E9%A9%AC%E6%96%AF%E5%85%8B/");
+        assert_eq!(
+            encode_path("/tags/马斯克/"),
+            "/tags/%E9%A9%AC%E6%96%AF%E5%85%8B/"
+        );
         assert_eq!(encode_path("/a b/"), "/a%20b/");
         assert_eq!(encode_path("/2024/03/grok/"), "/2024/03/grok/");
     }

@@ -54,7 +54,11 @@ pub fn templates(root: &Path) -> Result<BTreeMap<String, TemplateSource>, Vec<Di
             }
         }
     }
-    if errors.is_empty() { Ok(all) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(all)
+    } else {
+        Err(errors)
+    }
 }
 
 fn collect_embedded(dir: &Dir<'_>, out: &mut BTreeMap<String, TemplateSource>) {
@@ -89,7 +93,11 @@ pub fn static_files() -> Vec<(String, &'static [u8])> {
     files
 }
 
-fn collect_static(prefix: &str, dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
+fn collect_static(
+    prefix: &str,
+    dir: &'static Dir<'static>,
+    out: &mut Vec<(String, &'static [u8])>,
+) {
     for file in dir.files() {
         let rel = file.path().to_string_lossy().replace('\\', "/");
         out.push((format!("{prefix}/{rel}"), file.contents()));

@@ -41,7 +41,10 @@ fn news_site() -> tempfile::TempDir {
                     "开源与闭源之争远未结束。",
                 ),
             ),
-            ("static/images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            (
+                "static/images/logo.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
         ],
     )
 }
@@ -72,7 +75,11 @@ fn builds_the_url_tree_with_chinese_urls() {
     ] {
         assert!(out.join(page).is_file(), "missing {page}");
     }
-    assert!(broken_links(&out, "/").is_empty(), "{:?}", broken_links(&out, "/"));
+    assert!(
+        broken_links(&out, "/").is_empty(),
+        "{:?}",
+        broken_links(&out, "/")
+    );
 }
 
 #[test]
@@ -99,7 +106,9 @@ fn article_page_has_breadcrumb_byline_and_tags() {
     let names: Vec<&str> = ["首页", "资讯", "马斯克", "人工智能", "OpenAI"].to_vec();
     let mut at = 0;
     for name in names {
-        let found = crumb[at..].find(&format!(">{name}<")).unwrap_or_else(|| panic!("{name} in {crumb}"));
+        let found = crumb[at..]
+            .find(&format!(">{name}<"))
+            .unwrap_or_else(|| panic!("{name} in {crumb}"));
         at += found;
     }
     assert!(html.contains("id=\"开源之争\""), "heading ids keep Chinese");
@@ -131,18 +140,37 @@ fn every_article_is_on_each_of_its_listings_across_pages() {
             ),
         ));
     }
-    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let dir = site(&format!("{MINIMAL_CONFIG}paginate_by = 3\n"), &refs);
     let out = build_ok(dir.path(), &[]);
-    for listing in ["", "资讯/", "tags/芯片/", "categories/人工智能/", "archives/2024/"] {
+    for listing in [
+        "",
+        "资讯/",
+        "tags/芯片/",
+        "categories/人工智能/",
+        "archives/2024/",
+    ] {
         let mut all = String::new();
         for page in 1..=3 {
-            let rel = if page == 1 { format!("{listing}index.html") } else { format!("{listing}page/{page}/index.html") };
+            let rel = if page == 1 {
+                format!("{listing}index.html")
+            } else {
+                format!("{listing}page/{page}/index.html")
+            };
             all.push_str(&read(&out, &rel));
         }
-        assert!(!out.join(format!("{listing}page/4/index.html")).exists(), "{listing} has a 4th page");
+        assert!(
+            !out.join(format!("{listing}page/4/index.html")).exists(),
+            "{listing} has a 4th page"
+        );
         for i in 0..7 {
-            assert!(all.contains(&format!("第{i}篇快讯")), "{listing} lacks article {i}");
+            assert!(
+                all.contains(&format!("第{i}篇快讯")),
+                "{listing} lacks article {i}"
+            );
         }
     }
     // Newest first: March articles (i = 2, 5) come before January ones on the home page.
@@ -150,7 +178,11 @@ fn every_article_is_on_each_of_its_listings_across_pages() {
     let first = home.find("第5篇快讯").expect("newest on page 1");
     assert!(home.find("第2篇快讯").is_some_and(|p| p > first));
     assert!(read(&out, "page/2/index.html").contains("href=\"/page/3/\""));
-    assert!(broken_links(&out, "/").is_empty(), "{:?}", broken_links(&out, "/"));
+    assert!(
+        broken_links(&out, "/").is_empty(),
+        "{:?}",
+        broken_links(&out, "/")
+    );
 }
 
 #[test]
@@ -159,7 +191,13 @@ fn titles_and_tags_are_escaped() {
         MINIMAL_CONFIG,
         &[(
             "content/a.md",
-            &article("AI <script>alert(1)</script> & “注入”", "2024-01-01T00:00:00+08:00", &["<b>标签</b>"], &[], "正文"),
+            &article(
+                "AI <script>alert(1)</script> & “注入”",
+                "2024-01-01T00:00:00+08:00",
+                &["<b>标签</b>"],
+                &[],
+                "正文",
+            ),
         )],
     );
     let out = build_ok(dir.path(), &[]);
@@ -167,16 +205,29 @@ fn titles_and_tags_are_escaped() {
         let html = read(&out, page);
         assert!(!html.contains("<script>alert"), "{page} has raw script");
         assert!(!html.contains("<b>标签"), "{page} has raw tag markup");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{page}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+                || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{page}"
+        );
     }
 }
 
 #[test]
 fn drafts_and_future_articles_are_left_out_unless_asked() {
     let files = [
-        ("content/now.md", article("已发布", "2024-01-01T00:00:00+08:00", &[], &[], "x")),
-        ("content/draft.md", "+++\ntitle = \"草稿\"\ndate = 2024-01-02\ndraft = true\n+++\nx".to_string()),
-        ("content/future.md", article("未来文章", "2030-01-01T00:00:00+08:00", &[], &[], "x")),
+        (
+            "content/now.md",
+            article("已发布", "2024-01-01T00:00:00+08:00", &[], &[], "x"),
+        ),
+        (
+            "content/draft.md",
+            "+++\ntitle = \"草稿\"\ndate = 2024-01-02\ndraft = true\n+++\nx".to_string(),
+        ),
+        (
+            "content/future.md",
+            article("未来文章", "2030-01-01T00:00:00+08:00", &[], &[], "x"),
+        ),
     ];
     let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (*a, b.as_str())).collect();
     let dir = site(MINIMAL_CONFIG, &refs);
@@ -194,20 +245,62 @@ fn drafts_and_future_articles_are_left_out_unless_asked() {
 #[test]
 fn loads_every_front_matter_dialect_and_date_form() {
     let files: &[(&str, &str)] = &[
-        ("content/toml-native.md", "+++\ntitle = \"原生日期\"\ndate = 2024-03-11T09:30:00+08:00\n+++\n正文"),
-        ("content/yaml-hexo.md", "---\ntitle: Hexo 日期\ndate: 2024-03-12 09:30:00\ntags: [a, b]\ncategories: 人工智能\n---\n正文"),
-        ("content/jekyll.md", "---\ntitle: Jekyll 偏移\ndate: 2024-03-13 09:30:00 +0800\n---\n正文"),
-        ("content/no-pad.md", "---\ntitle: 不补零\ndate: 2015-9-11\n---\n正文"),
-        ("content/slashes.md", "---\ntitle: 斜线日期\ndate: 2025/09/22\n---\n正文"),
-        ("content/zulu.md", "---\ntitle: UTC 毫秒\ndate: 2019-06-04T10:20:00.000Z\nupdated:\n---\n正文"),
-        ("content/date-only.md", "+++\ntitle = \"只有日期\"\ndate = \"2024-03-14\"\n+++\n正文"),
-        ("content/2024-05-20-from-name.md", "---\ntitle: 文件名日期\n---\n正文"),
-        ("content/zola.md", "+++\ntitle = \"Zola 分类\"\ndate = 2024-03-15\n[taxonomies]\ntags = [\"Rust\"]\ncategories = [\"开源\"]\n+++\n正文"),
-        ("content/hexo-bare.md", "title: 无开头分隔线\ndate: 2024-03-16 10:00\nlayout: post\n---\n正文"),
-        ("content/blank-before.md", "\n\n+++\ntitle = \"前置空行\"\ndate = 2024-03-17\n+++\n正文"),
-        ("content/crlf-bom.md", "\u{feff}---\r\ntitle: CRLF 与 BOM\r\ndate: 2024-03-18\r\norder: 08\r\npublished_on: no\r\n---\r\n正文\r\n"),
-        ("content/2024-06-01_no-front.md", "# 没有前言的文章\n\n正文从这里开始。\n"),
-        ("content/path-key.md", "---\ntitle: 路径日期\npath: 2016/09/29/Rust-1.12\n---\n正文"),
+        (
+            "content/toml-native.md",
+            "+++\ntitle = \"原生日期\"\ndate = 2024-03-11T09:30:00+08:00\n+++\n正文",
+        ),
+        (
+            "content/yaml-hexo.md",
+            "---\ntitle: Hexo 日期\ndate: 2024-03-12 09:30:00\ntags: [a, b]\ncategories: 人工智能\n---\n正文",
+        ),
+        (
+            "content/jekyll.md",
+            "---\ntitle: Jekyll 偏移\ndate: 2024-03-13 09:30:00 +0800\n---\n正文",
+        ),
+        (
+            "content/no-pad.md",
+            "---\ntitle: 不补零\ndate: 2015-9-11\n---\n正文",
+        ),
+        (
+            "content/slashes.md",
+            "---\ntitle: 斜线日期\ndate: 2025/09/22\n---\n正文",
+        ),
+        (
+            "content/zulu.md",
+            "---\ntitle: UTC 毫秒\ndate: 2019-06-04T10:20:00.000Z\nupdated:\n---\n正文",
+        ),
+        (
+            "content/date-only.md",
+            "+++\ntitle = \"只有日期\"\ndate = \"2024-03-14\"\n+++\n正文",
+        ),
+        (
+            "content/2024-05-20-from-name.md",
+            "---\ntitle: 文件名日期\n---\n正文",
+        ),
+        (
+            "content/zola.md",
+            "+++\ntitle = \"Zola 分类\"\ndate = 2024-03-15\n[taxonomies]\ntags = [\"Rust\"]\ncategories = [\"开源\"]\n+++\n正文",
+        ),
+        (
+            "content/hexo-bare.md",
+            "title: 无开头分隔线\ndate: 2024-03-16 10:00\nlayout: post\n---\n正文",
+        ),
+        (
+            "content/blank-before.md",
+            "\n\n+++\ntitle = \"前置空行\"\ndate = 2024-03-17\n+++\n正文",
+        ),
+        (
+            "content/crlf-bom.md",
+            "\u{feff}---\r\ntitle: CRLF 与 BOM\r\ndate: 2024-03-18\r\norder: 08\r\npublished_on: no\r\n---\r\n正文\r\n",
+        ),
+        (
+            "content/2024-06-01_no-front.md",
+            "# 没有前言的文章\n\n正文从这里开始。\n",
+        ),
+        (
+            "content/path-key.md",
+            "---\ntitle: 路径日期\npath: 2016/09/29/Rust-1.12\n---\n正文",
+        ),
     ];
     let dir = site(MINIMAL_CONFIG, files);
     let out = build_ok(dir.path(), &[]);
@@ -243,10 +336,22 @@ fn bad_files_are_all_reported_with_path_and_line() {
     let dir = site(
         MINIMAL_CONFIG,
         &[
-            ("content/good.md", &article("好文章", "2024-01-01T00:00:00+08:00", &[], &[], "x")),
-            ("content/no-title.md", "+++\ndate = 2024-01-01\n+++\n正文没有标题也没有一级标题"),
-            ("content/bad-date.md", "+++\ntitle = \"坏日期\"\ndate = \"2024-13-45\"\n+++\nx"),
-            ("content/bad-toml.md", "+++\ntitle = \"语法\"\ndate = 2024-01-01\ntags = [\"a\"\n+++\nx"),
+            (
+                "content/good.md",
+                &article("好文章", "2024-01-01T00:00:00+08:00", &[], &[], "x"),
+            ),
+            (
+                "content/no-title.md",
+                "+++\ndate = 2024-01-01\n+++\n正文没有标题也没有一级标题",
+            ),
+            (
+                "content/bad-date.md",
+                "+++\ntitle = \"坏日期\"\ndate = \"2024-13-45\"\n+++\nx",
+            ),
+            (
+                "content/bad-toml.md",
+                "+++\ntitle = \"语法\"\ndate = 2024-01-01\ntags = [\"a\"\n+++\nx",
+            ),
         ],
     );
     let out = build(dir.path(), &[]);
@@ -263,14 +368,23 @@ fn two_articles_wanting_one_url_is_an_error_naming_both() {
     let dir = site(
         MINIMAL_CONFIG,
         &[
-            ("content/资讯/grok.md", &article("甲", "2024-03-01T00:00:00+08:00", &[], &[], "x")),
-            ("content/评论/grok.md", &article("乙", "2024-03-02T00:00:00+08:00", &[], &[], "x")),
+            (
+                "content/资讯/grok.md",
+                &article("甲", "2024-03-01T00:00:00+08:00", &[], &[], "x"),
+            ),
+            (
+                "content/评论/grok.md",
+                &article("乙", "2024-03-02T00:00:00+08:00", &[], &[], "x"),
+            ),
         ],
     );
     let out = build(dir.path(), &[]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("content/资讯/grok.md") && err.contains("content/评论/grok.md"), "{err}");
+    assert!(
+        err.contains("content/资讯/grok.md") && err.contains("content/评论/grok.md"),
+        "{err}"
+    );
     assert!(err.contains("/2024/03/grok/"), "{err}");
 }
 
@@ -279,14 +393,24 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let dir = news_site();
     let out = build_ok(dir.path(), &[]);
     let before = tree(&out);
-    write(dir.path(), "content/broken.md", "+++\ntitle = \"坏\"\ndate = \"not a date\"\n+++\n");
+    write(
+        dir.path(),
+        "content/broken.md",
+        "+++\ntitle = \"坏\"\ndate = \"not a date\"\n+++\n",
+    );
     assert!(!build(dir.path(), &[]).status.success());
     assert_eq!(tree(&out), before);
 }
 
 #[test]
 fn a_folder_with_only_config_and_content_uses_the_built_in_theme() {
-    let dir = site(MINIMAL_CONFIG, &[("content/a.md", &article("主题", "2024-01-01T00:00:00+08:00", &[], &[], "x"))]);
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[(
+            "content/a.md",
+            &article("主题", "2024-01-01T00:00:00+08:00", &[], &[], "x"),
+        )],
+    );
     let out = build_ok(dir.path(), &[]);
     assert!(out.join("css/style.css").is_file());
     assert!(read(&out, "2024/01/a/index.html").contains("<h1>主题</h1>"));
@@ -294,20 +418,42 @@ fn a_folder_with_only_config_and_content_uses_the_built_in_theme() {
 
 #[test]
 fn a_site_template_overrides_the_built_in_one() {
-    let dir = site(MINIMAL_CONFIG, &[("content/a.md", &article("覆盖", "2024-01-01T00:00:00+08:00", &[], &[], "x"))]);
-    write(dir.path(), "templates/article.html", "<p class=\"mine\">{{ page.title }}</p>");
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[(
+            "content/a.md",
+            &article("覆盖", "2024-01-01T00:00:00+08:00", &[], &[], "x"),
+        )],
+    );
+    write(
+        dir.path(),
+        "templates/article.html",
+        "<p class=\"mine\">{{ page.title }}</p>",
+    );
     let out = build_ok(dir.path(), &[]);
-    assert_eq!(read(&out, "2024/01/a/index.html"), "<p class=\"mine\">覆盖</p>");
-    assert!(read(&out, "index.html").contains("覆盖"), "other templates stay built-in");
+    assert_eq!(
+        read(&out, "2024/01/a/index.html"),
+        "<p class=\"mine\">覆盖</p>"
+    );
+    assert!(
+        read(&out, "index.html").contains("覆盖"),
+        "other templates stay built-in"
+    );
 }
 
 #[test]
 fn config_errors_name_the_key() {
-    let dir = site("title = \"x\"\nbase_url = \"https://a.com\"\npaginte_by = 3\n", &[]);
+    let dir = site(
+        "title = \"x\"\nbase_url = \"https://a.com\"\npaginte_by = 3\n",
+        &[],
+    );
     let out = build(dir.path(), &[]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("config.toml:3:") && err.contains("paginte_by"), "{err}");
+    assert!(
+        err.contains("config.toml:3:") && err.contains("paginte_by"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -334,7 +480,11 @@ fn output_is_identical_whatever_the_thread_count() {
 fn base_url_with_a_path_prefixes_every_link() {
     let dir = news_site();
     let out = build_ok(dir.path(), &["--base-url", "https://u.github.io/portal/"]);
-    assert!(broken_links(&out, "/portal/").is_empty(), "{:?}", broken_links(&out, "/portal/"));
+    assert!(
+        broken_links(&out, "/portal/").is_empty(),
+        "{:?}",
+        broken_links(&out, "/portal/")
+    );
     assert!(read(&out, "index.html").contains("href=\"/portal/css/style."));
 }
 
@@ -353,10 +503,36 @@ fn the_demo_site_builds_and_every_internal_link_resolves() {
     assert!(status.success());
     let articles = html_files(&out)
         .into_iter()
-        .filter(|p| p.components().next().is_some_and(|c| c.as_os_str().to_string_lossy().starts_with("20")))
+        .filter(|p| {
+            p.components()
+                .next()
+                .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with("20"))
+        })
         .count();
     assert!(articles >= 30, "only {articles} article pages");
-    assert!(broken_links(&out, "/").is_empty(), "{:?}", broken_links(&out, "/"));
+    assert!(
+        broken_links(&out, "/").is_empty(),
+        "{:?}",
+        broken_links(&out, "/")
+    );
     let home = read(&out, "index.html");
     assert!(home.contains("京ICP备"), "footer shows the ICP number");
+}
+
+#[test]
+fn cjk_spacing_is_applied_to_article_text_only_when_asked() {
+    let body = "马斯克宣布xAI开源Grok模型。\n\n`代码a`不变。\n";
+    let files = [(
+        "content/a.md",
+        article("标题AI", "2024-01-01T00:00:00+08:00", &[], &[], body),
+    )];
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let plain = site(MINIMAL_CONFIG, &refs);
+    let out = build_ok(plain.path(), &[]);
+    assert!(read(&out, "2024/01/a/index.html").contains("马斯克宣布xAI开源Grok模型"));
+    let spaced = site(&format!("{MINIMAL_CONFIG}cjk_spacing = true\n"), &refs);
+    let out = build_ok(spaced.path(), &[]);
+    let html = read(&out, "2024/01/a/index.html");
+    assert!(html.contains("马斯克宣布 xAI 开源 Grok 模型"), "{html}");
+    assert!(html.contains("<code>代码a</code>"), "{html}");
 }

@@ -66,7 +66,7 @@ pub fn truncate_chars(text: &str, max: usize) -> String {
     }
 }
 
-fn options() -> Options {
+fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -74,16 +74,28 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// How to render article bodies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Space out Chinese next to Latin letters and digits in text (never in code or URLs).
+    pub cjk_spacing: bool,
+}
+
 /// Renders a Markdown body.
-pub fn render(markdown: &str) -> Rendered {
+pub fn render(markdown: &str, options: RenderOptions) -> Rendered {
     let mut state = TextState::default();
+    let mut spacer = options.cjk_spacing.then(CjkSpacer::default);
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<HeadingBuffer<'_>> = None;
     let mut ids = IdAllocator::default();
     let mut links = Vec::new();
     let mut lines = LineCounter::new(markdown);
 
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        let event = match spacer.as_mut() {
+            Some(spacer) => spacer.apply(event),
+            None => event,
+        };
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
             links.push(BodyLink {
                 target: dest_url.to_string(),
@@ -105,7 +117,12 @@ pub fn render(markdown: &str) -> Rendered {
             continue;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 heading = Some(HeadingBuffer {
                     level,
                     id,
@@ -135,7 +152,11 @@ struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     fn new(text: &'a str) -> Self {
-        LineCounter { text, offset: 0, line: 1 }
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
     }
 
     fn line_at(&mut self, offset: usize) -> usize {
@@ -143,11 +164,92 @@ impl<'a> LineCounter<'a> {
             self.offset = 0;
             self.line = 1;
         }
-        let slice = self.text.as_bytes().get(self.offset..offset).unwrap_or_default();
+        let slice = self
+            .text
+            .as_bytes()
+            .get(self.offset..offset)
+            .unwrap_or_default();
         self.line += slice.iter().filter(|&&b| b == b'\n').count();
         self.offset = offset.max(self.offset);
         self.line
     }
+}
+
+/// Inserts spaces at Chinese↔Latin boundaries in text events. Code spans and code blocks
+/// are never touched; a boundary across two text events (`中文**AI**`) is spaced too, since
+/// the previous text's last character is remembered until the block ends.
+#[derive(Default)]
+struct CjkSpacer {
+    last: Option<char>,
+    in_code_block: bool,
+}
+
+impl CjkSpacer {
+    fn apply<'a>(&mut self, event: Event<'a>) -> Event<'a> {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.in_code_block = true;
+                event
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code_block = false;
+                self.last = None;
+                event
+            }
+            Event::Text(text) if !self.in_code_block => {
+                let spaced = space_cjk(&text, self.last);
+                self.last = text.chars().last();
+                Event::Text(spaced.map_or(text, CowStr::from))
+            }
+            Event::Code(_) => {
+                // `中文 `code`` keeps its own spacing; reset so no space is forced after it.
+                self.last = None;
+                event
+            }
+            Event::End(_) | Event::SoftBreak | Event::HardBreak => {
+                if !matches!(
+                    event,
+                    Event::End(
+                        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link | TagEnd::Strikethrough
+                    )
+                ) {
+                    self.last = None;
+                }
+                event
+            }
+            other => other,
+        }
+    }
+}
+
+/// `text` with spaces at Chinese↔Latin boundaries, or None when nothing changes.
+/// `before` is the character that precedes `text` in the same block.
+fn space_cjk(text: &str, before: Option<char>) -> Option<String> {
+    let mut out: Option<String> = None;
+    let mut prev = before;
+    for (i, c) in text.char_indices() {
+        if let Some(p) = prev
+            && needs_space(p, c)
+        {
+            let buf = out.get_or_insert_with(|| text[..i].to_string());
+            buf.push(' ');
+        }
+        if let Some(buf) = out.as_mut() {
+            buf.push(c);
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+fn needs_space(a: char, b: char) -> bool {
+    let latin = |c: char| c.is_ascii_alphanumeric();
+    (is_han(a) && latin(b)) || (latin(a) && is_han(b))
+}
+
+/// Han ideographs only: kana and hangul are not spaced from Latin by convention.
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF)
 }
 
 /// A heading's events held back until its text is known, so it can get an `id`.
@@ -197,7 +299,11 @@ impl IdAllocator {
         }
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
-        if *n == 1 { base } else { format!("{base}-{}", *n - 1) }
+        if *n == 1 {
+            base
+        } else {
+            format!("{base}-{}", *n - 1)
+        }
     }
 }
 
@@ -298,6 +404,7 @@ mod tests {
     fn renders_extensions() {
         let r = render(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~旧~~\n\n- [x] 完成\n\n脚注[^1]\n\n[^1]: 说明\n",
+            RenderOptions::default(),
         );
         assert!(r.html.contains("<table>"), "{}", r.html);
         assert!(r.html.contains("<del>旧</del>"));
@@ -307,8 +414,15 @@ mod tests {
 
     #[test]
     fn headings_get_chinese_ids_unique() {
-        let r = render("## 开源之争\n\n## 开源之争\n\n## Grok 1.5 发布\n");
-        assert!(r.html.contains("<h2 id=\"开源之争\">开源之争</h2>"), "{}", r.html);
+        let r = render(
+            "## 开源之争\n\n## 开源之争\n\n## Grok 1.5 发布\n",
+            RenderOptions::default(),
+        );
+        assert!(
+            r.html.contains("<h2 id=\"开源之争\">开源之争</h2>"),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<h2 id=\"开源之争-1\">"));
         assert!(r.html.contains("<h2 id=\"grok-1.5-发布\">"));
         assert_eq!(r.first_heading.as_deref(), Some("开源之争"));
@@ -316,14 +430,55 @@ mod tests {
 
     #[test]
     fn collects_links_with_their_lines() {
-        let r = render("第一行\n\n见[旧文](/2024/03/grok/)。\n\n![图](/images/a.png)\n");
-        let found: Vec<(&str, usize)> = r.links.iter().map(|l| (l.target.as_str(), l.line)).collect();
+        let r = render(
+            "第一行\n\n见[旧文](/2024/03/grok/)。\n\n![图](/images/a.png)\n",
+            RenderOptions::default(),
+        );
+        let found: Vec<(&str, usize)> = r
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.line))
+            .collect();
         assert_eq!(found, vec![("/2024/03/grok/", 3), ("/images/a.png", 5)]);
     }
 
     #[test]
+    fn cjk_spacing_spaces_text_but_not_code_or_urls() {
+        let on = RenderOptions { cjk_spacing: true };
+        let r = render(
+            "马斯克宣布xAI开源Grok-1模型，共3140亿参数。\n\n见[官网GitHub](https://x.ai/中文)和`代码a`。\n\n中文**AI**中文\n\n```\n代码block\n```\n",
+            on,
+        );
+        assert!(
+            r.html
+                .contains("马斯克宣布 xAI 开源 Grok-1 模型，共 3140 亿参数。"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("href=\"https://x.ai/%E4%B8%AD%E6%96%87\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("官网 GitHub"), "{}", r.html);
+        assert!(r.html.contains("<code>代码a</code>"), "{}", r.html);
+        // Across inline markup the space lands inside it; it reads the same.
+        assert!(
+            r.html.contains("中文<strong> AI</strong> 中文"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("代码block"), "{}", r.html);
+        let off = render("马斯克宣布xAI开源", RenderOptions::default());
+        assert!(off.html.contains("马斯克宣布xAI开源"));
+    }
+
+    #[test]
     fn more_marker_splits_summary() {
-        let r = render("第一段，导语。\n\n<!--more-->\n\n第二段正文。\n");
+        let r = render(
+            "第一段，导语。\n\n<!--more-->\n\n第二段正文。\n",
+            RenderOptions::default(),
+        );
         assert_eq!(r.more_summary.as_deref(), Some("第一段，导语。"));
         assert_eq!(r.auto_summary(), "第一段，导语。");
     }
@@ -331,7 +486,7 @@ mod tests {
     #[test]
     fn auto_summary_cuts_on_char_boundary() {
         let body = "人".repeat(300);
-        let s = render(&body).auto_summary();
+        let s = render(&body, RenderOptions::default()).auto_summary();
         assert_eq!(s.chars().count(), SUMMARY_CHARS + 1);
         assert!(s.ends_with('…'));
         assert_eq!(truncate_chars("短文", 120), "短文");
@@ -339,13 +494,16 @@ mod tests {
 
     #[test]
     fn counts_cjk_characters_and_latin_words_separately() {
-        let r = render("马斯克宣布 xAI 开源 Grok-1 模型。\n");
+        let r = render(
+            "马斯克宣布 xAI 开源 Grok-1 模型。\n",
+            RenderOptions::default(),
+        );
         assert_eq!(r.cjk_chars, 9);
         assert_eq!(r.latin_words, 3); // xAI, Grok, 1
-        let long = render(&"字".repeat(1000));
+        let long = render(&"字".repeat(1000), RenderOptions::default());
         assert_eq!(long.reading_minutes(), 3);
-        let words = render(&"word ".repeat(400));
+        let words = render(&"word ".repeat(400), RenderOptions::default());
         assert_eq!(words.reading_minutes(), 2);
-        assert_eq!(render("短").reading_minutes(), 1);
+        assert_eq!(render("短", RenderOptions::default()).reading_minutes(), 1);
     }
 }

@@ -44,7 +44,11 @@ fn rank(me: usize, my_tags: &[usize], tags: &[Term]) -> Vec<usize> {
             .then_with(|| a.abs_diff(me).cmp(&b.abs_diff(me)))
             .then_with(|| a.cmp(&b))
     });
-    ranked.into_iter().take(MAX_RELATED).map(|(j, _)| j).collect()
+    ranked
+        .into_iter()
+        .take(MAX_RELATED)
+        .map(|(j, _)| j)
+        .collect()
 }
 
 #[cfg(test)]

@@ -28,6 +28,11 @@ pub fn extra_files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
     let mut files = feeds::files(shared);
     files.extend(sitemap::files(shared));
     files.extend(crate::search::files(shared.site, &shared.urls));
-    files.extend(shared.assets.files().map(|(rel, bytes)| (rel.to_string(), bytes.to_vec())));
+    files.extend(
+        shared
+            .assets
+            .files()
+            .map(|(rel, bytes)| (rel.to_string(), bytes.to_vec())),
+    );
     files
 }

@@ -57,7 +57,10 @@ impl Listing<'_> {
 pub enum Job {
     Article(usize),
     /// Page `page` (1-based) of listing `listing`.
-    Listing { listing: usize, page: usize },
+    Listing {
+        listing: usize,
+        page: usize,
+    },
     TagIndex,
     CategoryIndex,
     Archives,
@@ -65,7 +68,9 @@ pub enum Job {
     Search,
     NotFound,
     /// A redirect from an old URL (`aliases` in front matter) to article `article`.
-    Alias { article: usize },
+    Alias {
+        article: usize,
+    },
 }
 
 /// One page: its URL path relative to the site root and what it shows.
@@ -112,7 +117,10 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
         for n in 1..=listing.page_count(per_page) {
             pages.push(Page {
                 path: listing.page_path(n),
-                job: Job::Listing { listing: i, page: n },
+                job: Job::Listing {
+                    listing: i,
+                    page: n,
+                },
             });
         }
     }
@@ -196,7 +204,10 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
 /// Who wants a URL, in words a writer understands.
 fn owner(site: &Site, listings: &[Listing<'_>], job: Job) -> String {
     match job {
-        Job::Article(i) => site.articles[i].source_path.to_string_lossy().replace('\\', "/"),
+        Job::Article(i) => site.articles[i]
+            .source_path
+            .to_string_lossy()
+            .replace('\\', "/"),
         Job::Listing { listing, page } => {
             let l = &listings[listing];
             format!("the {} listing `{}` (page {page})", l.kind.as_str(), l.name)
@@ -208,13 +219,20 @@ fn owner(site: &Site, listings: &[Listing<'_>], job: Job) -> String {
         Job::NotFound => "the 404 page".into(),
         Job::Alias { article } => format!(
             "an alias of {}",
-            site.articles[article].source_path.to_string_lossy().replace('\\', "/")
+            site.articles[article]
+                .source_path
+                .to_string_lossy()
+                .replace('\\', "/")
         ),
     }
 }
 
 /// Two pages never share a file: the second would silently overwrite the first.
-fn check_unique(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Result<(), Vec<Diagnostic>> {
+fn check_unique(
+    site: &Site,
+    listings: &[Listing<'_>],
+    pages: &[Page],
+) -> Result<(), Vec<Diagnostic>> {
     let mut seen: HashMap<String, Job> = HashMap::with_capacity(pages.len());
     let mut errors = Vec::new();
     for p in pages {
@@ -224,10 +242,20 @@ fn check_unique(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Result
             seen.insert(p.file(), p.job);
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
-fn collision(site: &Site, listings: &[Listing<'_>], path: &str, first: Job, second: Job) -> Diagnostic {
+fn collision(
+    site: &Site,
+    listings: &[Listing<'_>],
+    path: &str,
+    first: Job,
+    second: Job,
+) -> Diagnostic {
     // Blame an article (or its alias) rather than a generated page: that is what a
     // writer can change.
     let (blamed, other) = match (first, second) {
@@ -248,7 +276,9 @@ fn collision(site: &Site, listings: &[Listing<'_>], path: &str, first: Job, seco
     )
     .line(1)
     .hint(match (blamed, other) {
-        (Job::Alias { .. }, _) | (_, Job::Alias { .. }) => "remove or change the alias in `aliases`",
+        (Job::Alias { .. }, _) | (_, Job::Alias { .. }) => {
+            "remove or change the alias in `aliases`"
+        }
         (_, Job::Article(_)) => "give one of the articles another `slug`",
         _ => "give the article another `slug`, or change `permalink` in config.toml",
     })

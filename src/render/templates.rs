@@ -56,15 +56,22 @@ impl Renderer {
             .iter()
             .map(|(name, s)| (name.clone(), s.origin.clone()))
             .collect();
-        tera.add_raw_templates(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str())))
-            .map_err(|e| vec![template_error(&origins, &e, None)])?;
+        tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, s)| (name.as_str(), s.text.as_str())),
+        )
+        .map_err(|e| vec![template_error(&origins, &e, None)])?;
         Ok(Renderer { tera, origins })
     }
 
     /// Renders one planned page to HTML.
     pub fn render_page(&self, shared: &Shared<'_>, page: &Page) -> Result<String, Diagnostic> {
         if let Job::Alias { article } = page.job {
-            return Ok(super::alias::redirect_page(&shared.urls, &shared.site.articles[article]));
+            return Ok(super::alias::redirect_page(
+                &shared.urls,
+                &shared.site.articles[article],
+            ));
         }
         let (template, context) = context_for(shared, page);
         self.tera
@@ -82,19 +89,31 @@ fn get_url(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String
         return Ok(path);
     }
     let site: Value = state.get("site")?.unwrap_or_else(Value::none);
-    let root = site.get_from_path("root").and_then(Value::as_str).unwrap_or("/");
+    let root = site
+        .get_from_path("root")
+        .and_then(Value::as_str)
+        .unwrap_or("/");
     let rel = path.trim_start_matches('/');
     let hashed = site
         .get_from_path("assets")
         .and_then(Value::as_map)
         .and_then(|m| m.get(&tera::value::Key::Str(rel)))
         .and_then(Value::as_str);
-    Ok(crate::slug::encode_path(&format!("{root}{}", hashed.unwrap_or(rel))))
+    Ok(crate::slug::encode_path(&format!(
+        "{root}{}",
+        hashed.unwrap_or(rel)
+    )))
 }
 
 /// Maps a Tera error to `templates/NAME.html:line:col`, naming the page being rendered.
-fn template_error(origins: &HashMap<String, String>, e: &tera::Error, page: Option<&str>) -> Diagnostic {
-    let rendering = page.map(|p| format!(" (while rendering /{p})")).unwrap_or_default();
+fn template_error(
+    origins: &HashMap<String, String>,
+    e: &tera::Error,
+    page: Option<&str>,
+) -> Diagnostic {
+    let rendering = page
+        .map(|p| format!(" (while rendering /{p})"))
+        .unwrap_or_default();
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let origin = origins
@@ -116,7 +135,11 @@ fn context_for(shared: &Shared<'_>, page: &Page) -> (&'static str, Context) {
     let (template, kind, title) = match page.job {
         Job::Article(i) => {
             article_context(shared, i, &mut ctx);
-            ("article.html", "article", shared.site.articles[i].title.clone())
+            (
+                "article.html",
+                "article",
+                shared.site.articles[i].title.clone(),
+            )
         }
         Job::Listing { listing, page: n } => {
             let l = &shared.plan.listings[listing];
@@ -134,7 +157,13 @@ fn context_for(shared: &Shared<'_>, page: &Page) -> (&'static str, Context) {
             ("terms.html", "tags", "标签".into())
         }
         Job::CategoryIndex => {
-            terms_context(shared, "categories", "分类", &shared.site.categories, &mut ctx);
+            terms_context(
+                shared,
+                "categories",
+                "分类",
+                &shared.site.categories,
+                &mut ctx,
+            );
             ("terms.html", "categories", "分类".into())
         }
         Job::Archives => {
@@ -199,7 +228,11 @@ fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
     let reference = |j: Option<usize>| j.map_or_else(Value::none, |j| shared.refs[j].clone());
     ctx.insert_value("prev", reference(links.prev));
     ctx.insert_value("next", reference(links.next));
-    let related: Vec<Value> = links.related.iter().map(|&j| shared.refs[j].clone()).collect();
+    let related: Vec<Value> = links
+        .related
+        .iter()
+        .map(|&j| shared.refs[j].clone())
+        .collect();
     ctx.insert_value("related", Value::from(related));
 }
 
@@ -214,7 +247,12 @@ fn breadcrumb<'a>(shared: &'a Shared<'_>, i: usize) -> Vec<Link<'a>> {
     if let Some(s) = links.section {
         trail.push(shared.urls.link(&site.sections[s]));
     }
-    trail.extend(links.categories.iter().map(|&c| shared.urls.link(&site.categories[c])));
+    trail.extend(
+        links
+            .categories
+            .iter()
+            .map(|&c| shared.urls.link(&site.categories[c])),
+    );
     trail
 }
 

@@ -56,7 +56,11 @@ impl Urls {
 
     /// Href of a path relative to the site root (`tags/马斯克/`), percent-encoded.
     pub fn href(&self, rel: &str) -> String {
-        encode_path(&format!("{}{}", self.root_path, rel.trim_start_matches('/')))
+        encode_path(&format!(
+            "{}{}",
+            self.root_path,
+            rel.trim_start_matches('/')
+        ))
     }
 
     /// Absolute URL of a path relative to the site root.
@@ -106,7 +110,11 @@ fn article_ref<'a>(
         date_short: a.date.format(DATE_SHORT).to_string(),
         date_iso: a.date.to_rfc3339(),
         summary: &a.summary,
-        tags: links.tags.iter().map(|&t| urls.link(&site.tags[t])).collect(),
+        tags: links
+            .tags
+            .iter()
+            .map(|&t| urls.link(&site.tags[t]))
+            .collect(),
         categories: links
             .categories
             .iter()
@@ -171,8 +179,15 @@ pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> V
         root: &site.config.root_path,
         language: &raw.language,
         footer: &raw.footer,
-        sections: site.sections.iter().map(|s| TermCount::of(s, urls)).collect(),
-        hot_tags: terms_by_count(&site.tags, urls).into_iter().take(HOT_TAGS).collect(),
+        sections: site
+            .sections
+            .iter()
+            .map(|s| TermCount::of(s, urls))
+            .collect(),
+        hot_tags: terms_by_count(&site.tags, urls)
+            .into_iter()
+            .take(HOT_TAGS)
+            .collect(),
         months: recent_months(site, urls),
         extra: &raw.extra,
         build_year: site
