@@ -10,7 +10,16 @@ use common::*;
 fn fails_without_damage(bad: &[(&str, &[u8])], expect: &[&str]) -> String {
     let dir = site(
         MINIMAL_CONFIG,
-        &[("content/good.md", &article("好文章", "2024-01-01T00:00:00+08:00", &["标签"], &[], "正文"))],
+        &[(
+            "content/good.md",
+            &article(
+                "好文章",
+                "2024-01-01T00:00:00+08:00",
+                &["标签"],
+                &[],
+                "正文",
+            ),
+        )],
     );
     let out = build_ok(dir.path(), &[]);
     let before = tree(&out);
@@ -32,7 +41,10 @@ fn fails_without_damage(bad: &[(&str, &[u8])], expect: &[&str]) -> String {
 #[test]
 fn yaml_syntax_error_points_at_the_file_line() {
     fails_without_damage(
-        &[("content/y.md", b"---\ntitle: ok\ndate: 2024-01-01\ntags: [a, b\nx: 1\n---\n")],
+        &[(
+            "content/y.md",
+            b"---\ntitle: ok\ndate: 2024-01-01\ntags: [a, b\nx: 1\n---\n",
+        )],
         &["content/y.md:"],
     );
 }
@@ -40,14 +52,20 @@ fn yaml_syntax_error_points_at_the_file_line() {
 #[test]
 fn toml_syntax_error_points_at_the_file_line() {
     fails_without_damage(
-        &[("content/t.md", b"+++\ntitle = \"a\"\ndate = 2024-01-01\nauthor = unquoted\n+++\n")],
+        &[(
+            "content/t.md",
+            b"+++\ntitle = \"a\"\ndate = 2024-01-01\nauthor = unquoted\n+++\n",
+        )],
         &["content/t.md:4:"],
     );
 }
 
 #[test]
 fn unterminated_front_matter() {
-    fails_without_damage(&[("content/u.md", b"+++\ntitle = \"a\"\n\nbody")], &["content/u.md:1:", "never closed"]);
+    fails_without_damage(
+        &[("content/u.md", b"+++\ntitle = \"a\"\n\nbody")],
+        &["content/u.md:1:", "never closed"],
+    );
 }
 
 #[test]
@@ -55,29 +73,55 @@ fn missing_date_and_impossible_date() {
     fails_without_damage(
         &[
             ("content/nodate.md", b"+++\ntitle = \"a\"\n+++\nbody"),
-            ("content/baddate.md", b"---\ntitle: b\ndate: 2024-13-45\n---\nbody"),
+            (
+                "content/baddate.md",
+                b"---\ntitle: b\ndate: 2024-13-45\n---\nbody",
+            ),
         ],
-        &["content/nodate.md:1:1: error: the article has no `date`", "content/baddate.md:3:", "month 13", "2 files have errors"],
+        &[
+            "content/nodate.md:1:1: error: the article has no `date`",
+            "content/baddate.md:3:",
+            "month 13",
+            "2 files have errors",
+        ],
     );
 }
 
 #[test]
 fn wrong_types_name_the_key() {
-    fails_without_damage(&[("content/w.md", b"+++\ntitle = \"a\"\ndate = 2024-01-01\ntags = 5\n+++\n")], &["content/w.md:4:", "`tags`"]);
+    fails_without_damage(
+        &[(
+            "content/w.md",
+            b"+++\ntitle = \"a\"\ndate = 2024-01-01\ntags = 5\n+++\n",
+        )],
+        &["content/w.md:4:", "`tags`"],
+    );
 }
 
 #[test]
 fn non_utf8_names_the_byte_offset() {
-    fails_without_damage(&[("content/gbk.md", b"+++\ntitle = \"\xd6\xd0\xce\xc4\"\n+++\n")], &["content/gbk.md:2:", "offset 13", "UTF-8"]);
+    fails_without_damage(
+        &[(
+            "content/gbk.md",
+            b"+++\ntitle = \"\xd6\xd0\xce\xc4\"\n+++\n",
+        )],
+        &["content/gbk.md:2:", "offset 13", "UTF-8"],
+    );
 }
 
 #[test]
 fn unknown_config_key_suggests_the_right_one() {
-    let dir = site("title = \"t\"\nbase_url = \"https://a.com\"\n[footer]\nicpp = \"x\"\n", &[]);
+    let dir = site(
+        "title = \"t\"\nbase_url = \"https://a.com\"\n[footer]\nicpp = \"x\"\n",
+        &[],
+    );
     let out = build(dir.path(), &[]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1));
-    assert!(err.contains("config.toml:4:") && err.contains("icpp"), "{err}");
+    assert!(
+        err.contains("config.toml:4:") && err.contains("icpp"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `icp`?"), "{err}");
 }
 
@@ -97,7 +141,10 @@ fn template_syntax_and_runtime_errors_name_template_line_and_page() {
 #[test]
 fn an_alias_that_collides_with_a_page_is_an_error() {
     fails_without_damage(
-        &[("content/moved.md", b"+++\ntitle = \"m\"\ndate = 2024-02-01\naliases = [\"/2024/01/good/\"]\n+++\n")],
+        &[(
+            "content/moved.md",
+            b"+++\ntitle = \"m\"\ndate = 2024-02-01\naliases = [\"/2024/01/good/\"]\n+++\n",
+        )],
         &["content/moved.md", "content/good.md", "/2024/01/good/"],
     );
 }
@@ -105,25 +152,50 @@ fn an_alias_that_collides_with_a_page_is_an_error() {
 #[test]
 fn symlink_loops_are_reported_not_followed() {
     let err = {
-        let dir = site(MINIMAL_CONFIG, &[("content/a/x.md", &article("甲", "2024-01-01T00:00:00+08:00", &[], &[], "x"))]);
-        std::os::unix::fs::symlink(dir.path().join("content"), dir.path().join("content/a/loop")).expect("symlink");
+        let dir = site(
+            MINIMAL_CONFIG,
+            &[(
+                "content/a/x.md",
+                &article("甲", "2024-01-01T00:00:00+08:00", &[], &[], "x"),
+            )],
+        );
+        std::os::unix::fs::symlink(
+            dir.path().join("content"),
+            dir.path().join("content/a/loop"),
+        )
+        .expect("symlink");
         let out = build(dir.path(), &[]);
         assert_eq!(out.status.code(), Some(1));
         stderr(&out)
     };
-    assert!(err.contains("content/a/loop") && err.contains("loop"), "{err}");
+    assert!(
+        err.contains("content/a/loop") && err.contains("loop"),
+        "{err}"
+    );
 }
 
 #[test]
 fn refuses_an_output_folder_it_did_not_create() {
-    let dir = site(MINIMAL_CONFIG, &[("content/a.md", &article("甲", "2024-01-01T00:00:00+08:00", &[], &[], "x"))]);
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[(
+            "content/a.md",
+            &article("甲", "2024-01-01T00:00:00+08:00", &[], &[], "x"),
+        )],
+    );
     write(dir.path(), "public/mine.txt", "keep me");
     let out = build(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
     assert_eq!(read(&dir.path().join("public"), "mine.txt"), "keep me");
     for bad in [".", "content"] {
-        let out = sitegen().args(["build", "-r"]).arg(dir.path()).arg("-o").arg(dir.path().join(bad)).output().expect("run");
+        let out = sitegen()
+            .args(["build", "-r"])
+            .arg(dir.path())
+            .arg("-o")
+            .arg(dir.path().join(bad))
+            .output()
+            .expect("run");
         assert_eq!(out.status.code(), Some(1), "output {bad} must be refused");
     }
     assert!(dir.path().join("content/a.md").is_file());
@@ -132,16 +204,30 @@ fn refuses_an_output_folder_it_did_not_create() {
 #[test]
 fn huge_articles_build() {
     let paragraph = "国产大模型在推理效率上持续进步，厂商纷纷下调价格。".repeat(20);
-    let big = format!("{}\n", format!("{paragraph}\n\n").repeat(20 * 1024 * 1024 / (paragraph.len() + 2)));
+    let big = format!(
+        "{}\n",
+        format!("{paragraph}\n\n").repeat(20 * 1024 * 1024 / (paragraph.len() + 2))
+    );
     let many_lines = "短行\n".repeat(100_000);
     let dir = site(
         MINIMAL_CONFIG,
         &[
-            ("content/big.md", &article("二十兆的长文", "2024-01-01T00:00:00+08:00", &[], &[], &big)),
-            ("content/lines.md", &article("十万行", "2024-01-02T00:00:00+08:00", &[], &[], &many_lines)),
+            (
+                "content/big.md",
+                &article("二十兆的长文", "2024-01-01T00:00:00+08:00", &[], &[], &big),
+            ),
+            (
+                "content/lines.md",
+                &article("十万行", "2024-01-02T00:00:00+08:00", &[], &[], &many_lines),
+            ),
         ],
     );
     let out = build_ok(dir.path(), &[]);
-    assert!(std::fs::metadata(out.join("2024/01/big/index.html")).expect("big page").len() > 20_000_000);
+    assert!(
+        std::fs::metadata(out.join("2024/01/big/index.html"))
+            .expect("big page")
+            .len()
+            > 20_000_000
+    );
     assert!(read(&out, "2024/01/lines/index.html").contains("十万行"));
 }

@@ -102,7 +102,11 @@ pub fn links(html: &str) -> Vec<String> {
 
 /// The file an internal href (under `root_path`) points at, or None for external links.
 pub fn target_of(out: &Path, root_path: &str, href: &str) -> Option<PathBuf> {
-    if href.starts_with('#') || href.contains("://") || href.starts_with("mailto:") || href.starts_with("data:") {
+    if href.starts_with('#')
+        || href.contains("://")
+        || href.starts_with("mailto:")
+        || href.starts_with("data:")
+    {
         return None;
     }
     let path = href.split(['#', '?']).next().unwrap_or("");
