@@ -273,11 +273,42 @@ struct Paginator {
     pages: Vec<PageLink>,
 }
 
-#[derive(Serialize)]
+/// One entry of the numbered page links; a `gap` stands for a run of hidden pages (`…`).
+#[derive(Serialize, Debug, PartialEq)]
 struct PageLink {
     number: usize,
     url: String,
     current: bool,
+    gap: bool,
+}
+
+/// Pages shown around the current one in the numbered links.
+const PAGE_WINDOW: usize = 2;
+
+/// The page numbers to show: the first, the last and a window around the current page; a
+/// hidden run of one page shows that page, longer runs become one gap (number 0). Computed
+/// here rather than in the template so a listing of 5,000 pages does not hand each of its
+/// pages 5,000 links.
+fn visible_pages(current: usize, total: usize) -> Vec<usize> {
+    let lo = current.saturating_sub(PAGE_WINDOW).max(1);
+    let hi = (current + PAGE_WINDOW).min(total);
+    let mut shown: Vec<usize> = std::iter::once(1)
+        .chain(lo..=hi)
+        .chain(std::iter::once(total))
+        .collect();
+    shown.dedup();
+    let mut out = Vec::with_capacity(shown.len() + 2);
+    for (i, &n) in shown.iter().enumerate() {
+        if let Some(&prev) = i.checked_sub(1).and_then(|j| shown.get(j)) {
+            match n - prev {
+                0 | 1 => {}
+                2 => out.push(prev + 1),
+                _ => out.push(0),
+            }
+        }
+        out.push(n);
+    }
+    out
 }
 
 fn listing_context(shared: &Shared<'_>, l: &Listing<'_>, n: usize, ctx: &mut Context) {
@@ -296,11 +327,13 @@ fn listing_context(shared: &Shared<'_>, l: &Listing<'_>, n: usize, ctx: &mut Con
         total_articles: l.articles.len(),
         prev_url: (n > 1).then(|| url(n - 1)),
         next_url: (n < total).then(|| url(n + 1)),
-        pages: (1..=total)
+        pages: visible_pages(n, total)
+            .into_iter()
             .map(|k| PageLink {
                 number: k,
-                url: url(k),
+                url: if k == 0 { String::new() } else { url(k) },
                 current: k == n,
+                gap: k == 0,
             })
             .collect(),
     };
@@ -370,4 +403,19 @@ fn years(shared: &Shared<'_>) -> Vec<YearView> {
                 .collect(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_pages;
+
+    #[test]
+    fn page_window_shows_ends_and_neighbours() {
+        assert_eq!(visible_pages(1, 1), vec![1]);
+        assert_eq!(visible_pages(1, 3), vec![1, 2, 3]);
+        assert_eq!(visible_pages(6, 12), vec![1, 0, 4, 5, 6, 7, 8, 0, 12]);
+        assert_eq!(visible_pages(4, 12), vec![1, 2, 3, 4, 5, 6, 0, 12]);
+        assert_eq!(visible_pages(5, 12), vec![1, 2, 3, 4, 5, 6, 7, 0, 12]);
+        assert_eq!(visible_pages(5000, 5000), vec![1, 0, 4998, 4999, 5000]);
+    }
 }
