@@ -1,12 +1,21 @@
 //! Writing the site: into a staging folder beside the output, swapped in only when the
 //! whole build succeeded, so a failed or interrupted build never damages what is published.
 //!
+//! Two folders take turns, like a double buffer: the published output and a hidden spare
+//! (`.public.sitegen-old`, the build before). A build writes into the spare, skipping files
+//! whose bytes are already right and deleting the ones no page claims, then swaps it in.
+//! Deleting and rewriting a whole tree each build is what makes rebuilds slow on real disks
+//! (every unlink is a discard on some file systems); this way a rebuild of an unchanged site
+//! touches almost nothing. The cost is a second copy of the output on disk.
+//!
 //! The output folder belongs to sitegen (a marker file says so). sitegen refuses to write
 //! into a folder that holds the site's sources or that it did not create.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use walkdir::WalkDir;
 
@@ -19,11 +28,16 @@ pub const MARKER: &str = ".sitegen-output";
 pub struct Output {
     target: PathBuf,
     staging: PathBuf,
+    /// Where the staging folder is parked when the build fails, for the next build to reuse.
+    spare: PathBuf,
+    /// Files written (or found already right) by this build, relative to the output root.
+    written: Mutex<HashSet<String>>,
     committed: bool,
 }
 
 impl Output {
-    /// Checks that `target` may be replaced and creates an empty staging folder beside it.
+    /// Checks that `target` may be replaced and prepares a staging folder beside it: the
+    /// spare from an earlier build when there is one, else a new empty folder.
     pub fn prepare(root: &Path, target: &Path, force: bool) -> Result<Self, Diagnostic> {
         let target = absolute(target);
         check_target(&absolute(root), &target, force)?;
@@ -33,13 +47,22 @@ impl Output {
             .unwrap_or_else(|| "public".into());
         let parent = target.parent().unwrap_or(Path::new("."));
         let staging = parent.join(format!(".{name}.sitegen-tmp"));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, "clear", &e))?;
+        let spare = parent.join(format!(".{name}.sitegen-old"));
+        // An interrupted build leaves a staging folder; otherwise reuse the spare.
+        if !staging.join(MARKER).is_file() && spare.join(MARKER).is_file() {
+            if staging.exists() {
+                fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, "clear", &e))?;
+            }
+            fs::rename(&spare, &staging).map_err(|e| io_error(&spare, "reuse", &e))?;
         }
         fs::create_dir_all(&staging).map_err(|e| io_error(&staging, "create", &e))?;
+        fs::write(staging.join(MARKER), MARKER_TEXT)
+            .map_err(|e| io_error(&staging, "write", &e))?;
         Ok(Output {
             target,
             staging,
+            spare,
+            written: Mutex::new(HashSet::from([MARKER.to_string()])),
             committed: false,
         })
     }
@@ -49,9 +72,15 @@ impl Output {
         &self.staging
     }
 
-    /// Writes one file, relative to the output root.
+    /// Writes one file, relative to the output root, unless it already holds these bytes.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let path = self.staging.join(rel);
+        if let Ok(mut written) = self.written.lock() {
+            written.insert(rel.to_string());
+        }
+        if same_contents(&path, bytes) {
+            return Ok(());
+        }
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| io_error(dir, "create", &e))?;
         }
@@ -69,53 +98,92 @@ impl Output {
         if !dir.is_dir() {
             return Ok(count);
         }
-        for entry in WalkDir::new(&dir).follow_links(true) {
+        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
             let entry =
                 entry.map_err(|e| Diagnostic::new("static", format!("cannot read: {e}")))?;
             if !entry.file_type().is_file() {
                 continue;
             }
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let dest = self.staging.join(rel);
-            if let Some(parent) = dest.parent() {
-                fs::create_dir_all(parent).map_err(|e| io_error(parent, "create", &e))?;
-            }
-            fs::copy(entry.path(), &dest).map_err(|e| io_error(entry.path(), "copy", &e))?;
+            let bytes = fs::read(entry.path()).map_err(|e| io_error(entry.path(), "read", &e))?;
+            self.write(&rel.to_string_lossy().replace('\\', "/"), &bytes)?;
             count += 1;
         }
         Ok(count)
     }
 
-    /// Swaps the finished staging folder in for the target.
+    /// Removes what no page claimed, then swaps the staging folder in for the target; the
+    /// previous output becomes the spare for the next build.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
-        fs::write(
-            self.staging.join(MARKER),
-            b"This folder is written by sitegen build.\n",
-        )
-        .map_err(|e| io_error(&self.staging, "write", &e))?;
-        let old = self.staging.with_extension("sitegen-old");
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(|e| io_error(&old, "clear", &e))?;
+        self.remove_unclaimed()?;
+        if self.spare.exists() {
+            fs::remove_dir_all(&self.spare).map_err(|e| io_error(&self.spare, "clear", &e))?;
         }
         if self.target.exists() {
-            fs::rename(&self.target, &old).map_err(|e| io_error(&self.target, "move aside", &e))?;
+            fs::rename(&self.target, &self.spare)
+                .map_err(|e| io_error(&self.target, "move aside", &e))?;
         }
         if let Err(e) = fs::rename(&self.staging, &self.target) {
             // Put the previous output back before reporting.
-            let _ = fs::rename(&old, &self.target);
+            let _ = fs::rename(&self.spare, &self.target);
             return Err(io_error(&self.target, "replace", &e));
         }
         self.committed = true;
-        let _ = fs::remove_dir_all(&old);
+        Ok(())
+    }
+
+    /// Deletes files left in the staging folder by an older build that this one did not write.
+    fn remove_unclaimed(&self) -> Result<(), Diagnostic> {
+        let written = self.written.lock().map_err(|_| {
+            Diagnostic::new(&self.staging, "internal error: a write thread panicked")
+        })?;
+        let mut stale_dirs = Vec::new();
+        for entry in WalkDir::new(&self.staging)
+            .min_depth(1)
+            .contents_first(true)
+        {
+            let entry =
+                entry.map_err(|e| Diagnostic::new(&self.staging, format!("cannot read: {e}")))?;
+            let rel = entry
+                .path()
+                .strip_prefix(&self.staging)
+                .unwrap_or(entry.path());
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if entry.file_type().is_dir() {
+                stale_dirs.push(entry.into_path());
+            } else if !written.contains(&rel) {
+                fs::remove_file(entry.path()).map_err(|e| io_error(entry.path(), "remove", &e))?;
+            }
+        }
+        // Children come first, so emptied folders go bottom-up; non-empty ones stay.
+        for dir in stale_dirs {
+            let _ = fs::remove_dir(dir);
+        }
         Ok(())
     }
 }
 
+const MARKER_TEXT: &[u8] = b"This folder is written by sitegen build.\n";
+
 impl Drop for Output {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.staging);
+            // Keep the half-written folder as the next build's spare: never delete published
+            // files, and never make the next build start from nothing.
+            if !self.spare.exists() {
+                let _ = fs::rename(&self.staging, &self.spare);
+            }
         }
+    }
+}
+
+/// True when `path` is a file holding exactly `bytes` (then it need not be written).
+fn same_contents(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
     }
 }
 
@@ -194,6 +262,44 @@ mod tests {
         out.write("index.html", b"v2").unwrap();
         drop(out);
         assert_eq!(fs::read(target.join("index.html")).unwrap(), b"v1");
-        assert!(!root.path().join(".public.sitegen-tmp").exists());
+    }
+
+    #[test]
+    fn rebuilds_reuse_the_spare_and_drop_stale_files() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("public");
+        for pages in [
+            &["a/index.html", "b/index.html"][..],
+            &["a/index.html"],
+            &["a/index.html", "c.html"],
+        ] {
+            let out = Output::prepare(root.path(), &target, false).unwrap();
+            for p in pages {
+                out.write(p, p.as_bytes()).unwrap();
+            }
+            out.commit().unwrap();
+            let mut files: Vec<String> = WalkDir::new(&target)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    e.path()
+                        .strip_prefix(&target)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .filter(|f| f != MARKER)
+                .collect();
+            files.sort();
+            assert_eq!(files, pages.to_vec());
+            assert!(!target.join("b").exists() || pages.contains(&"b/index.html"));
+        }
+        assert!(
+            root.path()
+                .join(".public.sitegen-old")
+                .join(MARKER)
+                .is_file()
+        );
     }
 }
