@@ -98,12 +98,17 @@ where
     let mut errors: Vec<Diagnostic> = plan
         .pages
         .par_iter()
-        .filter_map(|page| {
-            renderer
-                .render_page(&shared, page)
-                .and_then(|html| sink(&page.file(), html.as_bytes()))
-                .err()
-        })
+        .map_init(
+            || Vec::with_capacity(64 * 1024),
+            |buf, page| {
+                buf.clear();
+                renderer
+                    .render_page_to(&shared, page, buf)
+                    .and_then(|()| sink(&page.file(), buf))
+                    .err()
+            },
+        )
+        .flatten()
         .collect();
     let extra = render::extra_files(&shared);
     errors.extend(

@@ -67,15 +67,27 @@ impl Renderer {
 
     /// Renders one planned page to HTML.
     pub fn render_page(&self, shared: &Shared<'_>, page: &Page) -> Result<String, Diagnostic> {
+        let mut buf = Vec::new();
+        self.render_page_to(shared, page, &mut buf)?;
+        Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    /// Renders one planned page, appending its HTML to `buf` (reused across pages by the
+    /// caller, so rendering thousands of pages does not allocate thousands of buffers).
+    pub fn render_page_to(
+        &self,
+        shared: &Shared<'_>,
+        page: &Page,
+        buf: &mut Vec<u8>,
+    ) -> Result<(), Diagnostic> {
         if let Job::Alias { article } = page.job {
-            return Ok(super::alias::redirect_page(
-                &shared.urls,
-                &shared.site.articles[article],
-            ));
+            let html = super::alias::redirect_page(&shared.urls, &shared.site.articles[article]);
+            buf.extend_from_slice(html.as_bytes());
+            return Ok(());
         }
         let (template, context) = context_for(shared, page);
         self.tera
-            .render(template, &context)
+            .render_to(template, &context, buf)
             .map_err(|e| template_error(&self.origins, &e, Some(&page.path)))
     }
 }
