@@ -37,32 +37,61 @@ pub struct BuildSummary {
     pub static_files: usize,
     pub elapsed: Duration,
     pub output: PathBuf,
+    /// Time spent in each stage, for `--timings`.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Times the stages of one build.
+struct Stopwatch {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch {
+            last: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Builds the site into its output folder, replacing it only on success.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let started = Instant::now();
+    let mut watch = Stopwatch::new();
     let site = load_site(
         &options.root,
         options.base_url.as_deref(),
         options.drafts,
         options.future,
     )?;
+    watch.lap("load + model");
     let renderer = Renderer::new(&options.root).map_err(Diagnostics::sorted)?;
     let target = options
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     let output = Output::prepare(&options.root, &target, options.force)?;
+    watch.lap("templates + output folder");
     let pages = render_pages(&site, &renderer, |file, bytes| output.write(file, bytes))?;
     let static_files = output.copy_static(&options.root)?;
+    watch.lap("render + write");
     output.commit()?;
+    watch.lap("swap in");
     Ok(BuildSummary {
         pages,
         articles: site.articles.len(),
         static_files,
         elapsed: started.elapsed(),
         output: target,
+        stages: watch.stages,
     })
 }
 

@@ -46,6 +46,9 @@ struct BuildArgs {
     /// Replace an output folder that sitegen did not create.
     #[arg(long)]
     force: bool,
+    /// Print the time each stage took.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Args)]
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
 }
 
 fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
+    let timings = args.timings;
     let options = BuildOptions {
         root: args.root,
         output: args.output_dir,
@@ -89,6 +93,11 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
                     summary.output.display(),
                     summary.elapsed.as_secs_f64()
                 );
+            }
+            if timings {
+                for (stage, took) in &summary.stages {
+                    eprintln!("  {stage:<28} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
             }
             ExitCode::SUCCESS
         }
