@@ -32,6 +32,9 @@ pub struct Output {
     spare: PathBuf,
     /// Files written (or found already right) by this build, relative to the output root.
     written: Mutex<HashSet<String>>,
+    /// The files the reused folder held, from its marker, when it was left complete;
+    /// None means they are unknown and the folder must be walked.
+    previous: Option<Vec<String>>,
     committed: bool,
 }
 
@@ -56,13 +59,16 @@ impl Output {
             fs::rename(&spare, &staging).map_err(|e| io_error(&spare, "reuse", &e))?;
         }
         fs::create_dir_all(&staging).map_err(|e| io_error(&staging, "create", &e))?;
-        fs::write(staging.join(MARKER), MARKER_TEXT)
-            .map_err(|e| io_error(&staging, "write", &e))?;
+        let previous = read_manifest(&staging);
+        // Until commit the folder's contents are unknown: an interrupted build must not
+        // leave a manifest that lies.
+        fs::write(staging.join(MARKER), INCOMPLETE).map_err(|e| io_error(&staging, "write", &e))?;
         Ok(Output {
             target,
             staging,
             spare,
             written: Mutex::new(HashSet::from([MARKER.to_string()])),
+            previous,
             committed: false,
         })
     }
@@ -132,11 +138,55 @@ impl Output {
         Ok(())
     }
 
-    /// Deletes files left in the staging folder by an older build that this one did not write.
+    /// Deletes files left in the staging folder by an older build that this one did not
+    /// write, then records what the folder now holds in its marker.
     fn remove_unclaimed(&self) -> Result<(), Diagnostic> {
         let written = self.written.lock().map_err(|_| {
             Diagnostic::new(&self.staging, "internal error: a write thread panicked")
         })?;
+        match &self.previous {
+            Some(previous) => self.remove_listed(previous, &written)?,
+            None => self.remove_walked(&written)?,
+        }
+        let mut files: Vec<&str> = written.iter().map(String::as_str).collect();
+        files.sort_unstable();
+        let mut manifest = COMPLETE.to_vec();
+        for f in files {
+            manifest.extend_from_slice(f.as_bytes());
+            manifest.push(b'\n');
+        }
+        fs::write(self.staging.join(MARKER), manifest)
+            .map_err(|e| io_error(&self.staging, "write", &e))
+    }
+
+    /// The fast way: the marker lists what the folder held, so no walk is needed.
+    fn remove_listed(
+        &self,
+        previous: &[String],
+        written: &HashSet<String>,
+    ) -> Result<(), Diagnostic> {
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        for rel in previous.iter().filter(|rel| !written.contains(*rel)) {
+            let path = self.staging.join(rel);
+            match fs::remove_file(&path) {
+                Ok(()) => dirs.extend(path.parent().map(Path::to_path_buf)),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_error(&path, "remove", &e)),
+            }
+        }
+        // Deepest first, so emptied folders go bottom-up; non-empty ones stay.
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for dir in dirs {
+            let mut dir = dir.as_path();
+            while dir != self.staging && fs::remove_dir(dir).is_ok() {
+                dir = dir.parent().unwrap_or(&self.staging);
+            }
+        }
+        Ok(())
+    }
+
+    /// The slow way, after an interrupted build: walk the folder.
+    fn remove_walked(&self, written: &HashSet<String>) -> Result<(), Diagnostic> {
         let mut stale_dirs = Vec::new();
         for entry in WalkDir::new(&self.staging)
             .min_depth(1)
@@ -163,7 +213,22 @@ impl Output {
     }
 }
 
-const MARKER_TEXT: &[u8] = b"This folder is written by sitegen build.\n";
+/// First line of the marker of a folder being written.
+const INCOMPLETE: &[u8] = b"This folder is written by sitegen build (incomplete).\n";
+/// First line of the marker of a finished folder; the files it holds follow, one a line.
+const COMPLETE: &[u8] = b"This folder is written by sitegen build.\n";
+
+/// The file list of a finished output folder's marker, or None when it is not known.
+fn read_manifest(dir: &Path) -> Option<Vec<String>> {
+    let text = fs::read_to_string(dir.join(MARKER)).ok()?;
+    let rest = text.strip_prefix(std::str::from_utf8(COMPLETE).ok()?)?;
+    Some(
+        rest.lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
 
 impl Drop for Output {
     fn drop(&mut self) {
