@@ -62,6 +62,9 @@ struct CheckArgs {
     /// Include articles dated in the future.
     #[arg(long)]
     future: bool,
+    /// Also request every external link (with a 10 s timeout, 8 at a time).
+    #[arg(long)]
+    external: bool,
 }
 
 fn main() -> ExitCode {
@@ -114,6 +117,7 @@ fn run_check(args: CheckArgs, quiet: bool) -> ExitCode {
         base_url: None,
         drafts: args.drafts,
         future: args.future,
+        external: args.external,
     };
     match sitegen::check::check(&options) {
         Ok(summary) => {

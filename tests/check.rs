@@ -84,3 +84,72 @@ fn a_clean_site_passes() {
         .expect("run");
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// A loopback HTTP server that answers 200 for `/ok` and 404 otherwise, for `count` requests.
+fn tiny_server(count: usize) -> (u16, std::thread::JoinHandle<()>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let handle = std::thread::spawn(move || {
+        for stream in listener.incoming().take(count) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request_line = String::new();
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let _ = reader.read_line(&mut request_line);
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) <= 2 {
+                    break;
+                }
+            }
+            let status = if request_line.contains(" /ok ") {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (port, handle)
+}
+
+#[test]
+fn external_links_are_checked_only_when_asked() {
+    let (port, server) = tiny_server(2);
+    let body = format!(
+        "好的[链接](http://127.0.0.1:{port}/ok)。\n\n坏的[链接](http://127.0.0.1:{port}/gone)。\n"
+    );
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[(
+            "content/a.md",
+            &article("甲", "2024-03-01T00:00:00+08:00", &[], &[], &body),
+        )],
+    );
+    let plain = sitegen()
+        .arg("check")
+        .arg("-r")
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    let out = sitegen()
+        .args(["check", "--external", "-r"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "content/a.md:9: error: broken external link to http://127.0.0.1:{port}/gone"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("404"), "{err}");
+    assert!(!err.contains("/ok"), "{err}");
+    server.join().expect("server");
+}

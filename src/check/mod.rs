@@ -17,6 +17,8 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::render::Renderer;
 
+mod external;
+
 /// What `sitegen check` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
@@ -24,6 +26,8 @@ pub struct CheckOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub future: bool,
+    /// Also request every external link (slow; needs the network).
+    pub external: bool,
 }
 
 /// What a clean check looked at.
@@ -39,7 +43,8 @@ struct RenderedSite {
     files: HashSet<String>,
 }
 
-/// Loads and renders everything without writing, then checks every internal link.
+/// Loads and renders everything without writing, then checks every internal link (and
+/// every external one with `external`).
 pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
     let site = load_site(
         &options.root,
@@ -50,12 +55,30 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
     let renderer = Renderer::new(&options.root).map_err(Diagnostics::sorted)?;
     let rendered = render_in_memory(&site, &renderer, &options.root)?;
     let checker = LinkChecker::new(&site, &rendered);
+    let (mut broken, body_links) = check_bodies(&site, &checker);
+    let (page_broken, page_links) = check_pages(&site, &rendered, &checker);
+    broken.extend(page_broken);
+    if options.external {
+        broken.extend(external::check(&site));
+    }
+    if broken.is_empty() {
+        Ok(CheckSummary {
+            pages: rendered.pages.len(),
+            links: body_links + page_links,
+        })
+    } else {
+        Err(Diagnostics::sorted(broken))
+    }
+}
+
+/// Links written in Markdown, reported at their line in the source file.
+fn check_bodies(site: &Site, checker: &LinkChecker<'_>) -> (Vec<Diagnostic>, usize) {
     let mut broken = Vec::new();
-    let mut links = 0;
-    for (i, article) in site.articles.iter().enumerate() {
+    let mut count = 0;
+    for article in &site.articles {
         for link in &article.links {
-            links += 1;
-            if let Some(problem) = checker.problem(&site.articles[i].path, &link.target) {
+            count += 1;
+            if let Some(problem) = checker.problem(&article.path, &link.target) {
                 broken.push(
                     Diagnostic::new(
                         &article.source_path,
@@ -67,40 +90,46 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
             }
         }
     }
-    let body_targets: HashSet<(&str, &str)> = site
+    (broken, count)
+}
+
+/// Links the templates wrote, reported against the page they are on. Links that come from
+/// an article's body were reported at their Markdown line already.
+fn check_pages(
+    site: &Site,
+    rendered: &RenderedSite,
+    checker: &LinkChecker<'_>,
+) -> (Vec<Diagnostic>, usize) {
+    let decoded = |href: &str| percent_decode_str(href).decode_utf8_lossy().into_owned();
+    let from_bodies: HashSet<(&str, String)> = site
         .articles
         .iter()
         .flat_map(|a| {
             a.links
                 .iter()
-                .map(move |l| (a.path.as_str(), l.target.as_str()))
+                .map(move |l| (a.path.as_str(), decoded(&l.target)))
         })
         .collect();
     let mut pages: Vec<(&String, &String)> = rendered.pages.iter().collect();
     pages.sort();
+    let mut broken = Vec::new();
+    let mut count = 0;
     for (file, html) in pages {
         let page_path = page_path_of(file);
         for href in attribute_values(html) {
-            links += 1;
-            if body_targets.contains(&(page_path.as_str(), href)) {
-                continue; // reported above, at its line in the Markdown
+            count += 1;
+            if from_bodies.contains(&(page_path.as_str(), decoded(href))) {
+                continue;
             }
             if let Some(problem) = checker.problem(&page_path, href) {
                 broken.push(
-                    Diagnostic::new(format!("{} (page)", file), format!("broken link to {href}"))
+                    Diagnostic::new(format!("{file} (page)"), format!("broken link to {href}"))
                         .hint(problem),
                 );
             }
         }
     }
-    if broken.is_empty() {
-        Ok(CheckSummary {
-            pages: rendered.pages.len(),
-            links,
-        })
-    } else {
-        Err(Diagnostics::sorted(broken))
-    }
+    (broken, count)
 }
 
 fn render_in_memory(
