@@ -1,0 +1,295 @@
+//! The default theme in a real browser: the demo site's home, an article, a tag page and an
+//! archive page, each at 375 px and 1280 px wide in headless Chromium, must not scroll
+//! sideways, and the side column must sit beside the list on wide screens and below it on
+//! phones. Skipped (with a note) when `chromium` is not installed; CI installs it.
+//!
+//! The pages are served over HTTP from a small std-only server on 127.0.0.1 and loaded one by
+//! one into a same-origin `<iframe>` of each width by a harness page written into the output;
+//! Chromium's `--dump-dom` then hands back the harness's verdicts as text.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use percent_encoding::percent_decode_str;
+
+/// Pages to check: a name for the report and the URL path.
+const PAGES: [(&str, &str); 4] = [
+    ("home", "/"),
+    // An article with a cover image and a table: the widest content in the demo.
+    ("article", "/2026/02/cloud-ai-capex/"),
+    ("tag", "/tags/%E9%A9%AC%E6%96%AF%E5%85%8B/"),
+    ("archive", "/archives/2024/"),
+];
+const WIDTHS: [u32; 2] = [375, 1280];
+/// How long Chromium may take before the test gives up on it.
+const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The harness: loads each page into an iframe of each width, one after the other, and
+/// writes one line per check into `<pre id="result">`, then `DONE`.
+const HARNESS: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>layout</title></head>
+<body style="margin:0">
+<pre id="result"></pre>
+<script>
+const PAGES = __PAGES__;
+const WIDTHS = __WIDTHS__;
+const out = document.getElementById("result");
+const checks = [];
+for (const [name, url] of PAGES) for (const w of WIDTHS) checks.push([name, url, w]);
+
+function measure(frame, name, width) {
+  const doc = frame.contentDocument;
+  const root = doc.documentElement;
+  const problems = [];
+  if (root.clientWidth !== width) problems.push("viewport is " + root.clientWidth + "px");
+  const header = doc.querySelector(".site-header");
+  if (!header || getComputedStyle(header).backgroundColor === "rgba(0, 0, 0, 0)") {
+    problems.push("stylesheet not applied");
+  }
+  if (root.scrollWidth > root.clientWidth) {
+    const wide = [];
+    for (const el of doc.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      if (r.right > root.clientWidth + 0.5 || r.left < -0.5) {
+        wide.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : "") + " " + Math.round(r.left) + ".." + Math.round(r.right));
+      }
+    }
+    problems.push("OVERFLOW scrollWidth " + root.scrollWidth + " > " + root.clientWidth + ": " + wide.slice(0, 6).join(", "));
+  }
+  // The side column: beside the list on wide screens, below it on phones.
+  const primary = doc.querySelector(".layout.has-aside > .primary");
+  const aside = doc.querySelector(".layout.has-aside > .sidebar");
+  if (primary && aside) {
+    const p = primary.getBoundingClientRect(), a = aside.getBoundingClientRect();
+    if (width >= 960 && !(a.left >= p.right)) problems.push("side column is not beside the list");
+    if (width < 960 && !(a.top >= p.bottom)) problems.push("side column is not below the list");
+  }
+  return (problems.length ? "FAIL " : "OK ") + name + " " + width + (problems.length ? ": " + problems.join("; ") : "");
+}
+
+function next(i) {
+  if (i === checks.length) { out.textContent += "DONE\n"; return; }
+  const [name, url, width] = checks[i];
+  const frame = document.createElement("iframe");
+  frame.style.cssText = "border:0;display:block;height:900px;width:" + width + "px";
+  frame.onload = () => setTimeout(() => {
+    let line;
+    try { line = measure(frame, name, width); } catch (e) { line = "FAIL " + name + " " + width + ": " + e; }
+    out.textContent += line + "\n";
+    frame.remove();
+    next(i + 1);
+  }, 100);
+  frame.src = url;
+  document.body.appendChild(frame);
+}
+next(0);
+</script>
+</body></html>
+"#;
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
+/// A minimal static file server for `root` on 127.0.0.1; returns the port. The thread lives
+/// until the test process ends.
+fn serve(root: PathBuf) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let _ = respond(&root, stream);
+            });
+        }
+    });
+    port
+}
+
+fn respond(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    // Skip the headers.
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 2 {
+        line.clear();
+    }
+    let target = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
+    let rel = Path::new(decoded.trim_start_matches('/'));
+    let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
+    let mut file = root.join(rel);
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    let (status, body, kind) = match std::fs::read(&file) {
+        Ok(bytes) if safe => ("200 OK", bytes, content_type(&file)),
+        _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(&body)?;
+    stream.flush()
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|x| x.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Runs Chromium on `url` and returns the DOM it dumps, killing it after the timeout.
+fn dump_dom(chromium: &Path, url: &str, scratch: &Path) -> String {
+    let stdout_path = scratch.join("dom.html");
+    let stderr_path = scratch.join("chromium.log");
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--window-size=1400,1000",
+            "--virtual-time-budget=15000",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            scratch.join("profile").display()
+        ))
+        .arg("--dump-dom")
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
+        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
+        .spawn()
+        .expect("start chromium");
+    let started = Instant::now();
+    loop {
+        if child.try_wait().expect("wait for chromium").is_some() {
+            break;
+        }
+        if started.elapsed() > CHROMIUM_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "chromium did not finish in {CHROMIUM_TIMEOUT:?}; its log:\n{}",
+                std::fs::read_to_string(&stderr_path).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let dom = std::fs::read_to_string(&stdout_path).expect("read dumped DOM");
+    if dom.is_empty() {
+        panic!(
+            "chromium printed nothing; its log:\n{}",
+            std::fs::read_to_string(&stderr_path).unwrap_or_default()
+        );
+    }
+    dom
+}
+
+#[test]
+fn demo_pages_do_not_overflow_sideways_at_phone_and_desktop_widths() {
+    let Some(chromium) = on_path("chromium") else {
+        // CI installs Chromium and sets this, so there the test can never silently skip.
+        assert!(
+            std::env::var_os("SITEGEN_REQUIRE_BROWSER").is_none(),
+            "SITEGEN_REQUIRE_BROWSER is set but chromium is not on PATH"
+        );
+        println!("skipped: chromium not installed");
+        return;
+    };
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("public");
+    let status = sitegen()
+        .args(["build", "-q", "-r"])
+        .arg(root)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("run sitegen");
+    assert!(status.success(), "demo build failed");
+    for (name, path) in PAGES {
+        let file = target_of(&out, "/", path).expect("internal");
+        assert!(
+            file.is_file(),
+            "{name} page {path} is not in the demo build"
+        );
+    }
+
+    let pages = PAGES
+        .iter()
+        .map(|(name, url)| format!("[{name:?}, {url:?}]"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let widths = WIDTHS.map(|w| w.to_string()).join(", ");
+    let harness = HARNESS
+        .replace("__PAGES__", &format!("[{pages}]"))
+        .replace("__WIDTHS__", &format!("[{widths}]"));
+    std::fs::write(out.join("__layout.html"), harness).expect("write harness");
+
+    let port = serve(out.clone());
+    let scratch = dir.path().join("chromium");
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    let dom = dump_dom(
+        &chromium,
+        &format!("http://127.0.0.1:{port}/__layout.html"),
+        &scratch,
+    );
+
+    let start = dom
+        .find("<pre id=\"result\">")
+        .unwrap_or_else(|| panic!("no result in the dumped DOM:\n{dom}"));
+    let end = dom[start..].find("</pre>").expect("</pre>") + start;
+    // The dumped DOM escapes the text; the checks' names are plain ASCII.
+    let result = dom[start + "<pre id=\"result\">".len()..end]
+        .replace("&gt;", ">")
+        .replace("&lt;", "<")
+        .replace("&amp;", "&");
+    let lines: Vec<&str> = result.lines().collect();
+    let checks: Vec<&str> = lines.iter().copied().filter(|l| *l != "DONE").collect();
+    assert!(
+        lines.last() == Some(&"DONE") && checks.len() == PAGES.len() * WIDTHS.len(),
+        "expected {} checks and DONE, got:\n{result}",
+        PAGES.len() * WIDTHS.len()
+    );
+    let failed: Vec<&str> = checks
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("OK "))
+        .collect();
+    assert!(failed.is_empty(), "layout problems:\n{}", failed.join("\n"));
+    println!("{result}");
+}
