@@ -39,6 +39,17 @@ pub struct Config {
     pub cjk_spacing: bool,
     #[serde(default)]
     pub footer: Footer,
+    /// Articles in each feed (the site's and every section's, tag's and category's),
+    /// newest first. Readers poll feeds often; a short feed keeps each poll cheap.
+    #[serde(default = "default_feed_limit")]
+    pub feed_limit: usize,
+    /// Put each article's whole body in feeds, not just its summary. Off by default: many
+    /// portals want readers to click through.
+    #[serde(default)]
+    pub feed_full_content: bool,
+    /// Who publishes the site: the JSON-LD `publisher` and the Google News sitemap name.
+    #[serde(default)]
+    pub publisher: Publisher,
     /// Free table handed to templates as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,
@@ -54,6 +65,18 @@ pub struct Footer {
     pub icp: String,
 }
 
+/// `[publisher]`: search engines show the publisher beside news articles.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    /// Empty means the site title.
+    #[serde(default)]
+    pub name: String,
+    /// Logo image: a path under the site root (`/images/logo.png`) or an absolute URL.
+    #[serde(default)]
+    pub logo: String,
+}
+
 fn default_language() -> String {
     "zh-CN".into()
 }
@@ -65,6 +88,9 @@ fn default_paginate_by() -> usize {
 }
 fn default_permalink() -> String {
     "/:year/:month/:slug/".into()
+}
+fn default_feed_limit() -> usize {
+    20
 }
 
 /// Settings after validation, in the form later stages use.
@@ -112,6 +138,13 @@ impl SiteConfig {
                 text,
                 "paginate_by",
                 "`paginate_by` must be at least 1".into(),
+            ));
+        }
+        if raw.feed_limit == 0 {
+            return Err(config_error(
+                text,
+                "feed_limit",
+                "`feed_limit` must be at least 1".into(),
             ));
         }
         if !raw.permalink.contains(":slug") {
@@ -204,6 +237,9 @@ mod tests {
         assert_eq!(c.raw.paginate_by, 20);
         assert_eq!(c.raw.language, "zh-CN");
         assert_eq!(c.raw.permalink, "/:year/:month/:slug/");
+        assert_eq!(c.raw.feed_limit, 20);
+        assert!(!c.raw.feed_full_content);
+        assert!(c.raw.publisher.name.is_empty());
         assert_eq!(c.offset, FixedOffset::east_opt(8 * 3600).unwrap());
     }
 
@@ -232,6 +268,32 @@ mod tests {
         )
         .unwrap_err();
         assert!(!err.hint.unwrap_or_default().contains("did you mean"));
+    }
+
+    #[test]
+    fn feed_and_publisher_keys() {
+        let c = SiteConfig::parse(
+            "title = \"T\"\nbase_url = \"https://a.com\"\nfeed_limit = 5\nfeed_full_content = true\n\
+             [publisher]\nname = \"P\"\nlogo = \"/logo.png\"\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.raw.feed_limit, 5);
+        assert!(c.raw.feed_full_content);
+        assert_eq!(c.raw.publisher.name, "P");
+        assert_eq!(c.raw.publisher.logo, "/logo.png");
+        let err = SiteConfig::parse(
+            "title = \"T\"\nbase_url = \"https://a.com\"\nfeed_limit = 0\n",
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(3));
+        let err = SiteConfig::parse(
+            "title = \"T\"\nbase_url = \"https://a.com\"\n[publisher]\nlgoo = \"x\"\n",
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `logo`?"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 mod alias;
 mod feeds;
 mod pages;
+mod seo;
 mod sitemap;
 mod templates;
 pub mod views;

@@ -209,6 +209,9 @@ struct ArticleExtra<'a> {
     permalink: String,
     extra: &'a serde_json::Map<String, serde_json::Value>,
     aliases: &'a [String],
+    /// `cover_absolute`, `modified_iso`, `json_ld` for the head (see `render::seo`).
+    #[serde(flatten)]
+    seo: Option<super::seo::ArticleSeo>,
 }
 
 fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
@@ -227,6 +230,7 @@ fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
         permalink: shared.urls.absolute(&a.path),
         extra: &a.extra,
         aliases: &a.aliases,
+        seo: super::seo::article_seo(site, &shared.urls, i),
     };
     let mut page = shared.refs[i].as_map().cloned().unwrap_or_default();
     if let Some(more) = Value::from_serializable(&extra).into_map() {

@@ -197,7 +197,7 @@ pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> V
             .unwrap_or_default(),
         assets: assets.names(),
         search: false,
-        feeds: false,
+        feeds: true,
     };
     Value::from_serializable(&view)
 }

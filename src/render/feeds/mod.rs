@@ -1,0 +1,156 @@
+//! RSS 2.0 and Atom feeds: one pair for the whole site (`rss.xml`, `atom.xml`) and one pair
+//! beside each section, tag and category listing (`tags/开源/rss.xml`, …), so a reader can
+//! follow just the topics they care about.
+//!
+//! Each feed holds the newest `feed_limit` published articles of its listing. Dates in a
+//! feed come from the articles, never from the clock, so building the same content twice
+//! gives the same bytes (readers and CDNs then see nothing changed).
+
+mod atom;
+mod rss;
+pub(super) mod xml;
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+
+use super::Shared;
+use super::views::Urls;
+use crate::model::{Article, Site};
+
+/// The feed files of the site, as (path relative to the output root, bytes).
+pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
+    let site = shared.site;
+    let title = &site.config.raw.title;
+    let mut feeds = vec![Feed::new(site, "", title.clone(), &site.all_articles)];
+    let taxonomies = [
+        ("", &site.sections),
+        ("标签：", &site.tags),
+        ("分类：", &site.categories),
+    ];
+    for (label, terms) in taxonomies {
+        feeds.extend(terms.iter().map(|t| {
+            Feed::new(
+                site,
+                &t.path,
+                format!("{label}{} - {title}", t.name),
+                &t.articles,
+            )
+        }));
+    }
+    let settings = Settings::new(site, &shared.urls, &feeds);
+    feeds
+        .par_iter()
+        .flat_map_iter(|feed| {
+            [
+                (feed.rss_path(), rss::render(&settings, feed).into_bytes()),
+                (feed.atom_path(), atom::render(&settings, feed).into_bytes()),
+            ]
+        })
+        .collect()
+}
+
+/// When an article last changed: `updated`, or `date` when it was never updated (or when
+/// `updated` is, by a typo, older than `date`).
+pub(super) fn last_modified(article: &Article) -> DateTime<FixedOffset> {
+    article
+        .updated
+        .map_or(article.date, |u| u.max(article.date))
+}
+
+/// What every feed of one build shares.
+struct Settings<'a> {
+    urls: &'a Urls,
+    description: &'a str,
+    /// `zh-CN`, as written in config.
+    language: &'a str,
+    /// The feed-level author Atom requires when an entry has none.
+    publisher: &'a str,
+    full_content: bool,
+    /// With `feed_full_content`: each article's body as a feed carries it (CDATA, absolute
+    /// links), by article index, for the articles some feed holds. An article sits in up to
+    /// a dozen feeds (site, section, tags, categories, RSS and Atom each), so the body is
+    /// prepared once rather than in every one.
+    bodies: Vec<Option<String>>,
+}
+
+impl<'a> Settings<'a> {
+    fn new(site: &'a Site, urls: &'a Urls, feeds: &[Feed<'_>]) -> Self {
+        let raw = &site.config.raw;
+        let mut bodies = Vec::new();
+        if raw.feed_full_content {
+            let origin = xml::origin(&site.config.base_url, &site.config.root_path);
+            let mut needed = vec![false; site.articles.len()];
+            for &(i, _) in feeds.iter().flat_map(|f| &f.articles) {
+                needed[i] = true;
+            }
+            bodies = site
+                .articles
+                .par_iter()
+                .zip(needed)
+                .map(|(a, needed)| {
+                    needed.then(|| xml::cdata(&xml::absolutize(&a.content, &origin)))
+                })
+                .collect();
+        }
+        Settings {
+            urls,
+            description: if raw.description.trim().is_empty() {
+                &raw.title
+            } else {
+                &raw.description
+            },
+            language: &raw.language,
+            publisher: crate::render::seo::publisher_name(&site.config),
+            full_content: raw.feed_full_content,
+            bodies,
+        }
+    }
+
+    /// Article `i`'s body for a feed: a CDATA section, host-relative links made absolute.
+    fn content(&self, i: usize) -> &str {
+        self.bodies
+            .get(i)
+            .and_then(Option::as_deref)
+            .unwrap_or_default()
+    }
+}
+
+/// One feed: a listing's newest published articles.
+struct Feed<'a> {
+    /// URL path of the listing, relative to the site root (`` for the home page,
+    /// `tags/开源/`); the feed files sit in that folder.
+    path: &'a str,
+    title: String,
+    /// (index, article), newest first, at most `feed_limit`, drafts left out.
+    articles: Vec<(usize, &'a Article)>,
+}
+
+impl<'a> Feed<'a> {
+    fn new(site: &'a Site, path: &'a str, title: String, listing: &[usize]) -> Self {
+        let articles = listing
+            .iter()
+            .filter_map(|&i| site.articles.get(i).map(|a| (i, a)))
+            .filter(|(_, a)| !a.draft)
+            .take(site.config.raw.feed_limit)
+            .collect();
+        Feed {
+            path,
+            title,
+            articles,
+        }
+    }
+
+    fn rss_path(&self) -> String {
+        format!("{}rss.xml", self.path)
+    }
+
+    fn atom_path(&self) -> String {
+        format!("{}atom.xml", self.path)
+    }
+
+    /// When the feed last changed: the newest change among its articles. `None` for an
+    /// empty feed, which has no date that would not come from the clock.
+    fn updated(&self) -> Option<DateTime<FixedOffset>> {
+        self.articles.iter().map(|(_, a)| last_modified(a)).max()
+    }
+}

@@ -1,0 +1,74 @@
+//! RSS 2.0 (<https://www.rssboard.org/rss-specification>), the format most Chinese feed
+//! readers and aggregators still ask for first.
+//!
+//! The summary always goes in `<description>`; with `feed_full_content` the body goes in
+//! `<content:encoded>` as well, the extension every major reader understands, so readers that
+//! only show descriptions still get a clean summary rather than a wall of HTML.
+
+use std::fmt::Write;
+
+use super::xml::{self, escape};
+use super::{Feed, Settings};
+
+/// The RSS document of one feed.
+pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
+    let urls = settings.urls;
+    let mut out = String::with_capacity(1024 + feed.articles.len() * 1024);
+    out.push_str(xml::DECLARATION);
+    out.push_str(
+        "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
+         xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">\n<channel>\n",
+    );
+    // `write!` into a String cannot fail; the results are ignored for that reason.
+    let _ = writeln!(out, "<title>{}</title>", escape(&feed.title));
+    let _ = writeln!(out, "<link>{}</link>", escape(&urls.absolute(feed.path)));
+    let _ = writeln!(
+        out,
+        "<description>{}</description>",
+        escape(settings.description)
+    );
+    let _ = writeln!(
+        out,
+        "<language>{}</language>",
+        escape(&settings.language.to_ascii_lowercase())
+    );
+    out.push_str("<generator>sitegen</generator>\n");
+    if let Some(updated) = feed.updated() {
+        let _ = writeln!(
+            out,
+            "<lastBuildDate>{}</lastBuildDate>",
+            xml::rfc822(&updated)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
+        escape(&urls.absolute(&feed.rss_path()))
+    );
+    for &(i, a) in &feed.articles {
+        let link = escape(&urls.absolute(&a.path));
+        out.push_str("<item>\n");
+        let _ = writeln!(out, "<title>{}</title>", escape(&a.title));
+        let _ = writeln!(out, "<link>{link}</link>");
+        let _ = writeln!(out, "<guid isPermaLink=\"true\">{link}</guid>");
+        let _ = writeln!(out, "<pubDate>{}</pubDate>", xml::rfc822(&a.date));
+        if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
+            let _ = writeln!(out, "<dc:creator>{}</dc:creator>", escape(author));
+        }
+        for term in a.categories.iter().chain(&a.tags) {
+            let _ = writeln!(out, "<category>{}</category>", escape(term));
+        }
+        let _ = writeln!(out, "<description>{}</description>", escape(&a.summary));
+        if settings.full_content {
+            let _ = writeln!(
+                out,
+                "<content:encoded>{}</content:encoded>",
+                settings.content(i)
+            );
+        }
+        out.push_str("</item>\n");
+    }
+    out.push_str("</channel>\n</rss>\n");
+    out
+}
