@@ -124,6 +124,11 @@ where
 {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
     let shared = render::templates_shared(site, &plan)?;
+    let extra = render::extra_files(&shared);
+    let clashes = render::clashes_with_pages(site, &plan, extra.iter().map(|(f, _)| f.as_str()));
+    if !clashes.is_empty() {
+        return Err(Diagnostics::sorted(clashes));
+    }
     let mut errors: Vec<Diagnostic> = plan
         .pages
         .par_iter()
@@ -139,7 +144,6 @@ where
         )
         .flatten()
         .collect();
-    let extra = render::extra_files(&shared);
     errors.extend(
         extra
             .iter()

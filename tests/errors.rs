@@ -231,3 +231,14 @@ fn huge_articles_build() {
     );
     assert!(read(&out, "2024/01/lines/index.html").contains("十万行"));
 }
+
+#[test]
+fn an_alias_that_collides_with_a_feed_is_an_error() {
+    fails_without_damage(
+        &[(
+            "content/moved.md",
+            b"+++\ntitle = \"m\"\ndate = 2024-02-01\naliases = [\"/rss.xml\"]\n+++\n",
+        )],
+        &["content/moved.md:1:", "/rss.xml"],
+    );
+}

@@ -12,7 +12,7 @@ mod sitemap;
 mod templates;
 pub mod views;
 
-pub use pages::{Job, Listing, ListingKind, Page, Plan, plan};
+pub use pages::{Job, Listing, ListingKind, Page, Plan, clashes_with_pages, plan};
 pub use templates::{Renderer, Shared};
 
 /// Prepares what every page of one build shares (site view, article refs).

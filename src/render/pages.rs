@@ -284,6 +284,36 @@ fn collision(
     })
 }
 
+/// Generated files (feeds, sitemaps, search index, hashed assets) that a page would also be
+/// written to: an article's alias or permalink must never silently lose to a feed.
+pub fn clashes_with_pages<'f>(
+    site: &Site,
+    plan: &Plan<'_>,
+    files: impl Iterator<Item = &'f str>,
+) -> Vec<Diagnostic> {
+    let pages: HashMap<String, Job> = plan.pages.iter().map(|p| (p.file(), p.job)).collect();
+    files
+        .filter_map(|file| {
+            let job = *pages.get(file)?;
+            let who = owner(site, &plan.listings, job);
+            let blamed = match job {
+                Job::Article(i) | Job::Alias { article: i } => site.articles[i].source_path.clone(),
+                _ => std::path::PathBuf::from(crate::config::CONFIG_FILE),
+            };
+            Some(
+                Diagnostic::new(
+                    blamed,
+                    format!("/{file} is both a generated file and {who}"),
+                )
+                .line(1)
+                .hint(
+                    "feeds, sitemaps and the search index own their URLs: change the alias or slug",
+                ),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -81,7 +81,11 @@ impl Renderer {
         buf: &mut Vec<u8>,
     ) -> Result<(), Diagnostic> {
         if let Job::Alias { article } = page.job {
-            let html = super::alias::redirect_page(&shared.urls, &shared.site.articles[article]);
+            let html = super::alias::redirect_page(
+                &shared.urls,
+                &shared.site.articles[article],
+                &shared.site.config.raw.language,
+            );
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
