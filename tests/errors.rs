@@ -242,3 +242,65 @@ fn an_alias_that_collides_with_a_feed_is_an_error() {
         &["content/moved.md:1:", "/rss.xml"],
     );
 }
+
+#[test]
+fn a_killed_build_leaves_a_complete_output() {
+    let body = "## 小标题\n\n国产芯片厂商发布新一代推理加速卡，功耗下降三成。\n".repeat(40);
+    let mut files: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            let date = format!("2024-{:02}-{:02}T08:00:00+08:00", 1 + i % 12, 1 + i % 28);
+            (
+                format!("content/资讯/a{i}.md"),
+                article(
+                    &format!("旧标题{i}"),
+                    &date,
+                    &["芯片"],
+                    &["人工智能"],
+                    &body,
+                ),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = site(MINIMAL_CONFIG, &refs);
+    let out = build_ok(dir.path(), &[]);
+    let before = tree(&out);
+    // Change every article, then kill builds at several points along the way.
+    for (path, text) in &mut files {
+        *text = text.replace("旧标题", "新标题");
+        write(dir.path(), path, text);
+    }
+    for delay_ms in [10, 60, 200] {
+        let mut child = sitegen()
+            .args(["build", "-q", "-r"])
+            .arg(dir.path())
+            .arg("-o")
+            .arg(&out)
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = tree(&out);
+        let finished = now != before;
+        if finished {
+            // The build got to swap in: then the whole new site is there, not part of it.
+            assert!(read(&out, "index.html").contains("新标题"));
+            assert!(
+                !now.iter()
+                    .any(|(_, bytes)| String::from_utf8_lossy(bytes).contains("旧标题"))
+            );
+            return;
+        }
+    }
+    // Whatever was interrupted, a normal build afterwards succeeds and is complete.
+    let out = build_ok(dir.path(), &[]);
+    assert!(
+        !tree(&out)
+            .iter()
+            .any(|(_, bytes)| String::from_utf8_lossy(bytes).contains("旧标题"))
+    );
+}
