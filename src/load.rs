@@ -162,6 +162,7 @@ fn build_article(
     let (body, heading_title) = title_from_heading(split);
     let options = markdown::RenderOptions {
         cjk_spacing: config.raw.cjk_spacing,
+        root_path: Some(&config.root_path),
     };
     let mut rendered = markdown::render(body, options);
     let body_first_line = split.body_line + line_count(split.body) - line_count(body);

@@ -536,3 +536,21 @@ fn cjk_spacing_is_applied_to_article_text_only_when_asked() {
     assert!(html.contains("马斯克宣布 xAI 开源 Grok 模型"), "{html}");
     assert!(html.contains("<code>代码a</code>"), "{html}");
 }
+
+#[test]
+fn the_demo_site_under_a_path_keeps_every_link_working() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().expect("temp");
+    let out = out_dir.path().join("public");
+    let status = sitegen()
+        .args(["build", "-q", "--base-url", "https://u.github.io/portal/", "-r"])
+        .arg(root)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("run");
+    assert!(status.success());
+    // Includes links writers put in article bodies as `/2024/03/…/`.
+    let broken = broken_links(&out, "/portal/");
+    assert!(broken.is_empty(), "{broken:?}");
+}

@@ -76,13 +76,18 @@ fn parser_options() -> Options {
 
 /// How to render article bodies.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     /// Space out Chinese next to Latin letters and digits in text (never in code or URLs).
     pub cjk_spacing: bool,
+    /// The URL path the site lives under (`/portal/`). Writers link other articles as
+    /// `/2024/03/grok/`; on a site under a path those links get the path, so content need
+    /// not change when the site moves. None (or `/`) leaves links alone.
+    pub root_path: Option<&'a str>,
 }
 
 /// Renders a Markdown body.
-pub fn render(markdown: &str, options: RenderOptions) -> Rendered {
+pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
+    let prefix = options.root_path.filter(|p| *p != "/");
     let mut state = TextState::default();
     let mut spacer = options.cjk_spacing.then(CjkSpacer::default);
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -94,6 +99,10 @@ pub fn render(markdown: &str, options: RenderOptions) -> Rendered {
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
         let event = match spacer.as_mut() {
             Some(spacer) => spacer.apply(event),
+            None => event,
+        };
+        let event = match prefix {
+            Some(prefix) => with_root_path(event, prefix),
             None => event,
         };
         if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
@@ -141,6 +150,43 @@ pub fn render(markdown: &str, options: RenderOptions) -> Rendered {
     let mut rendered = state.finish(out);
     rendered.links = links;
     rendered
+}
+
+/// Prefixes host-relative link and image targets (`/x/`, not `//host/x`) with the site's path.
+fn with_root_path<'a>(event: Event<'a>, prefix: &str) -> Event<'a> {
+    let rebase = |dest: CowStr<'a>| -> CowStr<'a> {
+        match dest.strip_prefix('/') {
+            Some(rest) if !rest.starts_with('/') && !dest.starts_with(prefix) => {
+                CowStr::from(format!("{prefix}{rest}"))
+            }
+            _ => dest,
+        }
+    };
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: rebase(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: rebase(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    }
 }
 
 /// Byte offset → line number, for offsets that only move forward (as events do, mostly).
@@ -444,7 +490,10 @@ mod tests {
 
     #[test]
     fn cjk_spacing_spaces_text_but_not_code_or_urls() {
-        let on = RenderOptions { cjk_spacing: true };
+        let on = RenderOptions {
+            cjk_spacing: true,
+            root_path: None,
+        };
         let r = render(
             "马斯克宣布xAI开源Grok-1模型，共3140亿参数。\n\n见[官网GitHub](https://x.ai/中文)和`代码a`。\n\n中文**AI**中文\n\n```\n代码block\n```\n",
             on,
@@ -471,6 +520,24 @@ mod tests {
         assert!(r.html.contains("代码block"), "{}", r.html);
         let off = render("马斯克宣布xAI开源", RenderOptions::default());
         assert!(off.html.contains("马斯克宣布xAI开源"));
+    }
+
+    #[test]
+    fn host_relative_links_get_the_site_path() {
+        let options = RenderOptions {
+            cjk_spacing: false,
+            root_path: Some("/portal/"),
+        };
+        let r = render(
+            "[a](/2024/03/x/) [b](//cdn.example.com/y) [c](https://a.com/z) [d](rel/) ![i](/images/p.svg)",
+            options,
+        );
+        assert!(r.html.contains("href=\"/portal/2024/03/x/\""), "{}", r.html);
+        assert!(r.html.contains("href=\"//cdn.example.com/y\""));
+        assert!(r.html.contains("href=\"https://a.com/z\""));
+        assert!(r.html.contains("href=\"rel/\""));
+        assert!(r.html.contains("src=\"/portal/images/p.svg\""));
+        assert_eq!(r.links[0].target, "/portal/2024/03/x/");
     }
 
     #[test]
