@@ -3,7 +3,7 @@
 //!
 //! A site's own `templates/NAME.html` replaces the built-in template of that name, and its
 //! `static/` files are copied over the theme's. Only the theme's own asset folders are
-//! embedded (`static/css`, `static/favicon.svg`): the demo site's images are
+//! embedded (`static/css`, `static/js`, `static/favicon.svg`): the demo site's images are
 //! content, not theme.
 
 use std::collections::BTreeMap;
@@ -16,6 +16,7 @@ use crate::diagnostics::Diagnostic;
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static CSS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static/css");
+static JS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static/js");
 static FAVICON: &[u8] = include_bytes!("../static/favicon.svg");
 
 /// One template's source, and where it came from (for error messages).
@@ -90,6 +91,7 @@ fn relative_name(base: &Path, path: &Path) -> String {
 pub fn static_files() -> Vec<(String, &'static [u8])> {
     let mut files = vec![("favicon.svg".to_string(), FAVICON)];
     collect_static("css", &CSS, &mut files);
+    collect_static("js", &JS, &mut files);
     files
 }
 

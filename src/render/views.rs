@@ -97,6 +97,15 @@ pub fn article_refs(site: &Site, urls: &Urls) -> Vec<Value> {
         .collect()
 }
 
+/// The serialised ref of article `i` alone: `serve` re-serialises only the articles a save
+/// changed and keeps the others' refs.
+pub fn article_ref_value(site: &Site, urls: &Urls, i: usize) -> Value {
+    match (site.articles.get(i), site.links.get(i)) {
+        (Some(a), Some(l)) => Value::from_serializable(&article_ref(site, urls, a, l)),
+        _ => Value::none(),
+    }
+}
+
 fn article_ref<'a>(
     site: &'a Site,
     urls: &Urls,
@@ -196,7 +205,7 @@ pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> V
             .map(|a| a.date.format("%Y").to_string())
             .unwrap_or_default(),
         assets: assets.names(),
-        search: false,
+        search: true,
         feeds: true,
     };
     Value::from_serializable(&view)

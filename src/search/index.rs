@@ -1,0 +1,481 @@
+//! Building the index files: postings sharded by term hash, article data in chunks, and
+//! `meta.json` tying them together (the format is in `docs/search.md`).
+//!
+//! A 10,000-article portal has around 12 million (term, article) pairs, so the build avoids
+//! a string per term and a map the size of the whole vocabulary in the hot loop:
+//!
+//! 1. Articles are tokenised in parallel, a batch at a time (bounding memory), into their
+//!    distinct (term key, code) pairs, counted in a per-thread table ([`Tally`]) and split
+//!    into [`PARTS`] partitions by a hash of the key.
+//! 2. Each partition owns a map from key to its postings, already encoded. Partitions are
+//!    filled in parallel; each walks the batch in article order, so ids arrive ascending
+//!    and a posting is appended, never inserted. A partition's map is small enough to stay
+//!    in cache, which is where most of the time would otherwise go. Batch b is merged
+//!    while batch b + 1 is tokenised.
+//! 3. The shard count is chosen from the total size, every term is assigned its shard
+//!    (`fnv1a(term) % shards`, as the browser does) and the shards are written sorted by
+//!    (shard, key): the same bytes whatever the thread count.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rayon::prelude::*;
+
+use super::postings::{self, IN_SUMMARY, IN_TAGS, IN_TITLE};
+use super::tokenize::{self, Key, Mode};
+
+/// Version of the file layout, in `meta.json`; the script refuses other versions.
+pub const FORMAT: u32 = 1;
+/// Articles per `docs/<n>.json` chunk. Small, because the hits of one query are spread over
+/// the years: 20 hits may touch 20 chunks, and 32 summaries are about 20 KB.
+pub const CHUNK: usize = 32;
+/// Characters of the summary kept for the results list.
+pub const SUMMARY_CHARS: usize = 160;
+/// Aim for shards of about this many bytes: a query of a few terms then fetches a few
+/// hundred kilobytes at most, while a 10,000-article site needs well under 4096 files.
+const SHARD_BYTES: usize = 48 * 1024;
+const MAX_SHARDS: usize = 4096;
+/// Partitions of the term space while building (see the module comment).
+const PARTS: usize = 64;
+/// Articles tokenised at once: bounds the memory of step 1 to a few megabytes.
+const BATCH: usize = 512;
+/// Marks a body occurrence among the field bits while tokenising one article.
+const IN_BODY: u8 = 8;
+
+/// What the index needs of an article.
+#[derive(Debug, Clone)]
+pub struct Doc<'a> {
+    pub title: &'a str,
+    pub tags: &'a [String],
+    pub categories: &'a [String],
+    pub summary: &'a str,
+    /// The body as plain text.
+    pub text: &'a str,
+    /// Href of the article (with the base path, percent-encoded).
+    pub url: String,
+    /// `2024-03-11`.
+    pub date: String,
+}
+
+/// Sizes, for tests and for the report in `docs/search.md`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub docs: usize,
+    pub terms: usize,
+    pub postings: usize,
+    pub shards: usize,
+    pub largest_shard: usize,
+    pub bytes: usize,
+}
+
+/// The index files, as (path relative to the output root, bytes), and their sizes.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub stats: Stats,
+}
+
+/// Where the index lives under the output root.
+pub const DIR: &str = "search/";
+
+/// Builds every index file for `docs`, whose position is their id (newest first, so that
+/// the browser can break score ties by id).
+pub fn build(docs: &[Doc<'_>]) -> Built {
+    let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
+    let merge = |parts: &mut Vec<Part>, first: u32, terms: &[DocTerms]| {
+        parts.par_iter_mut().enumerate().for_each(|(p, part)| {
+            for (i, doc) in terms.iter().enumerate() {
+                part.add(first + i as u32, doc.part(p));
+            }
+        });
+    };
+    // Batch b is tokenised while batch b − 1 is merged, so neither core waits for the
+    // slowest task of a phase.
+    let mut pending: Option<(u32, Vec<DocTerms>)> = None;
+    for (b, batch) in docs.chunks(BATCH).enumerate() {
+        let (terms, ()) = rayon::join(
+            || batch.par_iter().map(doc_terms).collect::<Vec<_>>(),
+            || {
+                if let Some((first, terms)) = pending.take() {
+                    merge(&mut parts, first, &terms);
+                }
+            },
+        );
+        pending = Some(((b * BATCH) as u32, terms));
+    }
+    if let Some((first, terms)) = pending {
+        merge(&mut parts, first, &terms);
+    }
+
+    let total: usize = parts.iter().map(Part::bytes).sum();
+    let hits: usize = parts.iter().map(|p| p.hits).sum();
+    let shard_count = total
+        .div_ceil(SHARD_BYTES)
+        .next_power_of_two()
+        .clamp(1, MAX_SHARDS);
+    let mut entries: Vec<(u32, Key, Vec<u8>)> = parts
+        .into_par_iter()
+        .flat_map_iter(|part| {
+            let mut text = String::new();
+            part.map.into_iter().map(move |(key, acc)| {
+                text.clear();
+                text.push_str(&tokenize::key_text(key));
+                let shard = tokenize::fnv1a(&text) % shard_count as u32;
+                (shard, key, acc.data)
+            })
+        })
+        .collect();
+    entries.par_sort_unstable_by_key(|&(shard, key, _)| (shard, key));
+
+    let mut stats = Stats {
+        docs: docs.len(),
+        terms: entries.len(),
+        postings: hits,
+        shards: shard_count,
+        ..Stats::default()
+    };
+    let mut groups: Vec<&[(u32, Key, Vec<u8>)]> = vec![&[]; shard_count];
+    for group in entries.chunk_by(|a, b| a.0 == b.0) {
+        groups[group[0].0 as usize] = group;
+    }
+    let shards: Vec<Vec<u8>> = groups.par_iter().map(|g| shard_json(g)).collect();
+    drop(entries);
+
+    let chunks: Vec<Vec<u8>> = docs.par_chunks(CHUNK).map(chunk_json).collect();
+
+    let mut files = Vec::with_capacity(1 + shards.len() + chunks.len());
+    for (i, bytes) in shards.into_iter().enumerate() {
+        stats.largest_shard = stats.largest_shard.max(bytes.len());
+        files.push((format!("{DIR}shards/{i}.json"), bytes));
+    }
+    for (i, bytes) in chunks.into_iter().enumerate() {
+        files.push((format!("{DIR}docs/{i}.json"), bytes));
+    }
+    let version = files
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, (name, bytes)| {
+            mix(mix(h, quick_hash(name.as_bytes())), quick_hash(bytes))
+        });
+    let meta = serde_json::json!({
+        "format": FORMAT,
+        "version": format!("{version:016x}"),
+        "docs": docs.len(),
+        "shards": shard_count,
+        "chunk": CHUNK,
+    });
+    files.insert(
+        0,
+        (format!("{DIR}meta.json"), meta.to_string().into_bytes()),
+    );
+    stats.bytes = files.iter().map(|(_, b)| b.len()).sum();
+    Built { files, stats }
+}
+
+/// One article's distinct terms with their codes, grouped by partition.
+struct DocTerms {
+    keys: Vec<Key>,
+    codes: Vec<u8>,
+    /// `keys[starts[p]..starts[p + 1]]` are partition `p`'s.
+    starts: [u32; PARTS + 1],
+}
+
+impl DocTerms {
+    fn part(&self, p: usize) -> impl Iterator<Item = (Key, u8)> + '_ {
+        let range = self.starts[p] as usize..self.starts[p + 1] as usize;
+        self.keys[range.clone()]
+            .iter()
+            .copied()
+            .zip(self.codes[range].iter().copied())
+    }
+}
+
+/// Per-thread buffers for [`doc_terms`].
+#[derive(Default)]
+struct Scratch {
+    /// CJK terms (most of them), counted in a hash table rather than sorted: sorting the
+    /// ~3,000 occurrences of a 4 KB article was the biggest cost of tokenising.
+    cjk: Tally,
+    /// Latin words, whose keys need all 128 bits: far fewer in Chinese text, so sorted.
+    latin: Vec<(Key, u8)>,
+    folded: Vec<(Key, u8)>,
+}
+
+thread_local! {
+    /// Each thread's [`Scratch`], kept for the whole build (and the next).
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Tokenises every field of `doc` into its distinct terms and their codes.
+fn doc_terms(doc: &Doc<'_>) -> DocTerms {
+    SCRATCH.with(|scratch| doc_terms_with(doc, &mut scratch.borrow_mut()))
+}
+
+fn doc_terms_with(doc: &Doc<'_>, scratch: &mut Scratch) -> DocTerms {
+    let Scratch { cjk, latin, folded } = scratch;
+    cjk.start();
+    latin.clear();
+    folded.clear();
+    let mut add = |text: &str, field: u8| {
+        tokenize::tokenize(text, Mode::Index, |k| match u64::try_from(k) {
+            Ok(k) => cjk.add(k, field),
+            Err(_) => latin.push((k, field)),
+        });
+    };
+    add(doc.title, IN_TITLE);
+    for term in doc.tags.iter().chain(doc.categories) {
+        add(term, IN_TAGS);
+    }
+    add(doc.summary, IN_SUMMARY);
+    add(doc.text, IN_BODY);
+    latin.sort_unstable();
+
+    // Fold the occurrences of each term into its code, counting partitions on the way.
+    let mut counts = [0u32; PARTS];
+    for slot in cjk.terms() {
+        let key = Key::from(slot.key);
+        counts[part_of(key)] += 1;
+        folded.push((key, postings::code(slot.fields, u32::from(slot.body))));
+    }
+    for run in latin.chunk_by(|a, b| a.0 == b.0) {
+        let mut fields = 0;
+        let mut body = 0u32;
+        for &(_, field) in run {
+            if field == IN_BODY {
+                body += 1;
+            } else {
+                fields |= field;
+            }
+        }
+        counts[part_of(run[0].0)] += 1;
+        folded.push((run[0].0, postings::code(fields, body)));
+    }
+
+    let mut starts = [0u32; PARTS + 1];
+    for p in 0..PARTS {
+        starts[p + 1] = starts[p] + counts[p];
+    }
+    let mut fill = starts;
+    let mut keys = vec![0; folded.len()];
+    let mut codes = vec![0; folded.len()];
+    for &(key, code) in folded.iter() {
+        let slot = &mut fill[part_of(key)];
+        keys[*slot as usize] = key;
+        codes[*slot as usize] = code;
+        *slot += 1;
+    }
+    DocTerms {
+        keys,
+        codes,
+        starts,
+    }
+}
+
+/// An open-addressing table from term to where it occurs, reused for every article of a
+/// thread: a generation stamp marks live slots, so starting a new article clears nothing.
+#[derive(Default)]
+struct Tally {
+    slots: Vec<Slot>,
+    /// `64 - log2(slots.len())`: the hash's top bits pick the slot.
+    shift: u32,
+    generation: u32,
+    /// Slots in use this generation, in first-seen order.
+    used: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: u64,
+    generation: u32,
+    body: u16,
+    fields: u8,
+}
+
+impl Tally {
+    const START_BITS: u32 = 12;
+
+    fn start(&mut self) {
+        if self.slots.is_empty() {
+            self.slots = vec![Slot::default(); 1 << Self::START_BITS];
+            self.shift = 64 - Self::START_BITS;
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.slots.fill(Slot::default());
+            self.generation = 1;
+        }
+        self.used.clear();
+    }
+
+    fn add(&mut self, key: u64, field: u8) {
+        if self.used.len() * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.generation != self.generation {
+                *slot = Slot {
+                    key,
+                    generation: self.generation,
+                    body: 0,
+                    fields: 0,
+                };
+                self.used.push(i as u32);
+            } else if slot.key != key {
+                i = (i + 1) & mask;
+                continue;
+            }
+            if field == IN_BODY {
+                slot.body = slot.body.saturating_add(1);
+            } else {
+                slot.fields |= field;
+            }
+            return;
+        }
+    }
+
+    /// Doubles the table, keeping this generation's terms.
+    fn grow(&mut self) {
+        let live: Vec<Slot> = self.terms().collect();
+        self.slots = vec![Slot::default(); self.slots.len() * 2];
+        self.shift -= 1;
+        self.used.clear();
+        let mask = self.slots.len() - 1;
+        for slot in live {
+            let mut i = (slot.key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+            while self.slots[i].generation == self.generation {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = slot;
+            self.used.push(i as u32);
+        }
+    }
+
+    fn terms(&self) -> impl Iterator<Item = Slot> + '_ {
+        self.used.iter().map(|&i| self.slots[i as usize])
+    }
+}
+
+fn part_of(key: Key) -> usize {
+    let folded = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+    (folded.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - PARTS.trailing_zeros())) as usize
+}
+
+/// A term's postings while building: the encoded hits so far and the next free id.
+#[derive(Default)]
+struct Acc {
+    next: u32,
+    data: Vec<u8>,
+}
+
+/// One partition's terms. Aligned to its own cache lines: neighbouring partitions are
+/// filled by different threads, and sharing a line would make them fight over it.
+#[derive(Default)]
+#[repr(align(128))]
+struct Part {
+    map: HashMap<Key, Acc, BuildHasherDefault<KeyHasher>>,
+    hits: usize,
+}
+
+impl Part {
+    fn add(&mut self, id: u32, terms: impl Iterator<Item = (Key, u8)>) {
+        let mut hits = 0;
+        for (key, code) in terms {
+            let acc = self.map.entry(key).or_default();
+            postings::push(&mut acc.data, &mut acc.next, id, code);
+            hits += 1;
+        }
+        self.hits += hits;
+    }
+
+    /// Roughly the bytes this partition will take in the shards.
+    fn bytes(&self) -> usize {
+        self.map.values().map(|a| a.data.len() + 12).sum()
+    }
+}
+
+/// Hashes a [`Key`] for the partition maps: keys are already well spread integers, so one
+/// multiply-xorshift round (murmur3's finaliser) does, where SipHash would double the time.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u128(&mut self, key: u128) {
+        self.0 ^= (key as u64) ^ ((key >> 64) as u64).rotate_left(32);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// `{"term":"postings",…}` for one shard's entries, sorted by key.
+fn shard_json(entries: &[(u32, Key, Vec<u8>)]) -> Vec<u8> {
+    let size: usize = entries.iter().map(|e| e.2.len() + 16).sum();
+    let mut out = Vec::with_capacity(size + 2);
+    out.push(b'{');
+    for (i, (_, key, data)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Terms are CJK characters or ASCII letters and digits, postings are from the
+        // postings alphabet: neither needs escaping, but serde_json guarantees it.
+        let term = tokenize::key_text(*key);
+        if serde_json::to_writer(&mut out, &term).is_err() {
+            continue;
+        }
+        out.push(b':');
+        out.push(b'"');
+        out.extend_from_slice(data);
+        out.push(b'"');
+    }
+    out.push(b'}');
+    out
+}
+
+/// `[[title, url, date, summary], …]` for one chunk of articles.
+fn chunk_json(docs: &[Doc<'_>]) -> Vec<u8> {
+    let rows: Vec<(&str, &str, &str, String)> = docs
+        .iter()
+        .map(|d| {
+            (
+                d.title,
+                d.url.as_str(),
+                d.date.as_str(),
+                crate::content::markdown::truncate_chars(d.summary, SUMMARY_CHARS),
+            )
+        })
+        .collect();
+    serde_json::to_vec(&rows).unwrap_or_default()
+}
+
+/// A fast non-cryptographic hash over bytes, for the index version in `meta.json`.
+fn quick_hash(bytes: &[u8]) -> u64 {
+    let mut h = 0x9e37_79b9_7f4a_7c15u64 ^ bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(w);
+        h = mix(h, u64::from_le_bytes(buf));
+    }
+    for &b in words.remainder() {
+        h = mix(h, u64::from(b));
+    }
+    h
+}
+
+fn mix(h: u64, v: u64) -> u64 {
+    (h ^ v).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(23)
+}
