@@ -27,6 +27,8 @@ pub struct BuildOptions {
     pub future: bool,
     /// Replace an output folder sitegen did not create.
     pub force: bool,
+    /// Minify HTML, CSS and JS (see [`crate::minify`]).
+    pub minify: bool,
 }
 
 /// What a successful build did.
@@ -80,8 +82,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         .unwrap_or_else(|| options.root.join("public"));
     let output = Output::prepare(&options.root, &target, options.force)?;
     watch.lap("templates + output folder");
-    let pages = render_pages(&site, &renderer, |file, bytes| output.write(file, bytes))?;
+    let pages = render_pages(&site, &renderer, |file, bytes| {
+        if options.minify {
+            output.write(file, &crate::minify::file(file, bytes))
+        } else {
+            output.write(file, bytes)
+        }
+    })?;
     let static_files = output.copy_static(&options.root)?;
+    if options.minify {
+        // The plain-named copies of stylesheets and scripts `static/` put in (the hashed ones
+        // pages link went through the sink above).
+        for (file, bytes) in crate::minify::plain_assets(&options.root)? {
+            output.write(&file, &bytes)?;
+        }
+    }
     watch.lap("render + write");
     output.commit()?;
     watch.lap("swap in");

@@ -33,6 +33,11 @@ pub struct Config {
     /// Article URL pattern; tokens `:year :month :day :slug :section`.
     #[serde(default = "default_permalink")]
     pub permalink: String,
+    /// Byline that `sitegen new` writes into new articles; empty means none. Only a default
+    /// for the writer to edit: articles without `author` stay without one, so a syndicated
+    /// story is never credited to the house by accident.
+    #[serde(default)]
+    pub author: String,
     /// Put a space between Chinese and Latin letters or digits in article text
     /// (`马斯克宣布xAI开源` → `马斯克宣布 xAI 开源`), as many Chinese tech sites do by hand.
     #[serde(default)]

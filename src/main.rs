@@ -24,6 +24,37 @@ enum Command {
     Build(BuildArgs),
     /// Render everything in memory and report broken internal links, images and anchors.
     Check(CheckArgs),
+    /// Create a new site in DIR that builds at once (config, a sample article, CI workflow).
+    Init(InitArgs),
+    /// Write a draft article with its front matter filled in, and print its path.
+    New(NewArgs),
+    /// Preview the site: build it in memory, serve it, rebuild and reload tabs on every save.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The site folder (holding config.toml and content/).
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
+    /// The port to listen on; a taken port gives way to the next free one (0: any free port).
+    #[arg(short, long, default_value_t = sitegen::serve::DEFAULT_PORT)]
+    port: u16,
+    /// The address to listen on; anything but loopback lets other machines see the preview.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Include articles marked draft.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated in the future.
+    #[arg(long)]
+    future: bool,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Base URL for the preview's absolute links; default: the address served.
+    #[arg(long)]
+    base_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -49,6 +80,33 @@ struct BuildArgs {
     /// Print the time each stage took.
     #[arg(long)]
     timings: bool,
+    /// Minify HTML (with inline CSS and JS), CSS and JS files; feeds are left as they are.
+    #[arg(long)]
+    minify: bool,
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder to create; it must be empty or missing.
+    dir: PathBuf,
+    /// Write into a folder that is not empty: same-named files are replaced, nothing is deleted.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Args)]
+struct NewArgs {
+    /// The article's title, in quotes.
+    title: String,
+    /// The section (folder under content/) to put it in, e.g. 资讯.
+    #[arg(short, long)]
+    section: Option<String>,
+    /// The file name and URL segment; default: from the title, Chinese kept.
+    #[arg(long)]
+    slug: Option<String>,
+    /// The site folder (holding config.toml and content/).
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
 }
 
 #[derive(Args)]
@@ -72,6 +130,9 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => run_build(args, cli.quiet),
         Command::Check(args) => run_check(args, cli.quiet),
+        Command::Init(args) => run_init(args, cli.quiet),
+        Command::New(args) => run_new(args),
+        Command::Serve(args) => run_serve(args, cli.quiet),
     }
 }
 
@@ -84,6 +145,7 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
         drafts: args.drafts,
         future: args.future,
         force: args.force,
+        minify: args.minify,
     };
     match build(&options) {
         Ok(summary) => {
@@ -131,6 +193,65 @@ fn run_check(args: CheckArgs, quiet: bool) -> ExitCode {
         }
         Err(errors) => {
             eprintln!("{errors}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_init(args: InitArgs, quiet: bool) -> ExitCode {
+    let options = sitegen::scaffold::InitOptions {
+        dir: args.dir,
+        force: args.force,
+    };
+    match sitegen::scaffold::init(&options) {
+        Ok(summary) => {
+            if !quiet {
+                print!("{}", sitegen::scaffold::next_steps(&summary));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints the new file's path even with `-q`: it is the output, for `$EDITOR "$(sitegen new …)"`.
+fn run_new(args: NewArgs) -> ExitCode {
+    let options = sitegen::scaffold::NewOptions {
+        root: args.root,
+        title: args.title,
+        section: args.section,
+        slug: args.slug,
+    };
+    match sitegen::scaffold::new_article(&options) {
+        Ok(path) => {
+            println!("{}", path.strip_prefix(".").unwrap_or(&path).display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_serve(args: ServeArgs, quiet: bool) -> ExitCode {
+    let options = sitegen::serve::ServeOptions {
+        root: args.root,
+        port: args.port,
+        bind: args.bind,
+        drafts: args.drafts,
+        future: args.future,
+        open: args.open,
+        base_url: args.base_url,
+        quiet,
+    };
+    match sitegen::serve::serve(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{error}");
             ExitCode::FAILURE
         }
     }

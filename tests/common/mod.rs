@@ -153,3 +153,164 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// HTML elements that have no closing tag.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// One start or end tag found by [`tags`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Lower-cased element name.
+    pub name: String,
+    pub closing: bool,
+    /// Ends in `/>` (SVG and MathML elements close themselves this way).
+    pub self_closing: bool,
+    /// (lower-cased name, value) pairs, quoted or not; entities are left as written.
+    pub attrs: Vec<(String, String)>,
+}
+
+/// The start and end tags of `html`, in order, read the way a browser tokenises them:
+/// attribute values may be double-quoted, single-quoted or (as minifiers write them)
+/// unquoted; comments, the doctype and the insides of `<script>`, `<style>`, `<title>` and
+/// `<textarea>` are skipped.
+pub fn tags(html: &str) -> Vec<Tag> {
+    let bytes = html.as_bytes();
+    let len = bytes.len();
+    let is_space = |b: u8| b.is_ascii_whitespace();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = html[i..].find('<') {
+        let mut j = i + offset + 1;
+        if html[j..].starts_with("!--") {
+            i = html[j..].find("-->").map_or(len, |end| j + end + 3);
+            continue;
+        }
+        let closing = bytes.get(j) == Some(&b'/');
+        if closing {
+            j += 1;
+        }
+        if !bytes.get(j).is_some_and(u8::is_ascii_alphabetic) {
+            // `<!doctype …>`, a stray `<` in text: not a tag.
+            i = j;
+            continue;
+        }
+        let name_start = j;
+        while j < len && !is_space(bytes[j]) && bytes[j] != b'>' && bytes[j] != b'/' {
+            j += 1;
+        }
+        let name = html[name_start..j].to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        let mut slash = false;
+        loop {
+            while j < len && (is_space(bytes[j]) || bytes[j] == b'/') {
+                slash = bytes[j] == b'/';
+                j += 1;
+            }
+            if j >= len || bytes[j] == b'>' {
+                j += 1;
+                break;
+            }
+            slash = false;
+            let attr_start = j;
+            while j < len && !is_space(bytes[j]) && !matches!(bytes[j], b'=' | b'>' | b'/') {
+                j += 1;
+            }
+            let attr = html[attr_start..j].to_ascii_lowercase();
+            while j < len && is_space(bytes[j]) {
+                j += 1;
+            }
+            let mut value = String::new();
+            if bytes.get(j) == Some(&b'=') {
+                j += 1;
+                while j < len && is_space(bytes[j]) {
+                    j += 1;
+                }
+                match bytes.get(j) {
+                    Some(&quote @ (b'"' | b'\'')) => {
+                        let end = html[j + 1..]
+                            .find(char::from(quote))
+                            .map_or(len, |e| j + 1 + e);
+                        value = html[j + 1..end].to_string();
+                        j = (end + 1).min(len);
+                    }
+                    _ => {
+                        let start = j;
+                        while j < len && !is_space(bytes[j]) && bytes[j] != b'>' {
+                            j += 1;
+                        }
+                        value = html[start..j].to_string();
+                    }
+                }
+            }
+            attrs.push((attr, value));
+        }
+        i = j.min(len);
+        // Raw text and RCDATA: a `<` inside is text (minifiers write `<title>a <b></title>`).
+        if !closing && matches!(name.as_str(), "script" | "style" | "title" | "textarea") {
+            let end_tag = format!("</{name}");
+            i = html[i..]
+                .to_ascii_lowercase()
+                .find(&end_tag)
+                .map_or(len, |e| i + e);
+        }
+        found.push(Tag {
+            name,
+            closing,
+            self_closing: slash,
+            attrs,
+        });
+    }
+    found
+}
+
+/// Like [`links`], but for HTML with attributes in any quoting (minified output).
+pub fn links_any_quoting(html: &str) -> Vec<String> {
+    tags(html)
+        .into_iter()
+        .filter(|t| !t.closing)
+        .flat_map(|t| t.attrs)
+        .filter(|(name, _)| name == "href" || name == "src")
+        .map(|(_, value)| value)
+        .collect()
+}
+
+/// Like [`broken_links`], but reading attributes in any quoting (minified output).
+pub fn broken_links_any_quoting(out: &Path, root_path: &str) -> Vec<String> {
+    let mut broken = Vec::new();
+    for page in html_files(out) {
+        let html = read(out, page.to_str().expect("utf-8 path"));
+        for href in links_any_quoting(&html) {
+            if let Some(file) = target_of(out, root_path, &href)
+                && !file.is_file()
+            {
+                broken.push(format!("{}: {href}", page.display()));
+            }
+        }
+    }
+    broken
+}
+
+/// Checks that every element opened in `html` is closed, in order (void elements aside):
+/// a cheap stand-in for "a parser reads this the way it was written". Returns the first
+/// mismatch.
+pub fn unbalanced_tags(html: &str) -> Option<String> {
+    let mut open: Vec<String> = Vec::new();
+    for tag in tags(html) {
+        if tag.self_closing || VOID_ELEMENTS.contains(&tag.name.as_str()) {
+            continue;
+        }
+        if !tag.closing {
+            open.push(tag.name);
+            continue;
+        }
+        match open.pop() {
+            Some(name) if name == tag.name => {}
+            Some(name) => return Some(format!("</{}> closes <{name}>", tag.name)),
+            None => return Some(format!("</{}> closes nothing", tag.name)),
+        }
+    }
+    (!open.is_empty()).then(|| format!("never closed: {open:?}"))
+}

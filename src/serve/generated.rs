@@ -1,0 +1,156 @@
+//! Feeds, sitemaps, `robots.txt` and the search index, made off the rebuild thread.
+//!
+//! They describe the whole site, and on 10,000 articles they take longer to make than
+//! every other step of a rebuild together (the search index most). Pages must not wait for
+//! them, nor the next save: once the writer pauses, the rebuild loop hands a copy of the
+//! articles to this worker, which assembles its own model, makes the files and swaps them
+//! in. Tabs are not reloaded for them; a feed or search a moment behind the page is fine
+//! in a preview.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
+
+use axum::body::Bytes;
+
+use super::State;
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostics;
+use crate::model::{self, Article, Site};
+use crate::render;
+
+/// One request: the articles of the site as it is now.
+struct Job {
+    config: SiteConfig,
+    articles: Vec<Article>,
+}
+
+/// The worker thread and what it has published.
+pub(crate) struct Generator {
+    jobs: Option<Sender<Job>>,
+    busy: Arc<AtomicBool>,
+    /// Names of the generated files being served, to drop those a new run does not make.
+    names: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Generator {
+    pub fn start(state: Arc<State>, timings: bool) -> Self {
+        let (sender, receiver) = channel();
+        let busy = Arc::new(AtomicBool::new(false));
+        let names = Arc::new(Mutex::new(HashSet::new()));
+        let worker = Worker {
+            state,
+            busy: Arc::clone(&busy),
+            names: Arc::clone(&names),
+            timings,
+        };
+        let started = std::thread::Builder::new()
+            .name("sitegen-feeds".into())
+            .spawn(move || worker.run(receiver));
+        let jobs = match started {
+            Ok(_) => Some(sender),
+            Err(e) => {
+                eprintln!(
+                    "warning: cannot start the feed worker ({e}); feeds and search will not follow edits"
+                );
+                None
+            }
+        };
+        Generator { jobs, busy, names }
+    }
+
+    /// A run is in progress: a new one would only queue behind it.
+    pub fn busy(&self) -> bool {
+        self.busy.load(Ordering::Acquire)
+    }
+
+    /// Starts a run on `articles` (a copy: the rebuild thread keeps its own).
+    pub fn submit(&self, config: SiteConfig, articles: Vec<Article>) {
+        if let Some(jobs) = &self.jobs {
+            self.busy.store(true, Ordering::Release);
+            if jobs.send(Job { config, articles }).is_err() {
+                self.busy.store(false, Ordering::Release);
+            }
+        }
+    }
+
+    /// Makes and publishes the files of `site` on this thread (the first build does, so
+    /// that the URL is printed with everything in place).
+    pub fn run_now(&self, site: &Site, state: &State) -> Result<(), Diagnostics> {
+        let files = files(site)?;
+        publish(state, &self.names, files);
+        Ok(())
+    }
+}
+
+struct Worker {
+    state: Arc<State>,
+    busy: Arc<AtomicBool>,
+    names: Arc<Mutex<HashSet<String>>>,
+    timings: bool,
+}
+
+impl Worker {
+    fn run(self, jobs: Receiver<Job>) {
+        // Its own single-thread pool: the rebuild thread's parallel work must never queue
+        // behind a long run here in the shared pool.
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "sitegen-feeds-pool".into())
+            .build()
+        {
+            Ok(pool) => pool.install(|| self.serve_jobs(jobs)),
+            Err(_) => self.serve_jobs(jobs),
+        }
+    }
+
+    fn serve_jobs(&self, jobs: Receiver<Job>) {
+        while let Ok(mut job) = jobs.recv() {
+            // Only the newest copy matters.
+            while let Ok(newer) = jobs.try_recv() {
+                job = newer;
+            }
+            let started = Instant::now();
+            let site = model::assemble(job.config, job.articles);
+            match files(&site) {
+                Ok(files) => publish(&self.state, &self.names, files),
+                Err(errors) => super::rebuild::report(&self.state, &errors),
+            }
+            if self.timings {
+                eprintln!(
+                    "  feeds, sitemaps, search index {:>8.1} ms (in the background)",
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+            self.busy.store(false, Ordering::Release);
+        }
+    }
+}
+
+/// Feeds, sitemaps, `robots.txt`, search index and hashed assets of `site`, refusing any
+/// that would take a page's URL (as `build` does).
+fn files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    let plan = render::plan(site).map_err(Diagnostics::sorted)?;
+    let shared = render::templates_shared(site, &plan).map_err(Diagnostics::from)?;
+    let files = render::extra_files(&shared);
+    let clashes = render::clashes_with_pages(site, &plan, files.iter().map(|(f, _)| f.as_str()));
+    if !clashes.is_empty() {
+        return Err(Diagnostics::sorted(clashes));
+    }
+    Ok(files)
+}
+
+/// Swaps the new files in and drops generated files the site no longer has (a deleted
+/// tag's feed).
+fn publish(state: &State, names: &Mutex<HashSet<String>>, files: Vec<(String, Vec<u8>)>) {
+    let fresh: HashSet<String> = files.iter().map(|(f, _)| f.clone()).collect();
+    let mut names = names.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut served = state.files.write().unwrap_or_else(PoisonError::into_inner);
+    for gone in names.difference(&fresh) {
+        served.remove(gone);
+    }
+    served.extend(files.into_iter().map(|(f, b)| (f, Bytes::from(b))));
+    *names = fresh;
+}

@@ -1,0 +1,221 @@
+//! The site model kept between builds, with each article's serialised ref.
+//!
+//! When saved articles keep their date, section, tags and categories (a text or title
+//! edit), they replace their old selves in place: the order, listings, neighbours and
+//! related lists cannot have changed, and only their own refs are serialised again. Any
+//! other change (new, deleted, retagged or redated articles, a future article coming due)
+//! assembles the model afresh from the articles it already holds; unchanged articles whose
+//! terms read the same keep their refs.
+//!
+//! Articles are moved, never copied, between the parse cache and the model.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+use tera::Value;
+
+use super::fingerprint::hash_value;
+use super::sources::{Parsed, Source, Sources};
+use crate::build;
+use crate::config::SiteConfig;
+use crate::model::{self, Article, Site, Term};
+use crate::render::views::{self, Urls};
+
+/// The model, with what is kept per article (parallel to `site.articles`).
+pub(crate) struct Model {
+    pub site: Site,
+    /// Source path → index in `site.articles`.
+    positions: HashMap<PathBuf, usize>,
+    /// The version of each article's parse.
+    pub versions: Vec<u64>,
+    pub refs: Vec<Value>,
+    /// [`hash_value`] of each ref.
+    pub ref_hashes: Vec<u64>,
+}
+
+#[derive(Default)]
+pub(crate) struct Live {
+    pub model: Option<Model>,
+    /// The earliest date of a future article held back, if any: the model must take it
+    /// in once that time comes.
+    held_until: Option<DateTime<FixedOffset>>,
+}
+
+impl Live {
+    /// Brings the model up to date with `sources`. Returns what it did, for the timings.
+    pub fn update(
+        &mut self,
+        sources: &mut Sources,
+        config: SiteConfig,
+        future: bool,
+    ) -> &'static str {
+        let now = build::now(config.offset);
+        let held_due = self.held_until.is_some_and(|t| future || t <= now);
+        if let Some(model) = &mut self.model
+            && !held_due
+        {
+            if sources.dirty.is_empty() {
+                return "model unchanged";
+            }
+            if model.replace_in_place(sources, |a| future || a.date <= now) {
+                return "model updated in place";
+            }
+        }
+        self.assemble(sources, config, future, now);
+        "model assembled"
+    }
+
+    /// Assembles the model from the articles it held that are still current plus every
+    /// waiting article that is due.
+    fn assemble(
+        &mut self,
+        sources: &mut Sources,
+        config: SiteConfig,
+        future: bool,
+        now: DateTime<FixedOffset>,
+    ) {
+        let mut reusable: HashMap<PathBuf, (u64, Value, u64)> = HashMap::new();
+        let mut articles = match self.model.take() {
+            Some(old) => {
+                let signatures = term_signatures(&old.site);
+                for (i, a) in old.site.articles.iter().enumerate() {
+                    if !sources.dirty.contains(&a.source_path) {
+                        let kept = (signatures[i], old.refs[i].clone(), old.ref_hashes[i]);
+                        reusable.insert(a.source_path.clone(), kept);
+                    }
+                }
+                old.site.articles
+            }
+            None => Vec::new(),
+        };
+        articles.retain(|a| {
+            sources
+                .files
+                .get(&a.source_path)
+                .is_some_and(|s| matches!(s.parsed, Parsed::InSite))
+        });
+        self.held_until = None;
+        for source in sources.files.values_mut() {
+            let Parsed::Waiting(article) = &source.parsed else {
+                continue;
+            };
+            if future || article.date <= now {
+                if let Parsed::Waiting(article) =
+                    std::mem::replace(&mut source.parsed, Parsed::InSite)
+                {
+                    articles.push(*article);
+                }
+            } else if self.held_until.is_none_or(|t| article.date < t) {
+                self.held_until = Some(article.date);
+            }
+        }
+        sources.dirty.clear();
+        let site = model::assemble(config, articles);
+        let positions = site
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.source_path.clone(), i))
+            .collect();
+        let versions = site
+            .articles
+            .iter()
+            .map(|a| sources.files.get(&a.source_path).map_or(0, |s| s.version))
+            .collect();
+        let urls = Urls::new(&site);
+        let signatures = term_signatures(&site);
+        let (refs, ref_hashes) = (0..site.articles.len())
+            .into_par_iter()
+            .map(|i| match reusable.get(&site.articles[i].source_path) {
+                Some((signature, value, hash)) if *signature == signatures[i] => {
+                    (value.clone(), *hash)
+                }
+                _ => {
+                    let value = views::article_ref_value(&site, &urls, i);
+                    let hash = hash_value(&value);
+                    (value, hash)
+                }
+            })
+            .unzip();
+        self.model = Some(Model {
+            site,
+            positions,
+            versions,
+            refs,
+            ref_hashes,
+        });
+    }
+}
+
+impl Model {
+    /// Swaps the dirty articles in if every one of them can take its old self's place;
+    /// otherwise changes nothing and returns false.
+    fn replace_in_place(&mut self, sources: &mut Sources, due: impl Fn(&Article) -> bool) -> bool {
+        let fits = sources.dirty.iter().all(|path| {
+            match (self.positions.get(path), sources.files.get(path)) {
+                (
+                    Some(&i),
+                    Some(Source {
+                        parsed: Parsed::Waiting(a),
+                        ..
+                    }),
+                ) => due(a) && same_shape(&self.site.articles[i], a),
+                _ => false,
+            }
+        });
+        if !fits {
+            return false;
+        }
+        let urls = Urls::new(&self.site);
+        for path in sources.dirty.drain() {
+            let (Some(&i), Some(source)) =
+                (self.positions.get(&path), sources.files.get_mut(&path))
+            else {
+                continue;
+            };
+            if let Parsed::Waiting(article) = std::mem::replace(&mut source.parsed, Parsed::InSite)
+            {
+                self.site.articles[i] = *article;
+                self.versions[i] = source.version;
+                self.refs[i] = views::article_ref_value(&self.site, &urls, i);
+                self.ref_hashes[i] = hash_value(&self.refs[i]);
+            }
+        }
+        true
+    }
+}
+
+/// Whether `new` can take `old`'s place without re-assembling: everything the model's
+/// order and indexes are built from is the same.
+fn same_shape(old: &Article, new: &Article) -> bool {
+    old.date == new.date
+        && old.section == new.section
+        && old.tags == new.tags
+        && old.categories == new.categories
+        && old.draft == new.draft
+}
+
+/// Per article, a hash of the names and URLs of its section, tags and categories: what its
+/// ref shows of the rest of the site. Equal signatures and an unchanged file mean an
+/// equal ref.
+fn term_signatures(site: &Site) -> Vec<u64> {
+    let term = |t: Option<&Term>, h: &mut DefaultHasher| t.map(|t| (&t.name, &t.path)).hash(h);
+    site.links
+        .par_iter()
+        .map(|links| {
+            let mut h = DefaultHasher::new();
+            term(links.section.and_then(|s| site.sections.get(s)), &mut h);
+            for &t in &links.tags {
+                term(site.tags.get(t), &mut h);
+            }
+            0u8.hash(&mut h);
+            for &c in &links.categories {
+                term(site.categories.get(c), &mut h);
+            }
+            h.finish()
+        })
+        .collect()
+}

@@ -1,0 +1,321 @@
+//! `sitegen serve`: a live preview an editor can leave running all day.
+//!
+//! The site is built in memory (never into `public/`, which may be the deployable copy),
+//! served over HTTP, and rebuilt when `content/`, `templates/`, `static/` or `config.toml`
+//! change. Open tabs reload themselves through Server-Sent Events.
+//!
+//! * [`rebuild`]: the incremental builder: a parse cache per Markdown file ([`sources`]),
+//!   a model kept between builds ([`live`]), and page fingerprints ([`fingerprint`]) so
+//!   that an edit re-renders only the pages it touches; [`generated`] makes feeds and the
+//!   search index in the background.
+//! * [`watch`]: the debounced file watcher and the rebuild loop (a plain thread: builds are
+//!   CPU work for rayon, not async work).
+//! * [`http`]: path safety, routing into the built files and `static/`, content types.
+//! * [`reload`]: the event stream and the script injected into served HTML.
+//!
+//! Built pages live in [`State`]; the rebuild loop swaps new pages in under a short write
+//! lock, so a request sees either the old or the new version of a page, never half of one.
+
+mod fingerprint;
+mod generated;
+mod http;
+mod live;
+mod rebuild;
+mod reload;
+mod sources;
+mod watch;
+
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use tokio::sync::{broadcast, watch as signal_watch};
+
+use crate::config::CONFIG_FILE;
+
+/// What `sitegen serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    /// 0 lets the system pick a free port (tests use this and read the printed URL).
+    pub port: u16,
+    pub bind: IpAddr,
+    pub drafts: bool,
+    pub future: bool,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    /// Default: `http://ADDR:PORT/`, so canonical links and feeds point at the preview.
+    pub base_url: Option<String>,
+    pub quiet: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            root: PathBuf::from("."),
+            port: DEFAULT_PORT,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            drafts: false,
+            future: false,
+            open: false,
+            base_url: None,
+            quiet: false,
+        }
+    }
+}
+
+pub const DEFAULT_PORT: u16 = 1111;
+/// How many ports after a taken one are tried before giving up.
+const PORT_TRIES: u16 = 10;
+/// How long Ctrl-C waits for open requests before exiting anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+
+/// A message for open tabs.
+#[derive(Debug, Clone)]
+pub(crate) enum Notice {
+    /// A rebuild changed what is served.
+    Reload,
+    /// A rebuild failed; the text is what the terminal showed.
+    Error(String),
+}
+
+/// Whether the last build succeeded, and how many successful rebuilds there were.
+#[derive(Debug, Default)]
+pub(crate) struct Status {
+    /// Bumped on every rebuild that changed what is served; a page carries the generation
+    /// it was served at, so a tab that missed a reload while loading catches up.
+    pub generation: u64,
+    /// The last build's errors, while they last.
+    pub error: Option<String>,
+    /// At least one build succeeded: there are pages to serve.
+    pub built: bool,
+}
+
+/// What the HTTP side reads and the rebuild loop writes.
+pub(crate) struct State {
+    /// Built files by path relative to the site root (`tags/马斯克/index.html`).
+    pub files: RwLock<HashMap<String, Bytes>>,
+    /// The theme's stylesheets, scripts and icon, compiled into the binary.
+    pub theme_static: HashMap<String, &'static [u8]>,
+    /// The site's `static/` folder, read at request time so that a new image needs no
+    /// rebuild.
+    pub static_dir: PathBuf,
+    /// The URL path the site lives under (`/` or `/portal/`), from the base URL.
+    pub root_path: RwLock<String>,
+    pub status: Mutex<Status>,
+    pub notices: broadcast::Sender<Notice>,
+    /// Becomes true on Ctrl-C: event streams end so that shutdown need not wait for them.
+    pub shutdown: signal_watch::Receiver<bool>,
+}
+
+impl State {
+    fn new(root: &Path, shutdown: signal_watch::Receiver<bool>) -> Self {
+        let (notices, _) = broadcast::channel(64);
+        State {
+            files: RwLock::new(HashMap::new()),
+            theme_static: crate::theme::static_files().into_iter().collect(),
+            static_dir: root.join("static"),
+            root_path: RwLock::new("/".into()),
+            status: Mutex::new(Status::default()),
+            notices,
+            shutdown,
+        }
+    }
+
+    pub fn status(&self) -> std::sync::MutexGuard<'_, Status> {
+        self.status.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn root_path(&self) -> String {
+        self.root_path
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// A built file, if there is one at `rel`.
+    pub fn file(&self, rel: &str) -> Option<Bytes> {
+        self.files
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(rel)
+            .cloned()
+    }
+}
+
+/// Builds, serves and watches until Ctrl-C. Errors are problems that stop the server from
+/// starting (no site here, port unavailable); build errors never end it.
+pub fn serve(options: ServeOptions) -> Result<(), String> {
+    if !options.root.join(CONFIG_FILE).is_file() {
+        return Err(format!(
+            "{}: error: no {CONFIG_FILE} here\n  hint: run sitegen serve in a site folder, or pass --root DIR",
+            options.root.join(CONFIG_FILE).display()
+        ));
+    }
+    let root = std::fs::canonicalize(&options.root)
+        .map_err(|e| format!("{}: error: {e}", options.root.display()))?;
+    let listener = bind(options.bind, options.port, options.quiet)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("error: cannot read the bound address: {e}"))?;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} makes the preview (with drafts, if --drafts) reachable by \
+             other machines on the network; use --bind 127.0.0.1 to keep it local",
+            options.bind
+        );
+    }
+    let url = local_url(addr);
+    let base_url = options.base_url.clone().unwrap_or_else(|| url.clone());
+
+    let (stop, stopped) = signal_watch::channel(false);
+    let state = Arc::new(State::new(&root, stopped));
+    // The watcher starts before the first build, so that a save during it is not lost.
+    let events = watch::start(&root)?;
+    let mut builder = rebuild::Builder::new(
+        root.clone(),
+        base_url,
+        options.drafts,
+        options.future,
+        options.quiet,
+        Arc::clone(&state),
+    );
+    builder.initial(&state);
+    watch::spawn_loop(builder, events, Arc::clone(&state));
+
+    // With a base URL that has a path (`/portal/`), the site lives under it.
+    let site_url = format!(
+        "{url}{}",
+        crate::slug::encode_path(state.root_path().trim_start_matches('/'))
+    );
+    println!("serving {site_url} (Ctrl-C to stop)");
+    if options.open {
+        open_browser(&site_url);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("error: cannot start the server: {e}"))?;
+    let result = runtime.block_on(run_server(listener, state, stop));
+    // A stuck blocking read (a slow disk) must not hold up Ctrl-C either.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    result
+}
+
+/// Serves until Ctrl-C, then gives open requests [`SHUTDOWN_GRACE`] to finish.
+async fn run_server(
+    listener: TcpListener,
+    state: Arc<State>,
+    stop: signal_watch::Sender<bool>,
+) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::from_std(listener)
+        .map_err(|e| format!("error: cannot serve: {e}"))?;
+    let app = Router::new()
+        .route(reload::EVENTS_PATH, axum::routing::get(reload::events))
+        .fallback(http::respond)
+        .with_state(state);
+    let (stopping_tx, mut stopping_rx) = signal_watch::channel(false);
+    let shutdown = async move {
+        let _ = tokio::signal::ctrl_c().await;
+        let _ = stop.send(true);
+        let _ = stopping_tx.send(true);
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
+    let server = std::pin::pin!(server.into_future());
+    tokio::select! {
+        result = server => result.map_err(|e| format!("error: the server stopped: {e}")),
+        () = async {
+            let _ = stopping_rx.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } => Ok(()),
+    }
+}
+
+/// Binds `addr:port`; a taken port gives way to the next free one, said aloud.
+fn bind(addr: IpAddr, port: u16, quiet: bool) -> Result<TcpListener, String> {
+    let tries = if port == 0 { 1 } else { PORT_TRIES };
+    let mut last = None;
+    for candidate in (0..tries).filter_map(|i| port.checked_add(i)) {
+        match TcpListener::bind(SocketAddr::new(addr, candidate)) {
+            Ok(listener) => {
+                if candidate != port && !quiet {
+                    eprintln!("port {port} is in use; serving on port {candidate} instead");
+                }
+                listener
+                    .set_nonblocking(true)
+                    .map_err(|e| format!("error: cannot serve: {e}"))?;
+                return Ok(listener);
+            }
+            Err(e) if e.kind() == ErrorKind::AddrInUse => last = Some(e),
+            Err(e) => {
+                return Err(format!(
+                    "error: cannot listen on {}: {e}",
+                    SocketAddr::new(addr, port)
+                ));
+            }
+        }
+    }
+    let detail = last.map(|e| format!(": {e}")).unwrap_or_default();
+    Err(format!(
+        "error: port {port} and the {} after it are in use{detail}\n  hint: pass another with --port N (or --port 0 for any free port)",
+        tries - 1
+    ))
+}
+
+/// The URL to print and to use as the base URL: an unspecified bind address (`0.0.0.0`)
+/// is reached locally through the loopback address.
+fn local_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+}
+
+/// `--open`: hands the URL to the desktop's opener; failing to is only a warning.
+fn open_browser(url: &str) {
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let spawned = std::process::Command::new(program)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = spawned {
+        eprintln!("warning: cannot open a browser ({program}: {e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_urls_use_loopback_for_unspecified_addresses() {
+        let any: SocketAddr = "0.0.0.0:1111".parse().unwrap();
+        assert_eq!(local_url(any), "http://127.0.0.1:1111/");
+        let v6: SocketAddr = "[::1]:8080".parse().unwrap();
+        assert_eq!(local_url(v6), "http://[::1]:8080/");
+    }
+
+    #[test]
+    fn a_taken_port_gives_way_to_the_next() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        if let Ok(listener) = bind(IpAddr::V4(Ipv4Addr::LOCALHOST), port, true) {
+            assert_ne!(listener.local_addr().unwrap().port(), port);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! The parse cache: every Markdown file under `content/` as last read.
+//!
+//! A save re-reads only the files the watcher named; after a folder change (or the first
+//! time) `content/` is walked and only files whose modification time or size changed are
+//! read. Each new parse gets a new version number, which page fingerprints use.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use super::rebuild::Changes;
+use crate::build;
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::load::{self, LoadOptions};
+use crate::model::Article;
+
+/// A file's modification time and size: a change in either means "read it again".
+type Stamp = (Option<SystemTime>, u64);
+
+/// One Markdown file as last read.
+pub(crate) struct Source {
+    stamp: Stamp,
+    pub version: u64,
+    pub parsed: Parsed,
+}
+
+pub(crate) enum Parsed {
+    /// Its article is in the model.
+    InSite,
+    /// Parsed, not yet in the model: just saved, or dated in the future.
+    Waiting(Box<Article>),
+    /// A draft, left out.
+    Draft,
+    Failed(Diagnostic),
+}
+
+pub(crate) struct Sources {
+    root: PathBuf,
+    drafts: bool,
+    pub files: HashMap<PathBuf, Source>,
+    /// Files added, changed or removed since the model last took them in.
+    pub dirty: HashSet<PathBuf>,
+    /// `content/` has been walked since the cache was last cleared.
+    scanned: bool,
+    next_version: u64,
+}
+
+impl Sources {
+    pub fn new(root: PathBuf, drafts: bool) -> Self {
+        Sources {
+            root,
+            drafts,
+            files: HashMap::new(),
+            dirty: HashSet::new(),
+            scanned: false,
+            next_version: 1,
+        }
+    }
+
+    /// Forgets every file (the config changed: time zone, permalink pattern and CJK
+    /// spacing shape every parsed article).
+    pub fn clear(&mut self) {
+        self.files.clear();
+        self.dirty.clear();
+        self.scanned = false;
+    }
+
+    /// Every file's parse error.
+    pub fn errors(&self) -> Vec<Diagnostic> {
+        self.files
+            .values()
+            .filter_map(|s| match &s.parsed {
+                Parsed::Failed(e) => Some(e.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Re-reads what changed under `content/`. Returns how many files were read and the
+    /// walk's own errors.
+    pub fn refresh(&mut self, changes: &Changes, config: &SiteConfig) -> (usize, Vec<Diagnostic>) {
+        let mut walk = changes.walk || !self.scanned;
+        let mut named: Vec<PathBuf> = Vec::new();
+        for rel in &changes.content {
+            if is_markdown(rel) {
+                named.push(rel.clone());
+            } else if self.files.keys().any(|p| p.starts_with(rel)) {
+                // A folder holding articles vanished or was renamed.
+                walk = true;
+            }
+        }
+        let (candidates, errors) = if walk {
+            self.walk()
+        } else {
+            (named, Vec::new())
+        };
+        let root = &self.root;
+        let files = &self.files;
+        let changed: Vec<(PathBuf, Option<Stamp>)> = candidates
+            .into_par_iter()
+            .map(|rel| {
+                let stamp = stamp(&root.join(&rel));
+                (rel, stamp)
+            })
+            .filter(|(rel, stamp)| match (files.get(rel), stamp) {
+                (Some(source), Some(stamp)) => source.stamp != *stamp,
+                (None, None) => false,
+                _ => true,
+            })
+            .collect();
+        // Future articles are parsed too and held back by the model, against the clock of
+        // each build: one dated an hour ahead appears by itself an hour later.
+        let options = LoadOptions {
+            drafts: self.drafts,
+            future: true,
+            now: build::now(config.offset),
+        };
+        let fresh: Vec<(PathBuf, Option<(Stamp, Parsed)>)> = changed
+            .into_par_iter()
+            .map(|(rel, stamp)| {
+                let parsed = stamp.map(|stamp| {
+                    let parsed = match load::load_file(root, &rel, config, options) {
+                        Ok(Some(article)) => Parsed::Waiting(Box::new(article)),
+                        Ok(None) => Parsed::Draft,
+                        Err(e) => Parsed::Failed(e),
+                    };
+                    (stamp, parsed)
+                });
+                (rel, parsed)
+            })
+            .collect();
+        let mut read = 0;
+        for (rel, parsed) in fresh {
+            self.dirty.insert(rel.clone());
+            let Some((stamp, parsed)) = parsed else {
+                self.files.remove(&rel);
+                continue;
+            };
+            read += 1;
+            let version = self.next_version;
+            self.next_version += 1;
+            let source = Source {
+                stamp,
+                version,
+                parsed,
+            };
+            self.files.insert(rel, source);
+        }
+        (read, errors)
+    }
+
+    /// Every Markdown file under `content/`, after dropping the cached ones now gone.
+    fn walk(&mut self) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+        let (found, errors) = load::find_markdown(&self.root);
+        let present: HashSet<&PathBuf> = found.iter().collect();
+        let gone: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(|p| !present.contains(p))
+            .cloned()
+            .collect();
+        for path in gone {
+            self.files.remove(&path);
+            self.dirty.insert(path);
+        }
+        self.scanned = true;
+        (found, errors)
+    }
+}
+
+pub(crate) fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// `None` when the file is gone (or is not a file).
+fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    meta.is_file().then(|| (meta.modified().ok(), meta.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(root: &Path) -> SiteConfig {
+        std::fs::write(
+            root.join("config.toml"),
+            "title = \"t\"\nbase_url = \"https://t.example.com/\"\n",
+        )
+        .unwrap();
+        SiteConfig::load(root, None).unwrap()
+    }
+
+    fn article(title: &str) -> String {
+        format!("+++\ntitle = \"{title}\"\ndate = 2024-03-11T09:30:00+08:00\n+++\n正文\n")
+    }
+
+    #[test]
+    fn only_named_or_changed_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let config = config(root);
+        std::fs::create_dir_all(root.join("content/资讯")).unwrap();
+        std::fs::write(root.join("content/资讯/a.md"), article("甲")).unwrap();
+        std::fs::write(root.join("content/资讯/b.md"), article("乙")).unwrap();
+        let mut sources = Sources::new(root.to_path_buf(), false);
+        let (read, errors) = sources.refresh(&Changes::everything(), &config);
+        assert_eq!((read, errors.len()), (2, 0));
+        sources.dirty.clear();
+
+        // Nothing changed: a walk reads nothing.
+        assert_eq!(sources.refresh(&Changes::everything(), &config).0, 0);
+        // A named file that changed is read; a swap file is not.
+        std::fs::write(root.join("content/资讯/a.md"), article("甲二")).unwrap();
+        let named = Changes {
+            content: vec![
+                PathBuf::from("content/资讯/a.md"),
+                PathBuf::from("content/资讯/.a.md.swp"),
+            ],
+            ..Changes::default()
+        };
+        assert_eq!(sources.refresh(&named, &config).0, 1);
+        let a = PathBuf::from("content/资讯/a.md");
+        assert!(sources.dirty.contains(&a));
+        let version = sources.files[&a].version;
+
+        // A vanished folder of articles means a walk, which drops them.
+        std::fs::remove_dir_all(root.join("content/资讯")).unwrap();
+        let vanished = Changes {
+            content: vec![PathBuf::from("content/资讯")],
+            ..Changes::default()
+        };
+        sources.refresh(&vanished, &config);
+        assert!(sources.files.is_empty() && sources.dirty.len() == 2);
+        assert!(version > 2);
+    }
+}

@@ -1,0 +1,187 @@
+//! Watching the site folder, and the loop that turns saves into rebuilds.
+//!
+//! Editors save in bursts (a temp file, a rename, a metadata touch); the debouncer merges a
+//! burst into one batch [`DEBOUNCE`] after its last event. The site root is watched without
+//! recursion (for `config.toml`, and for `content/`, `templates/` or `static/` appearing
+//! later), each of those three folders recursively. `public/` and anything else in the root
+//! is ignored, so a `sitegen build` in another terminal does not trigger rebuilds.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use super::State;
+use super::rebuild::{Builder, Changes};
+use crate::config::CONFIG_FILE;
+
+/// Quiet time after the last event of a burst before it is handled.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+/// Quiet time after a rebuild before feeds, sitemaps and the search index are redone.
+const SETTLE: Duration = Duration::from_millis(300);
+/// The folders whose contents are watched.
+const WATCHED: [&str; 3] = ["content", "templates", "static"];
+
+/// The running watcher and what it reports.
+pub(crate) struct Events {
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    receiver: Receiver<DebounceEventResult>,
+    root: PathBuf,
+    /// Which of [`WATCHED`] are being watched right now.
+    watching: [bool; 3],
+}
+
+/// Starts watching `root` (an absolute, canonical path).
+pub(crate) fn start(root: &Path) -> Result<Events, String> {
+    let (sender, receiver) = channel();
+    let mut debouncer = new_debouncer(DEBOUNCE, None, sender)
+        .map_err(|e| format!("error: cannot watch {} for changes: {e}", root.display()))?;
+    debouncer
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("error: cannot watch {} for changes: {e}", root.display()))?;
+    let mut events = Events {
+        debouncer,
+        receiver,
+        root: root.to_path_buf(),
+        watching: [false; 3],
+    };
+    events.watch_folders();
+    Ok(events)
+}
+
+impl Events {
+    /// Watches each of [`WATCHED`] that exists and is not watched yet (a folder created
+    /// after start, or deleted and created again).
+    fn watch_folders(&mut self) {
+        for (i, name) in WATCHED.iter().enumerate() {
+            let dir = self.root.join(name);
+            let exists = dir.is_dir();
+            if exists && !self.watching[i] {
+                match self.debouncer.watch(&dir, RecursiveMode::Recursive) {
+                    Ok(()) => self.watching[i] = true,
+                    Err(e) => eprintln!("warning: cannot watch {}: {e}", dir.display()),
+                }
+            } else if !exists {
+                self.watching[i] = false;
+            }
+        }
+    }
+}
+
+/// Runs the rebuild loop on its own thread until the process ends.
+pub(crate) fn spawn_loop(builder: Builder, events: Events, state: Arc<State>) {
+    std::thread::Builder::new()
+        .name("sitegen-rebuild".into())
+        .spawn(move || run(builder, events, &state))
+        .map(drop)
+        .unwrap_or_else(|e| {
+            eprintln!("warning: cannot start the rebuild loop ({e}); edits will not show")
+        });
+}
+
+fn run(mut builder: Builder, mut events: Events, state: &State) {
+    loop {
+        let batch = if builder.generated_stale() {
+            match events.receiver.recv_timeout(SETTLE) {
+                Ok(batch) => batch,
+                Err(RecvTimeoutError::Timeout) => {
+                    builder.refresh_generated();
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            match events.receiver.recv() {
+                Ok(batch) => batch,
+                Err(_) => return,
+            }
+        };
+        let mut changes = classify(&events.root, batch);
+        // Whatever else arrived meanwhile goes into the same rebuild.
+        while let Ok(more) = events.receiver.try_recv() {
+            changes.merge(classify(&events.root, more));
+        }
+        events.watch_folders();
+        if changes.any() {
+            builder.rebuild(changes, state);
+        }
+    }
+}
+
+/// What a batch of events touched. Watcher errors (an overflowing event queue) count as
+/// "everything may have changed".
+fn classify(root: &Path, batch: DebounceEventResult) -> Changes {
+    let mut changes = Changes::default();
+    let events = match batch {
+        Ok(events) => events,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("warning: file watcher: {e}");
+            }
+            return Changes::everything();
+        }
+    };
+    for event in events {
+        if matches!(event.kind, EventKind::Access(_)) {
+            continue;
+        }
+        for path in &event.paths {
+            touch(&mut changes, root, path);
+        }
+    }
+    changes
+}
+
+fn touch(changes: &mut Changes, root: &Path, path: &Path) {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return;
+    };
+    let mut parts = rel.components();
+    let Some(first) = parts.next() else { return };
+    let first = first.as_os_str();
+    if first == "content" {
+        content_path(changes, rel, path);
+    } else if first == "templates" {
+        changes.templates = true;
+    } else if first == "static" {
+        changes.statics = true;
+    } else if first == CONFIG_FILE && parts.next().is_none() {
+        changes.config = true;
+    }
+}
+
+/// A Markdown file is re-read by name; a folder means "walk again"; anything else that
+/// vanished may have been a folder of articles (the builder checks); other files (editor
+/// swap and backup files) are ignored.
+fn content_path(changes: &mut Changes, rel: &Path, path: &Path) {
+    let markdown = rel
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+    if path.is_dir() {
+        changes.walk = true;
+    } else if (markdown || !path.exists()) && !changes.content.iter().any(|p| p == rel) {
+        changes.content.push(rel.to_path_buf());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_site_sources_count() {
+        let root = Path::new("/site");
+        let mut c = Changes::default();
+        touch(&mut c, root, Path::new("/site/public/index.html"));
+        touch(&mut c, root, Path::new("/site/notes.txt"));
+        touch(&mut c, root, Path::new("/elsewhere/content/a.md"));
+        assert!(!c.any());
+        touch(&mut c, root, Path::new("/site/content/资讯/a.md"));
+        touch(&mut c, root, Path::new("/site/config.toml"));
+        assert_eq!(c.content, vec![PathBuf::from("content/资讯/a.md")]);
+        assert!(c.config && !c.templates && !c.statics && !c.walk);
+    }
+}

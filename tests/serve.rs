@@ -1,0 +1,1144 @@
+//! `sitegen serve` end to end: the real binary on a free loopback port, a small Chinese
+//! site in a temp folder, and a tiny HTTP/1.1 client over `TcpStream`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+use tempfile::TempDir;
+
+const CONFIG: &str =
+    "title = \"测试日报\"\nbase_url = \"https://t.example.com/\"\npaginate_by = 2\n";
+const MARKER: &str = "data-sitegen-reload";
+/// 马斯克, percent-encoded as browsers send it.
+const MUSK: &str = "%E9%A9%AC%E6%96%AF%E5%85%8B";
+
+fn article(title: &str, day: u32, tags: &[&str], body: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = 2024-03-{day:02}T09:30:00+08:00\ntags = {tags:?}\ncategories = [\"人工智能\"]\n+++\n{body}\n"
+    )
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// A site of five articles in two sections, plus a static image and a note.
+fn fixture() -> TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(root, "config.toml", CONFIG);
+    write(
+        root,
+        "content/资讯/grok.md",
+        &article(
+            "马斯克开源 Grok",
+            11,
+            &["马斯克", "开源"],
+            "xAI 公布了模型权重。",
+        ),
+    );
+    write(
+        root,
+        "content/资讯/gpt.md",
+        &article("OpenAI 发布新模型", 12, &["OpenAI"], "支持实时语音。"),
+    );
+    write(
+        root,
+        "content/资讯/chips.md",
+        &article("英伟达财报超预期", 13, &["芯片"], "数据中心收入大涨。"),
+    );
+    write(
+        root,
+        "content/评论/open.md",
+        &article(
+            "开源模型的商业逻辑",
+            14,
+            &["开源", "马斯克"],
+            "开源不等于免费。",
+        ),
+    );
+    write(
+        root,
+        "content/评论/rust.md",
+        &article("Rust 进入内核", 15, &["Rust"], "内存安全的胜利。"),
+    );
+    write(root, "static/images/logo.png", "\u{89}PNG fake");
+    dir
+}
+
+/// The running server; killed when dropped, whatever the test did.
+struct Server {
+    child: Child,
+    addr: String,
+    url: String,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Collects a child's output in the background, sending each line to `lines`.
+fn drain(pipe: impl Read + Send + 'static, into: Arc<Mutex<String>>, lines: mpsc::Sender<String>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            into.lock().unwrap().push_str(&format!("{line}\n"));
+            let _ = lines.send(line);
+        }
+    });
+}
+
+fn serve(root: &Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sitegen"))
+        .args(["serve", "--port", "0", "-r"])
+        .arg(root)
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start sitegen serve");
+    let (tx, rx) = mpsc::channel();
+    let stdout = Arc::new(Mutex::new(String::new()));
+    let stderr = Arc::new(Mutex::new(String::new()));
+    drain(
+        child.stdout.take().expect("stdout"),
+        Arc::clone(&stdout),
+        tx.clone(),
+    );
+    drain(
+        child.stderr.take().expect("stderr"),
+        Arc::clone(&stderr),
+        tx,
+    );
+    let mut server = Server {
+        child,
+        addr: String::new(),
+        url: String::new(),
+        stdout,
+        stderr,
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        if let Some(url) = line
+            .strip_prefix("serving ")
+            .and_then(|l| l.split_whitespace().next())
+        {
+            server.url = url.to_string();
+            server.addr = url
+                .trim_start_matches("http://")
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            return server;
+        }
+    }
+    panic!(
+        "no URL printed\nstdout:\n{}\nstderr:\n{}",
+        server.stdout.lock().unwrap(),
+        server.stderr.lock().unwrap()
+    );
+}
+
+type Headers = Vec<(String, String)>;
+
+struct Reply {
+    status: u16,
+    headers: Headers,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// `GET raw` exactly as written (no normalisation), over a fresh connection. The body
+/// ends at its `Content-Length`, its last chunk, or the connection's end.
+fn get(addr: &str, raw: &str) -> Reply {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {raw} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut data = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    // Where the body starts, the status and the headers, once the head is in.
+    let mut parsed: Option<(usize, u16, Headers)> = None;
+    loop {
+        if parsed.is_none()
+            && let Some(split) = data.windows(4).position(|w| w == b"\r\n\r\n")
+        {
+            let head = String::from_utf8_lossy(&data[..split]).into_owned();
+            let mut lines = head.lines();
+            let status = lines
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|s| s.parse().ok())
+                .expect("status line");
+            let headers = lines
+                .filter_map(|l| l.split_once(':'))
+                .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+                .collect();
+            parsed = Some((split + 4, status, headers));
+        }
+        if let Some((start, _, headers)) = &parsed {
+            let body = &data[*start..];
+            let length = headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, v)| v.parse::<usize>().ok());
+            let chunked = headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+            if length.is_some_and(|n| body.len() >= n) || (chunked && body.ends_with(b"0\r\n\r\n"))
+            {
+                break;
+            }
+        }
+        let n = stream.read(&mut buf).expect("read reply");
+        if n == 0 {
+            break;
+        }
+        data.extend_from_slice(&buf[..n]);
+    }
+    let (start, status, headers) = parsed.expect("a whole reply head");
+    let mut body = data[start..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    if chunked {
+        body = dechunk(&body);
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = data.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[end + 2 + size + 2..];
+    }
+    out
+}
+
+/// Polls `check` until it holds or `limit` passes; returns how long it took.
+fn within(limit: Duration, mut check: impl FnMut() -> bool) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if check() {
+            return Some(start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+/// The served HTML without the injected reload script.
+fn without_script(html: &str) -> String {
+    match (
+        html.find("<script data-sitegen-reload>"),
+        html.rfind("</script>\n"),
+    ) {
+        (Some(start), Some(end)) if end > start => {
+            format!("{}{}", &html[..start], &html[end + 10..])
+        }
+        _ => html.to_string(),
+    }
+}
+
+#[test]
+fn pages_cjk_urls_static_files_and_content_types() {
+    let site = fixture();
+    let server = serve(site.path(), &[]);
+    let home = get(&server.addr, "/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(home.text().contains("Rust 进入内核") && home.text().contains(MARKER));
+    // Canonical links point at the preview, not at the deployed site.
+    assert!(
+        home.text().contains(&format!("href=\"{}\"", server.url)),
+        "{}",
+        home.text()
+    );
+
+    let tag = get(&server.addr, &format!("/tags/{MUSK}/"));
+    assert_eq!(tag.status, 200);
+    assert!(tag.text().contains("马斯克开源 Grok"));
+    let article = get(&server.addr, "/2024/03/grok/");
+    assert_eq!(article.status, 200);
+    assert!(article.text().contains("xAI 公布了模型权重"));
+    let section = get(&server.addr, "/%E8%B5%84%E8%AE%AF/");
+    assert_eq!(section.status, 200, "section listing 资讯");
+
+    let bare = get(&server.addr, &format!("/tags/{MUSK}"));
+    assert_eq!(bare.status, 308);
+    assert_eq!(
+        bare.header("location"),
+        Some(format!("/tags/{MUSK}/").as_str())
+    );
+
+    for (path, kind) in [
+        ("/rss.xml", "application/xml; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/css/style.css", "text/css; charset=utf-8"),
+        ("/images/logo.png", "image/png"),
+    ] {
+        let reply = get(&server.addr, path);
+        assert_eq!(reply.status, 200, "{path}");
+        assert_eq!(reply.header("content-type"), Some(kind), "{path}");
+        assert!(
+            !reply.text().contains(MARKER),
+            "{path} must not get the script"
+        );
+    }
+    let missing = get(&server.addr, "/2024/03/nothing-here/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("<html") && missing.text().contains(MARKER));
+}
+
+#[test]
+fn every_traversal_form_is_refused() {
+    let outer = tempfile::tempdir().unwrap();
+    let secret = outer.path().join("secret.txt");
+    std::fs::write(&secret, "TOP-SECRET").unwrap();
+    let site = fixture();
+    write(site.path(), "static/notes/ok.txt", "inside");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&secret, site.path().join("static/leak.txt")).unwrap();
+        std::os::unix::fs::symlink(outer.path(), site.path().join("static/outside")).unwrap();
+        std::os::unix::fs::symlink(
+            site.path().join("static/notes/ok.txt"),
+            site.path().join("static/alias.txt"),
+        )
+        .unwrap();
+    }
+    let server = serve(site.path(), &[]);
+    for raw in [
+        "/../config.toml",
+        "/%2e%2e/config.toml",
+        "/%2E%2E/config.toml",
+        "/%2e%2e%2fconfig.toml",
+        "/..%2fconfig.toml",
+        "/..%5cconfig.toml",
+        "/..\\config.toml",
+        "/%252e%252e/config.toml",
+        "/%252e%252e%252fconfig.toml",
+        "//etc/passwd",
+        "/static/../../config.toml",
+        "/images/../../config.toml",
+        "/css/%2e%2e/%2e%2e/config.toml",
+        "/leak.txt",
+        "/outside/secret.txt",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/a%00.html",
+    ] {
+        let reply = get(&server.addr, raw);
+        assert!(matches!(reply.status, 400 | 404), "{raw}: {}", reply.status);
+        let text = reply.text();
+        assert!(
+            !text.contains("TOP-SECRET") && !text.contains("base_url") && !text.contains("root:"),
+            "{raw} leaked"
+        );
+    }
+    assert_eq!(get(&server.addr, "/notes/ok.txt").status, 200);
+    #[cfg(unix)]
+    assert_eq!(
+        get(&server.addr, "/alias.txt").text(),
+        "inside",
+        "links inside static/ are fine"
+    );
+}
+
+#[test]
+fn edits_show_fast_and_broken_edits_keep_the_last_good_pages() {
+    let site = fixture();
+    let server = serve(site.path(), &[]);
+    let mut events = EventStream::open(&server.addr);
+    let page = "/2024/03/gpt/";
+    assert!(get(&server.addr, page).text().contains("支持实时语音"));
+
+    write(
+        site.path(),
+        "content/资讯/gpt.md",
+        &article("OpenAI 发布新模型", 12, &["OpenAI"], "改版：支持视频。"),
+    );
+    let took = within(Duration::from_secs(2), || {
+        get(&server.addr, page).text().contains("改版：支持视频")
+    });
+    assert!(took.is_some(), "the edit was not served within 2 s");
+    assert!(
+        events.wait_for("event: reload", Duration::from_secs(2)),
+        "no reload event"
+    );
+
+    // Broken front matter: the terminal and the tabs say where; the old page stays.
+    write(
+        site.path(),
+        "content/资讯/gpt.md",
+        "+++\ntitle = \"没有引号结尾\ndate = 2024-03-12\n+++\n坏了\n",
+    );
+    assert!(
+        events.wait_for("event: error", Duration::from_secs(2)),
+        "no error event"
+    );
+    assert!(
+        events.seen().contains("content/资讯/gpt.md:2:"),
+        "{}",
+        events.seen()
+    );
+    assert!(
+        within(Duration::from_secs(2), || server
+            .stderr
+            .lock()
+            .unwrap()
+            .contains("content/资讯/gpt.md:2:"))
+        .is_some(),
+        "stderr: {}",
+        server.stderr.lock().unwrap()
+    );
+    let kept = get(&server.addr, page);
+    assert_eq!(kept.status, 200);
+    assert!(kept.text().contains("改版：支持视频"));
+
+    // The next good save recovers, without a restart.
+    write(
+        site.path(),
+        "content/资讯/gpt.md",
+        &article("OpenAI 又发布新模型", 12, &["OpenAI"], "修好了。"),
+    );
+    let fixed = within(Duration::from_secs(3), || {
+        get(&server.addr, page).text().contains("修好了")
+    });
+    assert!(
+        fixed.is_some(),
+        "did not recover; stderr:\n{}",
+        server.stderr.lock().unwrap()
+    );
+    assert!(
+        get(&server.addr, "/tags/openai/")
+            .text()
+            .contains("OpenAI 又发布新模型"),
+        "listings follow"
+    );
+
+    // A template error: reported with its file, pages kept; removing it recovers.
+    write(
+        site.path(),
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}{% if page.title %}没有结束{% endblock %}",
+    );
+    assert!(
+        within(Duration::from_secs(3), || server
+            .stderr
+            .lock()
+            .unwrap()
+            .contains("templates/article.html"))
+        .is_some(),
+        "stderr: {}",
+        server.stderr.lock().unwrap()
+    );
+    assert!(get(&server.addr, page).text().contains("修好了"));
+    std::fs::remove_file(site.path().join("templates/article.html")).unwrap();
+    let before = server.stdout.lock().unwrap().matches("rebuilt ").count();
+    assert!(
+        within(Duration::from_secs(3), || server
+            .stdout
+            .lock()
+            .unwrap()
+            .matches("rebuilt ")
+            .count()
+            > before)
+        .is_some(),
+        "no rebuild after the template fix"
+    );
+    assert!(get(&server.addr, page).text().contains("修好了"));
+    assert!(server.stdout.lock().unwrap().contains("rebuilt "));
+}
+
+#[test]
+fn created_renamed_and_deleted_articles() {
+    let site = fixture();
+    let server = serve(site.path(), &[]);
+    let page = "/2024/03/chips/";
+    assert_eq!(get(&server.addr, page).status, 200);
+    std::fs::remove_file(site.path().join("content/资讯/chips.md")).unwrap();
+    assert!(
+        within(Duration::from_secs(2), || get(&server.addr, page).status
+            == 404)
+        .is_some()
+    );
+    assert!(
+        !get(&server.addr, "/page/2/")
+            .text()
+            .contains("英伟达财报超预期")
+    );
+
+    std::fs::rename(
+        site.path().join("content/资讯/gpt.md"),
+        site.path().join("content/资讯/gpt5.md"),
+    )
+    .unwrap();
+    assert!(
+        within(Duration::from_secs(2), || get(
+            &server.addr,
+            "/2024/03/gpt5/"
+        )
+        .status
+            == 200)
+        .is_some()
+    );
+    assert_eq!(get(&server.addr, "/2024/03/gpt/").status, 404);
+
+    write(
+        site.path(),
+        "content/新栏目/new.md",
+        &article("新栏目的第一篇", 20, &["马斯克"], "新内容。"),
+    );
+    assert!(
+        within(Duration::from_secs(2), || get(
+            &server.addr,
+            "/2024/03/new/"
+        )
+        .status
+            == 200)
+        .is_some()
+    );
+    assert!(
+        get(&server.addr, &format!("/tags/{MUSK}/"))
+            .text()
+            .contains("新栏目的第一篇")
+    );
+}
+
+/// After edits that move articles between listings and pages, every page served equals
+/// what a fresh `sitegen build` makes: the incremental rebuild leaves nothing stale.
+#[test]
+fn incremental_rebuilds_match_a_full_build_and_the_script_is_serve_only() {
+    let site = fixture();
+    let server = serve(site.path(), &[]);
+    let root = site.path();
+    // One edit at a time, each waited for, so that every rebuild path runs: a retitle and
+    // a new summary (in place: neighbours and listings show them), a retag (tag pages and
+    // related lists change), a redate (order and pagination shift), an addition and a
+    // deletion.
+    let rebuilds = || server.stdout.lock().unwrap().matches("rebuilt ").count();
+    let edits: [(&str, Option<String>); 6] = [
+        (
+            "content/资讯/grok.md",
+            Some(article(
+                "马斯克开源 Grok-1",
+                11,
+                &["马斯克", "开源"],
+                "xAI 公布了模型权重。",
+            )),
+        ),
+        (
+            "content/评论/open.md",
+            Some(article(
+                "开源模型的商业逻辑",
+                14,
+                &["开源", "马斯克"],
+                "开源从来都不等于免费。",
+            )),
+        ),
+        (
+            "content/评论/rust.md",
+            Some(article(
+                "Rust 进入内核",
+                15,
+                &["Rust", "开源"],
+                "内存安全的胜利。",
+            )),
+        ),
+        (
+            "content/资讯/gpt.md",
+            Some(article(
+                "OpenAI 发布新模型",
+                16,
+                &["OpenAI"],
+                "支持实时语音。",
+            )),
+        ),
+        (
+            "content/资讯/new.md",
+            Some(article("新文章", 9, &["芯片", "马斯克"], "新内容。")),
+        ),
+        ("content/资讯/chips.md", None),
+    ];
+    for (file, text) in edits {
+        let before = rebuilds();
+        match text {
+            Some(text) => write(root, file, &text),
+            None => std::fs::remove_file(root.join(file)).unwrap(),
+        }
+        assert!(
+            within(Duration::from_secs(3), || rebuilds() > before).is_some(),
+            "no rebuild after editing {file}"
+        );
+    }
+    assert_eq!(get(&server.addr, "/2024/03/chips/").status, 404);
+    // Let the last rebuild settle before comparing.
+    std::thread::sleep(Duration::from_millis(300));
+
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_sitegen"))
+        .args(["build", "-q", "--base-url", &server.url, "-r"])
+        .arg(root)
+        .arg("-o")
+        .arg(out.path().join("public"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut compared = 0;
+    for file in html_files(&out.path().join("public")) {
+        let rel = file
+            .strip_prefix(out.path().join("public"))
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let built = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            !built.contains(MARKER),
+            "{rel}: build output has the reload script"
+        );
+        let url = format!("/{}", encode(&rel));
+        let served = get(&server.addr, &url);
+        assert_eq!(served.status, 200, "{url}");
+        assert!(
+            served.text().contains(MARKER),
+            "{rel}: no reload script when served"
+        );
+        assert_eq!(
+            without_script(&served.text()),
+            built,
+            "{rel} differs from a full build"
+        );
+        compared += 1;
+    }
+    assert!(compared > 20, "compared only {compared} pages");
+    // Feeds and the search index catch up once the edits settle.
+    let feed = std::fs::read_to_string(out.path().join("public/rss.xml")).unwrap();
+    assert!(
+        within(Duration::from_secs(3), || get(&server.addr, "/rss.xml")
+            .text()
+            == feed)
+        .is_some(),
+        "rss.xml differs from a full build"
+    );
+}
+
+fn html_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Percent-encodes non-ASCII bytes, as a browser does.
+fn encode(path: &str) -> String {
+    path.bytes()
+        .map(|b| {
+            if b.is_ascii() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_site_that_does_not_build_yet_shows_its_errors_until_it_does() {
+    let site = fixture();
+    write(
+        site.path(),
+        "content/资讯/bad.md",
+        "+++\ntitle = \"<i>坏\n+++\n",
+    );
+    let server = serve(site.path(), &[]);
+    let reply = get(&server.addr, "/");
+    assert_eq!(reply.status, 503);
+    assert!(reply.text().contains("content/资讯/bad.md:2:") && reply.text().contains(MARKER));
+    assert!(!reply.text().contains("<i>"), "error text is escaped");
+    std::fs::remove_file(site.path().join("content/资讯/bad.md")).unwrap();
+    assert!(
+        within(Duration::from_secs(2), || get(&server.addr, "/").status
+            == 200)
+        .is_some()
+    );
+}
+
+#[test]
+fn a_base_url_with_a_path_is_served_under_it() {
+    let site = fixture();
+    let server = serve(site.path(), &["--base-url", "http://127.0.0.1:9/门户/"]);
+    let portal = "/%E9%97%A8%E6%88%B7/";
+    assert!(server.url.ends_with(portal), "{}", server.url);
+    assert_eq!(
+        get(&server.addr, &format!("{portal}2024/03/grok/")).status,
+        200
+    );
+    assert_eq!(get(&server.addr, "/2024/03/grok/").status, 404);
+    let root = get(&server.addr, "/");
+    assert_eq!(root.status, 308);
+    assert_eq!(root.header("location"), Some(portal));
+}
+
+#[test]
+fn a_burst_of_concurrent_requests_is_answered() {
+    let site = fixture();
+    let server = serve(site.path(), &[]);
+    let paths = [
+        "/".to_string(),
+        "/2024/03/grok/".into(),
+        format!("/tags/{MUSK}/"),
+        "/css/style.css".into(),
+        "/rss.xml".into(),
+        "/page/2/".into(),
+    ];
+    let addr = server.addr.clone();
+    let threads: Vec<_> = (0..40)
+        .map(|t| {
+            let addr = addr.clone();
+            let paths = paths.clone();
+            std::thread::spawn(move || {
+                (0..10)
+                    .filter(|i| get(&addr, &paths[(t + i) % paths.len()]).status == 200)
+                    .count()
+            })
+        })
+        .collect();
+    let ok: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(ok, 400);
+}
+
+#[test]
+fn a_taken_port_is_named_and_the_next_one_used() {
+    let site = fixture();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sitegen"))
+        .args(["serve", "--port", &port.to_string(), "-r"])
+        .arg(site.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains(&format!("port {port} is in use")), "{line}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_promptly_even_with_open_tabs() {
+    let site = fixture();
+    let mut server = serve(site.path(), &[]);
+    let _tab = EventStream::open(&server.addr);
+    let pid = server.child.id().to_string();
+    let started = Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let stopped = within(Duration::from_secs(3), || {
+        matches!(server.child.try_wait(), Ok(Some(_)))
+    });
+    assert!(
+        stopped.is_some(),
+        "still running {:?} after Ctrl-C",
+        started.elapsed()
+    );
+}
+
+/// An open `/__sitegen/events` stream, as a tab holds it.
+struct EventStream {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl EventStream {
+    fn open(addr: &str) -> Self {
+        let mut stream = TcpStream::connect(addr).expect("connect");
+        write!(
+            stream,
+            "GET /__sitegen/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        let mut events = EventStream {
+            stream,
+            seen: String::new(),
+        };
+        assert!(
+            events.wait_for("text/event-stream", Duration::from_secs(2)),
+            "not an event stream: {}",
+            events.seen
+        );
+        events
+    }
+
+    fn wait_for(&mut self, needle: &str, limit: Duration) -> bool {
+        let start = Instant::now();
+        let mut buf = [0u8; 4096];
+        while !self.seen.contains(needle) && start.elapsed() < limit {
+            if let Ok(n) = self.stream.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        }
+        self.seen.contains(needle)
+    }
+
+    fn seen(&self) -> &str {
+        &self.seen
+    }
+}
+
+/// Headless Chromium opens an article, the article is saved, and the tab reloads by
+/// itself; a broken save shows the error overlay, and the fix clears it. Driven over the
+/// DevTools protocol with a minimal WebSocket client, so it needs nothing but Chromium.
+#[test]
+fn a_real_browser_tab_reloads_after_an_edit() {
+    let Some(chromium) = on_path("chromium") else {
+        assert!(
+            std::env::var_os("SITEGEN_REQUIRE_BROWSER").is_none(),
+            "SITEGEN_REQUIRE_BROWSER is set but chromium is not on PATH"
+        );
+        println!("skipped: chromium not installed");
+        return;
+    };
+    let site = fixture();
+    let server = serve(site.path(), &[]);
+    let profile = tempfile::tempdir().unwrap();
+    let browser = Browser::launch(
+        &chromium,
+        profile.path(),
+        &format!("{}2024/03/gpt/", server.url),
+    );
+    let mut tab = browser.page();
+    let eval = |tab: &mut Cdp, js: &str| tab.eval(js);
+    assert!(
+        within(Duration::from_secs(10), || eval(
+            &mut tab,
+            "document.readyState === 'complete' && document.body.innerText.includes('支持实时语音')"
+        ) == "true")
+        .is_some(),
+        "the page did not load"
+    );
+    eval(&mut tab, "window.__before = 1; true");
+
+    let saved = Instant::now();
+    write(
+        site.path(),
+        "content/资讯/gpt.md",
+        &article("OpenAI 发布新模型", 12, &["OpenAI"], "改版：支持视频。"),
+    );
+    let reload = "JSON.stringify([window.__before || 0, document.body.innerText.includes('改版：支持视频')])";
+    assert!(
+        within(Duration::from_secs(5), || eval(&mut tab, reload)
+            == "\"[0,true]\"")
+        .is_some(),
+        "the tab did not reload: {}",
+        eval(&mut tab, reload)
+    );
+    println!("save to reloaded tab: {} ms", saved.elapsed().as_millis());
+
+    eval(&mut tab, "window.__before = 1; true");
+    write(
+        site.path(),
+        "content/资讯/gpt.md",
+        "+++\ntitle = \"<b>没有引号结尾\ndate = 2024-03-12\n+++\n",
+    );
+    let overlay = "(document.getElementById('sitegen-error') || {}).textContent || ''";
+    assert!(
+        within(Duration::from_secs(5), || eval(&mut tab, overlay)
+            .contains("content/资讯/gpt.md:2:"))
+        .is_some(),
+        "no error overlay: {}",
+        eval(&mut tab, overlay)
+    );
+    assert_eq!(
+        eval(
+            &mut tab,
+            "document.querySelectorAll('#sitegen-error b').length"
+        ),
+        "0",
+        "error text is text, not HTML"
+    );
+    assert_eq!(
+        eval(&mut tab, "window.__before"),
+        "1",
+        "a broken save must not reload the tab"
+    );
+
+    write(
+        site.path(),
+        "content/资讯/gpt.md",
+        &article("OpenAI 发布新模型", 12, &["OpenAI"], "修好了。"),
+    );
+    let recovered = "JSON.stringify([window.__before || 0, !!document.getElementById('sitegen-error'), document.body.innerText.includes('修好了')])";
+    assert!(
+        within(Duration::from_secs(5), || eval(&mut tab, recovered)
+            == "\"[0,false,true]\"")
+        .is_some(),
+        "the tab did not recover: {}",
+        eval(&mut tab, recovered)
+    );
+}
+
+fn on_path(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Headless Chromium with the DevTools protocol on a free port; killed when dropped.
+struct Browser {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Browser {
+    fn launch(chromium: &Path, profile: &Path, url: &str) -> Browser {
+        let mut child = Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromium");
+        // Chromium writes the port it picked into the profile folder.
+        let active = profile.join("DevToolsActivePort");
+        let mut port = None;
+        let found = within(Duration::from_secs(20), || {
+            port = std::fs::read_to_string(&active)
+                .ok()
+                .and_then(|t| t.lines().next().and_then(|l| l.trim().parse().ok()));
+            port.is_some()
+        });
+        if found.is_none() {
+            let _ = child.kill();
+            panic!("chromium did not open its DevTools port");
+        }
+        Browser {
+            child,
+            port: port.unwrap_or_default(),
+        }
+    }
+
+    /// The DevTools connection of the (only) page.
+    fn page(&self) -> Cdp {
+        let addr = format!("127.0.0.1:{}", self.port);
+        let mut target = None;
+        within(Duration::from_secs(10), || {
+            let list: serde_json::Value =
+                serde_json::from_slice(&get(&addr, "/json/list").body).unwrap_or_default();
+            target = list.as_array().and_then(|pages| {
+                pages
+                    .iter()
+                    .find(|p| p["type"] == "page")
+                    .and_then(|p| p["webSocketDebuggerUrl"].as_str())
+                    .map(|u| u.to_string())
+            });
+            target.is_some()
+        });
+        let ws = target.expect("a page target");
+        let path = ws
+            .splitn(4, '/')
+            .nth(3)
+            .map(|p| format!("/{p}"))
+            .expect("target path");
+        Cdp::connect(&addr, &path)
+    }
+}
+
+/// A DevTools protocol session over a minimal WebSocket client (text frames only).
+struct Cdp {
+    stream: TcpStream,
+    next_id: u64,
+}
+
+impl Cdp {
+    fn connect(addr: &str, path: &str) -> Cdp {
+        let mut stream = TcpStream::connect(addr).expect("connect to DevTools");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        .unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            stream.read_exact(&mut byte).expect("handshake");
+            head.push(byte[0]);
+        }
+        assert!(
+            head.starts_with(b"HTTP/1.1 101"),
+            "{}",
+            String::from_utf8_lossy(&head)
+        );
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        Cdp { stream, next_id: 1 }
+    }
+
+    /// Evaluates `js` in the page; its value as JSON text ("" if the page is between
+    /// documents).
+    fn eval(&mut self, js: &str) -> String {
+        let id = self.next_id;
+        self.next_id += 1;
+        let call = serde_json::json!({
+            "id": id,
+            "method": "Runtime.evaluate",
+            "params": { "expression": js, "returnByValue": true },
+        });
+        self.send(&call.to_string());
+        loop {
+            let Some(message) = self.receive() else {
+                return String::new();
+            };
+            let reply: serde_json::Value = serde_json::from_str(&message).unwrap_or_default();
+            if reply["id"] == id {
+                return reply["result"]["result"]
+                    .get("value")
+                    .map(|v| v.to_string())
+                    .unwrap_or_default();
+            }
+        }
+    }
+
+    fn send(&mut self, text: &str) {
+        let payload = text.as_bytes();
+        let mut frame = vec![0x81];
+        match payload.len() {
+            n if n < 126 => frame.push(0x80 | n as u8),
+            n if n < 65536 => {
+                frame.push(0x80 | 126);
+                frame.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                frame.push(0x80 | 127);
+                frame.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        let mask = [0x12u8, 0x34, 0x56, 0x78];
+        frame.extend_from_slice(&mask);
+        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.stream.write_all(&frame).expect("send to DevTools");
+    }
+
+    /// The next whole text message.
+    fn receive(&mut self) -> Option<String> {
+        let mut message = Vec::new();
+        loop {
+            let mut head = [0u8; 2];
+            self.stream.read_exact(&mut head).ok()?;
+            let mut len = u64::from(head[1] & 0x7f);
+            if len == 126 {
+                let mut ext = [0u8; 2];
+                self.stream.read_exact(&mut ext).ok()?;
+                len = u64::from(u16::from_be_bytes(ext));
+            } else if len == 127 {
+                let mut ext = [0u8; 8];
+                self.stream.read_exact(&mut ext).ok()?;
+                len = u64::from_be_bytes(ext);
+            }
+            let mut payload = vec![0u8; usize::try_from(len).ok()?];
+            self.stream.read_exact(&mut payload).ok()?;
+            let opcode = head[0] & 0x0f;
+            if opcode == 0x8 {
+                return None;
+            }
+            if opcode <= 0x2 {
+                message.extend_from_slice(&payload);
+                if head[0] & 0x80 != 0 {
+                    return Some(String::from_utf8_lossy(&message).into_owned());
+                }
+            }
+        }
+    }
+}
