@@ -139,11 +139,6 @@ where
 {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
     let shared = render::templates_shared(site, &plan)?;
-    let extra = render::extra_files(&shared);
-    let clashes = render::clashes_with_pages(site, &plan, extra.iter().map(|(f, _)| f.as_str()));
-    if !clashes.is_empty() {
-        return Err(Diagnostics::sorted(clashes));
-    }
     let mut errors: Vec<Diagnostic> = plan
         .pages
         .par_iter()
@@ -159,6 +154,14 @@ where
         )
         .flatten()
         .collect();
+    // Feeds, sitemaps and the search index come after the pages, so their bytes are not held
+    // while pages render; a clash with a page fails the build before anything is swapped in.
+    let extra = render::extra_files(&shared);
+    errors.extend(render::clashes_with_pages(
+        site,
+        &plan,
+        extra.iter().map(|(f, _)| f.as_str()),
+    ));
     errors.extend(
         extra
             .iter()

@@ -21,23 +21,6 @@ pub struct Link<'a> {
     pub url: String,
 }
 
-/// The light view of an article used by listings, prev/next and related lists.
-#[derive(Serialize)]
-struct ArticleRef<'a> {
-    title: &'a str,
-    url: String,
-    date: String,
-    date_short: String,
-    date_iso: String,
-    summary: &'a str,
-    tags: Vec<Link<'a>>,
-    categories: Vec<Link<'a>>,
-    section: Option<Link<'a>>,
-    cover: Option<String>,
-    author: Option<&'a str>,
-    source: Option<&'a str>,
-}
-
 /// Hrefs for the site: every URL goes through here so a base path (`/portal/`) is never
 /// forgotten.
 #[derive(Debug, Clone)]
@@ -87,53 +70,106 @@ impl Urls {
     }
 }
 
-/// One serialised ref per article, in article order.
+/// The `{name, url}` value of every section, tag and category, built once: each article's
+/// ref shares them (an `Arc` clone) instead of holding its own copies, which on a large
+/// portal is most of what the refs would weigh.
+struct TermValues {
+    sections: Vec<Value>,
+    tags: Vec<Value>,
+    categories: Vec<Value>,
+}
+
+impl TermValues {
+    fn new(site: &Site, urls: &Urls) -> Self {
+        let values = |terms: &[Term]| terms.iter().map(|t| link_value(urls, t)).collect();
+        TermValues {
+            sections: values(&site.sections),
+            tags: values(&site.tags),
+            categories: values(&site.categories),
+        }
+    }
+}
+
+fn link_value(urls: &Urls, term: &Term) -> Value {
+    let mut map = tera::Map::default();
+    map.insert("name".into(), Value::from(term.name.as_str()));
+    map.insert("url".into(), Value::from(urls.href(&term.path)));
+    Value::from(map)
+}
+
+/// One ref per article, in article order: the light view used by listings, prev/next and
+/// related lists (fields in docs/templates.md).
 pub fn article_refs(site: &Site, urls: &Urls) -> Vec<Value> {
     use rayon::prelude::*;
+    let terms = TermValues::new(site, urls);
+    let term = |list: &[Value], i: usize| list.get(i).cloned().unwrap_or_else(Value::none);
     site.articles
         .par_iter()
         .zip(site.links.par_iter())
-        .map(|(a, l)| Value::from_serializable(&article_ref(site, urls, a, l)))
+        .map(|(a, l)| {
+            article_ref(urls, a, l, &|kind, i| match kind {
+                TermKind::Section => term(&terms.sections, i),
+                TermKind::Tag => term(&terms.tags, i),
+                TermKind::Category => term(&terms.categories, i),
+            })
+        })
         .collect()
 }
 
-/// The serialised ref of article `i` alone: `serve` re-serialises only the articles a save
-/// changed and keeps the others' refs.
+/// The ref of article `i` alone: `serve` rebuilds only the articles a save changed and
+/// keeps the others' refs.
 pub fn article_ref_value(site: &Site, urls: &Urls, i: usize) -> Value {
-    match (site.articles.get(i), site.links.get(i)) {
-        (Some(a), Some(l)) => Value::from_serializable(&article_ref(site, urls, a, l)),
-        _ => Value::none(),
-    }
+    let (Some(a), Some(l)) = (site.articles.get(i), site.links.get(i)) else {
+        return Value::none();
+    };
+    article_ref(urls, a, l, &|kind, i| {
+        let list = match kind {
+            TermKind::Section => &site.sections,
+            TermKind::Tag => &site.tags,
+            TermKind::Category => &site.categories,
+        };
+        list.get(i).map_or_else(Value::none, |t| link_value(urls, t))
+    })
 }
 
-fn article_ref<'a>(
-    site: &'a Site,
+#[derive(Clone, Copy)]
+enum TermKind {
+    Section,
+    Tag,
+    Category,
+}
+
+fn article_ref(
     urls: &Urls,
-    a: &'a Article,
+    a: &Article,
     links: &ArticleLinks,
-) -> ArticleRef<'a> {
-    ArticleRef {
-        title: &a.title,
-        url: urls.href(&a.path),
-        date: a.date.format(DATE_TIME).to_string(),
-        date_short: a.date.format(DATE_SHORT).to_string(),
-        date_iso: a.date.to_rfc3339(),
-        summary: &a.summary,
-        tags: links
-            .tags
-            .iter()
-            .map(|&t| urls.link(&site.tags[t]))
-            .collect(),
-        categories: links
-            .categories
-            .iter()
-            .map(|&c| urls.link(&site.categories[c]))
-            .collect(),
-        section: links.section.map(|s| urls.link(&site.sections[s])),
-        cover: a.cover.as_deref().map(|c| urls.asset(c)),
-        author: a.author.as_deref(),
-        source: a.source.as_deref(),
-    }
+    term: &dyn Fn(TermKind, usize) -> Value,
+) -> Value {
+    let text = |s: Option<&String>| s.map_or_else(Value::none, |s| Value::from(s.as_str()));
+    let mut map = tera::Map::default();
+    map.insert("title".into(), Value::from(a.title.as_str()));
+    map.insert("url".into(), Value::from(urls.href(&a.path)));
+    map.insert("date".into(), Value::from(a.date.format(DATE_TIME).to_string()));
+    map.insert("date_short".into(), Value::from(a.date.format(DATE_SHORT).to_string()));
+    map.insert("date_iso".into(), Value::from(a.date.to_rfc3339()));
+    map.insert("summary".into(), Value::from(a.summary.as_str()));
+    let tags: Vec<Value> = links.tags.iter().map(|&t| term(TermKind::Tag, t)).collect();
+    map.insert("tags".into(), Value::from(tags));
+    let categories: Vec<Value> = links
+        .categories
+        .iter()
+        .map(|&c| term(TermKind::Category, c))
+        .collect();
+    map.insert("categories".into(), Value::from(categories));
+    let section = links
+        .section
+        .map_or_else(Value::none, |s| term(TermKind::Section, s));
+    map.insert("section".into(), section);
+    let cover = a.cover.as_deref().map(|c| urls.asset(c));
+    map.insert("cover".into(), text(cover.as_ref()));
+    map.insert("author".into(), text(a.author.as_ref()));
+    map.insert("source".into(), text(a.source.as_ref()));
+    Value::from(map)
 }
 
 #[derive(Serialize)]
