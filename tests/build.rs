@@ -543,7 +543,13 @@ fn the_demo_site_under_a_path_keeps_every_link_working() {
     let out_dir = tempfile::tempdir().expect("temp");
     let out = out_dir.path().join("public");
     let status = sitegen()
-        .args(["build", "-q", "--base-url", "https://u.github.io/portal/", "-r"])
+        .args([
+            "build",
+            "-q",
+            "--base-url",
+            "https://u.github.io/portal/",
+            "-r",
+        ])
         .arg(root)
         .arg("-o")
         .arg(&out)

@@ -128,7 +128,8 @@ pub fn article_ref_value(site: &Site, urls: &Urls, i: usize) -> Value {
             TermKind::Tag => &site.tags,
             TermKind::Category => &site.categories,
         };
-        list.get(i).map_or_else(Value::none, |t| link_value(urls, t))
+        list.get(i)
+            .map_or_else(Value::none, |t| link_value(urls, t))
     })
 }
 
@@ -149,8 +150,14 @@ fn article_ref(
     let mut map = tera::Map::default();
     map.insert("title".into(), Value::from(a.title.as_str()));
     map.insert("url".into(), Value::from(urls.href(&a.path)));
-    map.insert("date".into(), Value::from(a.date.format(DATE_TIME).to_string()));
-    map.insert("date_short".into(), Value::from(a.date.format(DATE_SHORT).to_string()));
+    map.insert(
+        "date".into(),
+        Value::from(a.date.format(DATE_TIME).to_string()),
+    );
+    map.insert(
+        "date_short".into(),
+        Value::from(a.date.format(DATE_SHORT).to_string()),
+    );
     map.insert("date_iso".into(), Value::from(a.date.to_rfc3339()));
     map.insert("summary".into(), Value::from(a.summary.as_str()));
     let tags: Vec<Value> = links.tags.iter().map(|&t| term(TermKind::Tag, t)).collect();
