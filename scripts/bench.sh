@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Build benchmark: sitegen against Hugo on the same synthetic corpus (issue 5).
+#
+#   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep]
+#
+# Generates N articles with examples/gen_corpus.rs into a temporary folder, builds them with
+# sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
+# with the equivalent Hugo site in bench/hugo/, each timed by GNU `/usr/bin/time -v` in the
+# same run, and prints wall time, CPU time, peak RSS, pages written (*.html), pages per
+# second and the ratios. See docs/performance.md.
+#
+# Everything goes to a fresh folder under $TMPDIR (default /tmp). On a disk where creating
+# files is slow or noisy, TMPDIR=/dev/shm measures the builds themselves.
+#
+#   --no-hugo             time sitegen only (the CI smoke test: scripts/bench.sh 500 --no-hugo)
+#   --check-determinism   also regenerate the corpus and diff it, and build it with
+#                         RAYON_NUM_THREADS=1 and =4 and diff -r the two outputs
+#   --seed S              corpus seed (default 42)
+#   --keep                keep the temporary folder and print its path
+#
+# Exit status: non-zero when a build fails, when sitegen writes fewer pages than articles,
+# or when --check-determinism finds a difference.
+set -euo pipefail
+
+usage() {
+  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+die() {
+  echo "bench.sh: $*" >&2
+  exit 1
+}
+
+N=""
+NO_HUGO=0
+CHECK_DET=0
+KEEP=0
+SEED=42
+while (($#)); do
+  case "$1" in
+    --no-hugo) NO_HUGO=1 ;;
+    --check-determinism) CHECK_DET=1 ;;
+    --keep) KEEP=1 ;;
+    --seed)
+      (($# >= 2)) || usage
+      SEED="$2"
+      shift
+      ;;
+    -h | --help) usage ;;
+    -*) echo "bench.sh: unknown option $1" >&2 && usage ;;
+    *)
+      [[ -z "$N" ]] || usage
+      N="$1"
+      ;;
+  esac
+  shift
+done
+[[ "$N" =~ ^[1-9][0-9]*$ ]] || usage
+[[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed takes a non-negative integer"
+
+TIME=/usr/bin/time
+if ! [[ -x "$TIME" ]] || ! "$TIME" -v true >/dev/null 2>&1; then
+  die "GNU time is needed at /usr/bin/time (Debian/Ubuntu: apt-get install time)"
+fi
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+
+echo "== cargo build --release --bin sitegen --example gen_corpus" >&2
+cargo build --release --bin sitegen --example gen_corpus >&2
+TARGET="${CARGO_TARGET_DIR:-target}"
+[[ "$TARGET" = /* ]] || TARGET="$REPO/$TARGET"
+SITEGEN="$TARGET/release/sitegen"
+GEN="$TARGET/release/examples/gen_corpus"
+[[ -x "$SITEGEN" && -x "$GEN" ]] || die "built binaries not found under $TARGET/release"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/sitegen-bench.XXXXXX")"
+if ((KEEP)); then
+  echo "== keeping $WORK" >&2
+else
+  trap 'rm -rf "$WORK"' EXIT
+fi
+
+echo "== generating $N articles (seed $SEED)" >&2
+"$GEN" --articles "$N" --seed "$SEED" --out "$WORK/site"
+
+# timed LABEL LOGFILE COMMAND...: runs COMMAND under GNU time; sets T_WALL, T_CPU, T_RSS_MB.
+# Returns the command's exit status.
+timed() {
+  local label="$1" log="$2"
+  shift 2
+  echo "== $label: $*" >&2
+  local status=0
+  "$TIME" -v -o "$log.time" "$@" >"$log.out" 2>"$log.err" || status=$?
+  if ((status != 0)); then
+    echo "bench.sh: $label failed (exit $status):" >&2
+    tail -n 40 "$log.err" >&2 || true
+    return "$status"
+  fi
+  T_WALL="$(awk -F': ' '/Elapsed \(wall clock\)/ {
+      n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$log.time")"
+  T_CPU="$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' "$log.time")"
+  T_RSS_MB="$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log.time")"
+}
+
+count_pages() {
+  find "$1" -type f -name '*.html' | wc -l | tr -d ' '
+}
+
+ROWS=()
+add_row() { # tool wall cpu rss pages
+  local rate
+  rate="$(awk -v p="$5" -v w="$2" 'BEGIN { if (w > 0) printf "%.0f", p / w; else print "-" }')"
+  ROWS+=("$(printf '%-8s %9s %9s %14s %14s %10s' "$1" "$2" "$3" "$4" "$5" "$rate")")
+}
+
+# --- sitegen ----------------------------------------------------------------------------
+timed sitegen "$WORK/sitegen" "$SITEGEN" build -q -r "$WORK/site" -o "$WORK/out-sitegen" ||
+  die "sitegen build failed"
+S_WALL="$T_WALL" S_CPU="$T_CPU" S_RSS="$T_RSS_MB"
+S_PAGES="$(count_pages "$WORK/out-sitegen")"
+add_row sitegen "$S_WALL" "$S_CPU" "$S_RSS" "$S_PAGES"
+((S_PAGES >= N)) || die "sitegen wrote $S_PAGES pages for $N articles"
+# Free the space before the next build (matters when TMPDIR is a tmpfs such as /dev/shm).
+((KEEP)) || rm -rf "$WORK/out-sitegen"
+
+# --- Hugo -------------------------------------------------------------------------------
+HUGO_VERSION=""
+if ((NO_HUGO)); then
+  :
+elif ! command -v hugo >/dev/null 2>&1; then
+  echo "== hugo not found: sitegen only (Debian: apt-get install hugo)" >&2
+else
+  HUGO_VERSION="$(hugo version 2>/dev/null | head -n 1)"
+  cp -r "$REPO/bench/hugo" "$WORK/hugo"
+  cp -r "$WORK/site/content" "$WORK/hugo/content"
+  timed hugo "$WORK/hugo-run" hugo --quiet -s "$WORK/hugo" -d "$WORK/out-hugo" \
+    --cacheDir "$WORK/hugo-cache" || die "hugo build failed"
+  H_WALL="$T_WALL" H_CPU="$T_CPU" H_RSS="$T_RSS_MB"
+  H_PAGES="$(count_pages "$WORK/out-hugo")"
+  add_row hugo "$H_WALL" "$H_CPU" "$H_RSS" "$H_PAGES"
+  ((KEEP)) || rm -rf "$WORK/out-hugo" "$WORK/hugo"
+fi
+
+# --- report -----------------------------------------------------------------------------
+echo
+MD_MB="$(find "$WORK/site/content" -type f -name '*.md' -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')"
+echo "articles: $N (seed $SEED, $MD_MB MB of Markdown)"
+echo "sitegen:  $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
+[[ -z "$HUGO_VERSION" ]] || echo "hugo:     $HUGO_VERSION"
+echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+printf '%-8s %9s %9s %14s %14s %10s\n' tool wall_s cpu_s peak_rss_mb pages_html pages_per_s
+printf '%s\n' "${ROWS[@]}"
+if [[ -n "$HUGO_VERSION" ]]; then
+  awk -v sw="$S_WALL" -v hw="$H_WALL" -v sc="$S_CPU" -v hc="$H_CPU" -v sr="$S_RSS" -v hr="$H_RSS" \
+    'BEGIN {
+      printf "\nsitegen/Hugo: %.1fx faster (wall), %.1fx less CPU time, %.1fx less peak RSS\n",
+        hw / (sw > 0 ? sw : 0.01), hc / (sc > 0 ? sc : 0.01), hr / (sr > 0 ? sr : 1)
+    }'
+fi
+
+# --- determinism ------------------------------------------------------------------------
+if ((CHECK_DET)); then
+  echo
+  echo "== determinism: regenerating the corpus with RAYON_NUM_THREADS=1" >&2
+  RAYON_NUM_THREADS=1 "$GEN" --articles "$N" --seed "$SEED" --out "$WORK/site2" 2>/dev/null
+  diff -r -q "$WORK/site" "$WORK/site2" >&2 || die "gen_corpus output differs between runs"
+  echo "corpus:   identical when regenerated"
+  export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1767225600}"
+  for threads in 1 4; do
+    echo "== determinism: sitegen with RAYON_NUM_THREADS=$threads" >&2
+    RAYON_NUM_THREADS="$threads" "$SITEGEN" build -q -r "$WORK/site" -o "$WORK/det-$threads" ||
+      die "sitegen build failed with RAYON_NUM_THREADS=$threads"
+  done
+  if ! diff -r "$WORK/det-1" "$WORK/det-4" >"$WORK/det.diff"; then
+    head -n 40 "$WORK/det.diff" >&2
+    die "sitegen output differs between RAYON_NUM_THREADS=1 and 4 (see above)"
+  fi
+  echo "sitegen:  byte-identical output with RAYON_NUM_THREADS=1 and 4 ($(find "$WORK/det-1" -type f | wc -l | tr -d ' ') files)"
+fi
