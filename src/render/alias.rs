@@ -1,5 +1,6 @@
 //! Redirect pages for `aliases`: old URLs keep working after a migration.
 
+use super::feeds::xml::escape as escape_attr;
 use super::views::Urls;
 use crate::model::Article;
 
@@ -16,20 +17,4 @@ pub fn redirect_page(urls: &Urls, article: &Article, language: &str) -> String {
          <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n\
          <body><p>本文已移至 <a href=\"{href}\">{title}</a>。</p></body>\n</html>\n"
     )
-}
-
-/// Escapes text for an HTML attribute or text node.
-pub fn escape_attr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
