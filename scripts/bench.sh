@@ -18,12 +18,15 @@
 #   --seed S              corpus seed (default 42)
 #   --keep                keep the temporary folder and print its path
 #
+# A build that would exhaust the machine's memory is killed (BENCH_MIN_AVAIL_MB, default 1500
+# MB of MemAvailable) and reported in the table.
+#
 # Exit status: non-zero when a build fails, when sitegen writes fewer pages than articles,
 # or when --check-determinism finds a difference.
 set -euo pipefail
 
 usage() {
-  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 die() {
@@ -84,15 +87,40 @@ fi
 echo "== generating $N articles (seed $SEED)" >&2
 "$GEN" --articles "$N" --seed "$SEED" --out "$WORK/site"
 
-# timed LABEL LOGFILE COMMAND...: runs COMMAND under GNU time; sets T_WALL, T_CPU, T_RSS_MB.
-# Returns the command's exit status.
+# Below this much available memory a running build is killed (by its own pid) rather than
+# pushing a shared machine into the OOM killer; Hugo needs about 2 GB per 10,000 articles.
+MIN_AVAIL_MB="${BENCH_MIN_AVAIL_MB:-1500}"
+
+avail_mb() {
+  awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || echo 999999
+}
+
+# timed LABEL LOGFILE COMMAND...: runs COMMAND under GNU time; sets T_WALL, T_CPU, T_RSS_MB,
+# and T_NOTE (why it failed). Returns the command's exit status.
 timed() {
   local label="$1" log="$2"
   shift 2
   echo "== $label: $*" >&2
-  local status=0
-  "$TIME" -v -o "$log.time" "$@" >"$log.out" 2>"$log.err" || status=$?
+  T_NOTE=""
+  local status=0 tpid child peak
+  "$TIME" -v -o "$log.time" "$@" >"$log.out" 2>"$log.err" &
+  tpid=$!
+  while kill -0 "$tpid" 2>/dev/null; do
+    if (($(avail_mb) < MIN_AVAIL_MB)); then
+      child="$(pgrep -P "$tpid" | head -n 1 || true)"
+      if [[ -n "$child" ]]; then
+        peak="$(awk '/^VmHWM:/ { print int($2 / 1024) }' "/proc/$child/status" 2>/dev/null || true)"
+        kill "$child" 2>/dev/null || true
+        T_NOTE="killed: machine out of memory (peak RSS ${peak:-?} MB)"
+        echo "bench.sh: $label $T_NOTE" >&2
+      fi
+      break
+    fi
+    sleep 1
+  done
+  wait "$tpid" || status=$?
   if ((status != 0)); then
+    [[ -n "$T_NOTE" ]] || T_NOTE="failed (exit $status)"
     echo "bench.sh: $label failed (exit $status):" >&2
     tail -n 40 "$log.err" >&2 || true
     return "$status"
@@ -121,11 +149,16 @@ S_WALL="$T_WALL" S_CPU="$T_CPU" S_RSS="$T_RSS_MB"
 S_PAGES="$(count_pages "$WORK/out-sitegen")"
 add_row sitegen "$S_WALL" "$S_CPU" "$S_RSS" "$S_PAGES"
 ((S_PAGES >= N)) || die "sitegen wrote $S_PAGES pages for $N articles"
-# Free the space before the next build (matters when TMPDIR is a tmpfs such as /dev/shm).
-((KEEP)) || rm -rf "$WORK/out-sitegen"
+# On a tmpfs (TMPDIR=/dev/shm) the output lives in memory: free it before the next build.
+# On a disk it stays until the end: on some file systems (ext4 without a journal) creating
+# files right after deleting many is slow, which would handicap the next build.
+if ((!KEEP)) && [[ "$(stat -f -c %T "$WORK" 2>/dev/null)" == tmpfs ]]; then
+  rm -rf "$WORK/out-sitegen"
+fi
 
 # --- Hugo -------------------------------------------------------------------------------
 HUGO_VERSION=""
+HUGO_FAILED=""
 if ((NO_HUGO)); then
   :
 elif ! command -v hugo >/dev/null 2>&1; then
@@ -134,11 +167,15 @@ else
   HUGO_VERSION="$(hugo version 2>/dev/null | head -n 1)"
   cp -r "$REPO/bench/hugo" "$WORK/hugo"
   cp -r "$WORK/site/content" "$WORK/hugo/content"
-  timed hugo "$WORK/hugo-run" hugo --quiet -s "$WORK/hugo" -d "$WORK/out-hugo" \
-    --cacheDir "$WORK/hugo-cache" || die "hugo build failed"
-  H_WALL="$T_WALL" H_CPU="$T_CPU" H_RSS="$T_RSS_MB"
-  H_PAGES="$(count_pages "$WORK/out-hugo")"
-  add_row hugo "$H_WALL" "$H_CPU" "$H_RSS" "$H_PAGES"
+  if timed hugo "$WORK/hugo-run" hugo --quiet -s "$WORK/hugo" -d "$WORK/out-hugo" \
+    --cacheDir "$WORK/hugo-cache"; then
+    H_WALL="$T_WALL" H_CPU="$T_CPU" H_RSS="$T_RSS_MB"
+    H_PAGES="$(count_pages "$WORK/out-hugo")"
+    add_row hugo "$H_WALL" "$H_CPU" "$H_RSS" "$H_PAGES"
+  else
+    HUGO_FAILED="$T_NOTE"
+    ROWS+=("$(printf '%-8s %s' hugo "$HUGO_FAILED")")
+  fi
   ((KEEP)) || rm -rf "$WORK/out-hugo" "$WORK/hugo"
 fi
 
@@ -152,7 +189,7 @@ echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 printf '%-8s %9s %9s %14s %14s %10s\n' tool wall_s cpu_s peak_rss_mb pages_html pages_per_s
 printf '%s\n' "${ROWS[@]}"
-if [[ -n "$HUGO_VERSION" ]]; then
+if [[ -n "$HUGO_VERSION" && -z "$HUGO_FAILED" ]]; then
   awk -v sw="$S_WALL" -v hw="$H_WALL" -v sc="$S_CPU" -v hc="$H_CPU" -v sr="$S_RSS" -v hr="$H_RSS" \
     'BEGIN {
       printf "\nsitegen/Hugo: %.1fx faster (wall), %.1fx less CPU time, %.1fx less peak RSS\n",
@@ -179,3 +216,5 @@ if ((CHECK_DET)); then
   fi
   echo "sitegen:  byte-identical output with RAYON_NUM_THREADS=1 and 4 ($(find "$WORK/det-1" -type f | wc -l | tr -d ' ') files)"
 fi
+
+[[ -z "$HUGO_FAILED" ]] || die "hugo $HUGO_FAILED"
