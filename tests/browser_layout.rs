@@ -230,17 +230,7 @@ fn demo_pages_do_not_overflow_sideways_at_phone_and_desktop_widths() {
         return;
     };
 
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().expect("temp");
-    let out = dir.path().join("public");
-    let status = sitegen()
-        .args(["build", "-q", "-r"])
-        .arg(root)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("run sitegen");
-    assert!(status.success(), "demo build failed");
+    let (dir, out) = build_demo(&[]);
     for (name, path) in PAGES {
         let file = target_of(&out, "/", path).expect("internal");
         assert!(

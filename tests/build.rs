@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 
 fn news_site() -> tempfile::TempDir {
@@ -490,17 +488,7 @@ fn base_url_with_a_path_prefixes_every_link() {
 
 #[test]
 fn the_demo_site_builds_and_every_internal_link_resolves() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out_dir = tempfile::tempdir().expect("temp");
-    let out = out_dir.path().join("public");
-    let status = sitegen()
-        .args(["build", "-q", "-r"])
-        .arg(root)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("run");
-    assert!(status.success());
+    let (_dir, out) = build_demo(&[]);
     let articles = html_files(&out)
         .into_iter()
         .filter(|p| {
@@ -539,23 +527,7 @@ fn cjk_spacing_is_applied_to_article_text_only_when_asked() {
 
 #[test]
 fn the_demo_site_under_a_path_keeps_every_link_working() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out_dir = tempfile::tempdir().expect("temp");
-    let out = out_dir.path().join("public");
-    let status = sitegen()
-        .args([
-            "build",
-            "-q",
-            "--base-url",
-            "https://u.github.io/portal/",
-            "-r",
-        ])
-        .arg(root)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("run");
-    assert!(status.success());
+    let (_dir, out) = build_demo(&["--base-url", "https://u.github.io/portal/"]);
     // Includes links writers put in article bodies as `/2024/03/…/`.
     let broken = broken_links(&out, "/portal/");
     assert!(broken.is_empty(), "{broken:?}");

@@ -9,20 +9,8 @@ use std::path::{Path, PathBuf};
 use common::*;
 use tempfile::TempDir;
 
-/// Builds the demo site (the repo root) into a temp folder; returns the folder and `public/`.
 fn demo() -> (TempDir, PathBuf) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().expect("temp");
-    let out = dir.path().join("public");
-    let status = sitegen()
-        .args(["build", "-q", "-r"])
-        .arg(root)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("run sitegen");
-    assert!(status.success(), "demo build failed");
-    (dir, out)
+    build_demo(&[])
 }
 
 /// The text from the first `start` to the next `end` after it (both included).

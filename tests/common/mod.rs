@@ -314,3 +314,22 @@ pub fn unbalanced_tags(html: &str) -> Option<String> {
     }
     (!open.is_empty()).then(|| format!("never closed: {open:?}"))
 }
+
+/// Builds the demo site (the repo root) into a temp folder with extra `args`; returns the
+/// folder (keep it alive) and its `public/`.
+pub fn build_demo(args: &[&str]) -> (TempDir, PathBuf) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path().join("public");
+    let status = sitegen()
+        .args(["build", "-q"])
+        .args(args)
+        .arg("-r")
+        .arg(root)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("run sitegen");
+    assert!(status.success(), "demo build failed");
+    (dir, out)
+}
