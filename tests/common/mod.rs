@@ -333,3 +333,21 @@ pub fn build_demo(args: &[&str]) -> (TempDir, PathBuf) {
     assert!(status.success(), "demo build failed");
     (dir, out)
 }
+
+/// Headless Chromium for browser tests, or None to skip. CI installs it and sets
+/// `SITEGEN_REQUIRE_BROWSER`, so there a browser test can never silently skip.
+pub fn chromium() -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("chromium"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("SITEGEN_REQUIRE_BROWSER").is_none(),
+            "SITEGEN_REQUIRE_BROWSER is set but chromium is not on PATH"
+        );
+        eprintln!("skipped: chromium not installed");
+    }
+    found
+}
