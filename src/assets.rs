@@ -9,9 +9,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
-use walkdir::WalkDir;
-
-use crate::diagnostics::Diagnostic;
 
 /// Hex digits of the content hash kept in file names.
 const HASH_LEN: usize = 10;
@@ -23,33 +20,10 @@ pub struct Assets {
 }
 
 impl Assets {
-    /// The theme's CSS and JS, overlaid with the site's own `static/**/*.{css,js}`.
-    pub fn collect(root: &Path) -> Result<Self, Diagnostic> {
-        let mut assets = Assets::default();
-        for (rel, bytes) in crate::theme::static_files() {
-            assets.add(rel, bytes.to_vec());
-        }
-        let dir = root.join("static");
-        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
-            let Ok(entry) = entry else { continue }; // copy_static reports unreadable files
-            let path = entry.path();
-            if !entry.file_type().is_file() || !is_hashable(path) {
-                continue;
-            }
-            let rel = path
-                .strip_prefix(&dir)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes = std::fs::read(path)
-                .map_err(|e| Diagnostic::new(path, format!("cannot read: {e}")))?;
-            assets.add(rel, bytes);
-        }
-        Ok(assets)
-    }
-
-    fn add(&mut self, rel: String, bytes: Vec<u8>) {
-        if !is_hashable(Path::new(&rel)) {
+    /// Adds a stylesheet or script (anything else is ignored); a later file of the same
+    /// name replaces an earlier one.
+    pub fn add(&mut self, rel: String, bytes: Vec<u8>) {
+        if !is_hashable(&rel) {
             return;
         }
         let hashed = hashed_name(&rel, &bytes);
@@ -72,8 +46,10 @@ impl Assets {
     }
 }
 
-fn is_hashable(path: &Path) -> bool {
-    path.extension()
+/// Stylesheets and scripts get hashed names.
+pub fn is_hashable(rel: &str) -> bool {
+    Path::new(rel)
+        .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("css") || e.eq_ignore_ascii_case("js"))
 }
 
@@ -106,7 +82,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("static/css")).unwrap();
         std::fs::write(dir.path().join("static/css/style.css"), "p{}").unwrap();
-        let assets = Assets::collect(dir.path()).unwrap();
+        let assets = crate::statics::Statics::collect(dir.path()).unwrap().assets;
         assert_eq!(
             assets.names()["css/style.css"],
             hashed_name("css/style.css", b"p{}")

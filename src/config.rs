@@ -55,6 +55,10 @@ pub struct Config {
     /// Who publishes the site: the JSON-LD `publisher` and the Google News sitemap name.
     #[serde(default)]
     pub publisher: Publisher,
+    /// Treat every warning as an error (as `--strict` does), for newsroom CI that must
+    /// stay clean.
+    #[serde(default)]
+    pub strict: bool,
     /// Free table handed to templates as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,

@@ -15,7 +15,10 @@
 //! * [`render`] turns the model into pages with one Tera instance, in parallel.
 //! * [`output`] writes pages into a staging folder and swaps it in only on success.
 //!
-//! [`build`] strings the stages together; the CLI in `main.rs` only parses arguments.
+//! [`site`] is the driver that strings the stages together, once for every command:
+//! [`build`], [`check`] and [`serve`] differ only in where rendered files go and which
+//! pages they ask for. The CLI in `main.rs` only parses arguments. `docs/architecture.md`
+//! says where each kind of change goes.
 
 pub mod assets;
 pub mod build;
@@ -31,5 +34,7 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod site;
 pub mod slug;
+pub mod statics;
 pub mod theme;

@@ -26,28 +26,37 @@ pub struct LoadOptions {
     pub now: DateTime<FixedOffset>,
 }
 
-/// The published articles and every problem met on the way.
+/// The published articles and every problem met on the way, errors and warnings.
 pub struct Loaded {
     pub articles: Vec<Article>,
-    pub errors: Vec<Diagnostic>,
+    pub diagnostics: Vec<Diagnostic>,
 }
+
+/// One file read: its article (None for a draft or future article left out) and the
+/// warnings it raised.
+pub type FileResult = Result<(Option<Article>, Vec<Diagnostic>), Diagnostic>;
 
 /// Loads every `content/**/*.md` under `root`.
 pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions) -> Loaded {
-    let (files, mut errors) = find_markdown(root);
-    let results: Vec<Result<Option<Article>, Diagnostic>> = files
+    let (files, mut diagnostics) = find_markdown(root);
+    let results: Vec<FileResult> = files
         .par_iter()
         .map(|rel| load_file(root, rel, config, options))
         .collect();
     let mut articles = Vec::with_capacity(results.len());
     for result in results {
         match result {
-            Ok(Some(article)) => articles.push(article),
-            Ok(None) => {}
-            Err(e) => errors.push(e),
+            Ok((article, warnings)) => {
+                articles.extend(article);
+                diagnostics.extend(warnings);
+            }
+            Err(e) => diagnostics.push(e),
         }
     }
-    Loaded { articles, errors }
+    Loaded {
+        articles,
+        diagnostics,
+    }
 }
 
 /// Every Markdown file under `content/`, as paths relative to `root`, sorted.
@@ -96,26 +105,20 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
     }
 }
 
-/// Reads and parses one file; `Ok(None)` means it is a draft or future article left out.
-pub fn load_file(
-    root: &Path,
-    rel: &Path,
-    config: &SiteConfig,
-    options: LoadOptions,
-) -> Result<Option<Article>, Diagnostic> {
+/// Reads and parses one file.
+pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOptions) -> FileResult {
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::new(rel, format!("cannot read the file: {e}")))?;
     let text = decode(rel, &bytes)?;
     let split = frontmatter::split(&text).map_err(|e| fm_error(rel, e))?;
     let fm = frontmatter::parse(&split).map_err(|e| fm_error(rel, e))?;
     if fm.draft && !options.drafts {
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
-    let article = build_article(rel, &split, fm, config)?;
-    if article.date > options.now && !options.future {
-        return Ok(None);
-    }
-    Ok(Some(article))
+    let mut warnings = Vec::new();
+    let article = build_article(rel, &split, fm, config, &mut warnings)?;
+    let due = article.date <= options.now || options.future;
+    Ok((due.then_some(article), warnings))
 }
 
 /// UTF-8 text with the BOM removed and `\n` line endings.
@@ -154,38 +157,34 @@ fn build_article(
     split: &Split<'_>,
     fm: FrontMatter,
     config: &SiteConfig,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<Article, Diagnostic> {
     let stem = rel
         .file_stem()
         .map(|s| s.to_string_lossy())
         .unwrap_or_default();
-    let (body, heading_title) = title_from_heading(split);
+    let front_title = fm.title.clone().filter(|t| !t.trim().is_empty());
     let options = markdown::RenderOptions {
         cjk_spacing: config.raw.cjk_spacing,
         root_path: Some(&config.root_path),
+        lift_title: front_title.is_none(),
     };
-    let mut rendered = markdown::render(body, options);
-    let body_first_line = split.body_line + line_count(split.body) - line_count(body);
+    let mut rendered = markdown::render(split.body, options);
     for link in &mut rendered.links {
-        link.line += body_first_line - 1;
+        link.line += split.body_line - 1;
     }
     let header_line = split.front_line.saturating_sub(1).max(1);
-
-    let title = fm
-        .title
-        .clone()
-        .filter(|t| !t.trim().is_empty())
-        .or(heading_title)
-        .ok_or_else(|| {
-            Diagnostic::new(rel, "the article has no `title`")
-                .at(header_line, 1)
-                .hint(match split.dialect {
-                    Dialect::Yaml => "add a line `title: …` to the front matter",
-                    _ => {
-                        "add `title = \"…\"` to the front matter, or start the file with `# Title`"
-                    }
-                })
-        })?;
+    let title = match front_title {
+        Some(title) => title,
+        None => untitled(
+            rel,
+            split,
+            &stem,
+            rendered.title.take(),
+            header_line,
+            warnings,
+        ),
+    };
     let date = article_date(rel, &fm, &stem, config.offset, header_line)?;
     let updated = match &fm.updated {
         Some(text) => Some(date::parse_date(text, config.offset).map_err(|e| {
@@ -239,26 +238,48 @@ fn build_article(
     })
 }
 
-fn line_count(text: &str) -> usize {
-    text.matches('\n').count()
-}
-
-/// A file without front matter may start with `# Title`: that heading becomes the title and
-/// leaves the body, so the page does not show it twice.
-fn title_from_heading<'a>(split: &Split<'a>) -> (&'a str, Option<String>) {
-    if split.dialect != Dialect::None {
-        return (split.body, None);
-    }
-    let trimmed = split.body.trim_start();
-    let Some(rest) = trimmed.strip_prefix("# ") else {
-        return (split.body, None);
+/// The title of an article without one: the heading that opens its body (lifted out of
+/// it by the Markdown pass), else its file name made readable. A file without front
+/// matter that opens with a heading is a documented convention; anything else is a
+/// warning, since Hugo, Zola and Hexo build such files with an empty title.
+fn untitled(
+    rel: &Path,
+    split: &Split<'_>,
+    stem: &str,
+    heading: Option<String>,
+    header_line: usize,
+    warnings: &mut Vec<Diagnostic>,
+) -> String {
+    let add_title = match split.dialect {
+        Dialect::Yaml => "add a line `title: …` to the front matter",
+        _ => "add `title = \"…\"` to the front matter",
     };
-    let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
-    let title = line.trim().trim_end_matches('#').trim();
-    if title.is_empty() {
-        return (split.body, None);
+    if let Some(heading) = heading {
+        if split.dialect != Dialect::None {
+            warnings.push(
+                Diagnostic::warning(rel, "the article has no `title`: its first heading is used")
+                    .at(header_line, 1)
+                    .hint(add_title),
+            );
+        }
+        return heading;
     }
-    (after, Some(title.to_string()))
+    let name = date_from_file_stem(stem).map_or(stem, |(_, rest)| rest);
+    let name = if name.trim_matches(['-', '_']).is_empty() {
+        stem
+    } else {
+        name
+    };
+    let readable = name.replace(['-', '_'], " ").trim().to_string();
+    warnings.push(
+        Diagnostic::warning(
+            rel,
+            format!("the article has no `title`: its file name is used (`{readable}`)"),
+        )
+        .at(header_line, 1)
+        .hint(add_title),
+    );
+    readable
 }
 
 /// `date`, else the file name's date (`2024-03-11-slug.md`), else a path-like key

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use sitegen::build::{BuildOptions, build};
+use sitegen::diagnostics::{Diagnostics, count_noun};
 
 /// A fast static site generator for Chinese-language tech-news portals.
 #[derive(Parser)]
@@ -32,48 +33,60 @@ enum Command {
     Serve(ServeArgs),
 }
 
+/// What build, check and serve all take: which site, and which of its articles.
 #[derive(Args)]
-struct ServeArgs {
+struct SiteArgs {
     /// The site folder (holding config.toml and content/).
     #[arg(short, long, default_value = ".")]
     root: PathBuf,
+    /// Include articles marked draft.
+    #[arg(long)]
+    drafts: bool,
+    /// Include articles dated in the future.
+    #[arg(long)]
+    future: bool,
+    /// Override base_url from config.toml (e.g. https://user.github.io/portal/).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Treat every warning as an error (also `strict = true` in config.toml), for CI.
+    #[arg(long)]
+    strict: bool,
+}
+
+impl From<SiteArgs> for sitegen::site::Options {
+    fn from(args: SiteArgs) -> Self {
+        sitegen::site::Options {
+            root: args.root,
+            base_url: args.base_url,
+            drafts: args.drafts,
+            future: args.future,
+            strict: args.strict,
+        }
+    }
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
     /// The port to listen on; a taken port gives way to the next free one (0: any free port).
     #[arg(short, long, default_value_t = sitegen::serve::DEFAULT_PORT)]
     port: u16,
     /// The address to listen on; anything but loopback lets other machines see the preview.
     #[arg(long, default_value = "127.0.0.1")]
     bind: std::net::IpAddr,
-    /// Include articles marked draft.
-    #[arg(long)]
-    drafts: bool,
-    /// Include articles dated in the future.
-    #[arg(long)]
-    future: bool,
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
-    /// Base URL for the preview's absolute links; default: the address served.
-    #[arg(long)]
-    base_url: Option<String>,
 }
 
 #[derive(Args)]
 struct BuildArgs {
-    /// The site folder (holding config.toml and content/).
-    #[arg(short, long, default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    site: SiteArgs,
     /// Where to write the site; default: public/ under the root.
     #[arg(short, long)]
     output_dir: Option<PathBuf>,
-    /// Override base_url from config.toml (e.g. https://user.github.io/portal/).
-    #[arg(long)]
-    base_url: Option<String>,
-    /// Include articles marked draft.
-    #[arg(long)]
-    drafts: bool,
-    /// Include articles dated in the future.
-    #[arg(long)]
-    future: bool,
     /// Replace an output folder that sitegen did not create.
     #[arg(long)]
     force: bool,
@@ -111,15 +124,8 @@ struct NewArgs {
 
 #[derive(Args)]
 struct CheckArgs {
-    /// The site folder (holding config.toml and content/).
-    #[arg(short, long, default_value = ".")]
-    root: PathBuf,
-    /// Include articles marked draft.
-    #[arg(long)]
-    drafts: bool,
-    /// Include articles dated in the future.
-    #[arg(long)]
-    future: bool,
+    #[command(flatten)]
+    site: SiteArgs,
     /// Also request every external link (with a 10 s timeout, 8 at a time).
     #[arg(long)]
     external: bool,
@@ -139,62 +145,66 @@ fn main() -> ExitCode {
 fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
     let timings = args.timings;
     let options = BuildOptions {
-        root: args.root,
+        site: args.site.into(),
         output: args.output_dir,
-        base_url: args.base_url,
-        drafts: args.drafts,
-        future: args.future,
         force: args.force,
         minify: args.minify,
     };
     match build(&options) {
         Ok(summary) => {
+            eprint!("{}", summary.warnings.list());
             if !quiet {
                 println!(
-                    "built {} pages ({} articles, {} static files) into {} in {:.2} s",
+                    "built {} pages ({} articles, {} static files) into {} in {:.2} s{}",
                     summary.pages,
                     summary.articles,
                     summary.static_files,
                     summary.output.display(),
-                    summary.elapsed.as_secs_f64()
+                    summary.elapsed.as_secs_f64(),
+                    with_warnings(&summary.warnings),
                 );
             }
             if timings {
-                for (stage, took) in &summary.stages {
-                    eprintln!("  {stage:<28} {:>8.1} ms", took.as_secs_f64() * 1000.0);
-                }
+                eprint!("{}", summary.stages.table());
             }
             ExitCode::SUCCESS
         }
-        Err(errors) => {
-            eprintln!("{errors}");
-            ExitCode::FAILURE
-        }
+        Err(errors) => failed(&errors),
     }
+}
+
+/// ` with 3 warnings`, or nothing.
+fn with_warnings(warnings: &Diagnostics) -> String {
+    match warnings.warning_count() {
+        0 => String::new(),
+        n => format!(" with {}", count_noun(n, "warning", "warnings")),
+    }
+}
+
+fn failed(errors: &Diagnostics) -> ExitCode {
+    eprintln!("{errors}");
+    ExitCode::FAILURE
 }
 
 fn run_check(args: CheckArgs, quiet: bool) -> ExitCode {
     let options = sitegen::check::CheckOptions {
-        root: args.root,
-        base_url: None,
-        drafts: args.drafts,
-        future: args.future,
+        site: args.site.into(),
         external: args.external,
     };
     match sitegen::check::check(&options) {
         Ok(summary) => {
+            eprint!("{}", summary.warnings.list());
             if !quiet {
                 println!(
-                    "checked {} links on {} pages: all good",
-                    summary.links, summary.pages
+                    "checked {} links on {} pages: all good{}",
+                    summary.links,
+                    summary.pages,
+                    with_warnings(&summary.warnings),
                 );
             }
             ExitCode::SUCCESS
         }
-        Err(errors) => {
-            eprintln!("{errors}");
-            ExitCode::FAILURE
-        }
+        Err(errors) => failed(&errors),
     }
 }
 
@@ -239,20 +249,14 @@ fn run_new(args: NewArgs) -> ExitCode {
 
 fn run_serve(args: ServeArgs, quiet: bool) -> ExitCode {
     let options = sitegen::serve::ServeOptions {
-        root: args.root,
+        site: args.site.into(),
         port: args.port,
         bind: args.bind,
-        drafts: args.drafts,
-        future: args.future,
         open: args.open,
-        base_url: args.base_url,
         quiet,
     };
     match sitegen::serve::serve(options) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("{error}");
-            ExitCode::FAILURE
-        }
+        Err(errors) => failed(&errors),
     }
 }

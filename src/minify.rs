@@ -20,10 +20,8 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
 
 use crate::assets::Assets;
-use crate::diagnostics::Diagnostic;
 
 /// What to do with a file, decided by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,10 +139,9 @@ fn wrapped(bytes: &[u8], open: &str, close: &str) -> Option<Vec<u8>> {
 ///
 /// The content-hashed copies that pages link pass through the build's sink like pages do;
 /// these plain copies are kept for anything that links a file by its usual name.
-pub fn plain_assets(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let assets = Assets::collect(root)?;
+pub fn plain_assets(assets: &Assets) -> Vec<(String, Vec<u8>)> {
     let by_hashed: BTreeMap<&str, &[u8]> = assets.files().collect();
-    Ok(assets
+    assets
         .names()
         .into_iter()
         .filter_map(|(plain, hashed)| {
@@ -154,7 +151,7 @@ pub fn plain_assets(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
                 Cow::Borrowed(_) => None,
             }
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

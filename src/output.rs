@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
+use crate::statics::StaticFile;
 
 /// Marks a folder as sitegen's output, so a later build may replace it.
 pub const MARKER: &str = ".sitegen-output";
@@ -93,29 +94,12 @@ impl Output {
         fs::write(&path, bytes).map_err(|e| io_error(&path, "write", &e))
     }
 
-    /// Copies the theme's assets, then the site's `static/` over them; returns the count.
-    pub fn copy_static(&self, root: &Path) -> Result<usize, Diagnostic> {
-        let mut count = 0;
-        for (rel, bytes) in crate::theme::static_files() {
-            self.write(&rel, bytes)?;
-            count += 1;
+    /// Copies the static files (the theme's, overlaid with the site's); returns the count.
+    pub fn copy_static(&self, files: &[StaticFile]) -> Result<usize, Diagnostic> {
+        for file in files {
+            self.write(&file.rel, &file.read()?)?;
         }
-        let dir = root.join("static");
-        if !dir.is_dir() {
-            return Ok(count);
-        }
-        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
-            let entry =
-                entry.map_err(|e| Diagnostic::new("static", format!("cannot read: {e}")))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let bytes = fs::read(entry.path()).map_err(|e| io_error(entry.path(), "read", &e))?;
-            self.write(&rel.to_string_lossy().replace('\\', "/"), &bytes)?;
-            count += 1;
-        }
-        Ok(count)
+        Ok(files.len())
     }
 
     /// Removes what no page claimed, then swaps the staging folder in for the target; the

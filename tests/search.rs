@@ -468,8 +468,13 @@ fn measure_index_of_a_large_site() {
         println!("set SEARCH_CORPUS to a site folder");
         return;
     };
-    let site = sitegen::build::load_site(Path::new(&root), None, false, false)
-        .unwrap_or_else(|e| panic!("{} problems loading the site", e.0.len()));
+    let options = sitegen::site::Options {
+        root: Path::new(&root).to_path_buf(),
+        ..Default::default()
+    };
+    let site = sitegen::site::load(&options)
+        .unwrap_or_else(|e| panic!("{} problems loading the site", e.0.len()))
+        .site;
     let urls = sitegen::render::views::Urls::new(&site);
     let docs = sitegen::search::docs(&site, &urls);
     let text_bytes: usize = docs.iter().map(|d| d.text.len()).sum();

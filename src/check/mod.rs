@@ -6,26 +6,21 @@
 //! the page they appear on, since the fix is in a template, not in content.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use percent_encoding::percent_decode_str;
-use walkdir::WalkDir;
 
-use crate::build::{load_site, render_pages};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::render::Renderer;
+use crate::site;
 
 mod external;
 
 /// What `sitegen check` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
-    pub root: PathBuf,
-    pub base_url: Option<String>,
-    pub drafts: bool,
-    pub future: bool,
+    pub site: site::Options,
     /// Also request every external link (slow; needs the network).
     pub external: bool,
 }
@@ -35,6 +30,7 @@ pub struct CheckOptions {
 pub struct CheckSummary {
     pub pages: usize,
     pub links: usize,
+    pub warnings: Diagnostics,
 }
 
 /// The rendered site in memory: output path → HTML, plus the set of static files.
@@ -46,14 +42,10 @@ struct RenderedSite {
 /// Loads and renders everything without writing, then checks every internal link (and
 /// every external one with `external`).
 pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
-    let site = load_site(
-        &options.root,
-        options.base_url.as_deref(),
-        options.drafts,
-        options.future,
-    )?;
-    let renderer = Renderer::new(&options.root).map_err(Diagnostics::sorted)?;
-    let rendered = render_in_memory(&site, &renderer, &options.root)?;
+    let loaded = site::load(&options.site)?;
+    let site = loaded.site;
+    let renderer = Renderer::new(&options.site.root).map_err(Diagnostics::sorted)?;
+    let rendered = render_in_memory(&site, &renderer)?;
     let checker = LinkChecker::new(&site, &rendered);
     let (mut broken, body_links) = check_bodies(&site, &checker);
     let (page_broken, page_links) = check_pages(&site, &rendered, &checker);
@@ -65,8 +57,10 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
         Ok(CheckSummary {
             pages: rendered.pages.len(),
             links: body_links + page_links,
+            warnings: loaded.warnings,
         })
     } else {
+        broken.extend(loaded.warnings.0);
         Err(Diagnostics::sorted(broken))
     }
 }
@@ -132,45 +126,30 @@ fn check_pages(
     (broken, count)
 }
 
-fn render_in_memory(
-    site: &Site,
-    renderer: &Renderer,
-    root: &Path,
-) -> Result<RenderedSite, Diagnostics> {
+/// Renders through the driver into memory; only HTML is kept, other files just need to
+/// exist.
+fn render_in_memory(site: &Site, renderer: &Renderer) -> Result<RenderedSite, Diagnostics> {
     let collected = Mutex::new(HashMap::new());
-    let mut files: HashSet<String> = HashSet::new();
-    render_pages(site, renderer, |file, bytes| {
-        let mut map = collected
-            .lock()
-            .map_err(|_| Diagnostic::new(file, "internal error: a render thread panicked"))?;
-        // Only HTML is scanned for links; other files just need to exist.
+    let collect = |file: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         let html = if file.ends_with(".html") {
             String::from_utf8_lossy(bytes).into_owned()
         } else {
             String::new()
         };
-        map.insert(file.to_string(), html);
+        collected
+            .lock()
+            .map_err(|_| Diagnostic::new(file, "internal error: a render thread panicked"))?
+            .insert(file.to_string(), html);
         Ok(())
-    })?;
+    };
+    site::render(site, renderer, &collect)?;
     let all: HashMap<String, String> = collected.into_inner().unwrap_or_default();
-    files.extend(all.keys().cloned());
+    let mut files: HashSet<String> = all.keys().cloned().collect();
+    files.extend(site.statics.files.iter().map(|f| f.rel.clone()));
     let pages = all
         .into_iter()
         .filter(|(file, _)| file.ends_with(".html"))
         .collect();
-    files.extend(crate::theme::static_files().into_iter().map(|(rel, _)| rel));
-    let static_dir = root.join("static");
-    for entry in WalkDir::new(&static_dir)
-        .follow_links(true)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if entry.file_type().is_file()
-            && let Ok(rel) = entry.path().strip_prefix(&static_dir)
-        {
-            files.insert(rel.to_string_lossy().replace('\\', "/"));
-        }
-    }
     Ok(RenderedSite { pages, files })
 }
 

@@ -20,8 +20,8 @@ pub struct Rendered {
     pub text: String,
     /// Plain text before `<!--more-->`, when the author put one.
     pub more_summary: Option<String>,
-    /// Text of the first heading, for files without a title.
-    pub first_heading: Option<String>,
+    /// The heading that opened the body, lifted out of it (see [`RenderOptions::lift_title`]).
+    pub title: Option<String>,
     pub cjk_chars: usize,
     pub latin_words: usize,
     /// Every link and image in the body with the 1-based line it is on (relative to the
@@ -83,6 +83,10 @@ pub struct RenderOptions<'a> {
     /// `/2024/03/grok/`; on a site under a path those links get the path, so content need
     /// not change when the site moves. None (or `/`) leaves links alone.
     pub root_path: Option<&'a str>,
+    /// The article has no title: a heading that opens the body (ATX `# …` or setext
+    /// `…` over `===`) becomes [`Rendered::title`] and leaves the body, so the page does
+    /// not show it twice.
+    pub lift_title: bool,
 }
 
 /// Renders a Markdown body.
@@ -95,8 +99,12 @@ pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
     let mut ids = IdAllocator::default();
     let mut links = Vec::new();
     let mut lines = LineCounter::new(markdown);
+    let mut title = TitleLift::new(options.lift_title);
 
     for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
+        if title.take(&event) {
+            continue;
+        }
         let event = match spacer.as_mut() {
             Some(spacer) => spacer.apply(event),
             None => event,
@@ -114,9 +122,6 @@ pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
         state.observe(&event);
         if let Some(mut buf) = heading.take() {
             if let Event::End(TagEnd::Heading(_)) = event {
-                if state.first_heading.is_none() {
-                    state.first_heading = Some(buf.text.trim().to_string());
-                }
                 buf.flush(&mut events, &mut ids);
                 events.push(event);
             } else {
@@ -149,6 +154,7 @@ pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
     html::push_html(&mut out, events.into_iter());
     let mut rendered = state.finish(out);
     rendered.links = links;
+    rendered.title = title.done;
     rendered
 }
 
@@ -353,12 +359,53 @@ impl IdAllocator {
     }
 }
 
+/// Lifts a heading that opens the body out of it, as the title.
+struct TitleLift {
+    /// Still looking at the body's first block.
+    open: bool,
+    in_heading: bool,
+    text: String,
+    done: Option<String>,
+}
+
+impl TitleLift {
+    fn new(wanted: bool) -> Self {
+        TitleLift {
+            open: wanted,
+            in_heading: false,
+            text: String::new(),
+            done: None,
+        }
+    }
+
+    /// Whether `event` belongs to the lifted heading (and so not to the body).
+    fn take(&mut self, event: &Event<'_>) -> bool {
+        if !self.open {
+            return false;
+        }
+        match event {
+            Event::Start(Tag::Heading { .. }) if !self.in_heading => self.in_heading = true,
+            Event::End(TagEnd::Heading(_)) => {
+                self.open = false;
+                let title = self.text.trim();
+                self.done = (!title.is_empty()).then(|| title.to_string());
+            }
+            Event::Text(t) | Event::Code(t) if self.in_heading => self.text.push_str(t),
+            _ if self.in_heading => {}
+            _ => {
+                self.open = false;
+                return false;
+            }
+        }
+        true
+    }
+}
+
 /// Collects plain text and counts while events stream past.
 #[derive(Default)]
 struct TextState {
     text: String,
     more_at: Option<usize>,
-    first_heading: Option<String>,
     cjk_chars: usize,
     latin_words: usize,
     in_latin_word: bool,
@@ -426,7 +473,7 @@ impl TextState {
             html,
             text: self.text,
             more_summary,
-            first_heading: self.first_heading,
+            title: None,
             cjk_chars: self.cjk_chars,
             latin_words: self.latin_words,
             links: Vec::new(),
@@ -475,7 +522,24 @@ mod tests {
         );
         assert!(r.html.contains("<h2 id=\"开源之争-1\">"));
         assert!(r.html.contains("<h2 id=\"grok-1.5-发布\">"));
-        assert_eq!(r.first_heading.as_deref(), Some("开源之争"));
+        assert_eq!(r.title, None, "nothing is lifted unless asked");
+    }
+
+    #[test]
+    fn an_opening_heading_is_lifted_as_the_title() {
+        let lift = RenderOptions {
+            lift_title: true,
+            ..RenderOptions::default()
+        };
+        for md in ["# 开源 `Grok`\n\n正文\n", "开源 `Grok`\n===\n\n正文\n"] {
+            let r = render(md, lift);
+            assert_eq!(r.title.as_deref(), Some("开源 Grok"), "{md}");
+            assert_eq!(r.html.trim(), "<p>正文</p>", "{md}");
+            assert_eq!(r.text.trim(), "正文", "{md}");
+        }
+        let r = render("正文\n\n# 后来的标题\n", lift);
+        assert_eq!(r.title, None);
+        assert!(r.html.contains("<h1"), "{}", r.html);
     }
 
     #[test]
@@ -496,7 +560,7 @@ mod tests {
     fn cjk_spacing_spaces_text_but_not_code_or_urls() {
         let on = RenderOptions {
             cjk_spacing: true,
-            root_path: None,
+            ..RenderOptions::default()
         };
         let r = render(
             "马斯克宣布xAI开源Grok-1模型，共3140亿参数。\n\n见[官网GitHub](https://x.ai/中文)和`代码a`。\n\n中文**AI**中文\n\n```\n代码block\n```\n",
@@ -529,8 +593,8 @@ mod tests {
     #[test]
     fn host_relative_links_get_the_site_path() {
         let options = RenderOptions {
-            cjk_spacing: false,
             root_path: Some("/portal/"),
+            ..RenderOptions::default()
         };
         let r = render(
             "[a](/2024/03/x/) [b](//cdn.example.com/y) [c](https://a.com/z) [d](rel/) ![i](/images/p.svg)",

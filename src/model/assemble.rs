@@ -8,10 +8,17 @@ use super::{
 };
 use crate::config::SiteConfig;
 use crate::slug::slugify;
+use crate::statics::Statics;
 use chrono::Datelike;
+use chrono::{DateTime, FixedOffset};
 
 /// Sorts the articles once and builds every index into them.
-pub fn assemble(config: SiteConfig, mut articles: Vec<Article>) -> Site {
+pub fn assemble(
+    config: SiteConfig,
+    mut articles: Vec<Article>,
+    statics: Statics,
+    now: DateTime<FixedOffset>,
+) -> Site {
     articles.sort_by(|a, b| {
         b.date
             .cmp(&a.date)
@@ -44,6 +51,8 @@ pub fn assemble(config: SiteConfig, mut articles: Vec<Article>) -> Site {
         years: archives(&articles),
         all_articles: (0..articles.len()).collect(),
         config,
+        now,
+        statics,
         articles,
         links,
         sections,

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset};
 
 use crate::config::SiteConfig;
+use crate::statics::Statics;
 
 pub use assemble::assemble;
 
@@ -94,10 +95,16 @@ pub struct ArticleLinks {
     pub related: Vec<usize>,
 }
 
-/// The whole site, ready to render.
+/// The whole site, ready to render: everything render needs, so that rendering reads
+/// neither the disk nor the clock.
 #[derive(Debug)]
 pub struct Site {
     pub config: SiteConfig,
+    /// The build's "now" (see [`crate::site::now`]): future articles and the news sitemap
+    /// are judged against it.
+    pub now: DateTime<FixedOffset>,
+    /// The theme's and the site's static files, and the hashed stylesheets and scripts.
+    pub statics: Statics,
     /// Newest first; equal dates ordered by source path.
     pub articles: Vec<Article>,
     /// `0..articles.len()`: the home listing, in the same form as every other listing.

@@ -2,7 +2,8 @@
 //!
 //! [`plan`] lists every page the site will have, once, and refuses two pages that want the
 //! same URL; [`Renderer::render_page`] turns one planned page into HTML. The planning is
-//! cheap and serial, the rendering is parallel (see [`crate::build`]).
+//! cheap and serial, the rendering is parallel (see [`crate::site`]). Rendering reads
+//! only the model: never the disk, never the clock.
 
 mod alias;
 mod feeds;
@@ -15,14 +16,6 @@ pub mod views;
 pub use pages::{Job, Listing, ListingKind, Page, Plan, clashes_with_pages, plan};
 pub use templates::{Renderer, Shared};
 
-/// Prepares what every page of one build shares (site view, article refs).
-pub fn templates_shared<'a>(
-    site: &'a crate::model::Site,
-    plan: &'a Plan<'a>,
-) -> Result<Shared<'a>, crate::diagnostics::Diagnostic> {
-    Shared::new(site, plan)
-}
-
 /// Files other than HTML pages: feeds, sitemaps, `robots.txt` and the search index, as
 /// (path relative to the output root, bytes).
 pub fn extra_files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
@@ -31,6 +24,8 @@ pub fn extra_files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
     files.extend(crate::search::files(shared.site, &shared.urls));
     files.extend(
         shared
+            .site
+            .statics
             .assets
             .files()
             .map(|(rel, bytes)| (rel.to_string(), bytes.to_vec())),

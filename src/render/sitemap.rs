@@ -2,7 +2,7 @@
 //! `news-sitemap.xml` for Google News, and `robots.txt` pointing at both.
 //!
 //! Every date comes from the articles, and "now" for the news sitemap is
-//! [`crate::build::now`] (`SOURCE_DATE_EPOCH` when set), so a rebuild of unchanged content
+//! the model's (`SOURCE_DATE_EPOCH` when set, see [`crate::site::now`]), so a rebuild of unchanged content
 //! gives the same bytes.
 
 use std::fmt::Write;
@@ -30,7 +30,7 @@ pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
     let site = shared.site;
     let absolute = |rel: &str| shared.urls.absolute(rel);
     let mut files = sitemaps(&entries(shared), MAX_URLS, &absolute);
-    let now = crate::build::now(site.config.offset);
+    let now = site.now;
     files.push((
         "news-sitemap.xml".into(),
         news_sitemap(site, now, &absolute).into_bytes(),

@@ -20,22 +20,26 @@ pub struct Shared<'a> {
     /// One serialised ref per article.
     pub refs: Vec<Value>,
     pub site_value: Value,
-    /// Content-hashed stylesheets and scripts.
-    pub assets: crate::assets::Assets,
 }
 
 impl<'a> Shared<'a> {
-    pub fn new(site: &'a Site, plan: &'a Plan<'a>) -> Result<Self, Diagnostic> {
+    pub fn new(site: &'a Site, plan: &'a Plan<'a>) -> Self {
         let urls = Urls::new(site);
-        let assets = crate::assets::Assets::collect(&site.config.root)?;
-        Ok(Shared {
-            refs: views::article_refs(site, &urls),
-            site_value: views::site_value(site, &urls, &assets),
+        let refs = views::article_refs(site, &urls);
+        Self::with_refs(site, plan, refs)
+    }
+
+    /// With article refs made earlier: `serve` keeps them between rebuilds and remakes
+    /// only those of the articles a save changed.
+    pub fn with_refs(site: &'a Site, plan: &'a Plan<'a>, refs: Vec<Value>) -> Self {
+        let urls = Urls::new(site);
+        Shared {
+            site_value: views::site_value(site, &urls, &site.statics.assets),
+            refs,
             site,
             plan,
             urls,
-            assets,
-        })
+        }
     }
 }
 
@@ -61,7 +65,7 @@ impl Renderer {
                 .iter()
                 .map(|(name, s)| (name.as_str(), s.text.as_str())),
         )
-        .map_err(|e| vec![template_error(&origins, &e, None)])?;
+        .map_err(|e| vec![template_error(&origins, &e)])?;
         Ok(Renderer { tera, origins })
     }
 
@@ -92,7 +96,7 @@ impl Renderer {
         let (template, context) = context_for(shared, page);
         self.tera
             .render_to(template, &context, buf)
-            .map_err(|e| template_error(&self.origins, &e, Some(&page.path)))
+            .map_err(|e| template_error(&self.origins, &e).on_page(&page.path))
     }
 }
 
@@ -121,25 +125,17 @@ fn get_url(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String
     )))
 }
 
-/// Maps a Tera error to `templates/NAME.html:line:col`, naming the page being rendered.
-fn template_error(
-    origins: &HashMap<String, String>,
-    e: &tera::Error,
-    page: Option<&str>,
-) -> Diagnostic {
-    let rendering = page
-        .map(|p| format!(" (while rendering /{p})"))
-        .unwrap_or_default();
+/// Maps a Tera error to `templates/NAME.html:line:col`.
+fn template_error(origins: &HashMap<String, String>, e: &tera::Error) -> Diagnostic {
     match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let origin = origins
                 .get(r.filename())
                 .cloned()
                 .unwrap_or_else(|| format!("templates/{}", r.filename()));
-            Diagnostic::new(origin, format!("{}{rendering}", r.message()))
-                .at(r.span().start_line, r.span().start_col + 1)
+            Diagnostic::new(origin, r.message()).at(r.span().start_line, r.span().start_col + 1)
         }
-        _ => Diagnostic::new("templates", format!("{e}{rendering}")),
+        _ => Diagnostic::new("templates", e.to_string()),
     }
 }
 

@@ -71,7 +71,7 @@ pub fn init(options: &InitOptions) -> Result<InitSummary, Diagnostic> {
         )
         .hint("choose a new folder, or pass --force to add the site's files (same-named files are replaced, nothing is deleted)"));
     }
-    let now = crate::build::now(site_offset()?).to_rfc3339_opts(SecondsFormat::Secs, false);
+    let now = crate::site::now(site_offset()?).to_rfc3339_opts(SecondsFormat::Secs, false);
     let files = files(&now);
     for (rel, text) in &files {
         let path = dir.join(rel);

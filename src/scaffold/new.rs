@@ -53,7 +53,7 @@ pub fn new_article(options: &NewOptions) -> Result<PathBuf, Diagnostic> {
     let path = dir.join(format!("{slug}.md"));
     let shown = super::shown(&path);
     let author = Some(config.raw.author.trim()).filter(|a| !a.is_empty());
-    let text = front_matter(title, crate::build::now(config.offset), author);
+    let text = front_matter(title, crate::site::now(config.offset), author);
     fs::create_dir_all(&dir).map_err(|e| Diagnostic::new(&dir, format!("cannot create: {e}")))?;
     // create_new: the check for an existing file and the creation are one step, so not even
     // a file that appears meanwhile is overwritten.

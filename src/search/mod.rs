@@ -264,6 +264,8 @@ mod tests {
         let site = crate::model::assemble(
             config,
             vec![article("公开稿", false), article("草稿", true)],
+            Default::default(),
+            date,
         );
         let urls = crate::render::views::Urls::new(&site);
         let docs = super::docs(&site, &urls);

@@ -3,6 +3,7 @@
 //! (in memory or a built site's `search/` folder) without a browser, and it measures what
 //! a query downloads.
 
+use crate::diagnostics::Diagnostic;
 use std::collections::BTreeSet;
 
 use serde::Deserialize;
@@ -54,13 +55,16 @@ pub fn search(
     read: &dyn Fn(&str) -> Option<Vec<u8>>,
     query: &str,
     limit: usize,
-) -> Result<Results, String> {
+) -> Result<Results, Diagnostic> {
     let mut results = Results {
         terms: query_terms(query),
         ..Results::default()
     };
-    let mut fetch = |path: String| -> Result<Vec<u8>, String> {
-        let bytes = read(&path).ok_or_else(|| format!("missing index file {path}"))?;
+    let mut fetch = |path: String| -> Result<Vec<u8>, Diagnostic> {
+        let bytes = read(&path).ok_or_else(|| {
+            Diagnostic::new(&path, "missing search index file")
+                .hint("rebuild the site: the index is written by sitegen build")
+        })?;
         results.fetched_bytes += bytes.len();
         results.fetched.push(path);
         Ok(bytes)
@@ -70,7 +74,11 @@ pub fn search(
     }
     let meta: Meta = parse(&fetch("meta.json".into())?, "meta.json")?;
     if meta.format != FORMAT || meta.shards == 0 || meta.chunk == 0 {
-        return Err(format!("unsupported index format {}", meta.format));
+        return Err(Diagnostic::new(
+            "meta.json",
+            format!("unsupported search index format {}", meta.format),
+        )
+        .hint("rebuild the site with this version of sitegen"));
     }
 
     // Each shard once, however many terms fall in it.
@@ -93,7 +101,10 @@ pub fn search(
         let Some(encoded) = encoded else {
             return Ok(results); // a term no article has: nothing matches all terms
         };
-        lists.push(postings::decode(encoded).ok_or_else(|| format!("bad postings for {term}"))?);
+        let shard = format!("shards/{}.json", fnv1a(term) % meta.shards);
+        let list = postings::decode(encoded)
+            .ok_or_else(|| Diagnostic::new(shard, format!("bad postings for `{term}`")))?;
+        lists.push(list);
     }
 
     // AND: start from the shortest list, keep the ids every other list has.
@@ -131,7 +142,9 @@ pub fn search(
         let row = chunks
             .get(&chunk)
             .and_then(|rows| rows.get((id % meta.chunk) as usize))
-            .ok_or_else(|| format!("no article {id} in docs/{chunk}.json"))?;
+            .ok_or_else(|| {
+                Diagnostic::new(format!("docs/{chunk}.json"), format!("no article {id}"))
+            })?;
         results.hits.push(Hit {
             id,
             score,
@@ -144,6 +157,8 @@ pub fn search(
     Ok(results)
 }
 
-fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8], path: &str) -> Result<T, String> {
-    serde_json::from_slice(bytes).map_err(|e| format!("{path}: {e}"))
+fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8], path: &str) -> Result<T, Diagnostic> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Diagnostic::new(path, format!("malformed search index file: {e}")).at(e.line(), e.column())
+    })
 }

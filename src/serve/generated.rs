@@ -19,12 +19,14 @@ use super::State;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostics;
 use crate::model::{self, Article, Site};
-use crate::render;
+use crate::render::{self, Shared};
+use crate::statics::Statics;
 
 /// One request: the articles of the site as it is now.
 struct Job {
     config: SiteConfig,
     articles: Vec<Article>,
+    statics: Statics,
 }
 
 /// The worker thread and what it has published.
@@ -67,10 +69,15 @@ impl Generator {
     }
 
     /// Starts a run on `articles` (a copy: the rebuild thread keeps its own).
-    pub fn submit(&self, config: SiteConfig, articles: Vec<Article>) {
+    pub fn submit(&self, config: SiteConfig, articles: Vec<Article>, statics: Statics) {
         if let Some(jobs) = &self.jobs {
             self.busy.store(true, Ordering::Release);
-            if jobs.send(Job { config, articles }).is_err() {
+            let job = Job {
+                config,
+                articles,
+                statics,
+            };
+            if jobs.send(job).is_err() {
                 self.busy.store(false, Ordering::Release);
             }
         }
@@ -113,7 +120,8 @@ impl Worker {
                 job = newer;
             }
             let started = Instant::now();
-            let site = model::assemble(job.config, job.articles);
+            let now = crate::site::now(job.config.offset);
+            let site = model::assemble(job.config, job.articles, job.statics, now);
             match files(&site) {
                 Ok(files) => publish(&self.state, &self.names, files),
                 Err(errors) => super::rebuild::report(&self.state, &errors),
@@ -129,17 +137,11 @@ impl Worker {
     }
 }
 
-/// Feeds, sitemaps, `robots.txt`, search index and hashed assets of `site`, refusing any
-/// that would take a page's URL (as `build` does).
+/// Feeds, sitemaps, `robots.txt`, search index and hashed assets of `site`, through the
+/// driver, as `build` makes them.
 fn files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
-    let shared = render::templates_shared(site, &plan).map_err(Diagnostics::from)?;
-    let files = render::extra_files(&shared);
-    let clashes = render::clashes_with_pages(site, &plan, files.iter().map(|(f, _)| f.as_str()));
-    if !clashes.is_empty() {
-        return Err(Diagnostics::sorted(clashes));
-    }
-    Ok(files)
+    crate::site::generated_files(&Shared::new(site, &plan)).map_err(Diagnostics::sorted)
 }
 
 /// Swaps the new files in and drops generated files the site no longer has (a deleted

@@ -19,10 +19,10 @@ use tera::Value;
 
 use super::fingerprint::hash_value;
 use super::sources::{Parsed, Source, Sources};
-use crate::build;
 use crate::config::SiteConfig;
 use crate::model::{self, Article, Site, Term};
 use crate::render::views::{self, Urls};
+use crate::statics::Statics;
 
 /// The model, with what is kept per article (parallel to `site.articles`).
 pub(crate) struct Model {
@@ -50,13 +50,18 @@ impl Live {
         &mut self,
         sources: &mut Sources,
         config: SiteConfig,
+        statics: &Statics,
         future: bool,
     ) -> &'static str {
-        let now = build::now(config.offset);
+        let now = crate::site::now(config.offset);
         let held_due = self.held_until.is_some_and(|t| future || t <= now);
         if let Some(model) = &mut self.model
             && !held_due
         {
+            // Static files and the clock are read for every rebuild; a stylesheet edit
+            // changes hashed names on every page without touching an article.
+            model.site.statics = statics.clone();
+            model.site.now = now;
             if sources.dirty.is_empty() {
                 return "model unchanged";
             }
@@ -64,7 +69,7 @@ impl Live {
                 return "model updated in place";
             }
         }
-        self.assemble(sources, config, future, now);
+        self.assemble(sources, config, statics.clone(), future, now);
         "model assembled"
     }
 
@@ -74,6 +79,7 @@ impl Live {
         &mut self,
         sources: &mut Sources,
         config: SiteConfig,
+        statics: Statics,
         future: bool,
         now: DateTime<FixedOffset>,
     ) {
@@ -113,7 +119,7 @@ impl Live {
             }
         }
         sources.dirty.clear();
-        let site = model::assemble(config, articles);
+        let site = model::assemble(config, articles, statics, now);
         let positions = site
             .articles
             .iter()

@@ -37,33 +37,32 @@ use axum::body::Bytes;
 use tokio::sync::{broadcast, watch as signal_watch};
 
 use crate::config::CONFIG_FILE;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// What `sitegen serve` was asked to do.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    pub root: PathBuf,
+    /// The site; its `base_url` defaults to `http://ADDR:PORT/`, so that canonical links
+    /// and feeds point at the preview.
+    pub site: crate::site::Options,
     /// 0 lets the system pick a free port (tests use this and read the printed URL).
     pub port: u16,
     pub bind: IpAddr,
-    pub drafts: bool,
-    pub future: bool,
     /// Open the site in the default browser once it is served.
     pub open: bool,
-    /// Default: `http://ADDR:PORT/`, so canonical links and feeds point at the preview.
-    pub base_url: Option<String>,
     pub quiet: bool,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
         ServeOptions {
-            root: PathBuf::from("."),
+            site: crate::site::Options {
+                root: PathBuf::from("."),
+                ..Default::default()
+            },
             port: DEFAULT_PORT,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            drafts: false,
-            future: false,
             open: false,
-            base_url: None,
             quiet: false,
         }
     }
@@ -150,41 +149,41 @@ impl State {
 
 /// Builds, serves and watches until Ctrl-C. Errors are problems that stop the server from
 /// starting (no site here, port unavailable); build errors never end it.
-pub fn serve(options: ServeOptions) -> Result<(), String> {
-    if !options.root.join(CONFIG_FILE).is_file() {
-        return Err(format!(
-            "{}: error: no {CONFIG_FILE} here\n  hint: run sitegen serve in a site folder, or pass --root DIR",
-            options.root.join(CONFIG_FILE).display()
-        ));
+pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
+    let config = options.site.root.join(CONFIG_FILE);
+    if !config.is_file() {
+        return Err(Diagnostic::new(config, format!("no {CONFIG_FILE} here"))
+            .hint("run sitegen serve in a site folder, or pass --root DIR")
+            .into());
     }
-    let root = std::fs::canonicalize(&options.root)
-        .map_err(|e| format!("{}: error: {e}", options.root.display()))?;
+    let root = std::fs::canonicalize(&options.site.root)
+        .map_err(|e| Diagnostic::new(&options.site.root, e.to_string()))?;
     let listener = bind(options.bind, options.port, options.quiet)?;
     let addr = listener
         .local_addr()
-        .map_err(|e| format!("error: cannot read the bound address: {e}"))?;
+        .map_err(|e| Diagnostic::new("--bind", format!("cannot read the bound address: {e}")))?;
     if !options.bind.is_loopback() {
-        eprintln!(
-            "warning: serving on {} makes the preview (with drafts, if --drafts) reachable by \
-             other machines on the network; use --bind 127.0.0.1 to keep it local",
-            options.bind
-        );
+        let warning = Diagnostic::warning(
+            "--bind",
+            format!(
+                "serving on {} makes the preview (with drafts, if --drafts) reachable by other \
+                 machines on the network",
+                options.bind
+            ),
+        )
+        .hint("use --bind 127.0.0.1 to keep it local");
+        eprintln!("{warning}");
     }
     let url = local_url(addr);
-    let base_url = options.base_url.clone().unwrap_or_else(|| url.clone());
+    let mut site = options.site.clone();
+    site.root = root.clone();
+    site.base_url.get_or_insert_with(|| url.clone());
 
     let (stop, stopped) = signal_watch::channel(false);
     let state = Arc::new(State::new(&root, stopped));
     // The watcher starts before the first build, so that a save during it is not lost.
     let events = watch::start(&root)?;
-    let mut builder = rebuild::Builder::new(
-        root.clone(),
-        base_url,
-        options.drafts,
-        options.future,
-        options.quiet,
-        Arc::clone(&state),
-    );
+    let mut builder = rebuild::Builder::new(site, options.quiet, Arc::clone(&state));
     builder.initial(&state);
     watch::spawn_loop(builder, events, Arc::clone(&state));
 
@@ -200,7 +199,7 @@ pub fn serve(options: ServeOptions) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("error: cannot start the server: {e}"))?;
+        .map_err(|e| Diagnostic::new("--port", format!("cannot start the server: {e}")))?;
     let result = runtime.block_on(run_server(listener, state, stop));
     // A stuck blocking read (a slow disk) must not hold up Ctrl-C either.
     runtime.shutdown_timeout(Duration::from_millis(200));
@@ -212,9 +211,9 @@ async fn run_server(
     listener: TcpListener,
     state: Arc<State>,
     stop: signal_watch::Sender<bool>,
-) -> Result<(), String> {
+) -> Result<(), Diagnostics> {
     let listener = tokio::net::TcpListener::from_std(listener)
-        .map_err(|e| format!("error: cannot serve: {e}"))?;
+        .map_err(|e| Diagnostic::new("--port", format!("cannot serve: {e}")))?;
     let app = Router::new()
         .route(reload::EVENTS_PATH, axum::routing::get(reload::events))
         .fallback(http::respond)
@@ -228,7 +227,9 @@ async fn run_server(
     let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
     let server = std::pin::pin!(server.into_future());
     tokio::select! {
-        result = server => result.map_err(|e| format!("error: the server stopped: {e}")),
+        result = server => result.map_err(|e| {
+            Diagnostic::new("--port", format!("the server stopped: {e}")).into()
+        }),
         () = async {
             let _ = stopping_rx.wait_for(|stopping| *stopping).await;
             tokio::time::sleep(SHUTDOWN_GRACE).await;
@@ -237,7 +238,7 @@ async fn run_server(
 }
 
 /// Binds `addr:port`; a taken port gives way to the next free one, said aloud.
-fn bind(addr: IpAddr, port: u16, quiet: bool) -> Result<TcpListener, String> {
+fn bind(addr: IpAddr, port: u16, quiet: bool) -> Result<TcpListener, Diagnostic> {
     let tries = if port == 0 { 1 } else { PORT_TRIES };
     let mut last = None;
     for candidate in (0..tries).filter_map(|i| port.checked_add(i)) {
@@ -248,23 +249,28 @@ fn bind(addr: IpAddr, port: u16, quiet: bool) -> Result<TcpListener, String> {
                 }
                 listener
                     .set_nonblocking(true)
-                    .map_err(|e| format!("error: cannot serve: {e}"))?;
+                    .map_err(|e| Diagnostic::new("--port", format!("cannot serve: {e}")))?;
                 return Ok(listener);
             }
             Err(e) if e.kind() == ErrorKind::AddrInUse => last = Some(e),
             Err(e) => {
-                return Err(format!(
-                    "error: cannot listen on {}: {e}",
-                    SocketAddr::new(addr, port)
+                let at = SocketAddr::new(addr, port);
+                return Err(Diagnostic::new(
+                    "--bind",
+                    format!("cannot listen on {at}: {e}"),
                 ));
             }
         }
     }
     let detail = last.map(|e| format!(": {e}")).unwrap_or_default();
-    Err(format!(
-        "error: port {port} and the {} after it are in use{detail}\n  hint: pass another with --port N (or --port 0 for any free port)",
-        tries - 1
-    ))
+    Err(Diagnostic::new(
+        "--port",
+        format!(
+            "port {port} and the {} after it are in use{detail}",
+            tries - 1
+        ),
+    )
+    .hint("pass another with --port N (or --port 0 for any free port)"))
 }
 
 /// The URL to print and to use as the base URL: an unspecified bind address (`0.0.0.0`)

@@ -19,11 +19,10 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use axum::body::Bytes;
-use rayon::prelude::*;
 
 use super::fingerprint;
 use super::generated::Generator;
@@ -32,8 +31,9 @@ use super::sources::Sources;
 use super::{Notice, State};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::views::{self, Urls};
 use crate::render::{self, Renderer, Shared};
+use crate::site::{self, Pages, Stopwatch};
+use crate::statics::Statics;
 
 /// What changed on disk since the last build.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,18 +80,19 @@ struct Report {
     removed: usize,
     articles: usize,
     parsed: usize,
-    stages: Vec<(&'static str, f64)>,
+    stages: Stopwatch,
+    warnings: Diagnostics,
 }
 
 pub(crate) struct Builder {
-    root: PathBuf,
-    base_url: String,
-    future: bool,
+    /// The site to load; `base_url` is the preview's address unless given.
+    options: site::Options,
     quiet: bool,
     /// Print each stage's time (`SITEGEN_SERVE_TIMINGS=1`), for tuning.
     timings: bool,
     config: Option<SiteConfig>,
     renderer: Option<Renderer>,
+    statics: Option<Statics>,
     sources: Sources,
     live: Live,
     /// Bumped by template and config changes; part of every page fingerprint.
@@ -104,24 +105,16 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
-    pub fn new(
-        root: PathBuf,
-        base_url: String,
-        drafts: bool,
-        future: bool,
-        quiet: bool,
-        state: Arc<State>,
-    ) -> Self {
+    pub fn new(options: site::Options, quiet: bool, state: Arc<State>) -> Self {
         let timings = std::env::var_os("SITEGEN_SERVE_TIMINGS").is_some();
         Builder {
-            sources: Sources::new(root.clone(), drafts),
-            root,
-            base_url,
-            future,
+            sources: Sources::new(options.root.clone(), options.drafts),
+            options,
             quiet,
             timings,
             config: None,
             renderer: None,
+            statics: None,
             live: Live::default(),
             generation: 0,
             pages: HashMap::new(),
@@ -164,8 +157,11 @@ impl Builder {
             return;
         }
         if let Some(model) = &self.live.model {
-            self.generator
-                .submit(model.site.config.clone(), model.site.articles.clone());
+            self.generator.submit(
+                model.site.config.clone(),
+                model.site.articles.clone(),
+                model.site.statics.clone(),
+            );
         }
         self.generated_stale = false;
     }
@@ -199,6 +195,7 @@ impl Builder {
         if done.rendered + done.removed > 0 {
             self.generated_stale = true;
         }
+        eprint!("{}", done.warnings.list());
         if !self.quiet {
             let removed = if done.removed > 0 {
                 format!(", removed {}", done.removed)
@@ -211,40 +208,25 @@ impl Builder {
             );
         }
         if self.timings {
-            for (stage, ms) in &done.stages {
-                eprintln!("  {stage:<28} {ms:>8.1} ms");
-            }
+            eprint!("{}", done.stages.table());
         }
         true
     }
 
     fn rebuild_pages(&mut self, changes: &Changes, state: &State) -> Result<Report, Diagnostics> {
-        let mut clock = Clock::new();
-        if changes.config || self.config.is_none() {
-            self.config = None;
-            let config = SiteConfig::load(&self.root, Some(&self.base_url))?;
-            // Time zone, permalink pattern and CJK spacing shape every parsed article.
-            self.sources.clear();
-            self.live = Live::default();
-            self.generation += 1;
-            self.config = Some(config);
-        }
-        if changes.templates || self.renderer.is_none() {
-            self.renderer = None;
-            self.renderer = Some(Renderer::new(&self.root).map_err(Diagnostics::sorted)?);
-            self.generation += 1;
-        }
-        let Some(config) = self.config.clone() else {
-            return Err(Diagnostic::new(CONFIG_FILE, "the config did not load").into());
-        };
+        let mut clock = Stopwatch::default();
+        let config = self.reload_settings(changes)?;
         clock.lap("config + templates");
-        let (parsed, mut errors) = self.sources.refresh(changes, &config);
-        errors.extend(self.sources.errors());
-        if !errors.is_empty() {
-            return Err(Diagnostics::sorted(errors));
-        }
+        let (parsed, mut found) = self.sources.refresh(changes, &config);
+        found.extend(self.sources.diagnostics());
+        let mut warnings = site::settle(&config, found)?;
+        // Only what the files read this time raised: the rest was said before.
+        warnings.0.retain(|w| self.sources.dirty.contains(&w.path));
         clock.lap("scan + parse");
-        let what = self.live.update(&mut self.sources, config, self.future);
+        let statics = self.statics.clone().unwrap_or_default();
+        let what = self
+            .live
+            .update(&mut self.sources, config, &statics, self.options.future);
         clock.lap(what);
         let (rendered, removed) = self.render_changed(state, &mut clock)?;
         let model = self.live.model.as_ref();
@@ -259,33 +241,53 @@ impl Builder {
             removed,
             articles: model.map_or(0, |m| m.site.articles.len()),
             parsed,
-            stages: clock.stages,
+            stages: clock,
+            warnings,
         })
     }
 
-    /// Renders the pages whose fingerprint changed and swaps them in, with the hashed
-    /// assets they link; drops pages no longer planned. Returns the counts of pages
-    /// rendered and removed.
+    /// Reloads config, templates and static files when they changed (or were never
+    /// loaded); a config change bumps the generation and drops every parse, since time
+    /// zone, permalink pattern and CJK spacing shape every article.
+    fn reload_settings(&mut self, changes: &Changes) -> Result<SiteConfig, Diagnostics> {
+        let root = self.options.root.clone();
+        if changes.config || self.config.is_none() {
+            self.config = None;
+            let mut config = SiteConfig::load(&root, self.options.base_url.as_deref())?;
+            config.raw.strict |= self.options.strict;
+            self.sources.clear();
+            self.live = Live::default();
+            self.generation += 1;
+            self.config = Some(config);
+        }
+        if changes.templates || self.renderer.is_none() {
+            self.renderer = None;
+            self.renderer = Some(Renderer::new(&root).map_err(Diagnostics::sorted)?);
+            self.generation += 1;
+        }
+        if changes.statics || self.statics.is_none() {
+            self.statics = None;
+            self.statics = Some(Statics::collect(&root).map_err(Diagnostics::sorted)?);
+        }
+        self.config
+            .clone()
+            .ok_or_else(|| Diagnostic::new(CONFIG_FILE, "the config did not load").into())
+    }
+
+    /// Renders, through the driver, the pages whose fingerprint changed and swaps them
+    /// in with the hashed assets they link; drops pages no longer planned. Returns the
+    /// counts of pages rendered and removed.
     fn render_changed(
         &mut self,
         state: &State,
-        clock: &mut Clock,
+        clock: &mut Stopwatch,
     ) -> Result<(usize, usize), Diagnostics> {
         let (Some(model), Some(renderer)) = (&self.live.model, &self.renderer) else {
             return Err(Diagnostic::new("templates", "the templates did not load").into());
         };
         let site = &model.site;
         let plan = render::plan(site).map_err(Diagnostics::sorted)?;
-        let urls = Urls::new(site);
-        let assets = crate::assets::Assets::collect(&site.config.root)?;
-        let shared = Shared {
-            site_value: views::site_value(site, &urls, &assets),
-            refs: model.refs.clone(),
-            site,
-            plan: &plan,
-            urls,
-            assets,
-        };
+        let shared = Shared::with_refs(site, &plan, model.refs.clone());
         clock.lap("plan + shared views");
         let prints = fingerprint::pages(
             &shared,
@@ -298,30 +300,20 @@ impl Builder {
             .filter(|&i| self.pages.get(&prints[i].0) != Some(&prints[i].1))
             .collect();
         clock.lap("fingerprints");
-        let rendered: Vec<Result<(String, Bytes), Diagnostic>> = dirty
-            .par_iter()
-            .map_init(
-                || Vec::with_capacity(64 * 1024),
-                |buf, &i| {
-                    buf.clear();
-                    renderer
-                        .render_page_to(&shared, &plan.pages[i], buf)
-                        .map(|()| (prints[i].0.clone(), Bytes::copy_from_slice(buf)))
-                },
-            )
-            .collect();
+        let pages = Mutex::new(Vec::with_capacity(dirty.len()));
+        let keep = |file: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+            pages
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((file.to_string(), Bytes::copy_from_slice(bytes)));
+            Ok(())
+        };
+        let errors = site::render_pages(&shared, renderer, Pages::Only(&dirty), &keep);
         clock.lap("render");
-        let mut pages = Vec::with_capacity(rendered.len());
-        let mut errors = Vec::new();
-        for result in rendered {
-            match result {
-                Ok(page) => pages.push(page),
-                Err(e) => errors.push(e),
-            }
-        }
         if !errors.is_empty() {
-            return Err(Diagnostics::sorted(collapse_repeats(errors)));
+            return Err(Diagnostics::sorted(errors));
         }
+        let pages = pages.into_inner().unwrap_or_else(PoisonError::into_inner);
         let prints: HashMap<String, u64> = prints.into_iter().collect();
         let removed: Vec<&String> = self
             .pages
@@ -336,7 +328,7 @@ impl Builder {
             }
             files.extend(pages);
             files.extend(
-                shared
+                site.statics
                     .assets
                     .files()
                     .map(|(name, bytes)| (name.to_string(), Bytes::copy_from_slice(bytes))),
@@ -364,83 +356,9 @@ pub(crate) fn report(state: &State, errors: &Diagnostics) {
     let _ = state.notices.send(Notice::Error(text));
 }
 
-/// A template bug fails every page using the template: say it once, naming how many
-/// pages it hit, rather than once per page.
-fn collapse_repeats(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    const PAGE_NOTE: &str = " (while rendering ";
-    type Place = (PathBuf, Option<usize>, Option<usize>, String);
-    let mut groups: Vec<(Diagnostic, usize)> = Vec::new();
-    let mut index: HashMap<Place, usize> = HashMap::new();
-    for e in errors {
-        let message = e
-            .message
-            .split(PAGE_NOTE)
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        let key = (e.path.clone(), e.line, e.col, message);
-        match index.get(&key) {
-            Some(&g) => groups[g].1 += 1,
-            None => {
-                index.insert(key, groups.len());
-                groups.push((e, 1));
-            }
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(mut e, count)| {
-            if count > 1 {
-                e.message = e.message.replacen(
-                    PAGE_NOTE,
-                    &format!(" (on {count} pages, e.g. while rendering "),
-                    1,
-                );
-            }
-            e
-        })
-        .collect()
-}
-
-/// Times the stages of one rebuild (`SITEGEN_SERVE_TIMINGS`).
-struct Clock {
-    last: Instant,
-    stages: Vec<(&'static str, f64)>,
-}
-
-impl Clock {
-    fn new() -> Self {
-        Clock {
-            last: Instant::now(),
-            stages: Vec::new(),
-        }
-    }
-
-    fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        self.stages
-            .push((stage, (now - self.last).as_secs_f64() * 1000.0));
-        self.last = now;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn repeated_template_errors_collapse() {
-        let e = |page: &str| {
-            Diagnostic::new(
-                "templates/list.html",
-                format!("boom (while rendering /{page})"),
-            )
-            .at(3, 4)
-        };
-        let out = collapse_repeats(vec![e("a/"), e("b/"), e("c/")]);
-        assert_eq!(out.len(), 1);
-        assert!(out[0].message.contains("on 3 pages"), "{}", out[0].message);
-    }
 
     #[test]
     fn changes_merge() {

@@ -11,7 +11,6 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use super::rebuild::Changes;
-use crate::build;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, LoadOptions};
@@ -25,6 +24,8 @@ pub(crate) struct Source {
     stamp: Stamp,
     pub version: u64,
     pub parsed: Parsed,
+    /// What its last parse warned about.
+    pub warnings: Vec<Diagnostic>,
 }
 
 pub(crate) enum Parsed {
@@ -68,15 +69,16 @@ impl Sources {
         self.scanned = false;
     }
 
-    /// Every file's parse error.
-    pub fn errors(&self) -> Vec<Diagnostic> {
-        self.files
-            .values()
-            .filter_map(|s| match &s.parsed {
-                Parsed::Failed(e) => Some(e.clone()),
-                _ => None,
-            })
-            .collect()
+    /// Every file's parse error and warnings.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all = Vec::new();
+        for source in self.files.values() {
+            if let Parsed::Failed(e) = &source.parsed {
+                all.push(e.clone());
+            }
+            all.extend(source.warnings.iter().cloned());
+        }
+        all
     }
 
     /// Re-reads what changed under `content/`. Returns how many files were read and the
@@ -116,18 +118,21 @@ impl Sources {
         let options = LoadOptions {
             drafts: self.drafts,
             future: true,
-            now: build::now(config.offset),
+            now: crate::site::now(config.offset),
         };
-        let fresh: Vec<(PathBuf, Option<(Stamp, Parsed)>)> = changed
+        type Read = (Stamp, Parsed, Vec<Diagnostic>);
+        let fresh: Vec<(PathBuf, Option<Read>)> = changed
             .into_par_iter()
             .map(|(rel, stamp)| {
                 let parsed = stamp.map(|stamp| {
-                    let parsed = match load::load_file(root, &rel, config, options) {
-                        Ok(Some(article)) => Parsed::Waiting(Box::new(article)),
-                        Ok(None) => Parsed::Draft,
-                        Err(e) => Parsed::Failed(e),
+                    let (parsed, warnings) = match load::load_file(root, &rel, config, options) {
+                        Ok((Some(article), warnings)) => {
+                            (Parsed::Waiting(Box::new(article)), warnings)
+                        }
+                        Ok((None, warnings)) => (Parsed::Draft, warnings),
+                        Err(e) => (Parsed::Failed(e), Vec::new()),
                     };
-                    (stamp, parsed)
+                    (stamp, parsed, warnings)
                 });
                 (rel, parsed)
             })
@@ -135,7 +140,7 @@ impl Sources {
         let mut read = 0;
         for (rel, parsed) in fresh {
             self.dirty.insert(rel.clone());
-            let Some((stamp, parsed)) = parsed else {
+            let Some((stamp, parsed, warnings)) = parsed else {
                 self.files.remove(&rel);
                 continue;
             };
@@ -146,6 +151,7 @@ impl Sources {
                 stamp,
                 version,
                 parsed,
+                warnings,
             };
             self.files.insert(rel, source);
         }

@@ -17,6 +17,7 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use super::State;
 use super::rebuild::{Builder, Changes};
 use crate::config::CONFIG_FILE;
+use crate::diagnostics::Diagnostic;
 
 /// Quiet time after the last event of a burst before it is handled.
 const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -35,13 +36,15 @@ pub(crate) struct Events {
 }
 
 /// Starts watching `root` (an absolute, canonical path).
-pub(crate) fn start(root: &Path) -> Result<Events, String> {
+pub(crate) fn start(root: &Path) -> Result<Events, Diagnostic> {
     let (sender, receiver) = channel();
-    let mut debouncer = new_debouncer(DEBOUNCE, None, sender)
-        .map_err(|e| format!("error: cannot watch {} for changes: {e}", root.display()))?;
+    let cannot = |e: notify_debouncer_full::notify::Error| {
+        Diagnostic::new(root, format!("cannot watch the site for changes: {e}"))
+    };
+    let mut debouncer = new_debouncer(DEBOUNCE, None, sender).map_err(cannot)?;
     debouncer
         .watch(root, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("error: cannot watch {} for changes: {e}", root.display()))?;
+        .map_err(cannot)?;
     let mut events = Events {
         debouncer,
         receiver,

@@ -1,0 +1,204 @@
+//! The driver: config → load → model → render, the one path `build`, `check` and `serve`
+//! share. The commands differ only in what they do with the files rendered (write them,
+//! check their links, serve them from memory) and in which pages they ask for.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{self, LoadOptions};
+use crate::model::{self, Site};
+use crate::render::{self, Renderer, Shared};
+use crate::statics::Statics;
+
+/// What every command that loads the site is asked (`--root`, `--drafts`, …).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Overrides `base_url` from config.toml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    pub future: bool,
+    /// Every warning is an error (also `strict = true` in config.toml).
+    pub strict: bool,
+}
+
+/// A loaded site and the warnings met loading it.
+pub struct Loaded {
+    pub site: Site,
+    pub warnings: Diagnostics,
+}
+
+/// Reads config, content and static files into the site model. Errors (and, with
+/// `strict`, warnings) fail it, every one of them reported.
+pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
+    let mut config = SiteConfig::load(&options.root, options.base_url.as_deref())?;
+    config.raw.strict |= options.strict;
+    let now = now(config.offset);
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+        future: options.future,
+        now,
+    };
+    let loaded = load::load(&options.root, &config, load_options);
+    let mut diagnostics = loaded.diagnostics;
+    let statics = Statics::collect(&options.root).unwrap_or_else(|errors| {
+        diagnostics.extend(errors);
+        Statics::default()
+    });
+    let diagnostics = settle(&config, diagnostics)?;
+    Ok(Loaded {
+        site: model::assemble(config, loaded.articles, statics, now),
+        warnings: diagnostics,
+    })
+}
+
+/// Sorts what a stage found and applies `strict`: errors fail the stage, warnings are
+/// handed on.
+pub fn settle(config: &SiteConfig, found: Vec<Diagnostic>) -> Result<Diagnostics, Diagnostics> {
+    let all = Diagnostics::sorted(found).strict(config.raw.strict);
+    if all.has_errors() { Err(all) } else { Ok(all) }
+}
+
+/// The build's notion of "now", for leaving out future articles and dating the news
+/// sitemap: `SOURCE_DATE_EPOCH` when set, so that reproducible builds stay reproducible.
+pub fn now(offset: FixedOffset) -> DateTime<FixedOffset> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| DateTime::<Utc>::from_timestamp(secs, 0));
+    epoch.unwrap_or_else(Utc::now).with_timezone(&offset)
+}
+
+/// Where rendered files go: (path relative to the output root, bytes). Called from many
+/// threads at once.
+pub trait Sink: Sync {
+    fn put(&self, file: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+}
+
+impl<F> Sink for F
+where
+    F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
+{
+    fn put(&self, file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self(file, bytes)
+    }
+}
+
+/// Which planned pages to render.
+#[derive(Debug, Clone, Copy)]
+pub enum Pages<'a> {
+    All,
+    /// Indexes into the plan's pages (serve renders only those whose inputs changed).
+    Only(&'a [usize]),
+}
+
+/// Renders the chosen pages in parallel, handing each to `sink`. Returns every error.
+pub fn render_pages(
+    shared: &Shared<'_>,
+    renderer: &Renderer,
+    pages: Pages<'_>,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
+    let render_one = |buf: &mut Vec<u8>, page: &render::Page| {
+        buf.clear();
+        renderer
+            .render_page_to(shared, page, buf)
+            .and_then(|()| sink.put(&page.file(), buf))
+            .err()
+    };
+    let new_buf = || Vec::with_capacity(64 * 1024);
+    let all = &shared.plan.pages;
+    match pages {
+        Pages::All => all
+            .par_iter()
+            .map_init(new_buf, render_one)
+            .flatten()
+            .collect(),
+        Pages::Only(chosen) => chosen
+            .par_iter()
+            .filter_map(|&i| all.get(i))
+            .map_init(new_buf, render_one)
+            .flatten()
+            .collect(),
+    }
+}
+
+/// Feeds, sitemaps, `robots.txt`, the search index and the hashed assets, refusing any
+/// that would take a page's URL.
+pub fn generated_files(shared: &Shared<'_>) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+    let files = render::extra_files(shared);
+    let clashes = render::clashes_with_pages(
+        shared.site,
+        shared.plan,
+        files.iter().map(|(f, _)| f.as_str()),
+    );
+    if clashes.is_empty() {
+        Ok(files)
+    } else {
+        Err(clashes)
+    }
+}
+
+/// Renders the whole site into `sink`: every page, then the generated files (after the
+/// pages, so that their bytes are not held while pages render). Returns the number of
+/// files, or every error.
+pub fn render(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+    let plan = render::plan(site).map_err(Diagnostics::sorted)?;
+    let shared = Shared::new(site, &plan);
+    let mut errors = render_pages(&shared, renderer, Pages::All, sink);
+    let generated = generated_files(&shared).unwrap_or_else(|clashes| {
+        errors.extend(clashes);
+        Vec::new()
+    });
+    errors.extend(generated.iter().filter_map(|(f, b)| sink.put(f, b).err()));
+    if errors.is_empty() {
+        Ok(plan.pages.len() + generated.len())
+    } else {
+        Err(Diagnostics::sorted(errors))
+    }
+}
+
+/// Times the stages of a run, for `build --timings` and `SITEGEN_SERVE_TIMINGS`.
+#[derive(Debug)]
+pub struct Stopwatch {
+    started: Instant,
+    last: Instant,
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Default for Stopwatch {
+    fn default() -> Self {
+        let now = Instant::now();
+        Stopwatch {
+            started: now,
+            last: now,
+            stages: Vec::new(),
+        }
+    }
+}
+
+impl Stopwatch {
+    /// Ends the current stage, naming it.
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// One line per stage: `  render + write     812.4 ms`.
+    pub fn table(&self) -> String {
+        self.stages
+            .iter()
+            .map(|(stage, took)| format!("  {stage:<28} {:>8.1} ms\n", took.as_secs_f64() * 1000.0))
+            .collect()
+    }
+}

@@ -1,0 +1,90 @@
+//! Static files: the theme's embedded assets overlaid with the site's `static/` folder,
+//! listed once per build so that output, `check` and the hashed asset names all read the
+//! same list instead of walking the folder each.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::assets::Assets;
+use crate::diagnostics::Diagnostic;
+
+pub const STATIC_DIR: &str = "static";
+
+/// Where a static file's bytes are.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Compiled into the binary with the theme.
+    Theme(&'static [u8]),
+    /// A file under the site's `static/` (absolute path).
+    Disk(PathBuf),
+}
+
+/// One file to publish as it is, at `rel` under the output root.
+#[derive(Debug, Clone)]
+pub struct StaticFile {
+    pub rel: String,
+    pub source: Source,
+}
+
+impl StaticFile {
+    pub fn read(&self) -> Result<std::borrow::Cow<'static, [u8]>, Diagnostic> {
+        match &self.source {
+            Source::Theme(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+            Source::Disk(path) => std::fs::read(path)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| Diagnostic::new(path, format!("cannot read: {e}"))),
+        }
+    }
+}
+
+/// Every static file of a site, sorted by `rel` (a site file replaces the theme's of the
+/// same name), and the content-hashed stylesheets and scripts made from them.
+#[derive(Debug, Clone, Default)]
+pub struct Statics {
+    pub files: Vec<StaticFile>,
+    pub assets: Assets,
+}
+
+impl Statics {
+    /// Lists the theme's files and the site's `static/`, and reads the stylesheets and
+    /// scripts for their hashed names. Every unreadable file is reported.
+    pub fn collect(root: &Path) -> Result<Self, Vec<Diagnostic>> {
+        let mut by_rel: BTreeMap<String, Source> = crate::theme::static_files()
+            .into_iter()
+            .map(|(rel, bytes)| (rel, Source::Theme(bytes)))
+            .collect();
+        let mut errors = Vec::new();
+        let dir = root.join(STATIC_DIR);
+        if dir.is_dir() {
+            for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+                match entry {
+                    Ok(e) if e.file_type().is_file() => {
+                        let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
+                        let rel = crate::diagnostics::display_path(rel);
+                        by_rel.insert(rel, Source::Disk(e.path().to_path_buf()));
+                    }
+                    Ok(_) => {}
+                    Err(e) => errors.push(Diagnostic::new(STATIC_DIR, format!("cannot read: {e}"))),
+                }
+            }
+        }
+        let files: Vec<StaticFile> = by_rel
+            .into_iter()
+            .map(|(rel, source)| StaticFile { rel, source })
+            .collect();
+        let mut assets = Assets::default();
+        for file in files.iter().filter(|f| crate::assets::is_hashable(&f.rel)) {
+            match file.read() {
+                Ok(bytes) => assets.add(file.rel.clone(), bytes.into_owned()),
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Statics { files, assets })
+        } else {
+            Err(errors)
+        }
+    }
+}

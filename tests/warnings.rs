@@ -1,0 +1,217 @@
+//! Warnings: content the source generators accept but that deserves a look. A warning is
+//! printed as `path:line:col: warning: …` by build, check and serve alike, counted in the
+//! summary, and `--strict` (or `strict = true` in config.toml) makes it an error.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{MINIMAL_CONFIG, build, read, site, sitegen, stderr};
+use tempfile::TempDir;
+
+const WARNING: &str = "content/资讯/untitled.md:1:1: warning: the article has no `title`";
+
+/// A good article, and one whose front matter has no title but whose body opens with a
+/// heading: Hugo and Hexo build it (with an empty title); sitegen takes the heading.
+fn untitled_site(config: &str) -> TempDir {
+    site(
+        config,
+        &[
+            (
+                "content/资讯/good.md",
+                "+++\ntitle = \"好文章\"\ndate = 2024-03-01T09:00:00+08:00\n+++\n正文\n",
+            ),
+            (
+                "content/资讯/untitled.md",
+                "---\ndate: 2024-03-02 09:00\ntags: [开源]\n---\n\n星舰第五次试飞\n==========\n\n导语正文。\n\n## 细节\n\n更多。\n",
+            ),
+        ],
+    )
+}
+
+#[test]
+fn build_prints_and_counts_warnings_and_uses_the_heading() {
+    let dir = untitled_site(MINIMAL_CONFIG);
+    let out = build(dir.path(), &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains(WARNING), "{err}");
+    assert!(err.contains("its first heading is used"), "{err}");
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(summary.contains("with 1 warning"), "{summary}");
+
+    let page = read(&dir.path().join("public"), "2024/03/untitled/index.html");
+    assert!(
+        page.contains("<title>星舰第五次试飞"),
+        "title from the heading"
+    );
+    assert!(
+        !page.contains("id=\"星舰第五次试飞\""),
+        "the lifted heading is not repeated in the body: {page}"
+    );
+    assert!(page.contains("<h2 id=\"细节\">"), "later headings stay");
+}
+
+#[test]
+fn a_clean_build_says_nothing_about_warnings() {
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[(
+            "content/a.md",
+            "+++\ntitle = \"甲\"\ndate = 2024-03-01\n+++\n正文\n",
+        )],
+    );
+    let out = build(dir.path(), &[]);
+    assert!(out.status.success());
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("warning"));
+}
+
+#[test]
+fn strict_turns_warnings_into_errors_and_keeps_the_old_output() {
+    let dir = untitled_site(MINIMAL_CONFIG);
+    let out = build(dir.path(), &["--strict"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "--strict must fail: {err}");
+    assert!(
+        err.contains("content/资讯/untitled.md:1:1: error: the article has no `title`"),
+        "{err}"
+    );
+    assert!(err.contains("1 file has errors"), "{err}");
+    assert!(!dir.path().join("public").exists(), "nothing is written");
+
+    let config = format!("{MINIMAL_CONFIG}strict = true\n");
+    let dir = untitled_site(&config);
+    let out = build(dir.path(), &[]);
+    assert!(!out.status.success(), "strict = true must fail");
+    assert!(stderr(&out).contains("error: the article has no `title`"));
+}
+
+#[test]
+fn check_shows_warnings_and_strict_fails_it() {
+    let dir = untitled_site(MINIMAL_CONFIG);
+    let check = |extra: &[&str]| {
+        sitegen()
+            .args(["check", "-r"])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .expect("run sitegen check")
+    };
+    let out = check(&[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains(WARNING), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("with 1 warning"));
+
+    let out = check(&["--strict"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("error: the article has no `title`"));
+}
+
+/// A running `sitegen serve`, killed on drop.
+struct Server {
+    child: Child,
+    addr: String,
+    stderr: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(root: &Path, extra: &[&str]) -> Server {
+    let mut child = sitegen()
+        .args(["serve", "--port", "0", "-r"])
+        .arg(root)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start sitegen serve");
+    let (lines, stderr) = mpsc::channel();
+    let err = child.stderr.take().expect("stderr");
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let out = child.stdout.take().expect("stdout");
+    let (found, url) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("serving http://") {
+                let addr = rest.split('/').next().unwrap_or_default().to_string();
+                let _ = found.send(addr);
+            }
+        }
+    });
+    let addr = url
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve prints its URL");
+    Server {
+        child,
+        addr,
+        stderr,
+    }
+}
+
+/// The status line and body of `GET /`.
+fn get_home(addr: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .write_all(
+            format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .expect("send");
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).expect("read");
+    let reply = String::from_utf8_lossy(&reply).into_owned();
+    let status = reply.lines().next().unwrap_or_default().to_string();
+    (status, reply)
+}
+
+/// Everything the server wrote to stderr within `limit`, or up to a line with `until`.
+fn stderr_until(server: &Server, until: &str, limit: Duration) -> String {
+    let mut seen = String::new();
+    let deadline = std::time::Instant::now() + limit;
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match server.stderr.recv_timeout(left) {
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+                if line.contains(until) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    seen
+}
+
+#[test]
+fn serve_shows_warnings_and_strict_shows_them_as_errors() {
+    let dir = untitled_site(MINIMAL_CONFIG);
+    let server = serve(dir.path(), &[]);
+    let err = stderr_until(&server, "warning", Duration::from_secs(30));
+    assert!(err.contains(WARNING), "{err}");
+    let (status, _) = get_home(&server.addr);
+    assert!(status.contains("200"), "{status}");
+    drop(server);
+
+    let server = serve(dir.path(), &["--strict"]);
+    let err = stderr_until(&server, "build failed", Duration::from_secs(30));
+    assert!(err.contains("error: the article has no `title`"), "{err}");
+    let (status, body) = get_home(&server.addr);
+    assert!(status.contains("503"), "{status}");
+    assert!(body.contains("the article has no `title`"), "{body}");
+}
