@@ -14,7 +14,7 @@ mod templates;
 pub mod views;
 
 pub use pages::{Job, Listing, ListingKind, Page, Plan, clashes_with_pages, plan};
-pub use templates::{Renderer, Shared};
+pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 
 /// Files other than HTML pages: feeds, sitemaps, `robots.txt` and the search index, as
 /// (path relative to the output root, bytes).

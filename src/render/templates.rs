@@ -139,51 +139,158 @@ fn template_error(origins: &HashMap<String, String>, e: &tera::Error) -> Diagnos
     }
 }
 
+/// What one page shows: everything its template context is made from, besides the
+/// site-wide `site` value and the config. [`context_for`] builds the context from these
+/// alone, and `serve` hashes them to know whether a page must be rendered again, so the
+/// two cannot drift apart: a page whose inputs are equal renders the same.
+///
+/// Articles appear by index; what of them a page shows is their ref (see
+/// [`views::article_refs`]), or for the article's own page and its redirects, the article.
+#[derive(Debug, Clone, Copy)]
+pub enum Inputs<'a> {
+    Article {
+        article: usize,
+        prev: Option<usize>,
+        next: Option<usize>,
+        related: &'a [usize],
+    },
+    Listing {
+        listing: &'a Listing<'a>,
+        /// 1-based.
+        page: usize,
+        /// Number of pages of the listing.
+        pages: usize,
+        /// The articles on this page.
+        articles: &'a [usize],
+    },
+    Terms {
+        taxonomy: Taxonomy,
+        terms: &'a [crate::model::Term],
+    },
+    Archives {
+        years: &'a [crate::model::YearArchive],
+    },
+    Search,
+    NotFound,
+    Alias {
+        article: usize,
+    },
+}
+
+/// The two taxonomies with an index page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Taxonomy {
+    Tags,
+    Categories,
+}
+
+impl Taxonomy {
+    fn view(self) -> TaxonomyView {
+        match self {
+            Taxonomy::Tags => TaxonomyView {
+                kind: "tags",
+                name: "标签",
+            },
+            Taxonomy::Categories => TaxonomyView {
+                kind: "categories",
+                name: "分类",
+            },
+        }
+    }
+}
+
+impl Shared<'_> {
+    /// What `page` shows.
+    pub fn inputs<'s>(&'s self, page: &Page) -> Inputs<'s> {
+        let site = self.site;
+        match page.job {
+            Job::Article(i) => {
+                let links = &site.links[i];
+                Inputs::Article {
+                    article: i,
+                    prev: links.prev,
+                    next: links.next,
+                    related: &links.related,
+                }
+            }
+            Job::Listing { listing, page: n } => {
+                let l = &self.plan.listings[listing];
+                let per_page = site.config.raw.paginate_by;
+                let start = ((n - 1) * per_page).min(l.articles.len());
+                let end = (start + per_page).min(l.articles.len());
+                Inputs::Listing {
+                    listing: l,
+                    page: n,
+                    pages: l.page_count(per_page),
+                    articles: &l.articles[start..end],
+                }
+            }
+            Job::TagIndex => Inputs::Terms {
+                taxonomy: Taxonomy::Tags,
+                terms: &site.tags,
+            },
+            Job::CategoryIndex => Inputs::Terms {
+                taxonomy: Taxonomy::Categories,
+                terms: &site.categories,
+            },
+            Job::Archives => Inputs::Archives { years: &site.years },
+            Job::Search => Inputs::Search,
+            Job::NotFound => Inputs::NotFound,
+            Job::Alias { article } => Inputs::Alias { article },
+        }
+    }
+}
+
+/// The template and context of one page, made from its [`Inputs`] alone.
 fn context_for(shared: &Shared<'_>, page: &Page) -> (&'static str, Context) {
     let mut ctx = Context::new();
     ctx.insert_value("site", shared.site_value.clone());
     ctx.insert("canonical", &shared.urls.absolute(&page.path));
     let site_title = &shared.site.config.raw.title;
-    let (template, kind, title) = match page.job {
-        Job::Article(i) => {
-            article_context(shared, i, &mut ctx);
-            (
-                "article.html",
-                "article",
-                shared.site.articles[i].title.clone(),
-            )
+    let (template, kind, title) = match shared.inputs(page) {
+        Inputs::Article {
+            article,
+            prev,
+            next,
+            related,
+        } => {
+            article_context(shared, article, &mut ctx);
+            let reference =
+                |j: Option<usize>| j.map_or_else(Value::none, |j| shared.refs[j].clone());
+            ctx.insert_value("prev", reference(prev));
+            ctx.insert_value("next", reference(next));
+            let related: Vec<Value> = related.iter().map(|&j| shared.refs[j].clone()).collect();
+            ctx.insert_value("related", Value::from(related));
+            let title = shared.site.articles[article].title.clone();
+            ("article.html", "article", title)
         }
-        Job::Listing { listing, page: n } => {
-            let l = &shared.plan.listings[listing];
-            listing_context(shared, l, n, &mut ctx);
-            let title = match (l.kind, n) {
+        Inputs::Listing {
+            listing,
+            page: n,
+            pages,
+            articles,
+        } => {
+            listing_context(shared, listing, n, pages, articles, &mut ctx);
+            let title = match (listing.kind, n) {
                 (super::ListingKind::Home, 1) => String::new(),
                 (super::ListingKind::Home, _) => format!("第 {n} 页"),
-                (_, 1) => l.name.clone(),
-                (_, _) => format!("{} - 第 {n} 页", l.name),
+                (_, 1) => listing.name.clone(),
+                (_, _) => format!("{} - 第 {n} 页", listing.name),
             };
-            ("list.html", l.kind.as_str(), title)
+            ("list.html", listing.kind.as_str(), title)
         }
-        Job::TagIndex => {
-            terms_context(shared, "tags", "标签", &shared.site.tags, &mut ctx);
-            ("terms.html", "tags", "标签".into())
+        Inputs::Terms { taxonomy, terms } => {
+            let view = taxonomy.view();
+            ctx.insert("terms", &views::terms_by_count(terms, &shared.urls));
+            ctx.insert("taxonomy", &view);
+            ("terms.html", view.kind, view.name.to_string())
         }
-        Job::CategoryIndex => {
-            terms_context(
-                shared,
-                "categories",
-                "分类",
-                &shared.site.categories,
-                &mut ctx,
-            );
-            ("terms.html", "categories", "分类".into())
-        }
-        Job::Archives => {
-            ctx.insert("years", &years(shared));
+        Inputs::Archives { years: list } => {
+            ctx.insert("years", &years(shared, list));
             ("archives.html", "archives", "归档".into())
         }
-        Job::Search => ("search.html", "search", "搜索".into()),
-        Job::NotFound | Job::Alias { .. } => ("404.html", "404", "页面不存在".into()),
+        Inputs::Search => ("search.html", "search", "搜索".into()),
+        Inputs::NotFound | Inputs::Alias { .. } => ("404.html", "404", "页面不存在".into()),
     };
     ctx.insert("page_kind", kind);
     let page_title = if title.is_empty() {
@@ -217,7 +324,6 @@ struct ArticleExtra<'a> {
 fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
     let site = shared.site;
     let a = &site.articles[i];
-    let links = &site.links[i];
     let extra = ArticleExtra {
         content: &a.content,
         updated: a.updated.map(|d| d.format(DATE_TIME).to_string()),
@@ -241,15 +347,6 @@ fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
     }
     ctx.insert_value("page", Value::from(page));
     ctx.insert("breadcrumb", &breadcrumb(shared, i));
-    let reference = |j: Option<usize>| j.map_or_else(Value::none, |j| shared.refs[j].clone());
-    ctx.insert_value("prev", reference(links.prev));
-    ctx.insert_value("next", reference(links.next));
-    let related: Vec<Value> = links
-        .related
-        .iter()
-        .map(|&j| shared.refs[j].clone())
-        .collect();
-    ctx.insert_value("related", Value::from(related));
 }
 
 /// 首页 › section › each category, in front-matter order, every item a link.
@@ -327,15 +424,15 @@ fn visible_pages(current: usize, total: usize) -> Vec<usize> {
     out
 }
 
-fn listing_context(shared: &Shared<'_>, l: &Listing<'_>, n: usize, ctx: &mut Context) {
-    let per_page = shared.site.config.raw.paginate_by;
-    let total = l.page_count(per_page);
-    let start = (n - 1) * per_page;
-    let end = (start + per_page).min(l.articles.len());
-    let articles: Vec<Value> = l.articles[start.min(end)..end]
-        .iter()
-        .map(|&i| shared.refs[i].clone())
-        .collect();
+fn listing_context(
+    shared: &Shared<'_>,
+    l: &Listing<'_>,
+    n: usize,
+    total: usize,
+    on_page: &[usize],
+    ctx: &mut Context,
+) {
+    let articles: Vec<Value> = on_page.iter().map(|&i| shared.refs[i].clone()).collect();
     let url = |k: usize| shared.urls.href(&l.page_path(k));
     let paginator = Paginator {
         current: n,
@@ -371,17 +468,6 @@ struct TaxonomyView {
     name: &'static str,
 }
 
-fn terms_context(
-    shared: &Shared<'_>,
-    kind: &'static str,
-    name: &'static str,
-    terms: &[crate::model::Term],
-    ctx: &mut Context,
-) {
-    ctx.insert("taxonomy", &TaxonomyView { kind, name });
-    ctx.insert("terms", &views::terms_by_count(terms, &shared.urls));
-}
-
 #[derive(Serialize)]
 struct YearView {
     year: String,
@@ -398,11 +484,8 @@ struct MonthView {
     count: usize,
 }
 
-fn years(shared: &Shared<'_>) -> Vec<YearView> {
-    shared
-        .site
-        .years
-        .iter()
+fn years(shared: &Shared<'_>, list: &[crate::model::YearArchive]) -> Vec<YearView> {
+    list.iter()
         .map(|y| YearView {
             year: format!("{:04}", y.year),
             url: shared.urls.href(&y.path),

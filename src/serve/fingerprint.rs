@@ -1,26 +1,21 @@
 //! Page fingerprints: a hash of everything a page's template is given, so that a rebuild
 //! renders only the pages whose inputs changed.
 //!
-//! * every page: the generation (templates, config), its URL, and the `site` view (side
-//!   column counts, hot tags, recent months, asset names), which changes rarely;
-//! * an article: its file's version, its own ref and those of prev, next and related;
-//! * a listing page: its name, position and page count, and the refs of its articles;
-//! * the tag, category and archive indexes: every entry with its count;
-//! * an alias page: its article's ref and version.
+//! What a page is given is [`Inputs`], the same value its template context is built from
+//! (`render::templates::context_for`), plus what every page gets: the generation (bumped
+//! by template and config changes), the page's URL and the `site` view. An article in the
+//! inputs counts by the hash of its ref (its listing view: title, URL, date, summary,
+//! terms, cover) and, where the page shows the article itself, by the version of its
+//! parse. The match below names every field of every kind of input, so a field added to
+//! [`Inputs`] does not compile until it is hashed here.
 //!
-//! A ref is an article's listing view (title, URL, date, summary, terms, cover), hashed
-//! whole as a template value, so that whatever templates see of it is covered.
-//!
-//! Keep this in step with `render::templates::context_for`: data a template gets that is
-//! not hashed here would be left stale in the preview. `tests/serve.rs` compares a served
-//! site after edits with a fresh `sitegen build` to catch exactly that.
+//! `tests/serve.rs` also compares a served site after edits with a fresh `sitegen build`.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
-use crate::model::Term;
-use crate::render::{Job, Plan, Shared};
+use crate::render::{Inputs, Plan, Shared};
 
 /// Every planned page's output file and fingerprint, in plan order. `versions` and
 /// `refs` are per article: the version of its parse, and [`hash_value`] of its ref.
@@ -31,68 +26,90 @@ pub(crate) fn pages(
     refs: &[u64],
     generation: u64,
 ) -> Vec<(String, u64)> {
-    let site = shared.site;
     let global = {
         let mut h = DefaultHasher::new();
         generation.hash(&mut h);
         hash_value(&shared.site_value).hash(&mut h);
         h.finish()
     };
-    let per_page = site.config.raw.paginate_by.max(1);
-    let version = |i: usize| versions.get(i).copied().unwrap_or_default();
-    let reference = |i: usize| refs.get(i).copied().unwrap_or_default();
+    let articles = Articles { versions, refs };
     plan.pages
         .par_iter()
         .map(|page| {
             let mut h = DefaultHasher::new();
             global.hash(&mut h);
             page.path.hash(&mut h);
-            match page.job {
-                Job::Article(i) => {
-                    (0u8, version(i), reference(i)).hash(&mut h);
-                    if let Some(links) = site.links.get(i) {
-                        links.prev.map(reference).hash(&mut h);
-                        links.next.map(reference).hash(&mut h);
-                        for &j in &links.related {
-                            reference(j).hash(&mut h);
-                        }
-                    }
-                }
-                Job::Listing { listing, page: n } => {
-                    if let Some(l) = plan.listings.get(listing) {
-                        (1u8, l.kind.as_str(), &l.name, &l.path, n).hash(&mut h);
-                        (l.page_count(per_page), l.articles.len()).hash(&mut h);
-                        let start = (n.saturating_sub(1) * per_page).min(l.articles.len());
-                        let end = (start + per_page).min(l.articles.len());
-                        for &i in &l.articles[start..end] {
-                            reference(i).hash(&mut h);
-                        }
-                    }
-                }
-                Job::TagIndex => terms(2, &site.tags, &mut h),
-                Job::CategoryIndex => terms(3, &site.categories, &mut h),
-                Job::Archives => {
-                    4u8.hash(&mut h);
-                    for y in &site.years {
-                        (y.year, &y.path, y.articles.len()).hash(&mut h);
-                        for m in &y.months {
-                            (m.month, &m.path, m.articles.len()).hash(&mut h);
-                        }
-                    }
-                }
-                Job::Search => 5u8.hash(&mut h),
-                Job::NotFound => 6u8.hash(&mut h),
-                Job::Alias { article } => (7u8, reference(article), version(article)).hash(&mut h),
-            }
+            hash_inputs(&shared.inputs(page), &articles, &mut h);
             (page.file(), h.finish())
         })
         .collect()
 }
 
-fn terms(tag: u8, terms: &[Term], h: &mut DefaultHasher) {
-    tag.hash(h);
-    for t in terms {
-        (&t.name, &t.path, t.articles.len()).hash(h);
+/// What is known of each article's state.
+struct Articles<'a> {
+    versions: &'a [u64],
+    refs: &'a [u64],
+}
+
+impl Articles<'_> {
+    /// An article as listings, neighbours and related lists show it.
+    fn reference(&self, i: usize) -> u64 {
+        self.refs.get(i).copied().unwrap_or_default()
+    }
+
+    /// An article as its own page shows it: all of it.
+    fn whole(&self, i: usize) -> (u64, u64) {
+        (
+            self.versions.get(i).copied().unwrap_or_default(),
+            self.reference(i),
+        )
+    }
+}
+
+fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHasher) {
+    std::mem::discriminant(inputs).hash(h);
+    match *inputs {
+        Inputs::Article {
+            article,
+            prev,
+            next,
+            related,
+        } => {
+            articles.whole(article).hash(h);
+            prev.map(|i| articles.reference(i)).hash(h);
+            next.map(|i| articles.reference(i)).hash(h);
+            for &i in related {
+                articles.reference(i).hash(h);
+            }
+        }
+        Inputs::Listing {
+            listing,
+            page,
+            pages,
+            articles: on_page,
+        } => {
+            (listing.kind.as_str(), &listing.name, &listing.path).hash(h);
+            (page, pages, listing.articles.len()).hash(h);
+            for &i in on_page {
+                articles.reference(i).hash(h);
+            }
+        }
+        Inputs::Terms { taxonomy, terms } => {
+            taxonomy.hash(h);
+            for t in terms {
+                (&t.name, &t.path, t.articles.len()).hash(h);
+            }
+        }
+        Inputs::Archives { years } => {
+            for y in years {
+                (y.year, &y.path, y.articles.len()).hash(h);
+                for m in &y.months {
+                    (m.month, &m.path, m.articles.len()).hash(h);
+                }
+            }
+        }
+        Inputs::Search | Inputs::NotFound => {}
+        Inputs::Alias { article } => articles.whole(article).hash(h),
     }
 }
 
