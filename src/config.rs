@@ -174,6 +174,18 @@ impl SiteConfig {
     }
 }
 
+impl SiteConfig {
+    /// The publisher's name: `[publisher] name`, else the site title.
+    pub fn publisher_name(&self) -> &str {
+        let name = self.raw.publisher.name.trim();
+        if name.is_empty() {
+            &self.raw.title
+        } else {
+            name
+        }
+    }
+}
+
 /// `https://host/portal` → `/portal/`; `https://host` → `/`.
 fn root_path_of(base_url: &str) -> String {
     let after_scheme = base_url

@@ -56,6 +56,14 @@ pub struct Article {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+impl Article {
+    /// When the article last changed: `updated`, or `date` when it was never updated (or
+    /// when `updated` is, by a typo, older than `date`).
+    pub fn last_modified(&self) -> DateTime<FixedOffset> {
+        self.updated.map_or(self.date, |u| u.max(self.date))
+    }
+}
+
 /// A section, tag or category with the articles filed under it (newest first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {

@@ -9,20 +9,9 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::feeds::{last_modified, xml};
+use super::feeds::xml;
 use super::views::Urls;
-use crate::config::SiteConfig;
 use crate::model::Site;
-
-/// The publisher's name: `[publisher] name` in config, else the site title.
-pub(crate) fn publisher_name(config: &SiteConfig) -> &str {
-    let name = config.raw.publisher.name.trim();
-    if name.is_empty() {
-        &config.raw.title
-    } else {
-        name
-    }
-}
 
 /// An absolute URL for a front-matter or config image reference (`/images/a.png`,
 /// `images/a.png` or `https://…`). Crawlers and social sites fetch images out of context,
@@ -56,7 +45,7 @@ pub(crate) fn article_seo(site: &Site, urls: &Urls, i: usize) -> Option<ArticleS
     let links = site.links.get(i);
     let permalink = urls.absolute(&a.path);
     let cover = a.cover.as_deref().and_then(|c| absolute_asset(urls, c));
-    let publisher_name = publisher_name(&site.config);
+    let publisher_name = site.config.publisher_name();
     let mut publisher = json!({ "@type": "Organization", "name": publisher_name });
     if let Some(logo) = absolute_asset(urls, &site.config.raw.publisher.logo) {
         publisher["logo"] = json!({ "@type": "ImageObject", "url": logo });
@@ -65,7 +54,7 @@ pub(crate) fn article_seo(site: &Site, urls: &Urls, i: usize) -> Option<ArticleS
         Some(name) if !name.is_empty() => json!({ "@type": "Person", "name": name }),
         _ => json!({ "@type": "Organization", "name": publisher_name }),
     };
-    let modified = xml::rfc3339(&last_modified(a));
+    let modified = xml::rfc3339(&a.last_modified());
     let mut ld = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -10,10 +10,9 @@ use std::fmt::Write;
 use chrono::{DateTime, Duration, FixedOffset};
 
 use super::Shared;
-use super::feeds::last_modified;
 use super::feeds::xml::{self, escape};
 use super::pages::Job;
-use crate::model::Site;
+use crate::model::{Article, Site};
 
 /// The sitemaps.org limit of URLs in one sitemap file.
 const MAX_URLS: usize = 50_000;
@@ -53,7 +52,12 @@ struct Entry {
 fn entries(shared: &Shared<'_>) -> Vec<Entry> {
     let site = shared.site;
     let published = |i: &usize| site.articles.get(*i).filter(|a| !a.draft);
-    let newest = |list: &[usize]| list.iter().filter_map(published).map(last_modified).max();
+    let newest = |list: &[usize]| {
+        list.iter()
+            .filter_map(published)
+            .map(Article::last_modified)
+            .max()
+    };
     let listing_lastmod: Vec<_> = shared
         .plan
         .listings
@@ -67,7 +71,7 @@ fn entries(shared: &Shared<'_>) -> Vec<Entry> {
         .iter()
         .filter_map(|page| {
             let lastmod = match page.job {
-                Job::Article(i) => Some(last_modified(published(&i)?)),
+                Job::Article(i) => Some(published(&i)?.last_modified()),
                 Job::Listing { listing, .. } => listing_lastmod.get(listing).copied().flatten(),
                 Job::TagIndex | Job::CategoryIndex | Job::Archives => site_lastmod,
                 Job::Search | Job::NotFound | Job::Alias { .. } => return None,
@@ -136,7 +140,7 @@ fn news_sitemap(
     absolute: &dyn Fn(&str) -> String,
 ) -> String {
     let since = now - Duration::hours(NEWS_WINDOW_HOURS);
-    let name = escape(super::seo::publisher_name(&site.config));
+    let name = escape(site.config.publisher_name());
     let language = news_language(&site.config.raw.language);
     let mut out = String::new();
     out.push_str(xml::DECLARATION);

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::xml::{self, escape};
-use super::{Feed, Settings, last_modified};
+use super::{Feed, Settings};
 
 /// The Atom document of one feed.
 pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
@@ -63,7 +63,7 @@ pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
         let _ = writeln!(
             out,
             "<updated>{}</updated>",
-            xml::rfc3339(&last_modified(a))
+            xml::rfc3339(&a.last_modified())
         );
         if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
             let _ = writeln!(out, "<author><name>{}</name></author>", escape(author));

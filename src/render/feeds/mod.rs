@@ -49,14 +49,6 @@ pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// When an article last changed: `updated`, or `date` when it was never updated (or when
-/// `updated` is, by a typo, older than `date`).
-pub(super) fn last_modified(article: &Article) -> DateTime<FixedOffset> {
-    article
-        .updated
-        .map_or(article.date, |u| u.max(article.date))
-}
-
 /// What every feed of one build shares.
 struct Settings<'a> {
     urls: &'a Urls,
@@ -100,7 +92,7 @@ impl<'a> Settings<'a> {
                 &raw.description
             },
             language: &raw.language,
-            publisher: crate::render::seo::publisher_name(&site.config),
+            publisher: site.config.publisher_name(),
             full_content: raw.feed_full_content,
             bodies,
         }
@@ -151,6 +143,6 @@ impl<'a> Feed<'a> {
     /// When the feed last changed: the newest change among its articles. `None` for an
     /// empty feed, which has no date that would not come from the clock.
     fn updated(&self) -> Option<DateTime<FixedOffset>> {
-        self.articles.iter().map(|(_, a)| last_modified(a)).max()
+        self.articles.iter().map(|(_, a)| a.last_modified()).max()
     }
 }
