@@ -3,6 +3,7 @@
 //! check their links, serve them from memory) and in which pages they ask for.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -52,7 +53,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     });
     let diagnostics = settle(&config, diagnostics)?;
     Ok(Loaded {
-        site: model::assemble(config, loaded.articles, statics, now),
+        site: model::assemble(config, loaded.articles, Arc::new(statics), now),
         warnings: diagnostics,
     })
 }

@@ -11,12 +11,13 @@ use crate::slug::slugify;
 use crate::statics::Statics;
 use chrono::Datelike;
 use chrono::{DateTime, FixedOffset};
+use std::sync::Arc;
 
 /// Sorts the articles once and builds every index into them.
 pub fn assemble(
     config: SiteConfig,
     mut articles: Vec<Article>,
-    statics: Statics,
+    statics: Arc<Statics>,
     now: DateTime<FixedOffset>,
 ) -> Site {
     articles.sort_by(|a, b| {

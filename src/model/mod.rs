@@ -8,6 +8,7 @@ mod assemble;
 mod related;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 
@@ -105,14 +106,15 @@ pub struct ArticleLinks {
 
 /// The whole site, ready to render: everything render needs, so that rendering reads
 /// neither the disk nor the clock.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: SiteConfig,
     /// The build's "now" (see [`crate::site::now`]): future articles and the news sitemap
     /// are judged against it.
     pub now: DateTime<FixedOffset>,
-    /// The theme's and the site's static files, and the hashed stylesheets and scripts.
-    pub statics: Statics,
+    /// The theme's and the site's static files, and the hashed stylesheets and scripts
+    /// (shared: `serve` keeps one list across rebuilds until `static/` changes).
+    pub statics: Arc<Statics>,
     /// Newest first; equal dates ordered by source path.
     pub articles: Vec<Article>,
     /// `0..articles.len()`: the home listing, in the same form as every other listing.

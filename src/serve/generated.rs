@@ -2,9 +2,9 @@
 //!
 //! They describe the whole site, and on 10,000 articles they take longer to make than
 //! every other step of a rebuild together (the search index most). Pages must not wait for
-//! them, nor the next save: once the writer pauses, the rebuild loop hands a copy of the
-//! articles to this worker, which assembles its own model, makes the files and swaps them
-//! in. Tabs are not reloaded for them; a feed or search a moment behind the page is fine
+//! them, nor the next save: once the writer pauses, the rebuild loop hands the site (an
+//! `Arc`, shared, not copied) to this worker, which makes the files through the driver and
+//! swaps them in. Tabs are not reloaded for them; a feed or search a moment behind the page is fine
 //! in a preview.
 
 use std::collections::HashSet;
@@ -16,22 +16,13 @@ use std::time::Instant;
 use axum::body::Bytes;
 
 use super::State;
-use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostics;
-use crate::model::{self, Article, Site};
+use crate::model::Site;
 use crate::render::{self, Shared};
-use crate::statics::Statics;
-
-/// One request: the articles of the site as it is now.
-struct Job {
-    config: SiteConfig,
-    articles: Vec<Article>,
-    statics: Statics,
-}
 
 /// The worker thread and what it has published.
 pub(crate) struct Generator {
-    jobs: Option<Sender<Job>>,
+    jobs: Option<Sender<Arc<Site>>>,
     busy: Arc<AtomicBool>,
     /// Names of the generated files being served, to drop those a new run does not make.
     names: Arc<Mutex<HashSet<String>>>,
@@ -68,16 +59,11 @@ impl Generator {
         self.busy.load(Ordering::Acquire)
     }
 
-    /// Starts a run on `articles` (a copy: the rebuild thread keeps its own).
-    pub fn submit(&self, config: SiteConfig, articles: Vec<Article>, statics: Statics) {
+    /// Starts a run on the site as it is now.
+    pub fn submit(&self, site: Arc<Site>) {
         if let Some(jobs) = &self.jobs {
             self.busy.store(true, Ordering::Release);
-            let job = Job {
-                config,
-                articles,
-                statics,
-            };
-            if jobs.send(job).is_err() {
+            if jobs.send(site).is_err() {
                 self.busy.store(false, Ordering::Release);
             }
         }
@@ -100,7 +86,7 @@ struct Worker {
 }
 
 impl Worker {
-    fn run(self, jobs: Receiver<Job>) {
+    fn run(self, jobs: Receiver<Arc<Site>>) {
         // Its own single-thread pool: the rebuild thread's parallel work must never queue
         // behind a long run here in the shared pool.
         match rayon::ThreadPoolBuilder::new()
@@ -113,16 +99,14 @@ impl Worker {
         }
     }
 
-    fn serve_jobs(&self, jobs: Receiver<Job>) {
+    fn serve_jobs(&self, jobs: Receiver<Arc<Site>>) {
         while let Ok(mut job) = jobs.recv() {
             // Only the newest copy matters.
             while let Ok(newer) = jobs.try_recv() {
                 job = newer;
             }
             let started = Instant::now();
-            let now = crate::site::now(job.config.offset);
-            let site = model::assemble(job.config, job.articles, job.statics, now);
-            match files(&site) {
+            match files(&job) {
                 Ok(files) => publish(&self.state, &self.names, files),
                 Err(errors) => super::rebuild::report(&self.state, &errors),
             }

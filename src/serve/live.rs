@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
@@ -26,7 +27,9 @@ use crate::statics::Statics;
 
 /// The model, with what is kept per article (parallel to `site.articles`).
 pub(crate) struct Model {
-    pub site: Site,
+    /// Shared with the background worker that makes feeds and the search index; an edit
+    /// while it works copies the site ([`Arc::make_mut`]) rather than waiting.
+    pub site: Arc<Site>,
     /// Source path → index in `site.articles`.
     positions: HashMap<PathBuf, usize>,
     /// The version of each article's parse.
@@ -50,7 +53,7 @@ impl Live {
         &mut self,
         sources: &mut Sources,
         config: SiteConfig,
-        statics: &Statics,
+        statics: &Arc<Statics>,
         future: bool,
     ) -> &'static str {
         let now = crate::site::now(config.offset);
@@ -58,10 +61,12 @@ impl Live {
         if let Some(model) = &mut self.model
             && !held_due
         {
-            // Static files and the clock are read for every rebuild; a stylesheet edit
-            // changes hashed names on every page without touching an article.
-            model.site.statics = statics.clone();
-            model.site.now = now;
+            // A stylesheet edit changes hashed names on every page without touching an
+            // article. (The clock is taken in when the model is assembled: a preview's
+            // news sitemap may lag by minutes.)
+            if !Arc::ptr_eq(&model.site.statics, statics) {
+                Arc::make_mut(&mut model.site).statics = Arc::clone(statics);
+            }
             if sources.dirty.is_empty() {
                 return "model unchanged";
             }
@@ -69,7 +74,7 @@ impl Live {
                 return "model updated in place";
             }
         }
-        self.assemble(sources, config, statics.clone(), future, now);
+        self.assemble(sources, config, Arc::clone(statics), future, now);
         "model assembled"
     }
 
@@ -79,7 +84,7 @@ impl Live {
         &mut self,
         sources: &mut Sources,
         config: SiteConfig,
-        statics: Statics,
+        statics: Arc<Statics>,
         future: bool,
         now: DateTime<FixedOffset>,
     ) {
@@ -93,7 +98,8 @@ impl Live {
                         reusable.insert(a.source_path.clone(), kept);
                     }
                 }
-                old.site.articles
+                Arc::try_unwrap(old.site)
+                    .map_or_else(|site| site.articles.clone(), |site| site.articles)
             }
             None => Vec::new(),
         };
@@ -147,7 +153,7 @@ impl Live {
             })
             .unzip();
         self.model = Some(Model {
-            site,
+            site: Arc::new(site),
             positions,
             versions,
             refs,
@@ -184,7 +190,7 @@ impl Model {
             };
             if let Parsed::Waiting(article) = std::mem::replace(&mut source.parsed, Parsed::InSite)
             {
-                self.site.articles[i] = *article;
+                Arc::make_mut(&mut self.site).articles[i] = *article;
                 self.versions[i] = source.version;
                 self.refs[i] = views::article_ref_value(&self.site, &urls, i);
                 self.ref_hashes[i] = hash_value(&self.refs[i]);

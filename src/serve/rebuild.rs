@@ -92,7 +92,7 @@ pub(crate) struct Builder {
     timings: bool,
     config: Option<SiteConfig>,
     renderer: Option<Renderer>,
-    statics: Option<Statics>,
+    statics: Option<Arc<Statics>>,
     sources: Sources,
     live: Live,
     /// Bumped by template and config changes; part of every page fingerprint.
@@ -150,18 +150,14 @@ impl Builder {
         self.generated_stale
     }
 
-    /// Hands a copy of the current articles to the background worker, unless it is still
-    /// busy with the last one (then the loop asks again later).
+    /// Hands the current site to the background worker, unless it is still busy with the
+    /// last one (then the loop asks again later).
     pub fn refresh_generated(&mut self) {
         if self.generator.busy() {
             return;
         }
         if let Some(model) = &self.live.model {
-            self.generator.submit(
-                model.site.config.clone(),
-                model.site.articles.clone(),
-                model.site.statics.clone(),
-            );
+            self.generator.submit(Arc::clone(&model.site));
         }
         self.generated_stale = false;
     }
@@ -267,7 +263,8 @@ impl Builder {
         }
         if changes.statics || self.statics.is_none() {
             self.statics = None;
-            self.statics = Some(Statics::collect(&root).map_err(Diagnostics::sorted)?);
+            let statics = Statics::collect(&root).map_err(Diagnostics::sorted)?;
+            self.statics = Some(Arc::new(statics));
         }
         self.config
             .clone()
