@@ -202,6 +202,7 @@ fn refuses_an_output_folder_it_did_not_create() {
 }
 
 #[test]
+#[ignore = "slow: a 20 MB article through the debug binary; .ci/run runs the ignored tests"]
 fn huge_articles_build() {
     let paragraph = "国产大模型在推理效率上持续进步，厂商纷纷下调价格。".repeat(20);
     let big = format!(
