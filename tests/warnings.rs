@@ -4,13 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
-
+use common::server::{get, serve};
 use common::{MINIMAL_CONFIG, build, read, site, sitegen, stderr};
 use tempfile::TempDir;
 
@@ -114,104 +108,27 @@ fn check_shows_warnings_and_strict_fails_it() {
     assert!(stderr(&out).contains("error: the article has no `title`"));
 }
 
-/// A running `sitegen serve`, killed on drop.
-struct Server {
-    child: Child,
-    addr: String,
-    stderr: mpsc::Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(root: &Path, extra: &[&str]) -> Server {
-    let mut child = sitegen()
-        .args(["serve", "--port", "0", "-r"])
-        .arg(root)
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start sitegen serve");
-    let (lines, stderr) = mpsc::channel();
-    let err = child.stderr.take().expect("stderr");
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    let out = child.stdout.take().expect("stdout");
-    let (found, url) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if let Some(rest) = line.strip_prefix("serving http://") {
-                let addr = rest.split('/').next().unwrap_or_default().to_string();
-                let _ = found.send(addr);
-            }
-        }
-    });
-    let addr = url
-        .recv_timeout(Duration::from_secs(60))
-        .expect("serve prints its URL");
-    Server {
-        child,
-        addr,
-        stderr,
-    }
-}
-
-/// The status line and body of `GET /`.
-fn get_home(addr: &str) -> (String, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .write_all(
-            format!("GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
-        )
-        .expect("send");
-    let mut reply = Vec::new();
-    stream.read_to_end(&mut reply).expect("read");
-    let reply = String::from_utf8_lossy(&reply).into_owned();
-    let status = reply.lines().next().unwrap_or_default().to_string();
-    (status, reply)
-}
-
-/// Everything the server wrote to stderr within `limit`, or up to a line with `until`.
-fn stderr_until(server: &Server, until: &str, limit: Duration) -> String {
-    let mut seen = String::new();
-    let deadline = std::time::Instant::now() + limit;
-    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
-        match server.stderr.recv_timeout(left) {
-            Ok(line) => {
-                seen.push_str(&line);
-                seen.push('\n');
-                if line.contains(until) {
-                    break;
-                }
-            }
-            Err(_) => break,
-        }
-    }
-    seen
-}
-
 #[test]
 fn serve_shows_warnings_and_strict_shows_them_as_errors() {
     let dir = untitled_site(MINIMAL_CONFIG);
+    // Printed during the first build, before the URL; stderr and stdout are read apart,
+    // so the line may still be on its way.
+    let said = |server: &common::server::Server, text: &str| {
+        server.output().contains(text) || server.wait_for_line(|l| l.contains(text))
+    };
     let server = serve(dir.path(), &[]);
-    let err = stderr_until(&server, "warning", Duration::from_secs(30));
-    assert!(err.contains(WARNING), "{err}");
-    let (status, _) = get_home(&server.addr);
-    assert!(status.contains("200"), "{status}");
+    assert!(said(&server, WARNING), "{}", server.output());
+    assert_eq!(get(&server.addr, "/").status, 200);
     drop(server);
 
     let server = serve(dir.path(), &["--strict"]);
-    let err = stderr_until(&server, "build failed", Duration::from_secs(30));
-    assert!(err.contains("error: the article has no `title`"), "{err}");
-    let (status, body) = get_home(&server.addr);
-    assert!(status.contains("503"), "{status}");
-    assert!(body.contains("the article has no `title`"), "{body}");
+    let error = "error: the article has no `title`";
+    assert!(said(&server, error), "{}", server.output());
+    let home = get(&server.addr, "/");
+    assert_eq!(home.status, 503);
+    assert!(
+        home.text().contains("the article has no `title`"),
+        "{}",
+        home.text()
+    );
 }

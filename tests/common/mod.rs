@@ -6,6 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod server;
+
 use percent_encoding::percent_decode_str;
 use tempfile::TempDir;
 
