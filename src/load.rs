@@ -234,6 +234,7 @@ fn build_article(
         aliases: fm.aliases,
         cover: fm.cover,
         draft: fm.draft,
+        weight: fm.weight,
         extra: fm.extra,
     })
 }

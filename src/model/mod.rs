@@ -48,6 +48,8 @@ pub struct Article {
     pub aliases: Vec<String>,
     pub cover: Option<String>,
     pub draft: bool,
+    /// `weight` (or `order`) from front matter: an editor's ordering hint for templates.
+    pub weight: Option<i64>,
     pub reading_minutes: usize,
     pub cjk_chars: usize,
     pub latin_words: usize,

@@ -255,6 +255,7 @@ mod tests {
             aliases: Vec::new(),
             cover: None,
             draft,
+            weight: None,
             reading_minutes: 1,
             cjk_chars: 7,
             latin_words: 0,
