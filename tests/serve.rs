@@ -911,3 +911,51 @@ impl Cdp {
         }
     }
 }
+
+/// `GET path` with one more request header. `get` writes its argument into the request
+/// line as it is, so the header rides in after a line break there (and the line's own
+/// `HTTP/1.1` ends up in a header of no meaning).
+fn get_with_header(addr: &str, path: &str, header: &str) -> Reply {
+    get(
+        addr,
+        &format!("{path} HTTP/1.1\r\n{header}\r\nX-Rest-Of-Line: x"),
+    )
+}
+
+#[test]
+fn static_files_answer_range_requests_but_never_leave_static() {
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::write(outer.path().join("secret.bin"), "TOP-SECRET").unwrap();
+    let site = fixture();
+    let clip: Vec<u8> = (0..100u8).map(|i| i.wrapping_mul(37)).collect();
+    std::fs::write(site.path().join("static/clip.mp4"), &clip).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outer.path().join("secret.bin"),
+        site.path().join("static/leak.mp4"),
+    )
+    .unwrap();
+    let server = serve(site.path(), &[]);
+
+    let part = get_with_header(&server.addr, "/clip.mp4", "Range: bytes=0-9");
+    assert_eq!(part.status, 206);
+    assert_eq!(part.header("content-range"), Some("bytes 0-9/100"));
+    assert_eq!(part.body, clip[..10]);
+    assert_eq!(part.header("content-type"), Some("video/mp4"));
+    assert_eq!(part.header("cache-control"), Some("no-cache"));
+
+    let whole = get(&server.addr, "/clip.mp4");
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.body, clip);
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    assert_eq!(whole.header("x-content-type-options"), Some("nosniff"));
+
+    #[cfg(unix)]
+    for reply in [
+        get(&server.addr, "/leak.mp4"),
+        get_with_header(&server.addr, "/leak.mp4", "Range: bytes=0-3"),
+    ] {
+        assert_eq!(reply.status, 404);
+        assert!(!reply.text().contains("TOP-SECRET"));
+    }
+}

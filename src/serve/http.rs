@@ -6,33 +6,35 @@
 //! double-encoded `..` must not become one in some later layer). Files are then looked up,
 //! in the order `sitegen build` lets them override each other, in the site's `static/`
 //! folder (on disk, canonicalised, and only if still inside it: no symlinks out), the
-//! theme's embedded files, and the built pages in memory.
+//! theme's embedded files, and the built pages in memory. A file from `static/` that is
+//! not HTML is handed to tower-http's [`ServeFile`], which answers Range and conditional
+//! requests (Safari plays video only through ranges).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::State as Shared;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{Request, State as Shared};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use mime_guess::mime::{self, Mime};
 use percent_encoding::percent_decode_str;
+use tower_http::services::ServeFile;
 
 use super::State;
 use super::reload;
 
 /// Answers every request that is not the event stream.
-pub(crate) async fn respond(
-    Shared(state): Shared<Arc<State>>,
-    method: Method,
-    uri: Uri,
-) -> Response {
+pub(crate) async fn respond(Shared(state): Shared<Arc<State>>, request: Request) -> Response {
+    let method = request.method();
     if method != Method::GET && method != Method::HEAD {
         return plain(
             StatusCode::METHOD_NOT_ALLOWED,
             "only GET and HEAD are served\n",
         );
     }
-    let Some(rel) = clean_path(uri.path()) else {
+    let path = request.uri().path().to_string();
+    let Some(rel) = clean_path(&path) else {
         return plain(StatusCode::BAD_REQUEST, "bad request path\n");
     };
     if !state.status().built {
@@ -42,7 +44,7 @@ pub(crate) async fn respond(
     let prefix = root.trim_start_matches('/');
     let Some(within) = rel.strip_prefix(prefix) else {
         if format!("{rel}/") == prefix {
-            return redirect(&format!("{}/", uri.path()));
+            return redirect(&format!("{path}/"));
         }
         if rel.is_empty() {
             return redirect(&crate::slug::encode_path(&root));
@@ -50,8 +52,8 @@ pub(crate) async fn respond(
         return not_found(&state);
     };
     let key = index_file(within);
-    if let Some((bytes, kind)) = find(&state, &key).await {
-        return file_response(&state, StatusCode::OK, bytes, kind);
+    if let Some(found) = find(&state, &key).await {
+        return send(&state, found, &content_type(&key), request).await;
     }
     if !within.is_empty()
         && !within.ends_with('/')
@@ -59,7 +61,7 @@ pub(crate) async fn respond(
             .await
             .is_some()
     {
-        return redirect(&format!("{}/", uri.path()));
+        return redirect(&format!("{path}/"));
     }
     not_found(&state)
 }
@@ -112,37 +114,68 @@ fn still_encoded(decoded: &str) -> bool {
     })
 }
 
-/// The file at `rel` with its content type: the site's `static/`, then the theme's
-/// files, then the built pages (the order in which `build` lets them override each other).
-async fn find(state: &Arc<State>, rel: &str) -> Option<(Bytes, &'static str)> {
-    let kind = content_type(rel);
+/// Where a requested file was found.
+enum Found {
+    /// In the site's `static/` folder: its canonical path, checked to be inside it.
+    Disk(PathBuf),
+    /// A theme file or a built page.
+    Memory(Bytes),
+}
+
+/// The file at `rel`: the site's `static/`, then the theme's files, then the built pages
+/// (the order in which `build` lets them override each other).
+async fn find(state: &Arc<State>, rel: &str) -> Option<Found> {
     let dir = state.static_dir.clone();
     let owned = rel.to_string();
-    let from_disk = tokio::task::spawn_blocking(move || read_static(&dir, &owned))
+    let on_disk = tokio::task::spawn_blocking(move || static_file(&dir, &owned))
         .await
         .ok()
         .flatten();
-    if let Some(bytes) = from_disk {
-        return Some((Bytes::from(bytes), kind));
+    if let Some(path) = on_disk {
+        return Some(Found::Disk(path));
     }
     if let Some(bytes) = state.theme_static.get(rel) {
-        return Some((Bytes::from_static(bytes), kind));
+        return Some(Found::Memory(Bytes::from_static(bytes)));
     }
-    state.file(rel).map(|bytes| (bytes, kind))
+    state.file(rel).map(Found::Memory)
 }
 
-/// Reads `dir/rel` only if, with every symlink resolved, it is a file inside `dir`.
-fn read_static(dir: &Path, rel: &str) -> Option<Vec<u8>> {
+/// The canonical path of `dir/rel`, only if, with every symlink resolved, it is a file
+/// inside `dir` (tower-http would follow a symlink out of it).
+fn static_file(dir: &Path, rel: &str) -> Option<PathBuf> {
     let base = std::fs::canonicalize(dir).ok()?;
     let path = std::fs::canonicalize(base.join(rel)).ok()?;
-    if !path.starts_with(&base) || !std::fs::metadata(&path).ok()?.is_file() {
-        return None;
-    }
-    std::fs::read(&path).ok()
+    let inside = path.starts_with(&base) && std::fs::metadata(&path).ok()?.is_file();
+    inside.then_some(path)
 }
 
-fn file_response(state: &State, status: StatusCode, bytes: Bytes, kind: &'static str) -> Response {
-    let body = if kind.starts_with("text/html") {
+/// Answers with a found file. HTML is read whole, to carry the reload script; any other
+/// file from `static/` is streamed by tower-http, with ranges and `Last-Modified`.
+async fn send(state: &State, found: Found, kind: &Mime, request: Request) -> Response {
+    match found {
+        Found::Memory(bytes) => file_response(state, StatusCode::OK, bytes, kind),
+        Found::Disk(path) if is_html(kind) => match tokio::fs::read(&path).await {
+            Ok(bytes) => file_response(state, StatusCode::OK, Bytes::from(bytes), kind),
+            Err(_) => not_found(state),
+        },
+        Found::Disk(path) => match ServeFile::new_with_mime(&path, kind)
+            .try_call(request)
+            .await
+        {
+            // Gone since it was found: the site's own 404 page, as for any missing file.
+            Ok(response) if response.status() == StatusCode::NOT_FOUND => not_found(state),
+            Ok(response) => {
+                let mut response = response.map(Body::new);
+                preview_headers(response.headers_mut());
+                response
+            }
+            Err(_) => not_found(state),
+        },
+    }
+}
+
+fn file_response(state: &State, status: StatusCode, bytes: Bytes, kind: &Mime) -> Response {
+    let body = if is_html(kind) {
         let generation = state.status().generation;
         Bytes::from(reload::inject(&bytes, generation))
     } else {
@@ -150,20 +183,25 @@ fn file_response(state: &State, status: StatusCode, bytes: Bytes, kind: &'static
     };
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    // A preview changes under the browser: never reuse a copy without asking.
+    headers.insert(header::CONTENT_TYPE, header_value(kind));
+    preview_headers(headers);
+    response
+}
+
+/// A preview changes under the browser: never reuse a copy without asking, and never
+/// guess a type other than the one said.
+fn preview_headers(headers: &mut HeaderMap) {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    response
 }
 
 /// The site's own 404 page, with status 404.
 fn not_found(state: &State) -> Response {
     match state.file("404.html") {
-        Some(bytes) => file_response(state, StatusCode::NOT_FOUND, bytes, HTML),
+        Some(bytes) => file_response(state, StatusCode::NOT_FOUND, bytes, &mime::TEXT_HTML_UTF_8),
         None => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
@@ -184,7 +222,7 @@ fn not_built(state: &State) -> Response {
     let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
     response
         .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(HTML));
+        .insert(header::CONTENT_TYPE, header_value(&mime::TEXT_HTML_UTF_8));
     response
 }
 
@@ -221,39 +259,31 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
     response
 }
 
-const HTML: &str = "text/html; charset=utf-8";
+/// The content type of a file by its extension, as `mime_guess` knows it. Text says it
+/// is UTF-8, as every file the site makes is; XML is `application/xml` (RFC 7303's
+/// choice, and what feed readers expect) where `mime_guess` says `text/xml`.
+pub(crate) fn content_type(rel: &str) -> Mime {
+    let guess = mime_guess::from_path(rel).first_or_octet_stream();
+    let essence = match guess.essence_str() {
+        "text/xml" => "application/xml",
+        other => other,
+    };
+    let textual = essence.starts_with("text/") || essence == "application/xml";
+    let named = if textual {
+        format!("{essence}; charset=utf-8")
+    } else {
+        essence.to_string()
+    };
+    named.parse().unwrap_or(guess)
+}
 
-/// The content type of a file by its extension.
-pub(crate) fn content_type(rel: &str) -> &'static str {
-    let ext = rel
-        .rsplit_once('.')
-        .map(|(_, ext)| ext.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => HTML,
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
+fn is_html(kind: &Mime) -> bool {
+    kind.type_() == mime::TEXT && kind.subtype() == mime::HTML
+}
+
+fn header_value(kind: &Mime) -> HeaderValue {
+    HeaderValue::from_str(kind.as_ref())
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
 }
 
 #[cfg(test)]
@@ -305,15 +335,41 @@ mod tests {
 
     #[test]
     fn content_types_by_extension() {
-        assert_eq!(content_type("index.html"), HTML);
-        assert_eq!(
-            content_type("css/style.3f2a.css"),
-            "text/css; charset=utf-8"
-        );
-        assert_eq!(content_type("rss.xml"), "application/xml; charset=utf-8");
-        assert_eq!(content_type("a/B.PNG"), "image/png");
-        assert_eq!(content_type("fonts/x.woff2"), "font/woff2");
-        assert_eq!(content_type("README"), "application/octet-stream");
+        for (rel, kind) in [
+            ("index.html", "text/html; charset=utf-8"),
+            ("css/style.3f2a.css", "text/css; charset=utf-8"),
+            ("robots.txt", "text/plain; charset=utf-8"),
+            ("rss.xml", "application/xml; charset=utf-8"),
+            ("search.json", "application/json"),
+            ("favicon.svg", "image/svg+xml"),
+            ("a/B.PNG", "image/png"),
+            ("fonts/x.woff2", "font/woff2"),
+            ("clips/launch.mp4", "video/mp4"),
+            ("README", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(rel).as_ref(), kind, "{rel}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn static_files_are_served_only_from_inside_static() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+        let site = tempfile::tempdir().unwrap();
+        let dir = site.path().join("static");
+        std::fs::create_dir_all(dir.join("img")).unwrap();
+        std::fs::write(dir.join("img/a.png"), "png").unwrap();
+        let link = |target: &Path, name: &str| std::os::unix::fs::symlink(target, dir.join(name));
+        link(&outside.path().join("secret.txt"), "leak.txt").unwrap();
+        link(&dir.join("img/a.png"), "alias.png").unwrap();
+
+        let canonical = std::fs::canonicalize(dir.join("img/a.png")).unwrap();
+        assert_eq!(static_file(&dir, "img/a.png"), Some(canonical.clone()));
+        assert_eq!(static_file(&dir, "alias.png"), Some(canonical));
+        assert_eq!(static_file(&dir, "leak.txt"), None);
+        assert_eq!(static_file(&dir, "img"), None, "a folder is not a file");
+        assert_eq!(static_file(&dir, "missing.png"), None);
     }
 
     #[test]

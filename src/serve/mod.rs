@@ -284,23 +284,11 @@ fn local_url(addr: SocketAddr) -> String {
     format!("http://{}/", SocketAddr::new(ip, addr.port()))
 }
 
-/// `--open`: hands the URL to the desktop's opener; failing to is only a warning.
+/// `--open`: the `open` crate knows each desktop's opener (macOS, Windows, xdg-open
+/// and its fallbacks, WSL) and reaps it; failing to open is only a warning.
 fn open_browser(url: &str) {
-    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
-        ("open", vec![url])
-    } else if cfg!(windows) {
-        ("cmd", vec!["/C", "start", "", url])
-    } else {
-        ("xdg-open", vec![url])
-    };
-    let spawned = std::process::Command::new(program)
-        .args(&args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn();
-    if let Err(e) = spawned {
-        eprintln!("warning: cannot open a browser ({program}: {e}); open {url} yourself");
+    if let Err(e) = open::that_detached(url) {
+        eprintln!("warning: cannot open a browser ({e}); open {url} yourself");
     }
 }
 
