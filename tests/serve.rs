@@ -14,7 +14,7 @@ use std::process::{Child, Command, Stdio};
 
 use std::time::{Duration, Instant};
 
-use common::server::{CEILING, get, serve};
+use common::server::{CEILING, get, get_with, serve};
 use common::{chromium, html_files, sitegen, write};
 use tempfile::TempDir;
 
@@ -912,16 +912,6 @@ impl Cdp {
     }
 }
 
-/// `GET path` with one more request header. `get` writes its argument into the request
-/// line as it is, so the header rides in after a line break there (and the line's own
-/// `HTTP/1.1` ends up in a header of no meaning).
-fn get_with_header(addr: &str, path: &str, header: &str) -> Reply {
-    get(
-        addr,
-        &format!("{path} HTTP/1.1\r\n{header}\r\nX-Rest-Of-Line: x"),
-    )
-}
-
 #[test]
 fn static_files_answer_range_requests_but_never_leave_static() {
     let outer = tempfile::tempdir().unwrap();
@@ -937,7 +927,7 @@ fn static_files_answer_range_requests_but_never_leave_static() {
     .unwrap();
     let server = serve(site.path(), &[]);
 
-    let part = get_with_header(&server.addr, "/clip.mp4", "Range: bytes=0-9");
+    let part = get_with(&server.addr, "/clip.mp4", "Range: bytes=0-9");
     assert_eq!(part.status, 206);
     assert_eq!(part.header("content-range"), Some("bytes 0-9/100"));
     assert_eq!(part.body, clip[..10]);
@@ -953,7 +943,7 @@ fn static_files_answer_range_requests_but_never_leave_static() {
     #[cfg(unix)]
     for reply in [
         get(&server.addr, "/leak.mp4"),
-        get_with_header(&server.addr, "/leak.mp4", "Range: bytes=0-3"),
+        get_with(&server.addr, "/leak.mp4", "Range: bytes=0-3"),
     ] {
         assert_eq!(reply.status, 404);
         assert!(!reply.text().contains("TOP-SECRET"));

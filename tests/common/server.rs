@@ -167,13 +167,23 @@ impl Reply {
 /// `GET raw` exactly as written (no normalisation), over a fresh connection. The body
 /// ends at its `Content-Length`, its last chunk, or the connection's end.
 pub fn get(addr: &str, raw: &str) -> Reply {
+    get_with(addr, raw, "")
+}
+
+/// [`get`] with one more request header line (`Range: bytes=0-9`).
+pub fn get_with(addr: &str, raw: &str, header: &str) -> Reply {
+    let header = if header.is_empty() {
+        String::new()
+    } else {
+        format!("{header}\r\n")
+    };
     let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     write!(
         stream,
-        "GET {raw} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {raw} HTTP/1.1\r\nHost: {addr}\r\n{header}Connection: close\r\n\r\n"
     )
     .expect("send");
     let mut data = Vec::new();
