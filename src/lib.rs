@@ -16,6 +16,10 @@
 //! * [`output`] writes pages into a staging folder and swaps it in only on success.
 //!
 //! [`build`] strings the stages together; the CLI in `main.rs` only parses arguments.
+//!
+//! Helpers every stage shares, one definition each: [`text`] (what counts as CJK, line and
+//! column of an offset), [`escape`] (HTML and XML), [`urls`] (hrefs and absolute URLs),
+//! [`paths`] (Markdown files, the file a URL path is written to) and [`slug`].
 
 pub mod assets;
 pub mod build;
@@ -23,13 +27,17 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod escape;
 pub mod load;
 pub mod minify;
 pub mod model;
 pub mod output;
+pub mod paths;
 pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod slug;
+pub mod text;
 pub mod theme;
+pub mod urls;

@@ -10,9 +10,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::feeds::{last_modified, xml};
-use super::views::Urls;
 use crate::config::SiteConfig;
 use crate::model::Site;
+use crate::urls::{Urls, is_absolute};
 
 /// The publisher's name: `[publisher] name` in config, else the site title.
 pub(crate) fn publisher_name(config: &SiteConfig) -> &str {
@@ -31,7 +31,7 @@ pub(crate) fn absolute_asset(urls: &Urls, reference: &str) -> Option<String> {
     let reference = reference.trim();
     if reference.is_empty() || reference.starts_with("data:") {
         None
-    } else if reference.contains("://") {
+    } else if is_absolute(reference) {
         Some(reference.to_string())
     } else {
         Some(urls.absolute(reference))

@@ -32,8 +32,9 @@ use super::sources::Sources;
 use super::{Notice, State};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::views::{self, Urls};
+use crate::render::views;
 use crate::render::{self, Renderer, Shared};
+use crate::urls::Urls;
 
 /// What changed on disk since the last build.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -276,7 +277,7 @@ impl Builder {
         };
         let site = &model.site;
         let plan = render::plan(site).map_err(Diagnostics::sorted)?;
-        let urls = Urls::new(site);
+        let urls = Urls::new(&site.config);
         let assets = crate::assets::Assets::collect(&site.config.root)?;
         let shared = Shared {
             site_value: views::site_value(site, &urls, &assets),
