@@ -1,10 +1,11 @@
 //! Facts about text that several stages need and must agree on: which characters are CJK,
 //! and where a byte offset sits for an error message.
 //!
-//! The CJK table is the single definition behind slugs, reading time, CJK–Latin spacing
-//! and search tokenising. The browser's tokeniser (`isCjk` in `static/js/search.js`)
-//! repeats it, and a test compares the two: a character the sides classify differently is
-//! a query that never matches.
+//! The CJK table is the single definition behind reading time, CJK–Latin spacing and
+//! search tokenising (slugs keep every letter of any script, which covers it; a slug test
+//! checks). The browser's tokeniser (`isCjk` in `static/js/search.js`) repeats it, and a
+//! test compares the two: a character the sides classify differently is a query that
+//! never matches.
 
 /// The script of a CJK range: spacing treats Han apart from kana and Hangul.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
