@@ -7,10 +7,13 @@
 use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
+use percent_encoding::percent_decode_str;
 use serde::Deserialize;
+use url::{Position, Url};
 
 use crate::content::date::parse_offset;
 use crate::diagnostics::Diagnostic;
+use crate::text::line_col;
 
 pub const CONFIG_FILE: &str = "config.toml";
 
@@ -106,9 +109,13 @@ fn default_feed_limit() -> usize {
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
     pub raw: Config,
-    /// `base_url` without a trailing slash.
+    /// `base_url` normalised (lower-case host, path percent-encoded), without a trailing
+    /// slash.
     pub base_url: String,
-    /// The URL path the site lives under, always starting and ending with `/` (`/portal/`).
+    /// `base_url`'s scheme, host and port, without the path: `https://a.github.io`.
+    pub origin: String,
+    /// The URL path the site lives under, decoded, always starting and ending with `/`
+    /// (`/portal/`).
     pub root_path: String,
     pub offset: FixedOffset,
     /// The site folder the config was read from (`static/`, `templates/` live there).
@@ -130,10 +137,13 @@ impl SiteConfig {
 
     pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Self, Diagnostic> {
         let raw: Config = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
-        let base_url = base_url_override
-            .unwrap_or(&raw.base_url)
-            .trim_end_matches('/')
-            .to_string();
+        let base = parse_base_url(base_url_override.unwrap_or(&raw.base_url)).map_err(|message| {
+            match base_url_override {
+                Some(_) => Diagnostic::new("--base-url", message),
+                None => config_error(text, "base_url", message),
+            }
+            .hint("write the site's address, e.g. https://example.com/ or https://user.github.io/portal/")
+        })?;
         let offset = parse_offset(&raw.timezone).ok_or_else(|| {
             config_error(
                 text,
@@ -165,8 +175,9 @@ impl SiteConfig {
             .hint("for example permalink = \"/:year/:month/:slug/\""));
         }
         Ok(SiteConfig {
-            root_path: root_path_of(&base_url),
-            base_url,
+            root_path: root_path_of(&base),
+            origin: base[..Position::BeforePath].to_string(),
+            base_url: base.as_str().trim_end_matches('/').to_string(),
             offset,
             raw,
             root: PathBuf::from("."),
@@ -186,12 +197,25 @@ impl SiteConfig {
     }
 }
 
-/// `https://host/portal` → `/portal/`; `https://host` → `/`.
-fn root_path_of(base_url: &str) -> String {
-    let after_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+/// The site's address: an absolute `http` or `https` URL with no query or fragment, which
+/// every page and feed URL is built from.
+fn parse_base_url(base_url: &str) -> Result<Url, String> {
+    match Url::parse(base_url) {
+        Err(e) => Err(format!("`{base_url}` is not an absolute URL: {e}")),
+        Ok(url) if !matches!(url.scheme(), "http" | "https") => {
+            Err(format!("`{base_url}` is not an http or https URL"))
+        }
+        Ok(url) if url.query().is_some() || url.fragment().is_some() => Err(format!(
+            "`{base_url}` has a query or fragment, which page URLs cannot be built under"
+        )),
+        Ok(url) => Ok(url),
+    }
+}
+
+/// `https://host/portal` → `/portal/`; `https://host` → `/`. Percent-escapes are decoded,
+/// since hrefs are encoded when built.
+fn root_path_of(base: &Url) -> String {
+    let path = percent_decode_str(base.path()).decode_utf8_lossy();
     let path = path.trim_matches('/');
     if path.is_empty() {
         "/".into()
@@ -235,15 +259,6 @@ fn config_error(text: &str, key: &str, message: String) -> Diagnostic {
         .position(|l| l.trim_start().starts_with(key))
         .map_or(1, |i| i + 1);
     Diagnostic::new(CONFIG_FILE, message).at(line, 1)
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, col)
 }
 
 #[cfg(test)]
@@ -325,11 +340,48 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.base_url, "https://u.github.io/portal");
+        assert_eq!(c.origin, "https://u.github.io");
         assert_eq!(c.root_path, "/portal/");
     }
 
+    fn parse_base_url(base_url: &str) -> Result<SiteConfig, Diagnostic> {
+        SiteConfig::parse(&format!("title = \"T\"\nbase_url = \"{base_url}\"\n"), None)
+    }
+
     #[test]
-    fn line_col_counts_characters() {
-        assert_eq!(line_col("ab\n中文x", 9), (2, 3));
+    fn base_url_is_normalised() {
+        let c = parse_base_url("HTTPS://A.com:443/门户/").unwrap();
+        assert_eq!(c.base_url, "https://a.com/%E9%97%A8%E6%88%B7");
+        assert_eq!(c.origin, "https://a.com");
+        assert_eq!(c.root_path, "/门户/");
+        let c = parse_base_url("http://127.0.0.1:8080").unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:8080");
+        assert_eq!(c.origin, "http://127.0.0.1:8080");
+        assert_eq!(c.root_path, "/");
+        assert_eq!(
+            parse_base_url("https://a.com/a/../b").unwrap().root_path,
+            "/b/"
+        );
+    }
+
+    #[test]
+    fn base_url_must_be_an_absolute_web_address() {
+        for bad in [
+            "example.com",
+            "/portal/",
+            "ftp://a.com",
+            "https://a.com/?x=1",
+            "https://a b.com",
+        ] {
+            let err = parse_base_url(bad).unwrap_err();
+            assert!(err.message.contains(bad), "{bad}: {err}");
+            assert_eq!(err.line, Some(2), "{bad}");
+        }
+        let err = SiteConfig::parse(
+            "title = \"T\"\nbase_url = \"https://a.com\"\n",
+            Some("a.com"),
+        )
+        .unwrap_err();
+        assert_eq!(err.path, PathBuf::from("--base-url"));
     }
 }

@@ -19,6 +19,10 @@
 //! [`build`], [`check`] and [`serve`] differ only in where rendered files go and which
 //! pages they ask for. The CLI in `main.rs` only parses arguments. `docs/architecture.md`
 //! says where each kind of change goes.
+//!
+//! Helpers every stage shares, one definition each: [`text`] (what counts as CJK, line and
+//! column of an offset), [`escape`] (HTML and XML), [`urls`] (hrefs and absolute URLs),
+//! [`paths`] (Markdown files, the file a URL path is written to) and [`slug`].
 
 pub mod assets;
 pub mod build;
@@ -26,10 +30,12 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod escape;
 pub mod load;
 pub mod minify;
 pub mod model;
 pub mod output;
+pub mod paths;
 pub mod render;
 pub mod scaffold;
 pub mod search;
@@ -37,4 +43,6 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod statics;
+pub mod text;
 pub mod theme;
+pub mod urls;

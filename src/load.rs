@@ -13,6 +13,7 @@ use crate::content::frontmatter::{self, Dialect, FrontMatter, FrontMatterError, 
 use crate::content::markdown;
 use crate::diagnostics::Diagnostic;
 use crate::model::Article;
+use crate::paths::is_markdown;
 use crate::slug::slugify;
 
 pub const CONTENT_DIR: &str = "content";
@@ -84,11 +85,6 @@ pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     (files, errors)
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
-}
-
 fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
     let path = e
         .path()
@@ -125,7 +121,7 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
 fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
-        let (line, col) = crate::config::line_col(
+        let (line, col) = crate::text::line_col(
             std::str::from_utf8(&bytes[..offset]).unwrap_or_default(),
             offset,
         );

@@ -28,18 +28,15 @@ pub fn slugify(text: &str) -> String {
     out.trim_matches(|c| c == '.' || c == '-').to_string()
 }
 
-/// Letters and digits of any script, plus the few ASCII marks that are safe and readable.
+/// Letters and digits of any script (every CJK character of [`crate::text::is_cjk`] is
+/// one), plus the few marks that are safe and readable.
 fn is_kept(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '+' | '~')
     } else {
-        c.is_alphanumeric() || is_cjk_mark_kept(c)
+        // `·` joins transliterated names: 埃隆·马斯克.
+        c.is_alphanumeric() || c == '·'
     }
-}
-
-/// Non-ASCII characters that are not letters but read well in a URL segment.
-fn is_cjk_mark_kept(c: char) -> bool {
-    matches!(c, '·')
 }
 
 /// Characters percent-encoded in an href path: everything non-ASCII plus what HTML or URLs
@@ -76,6 +73,14 @@ mod tests {
         assert_eq!(slugify("Apple Intelligence"), "apple-intelligence");
         assert_eq!(slugify("GPT-4o"), "gpt-4o");
         assert_eq!(slugify("重庆 Chongqing"), "重庆-chongqing");
+    }
+
+    #[test]
+    fn keeps_every_cjk_script() {
+        let cjk = "〇ひらがなカタカナー한국어㐀豈𠀀𰀀";
+        assert!(cjk.chars().all(crate::text::is_cjk));
+        assert_eq!(slugify(cjk), cjk);
+        assert_eq!(slugify("埃隆·马斯克"), "埃隆·马斯克");
     }
 
     #[test]

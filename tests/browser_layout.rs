@@ -12,8 +12,7 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 use percent_encoding::percent_decode_str;
@@ -27,8 +26,6 @@ const PAGES: [(&str, &str); 4] = [
     ("archive", "/archives/2024/"),
 ];
 const WIDTHS: [u32; 2] = [375, 1280];
-/// How long Chromium may take before the test gives up on it.
-const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The harness: loads each page into an iframe of each width, one after the other, and
 /// writes one line per check into `<pre id="result">`, then `DONE`.
@@ -155,61 +152,6 @@ fn content_type(file: &Path) -> &'static str {
     }
 }
 
-/// Runs Chromium on `url` and returns the DOM it dumps, killing it after the timeout.
-fn dump_dom(chromium: &Path, url: &str, scratch: &Path) -> String {
-    let stdout_path = scratch.join("dom.html");
-    let stderr_path = scratch.join("chromium.log");
-    let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--window-size=1400,1000",
-            "--virtual-time-budget=15000",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            scratch.join("profile").display()
-        ))
-        .arg("--dump-dom")
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
-        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
-        .spawn()
-        .expect("start chromium");
-    let started = Instant::now();
-    loop {
-        if child.try_wait().expect("wait for chromium").is_some() {
-            break;
-        }
-        if started.elapsed() > CHROMIUM_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "chromium did not finish in {CHROMIUM_TIMEOUT:?}; its log:\n{}",
-                std::fs::read_to_string(&stderr_path).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let dom = std::fs::read_to_string(&stdout_path).expect("read dumped DOM");
-    if dom.is_empty() {
-        panic!(
-            "chromium printed nothing; its log:\n{}",
-            std::fs::read_to_string(&stderr_path).unwrap_or_default()
-        );
-    }
-    dom
-}
-
 #[test]
 fn demo_pages_do_not_overflow_sideways_at_phone_and_desktop_widths() {
     let Some(chromium) = chromium() else {
@@ -243,6 +185,11 @@ fn demo_pages_do_not_overflow_sideways_at_phone_and_desktop_widths() {
         &chromium,
         &format!("http://127.0.0.1:{port}/__layout.html"),
         &scratch,
+        &[
+            "--hide-scrollbars",
+            "--window-size=1400,1000",
+            "--virtual-time-budget=15000",
+        ],
     );
 
     let start = dom

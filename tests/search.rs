@@ -8,7 +8,6 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -17,6 +16,8 @@ use sitegen::search::query::{self, Results};
 use sitegen::search::{postings, tokenize};
 
 const BASE: &str = "https://x.github.io/portal/";
+/// Page time Chromium runs the search page for: enough to fetch the index and render hits.
+const SETTLE: &[&str] = &["--virtual-time-budget=5000"];
 
 fn fixture() -> tempfile::TempDir {
     let config = format!("title = \"测试日报\"\nbase_url = \"{BASE}\"\n");
@@ -231,56 +232,6 @@ fn respond(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
     stream.flush()
 }
 
-/// Runs headless Chromium on `url` and returns the DOM it dumps once the page settled.
-fn dump_dom(chromium: &Path, url: &str, scratch: &Path) -> String {
-    let profile = tempfile::tempdir_in(scratch).expect("profile dir");
-    let stdout_path = profile.path().join("dom.html");
-    let stderr_path = profile.path().join("chromium.log");
-    let mut child = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=5000",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            profile.path().join("p").display()
-        ))
-        .arg("--dump-dom")
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
-        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
-        .spawn()
-        .expect("start chromium");
-    let started = Instant::now();
-    while child.try_wait().expect("wait for chromium").is_none() {
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "chromium hung; its log:\n{}",
-                std::fs::read_to_string(&stderr_path).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let dom = std::fs::read_to_string(&stdout_path).expect("dumped DOM");
-    assert!(
-        !dom.is_empty(),
-        "chromium printed nothing; its log:\n{}",
-        std::fs::read_to_string(&stderr_path).unwrap_or_default()
-    );
-    dom
-}
-
 /// The text between `start` and the next `end` in `dom`, unescaped.
 fn between<'a>(dom: &'a str, start: &str, end: &str) -> &'a str {
     let from = dom
@@ -385,6 +336,7 @@ fn search_page_and_script_work_in_headless_chromium() {
         &chromium,
         &format!("http://127.0.0.1:{port}/portal/parity.html"),
         dir.path(),
+        SETTLE,
     );
     let text = between(&dom, "<pre id=\"out\">", "</pre>")
         .replace("&lt;", "<")
@@ -421,6 +373,7 @@ fn search_page_and_script_work_in_headless_chromium() {
         &chromium,
         &format!("http://127.0.0.1:{port}/portal/search/?q=%E5%BC%80%E6%BA%90"),
         dir.path(),
+        SETTLE,
     );
     let results = between(&dom, "class=\"search-results\">", "class=\"search-more\"");
     let first = results
@@ -443,6 +396,7 @@ fn search_page_and_script_work_in_headless_chromium() {
         &chromium,
         &format!("http://127.0.0.1:{port}/portal/search/?q=openai"),
         dir.path(),
+        SETTLE,
     );
     let results = between(&dom, "class=\"search-results\">", "class=\"search-more\"");
     assert!(
@@ -453,6 +407,7 @@ fn search_page_and_script_work_in_headless_chromium() {
         &chromium,
         &format!("http://127.0.0.1:{port}/portal/search/?q=%E9%87%8F%E5%AD%90%E7%BA%A0%E7%BC%A0"),
         dir.path(),
+        SETTLE,
     );
     let results = between(&dom, "class=\"search-results\">", "class=\"search-more\"");
     assert!(results.contains("英伟达财报超预期"), "{results}");
@@ -473,7 +428,7 @@ fn measure_index_of_a_large_site() {
     let site = sitegen::site::load(&options)
         .unwrap_or_else(|e| panic!("{} problems loading the site", e.0.len()))
         .site;
-    let urls = sitegen::render::views::Urls::new(&site);
+    let urls = sitegen::urls::Urls::new(&site.config);
     let docs = sitegen::search::docs(&site, &urls);
     let text_bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     let mut times = Vec::new();

@@ -181,7 +181,7 @@ impl<'a> LinkChecker<'a> {
     fn problem(&self, page_path: &str, href: &str) -> Option<String> {
         let href = href.trim();
         let local = href.strip_prefix(self.base_url).map_or(href, |rest| rest);
-        if local.is_empty() || is_external(local) {
+        if local.is_empty() || crate::urls::is_absolute(local) {
             return None;
         }
         let (path, fragment) = match local.split_once('#') {
@@ -243,15 +243,6 @@ impl<'a> LinkChecker<'a> {
         });
         ids.contains(id)
     }
-}
-
-fn is_external(href: &str) -> bool {
-    href.contains("://")
-        || href.starts_with("//")
-        || href.starts_with("mailto:")
-        || href.starts_with("tel:")
-        || href.starts_with("data:")
-        || href.starts_with("javascript:")
 }
 
 /// Resolves `target` against the folder of the page at `page_path`; None when `..` climbs

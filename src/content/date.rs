@@ -1,4 +1,4 @@
-//! Date parsing for front matter and file names.
+//! Date parsing for front matter and file names, and the formats dates are shown in.
 //!
 //! Archives migrated from Hugo, Zola, Hexo and Jekyll spell dates in many
 //! ways: RFC 3339, TOML local date-times, Hexo's `2024-03-11 09:30:00`,
@@ -10,6 +10,11 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use std::fmt;
+
+/// How pages and the search index show dates (Tera 2 has no `date` filter): both print
+/// the same, so a search hit reads like the listing it links to.
+pub const DATE_TIME: &str = "%Y-%m-%d %H:%M";
+pub const DATE_SHORT: &str = "%Y-%m-%d";
 
 /// Shown with every date error so the author sees what would be accepted.
 const HINT: &str =

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
+use crate::text::{is_cjk, is_han};
+
 /// Characters shown in an automatic summary before it is cut.
 const SUMMARY_CHARS: usize = 120;
 /// Reading speeds: Chinese is counted in characters, Latin text in words.
@@ -299,11 +301,6 @@ fn needs_space(a: char, b: char) -> bool {
     (is_han(a) && latin(b)) || (latin(a) && is_han(b))
 }
 
-/// Han ideographs only: kana and hangul are not spaced from Latin by convention.
-fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF)
-}
-
 /// A heading's events held back until its text is known, so it can get an `id`.
 struct HeadingBuffer<'a> {
     level: HeadingLevel,
@@ -484,13 +481,6 @@ impl TextState {
 fn is_more(html: &str) -> bool {
     let compact: String = html.chars().filter(|c| !c.is_whitespace()).collect();
     compact.contains("<!--more-->")
-}
-
-/// Han ideographs and the other scripts read character by character (kana, hangul).
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0xF900..=0xFAFF
-        | 0x3040..=0x30FF | 0xAC00..=0xD7AF)
 }
 
 #[cfg(test)]

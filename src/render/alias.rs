@@ -1,15 +1,15 @@
 //! Redirect pages for `aliases`: old URLs keep working after a migration.
 
-use super::feeds::xml::escape as escape_attr;
-use super::views::Urls;
+use crate::escape;
 use crate::model::Article;
+use crate::urls::Urls;
 
 /// A minimal page that sends browsers and crawlers to the article's URL.
 pub fn redirect_page(urls: &Urls, article: &Article, language: &str) -> String {
-    let href = escape_attr(&urls.href(&article.path));
-    let canonical = escape_attr(&urls.absolute(&article.path));
-    let title = escape_attr(&article.title);
-    let language = escape_attr(language);
+    let href = escape::html(&urls.href(&article.path));
+    let canonical = escape::html(&urls.absolute(&article.path));
+    let title = escape::html(&article.title);
+    let language = escape::html(language);
     format!(
         "<!doctype html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{title}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n\

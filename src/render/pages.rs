@@ -83,16 +83,7 @@ pub struct Page {
 impl Page {
     /// The file the page is written to, relative to the output folder.
     pub fn file(&self) -> String {
-        output_file(&self.path)
-    }
-}
-
-/// `tags/x/` → `tags/x/index.html`; `a.html` stays; `` → `index.html`.
-pub fn output_file(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
+        crate::paths::output_file(&self.path)
     }
 }
 
@@ -324,12 +315,5 @@ mod tests {
         assert_eq!(alias_path("/old/grok"), "old/grok/");
         assert_eq!(alias_path("old.html"), "old.html");
         assert_eq!(alias_path("/../../etc/x"), "etc/x/");
-    }
-
-    #[test]
-    fn output_files_of_paths() {
-        assert_eq!(output_file(""), "index.html");
-        assert_eq!(output_file("tags/x/"), "tags/x/index.html");
-        assert_eq!(output_file("a.html"), "a.html");
     }
 }

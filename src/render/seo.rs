@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::feeds::xml;
-use super::views::Urls;
 use crate::model::Site;
+use crate::urls::{Urls, is_absolute};
 
 /// An absolute URL for a front-matter or config image reference (`/images/a.png`,
 /// `images/a.png` or `https://…`). Crawlers and social sites fetch images out of context,
@@ -20,7 +20,7 @@ pub(crate) fn absolute_asset(urls: &Urls, reference: &str) -> Option<String> {
     let reference = reference.trim();
     if reference.is_empty() || reference.starts_with("data:") {
         None
-    } else if reference.contains("://") {
+    } else if is_absolute(reference) {
         Some(reference.to_string())
     } else {
         Some(urls.absolute(reference))

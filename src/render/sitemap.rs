@@ -10,8 +10,9 @@ use std::fmt::Write;
 use chrono::{DateTime, Duration, FixedOffset};
 
 use super::Shared;
-use super::feeds::xml::{self, escape};
+use super::feeds::xml;
 use super::pages::Job;
+use crate::escape;
 use crate::model::{Article, Site};
 
 /// The sitemaps.org limit of URLs in one sitemap file.
@@ -103,7 +104,7 @@ fn sitemaps(
     for (n, part) in entries.chunks(max_urls.max(1)).enumerate() {
         let name = format!("sitemap-{}.xml", n + 1);
         index.push_str("<sitemap>");
-        let _ = write!(index, "<loc>{}</loc>", escape(&absolute(&name)));
+        let _ = write!(index, "<loc>{}</loc>", escape::xml(&absolute(&name)));
         if let Some(d) = part.iter().filter_map(|e| e.lastmod).max() {
             let _ = write!(index, "<lastmod>{}</lastmod>", xml::rfc3339(&d));
         }
@@ -121,7 +122,7 @@ fn urlset(entries: &[Entry]) -> String {
     let _ = writeln!(out, "<urlset xmlns=\"{SITEMAP_NS}\">");
     for e in entries {
         // `write!` into a String cannot fail.
-        let _ = write!(out, "<url><loc>{}</loc>", escape(&e.loc));
+        let _ = write!(out, "<url><loc>{}</loc>", escape::xml(&e.loc));
         if let Some(d) = e.lastmod {
             let _ = write!(out, "<lastmod>{}</lastmod>", xml::rfc3339(&d));
         }
@@ -140,7 +141,7 @@ fn news_sitemap(
     absolute: &dyn Fn(&str) -> String,
 ) -> String {
     let since = now - Duration::hours(NEWS_WINDOW_HOURS);
-    let name = escape(site.config.publisher_name());
+    let name = escape::xml(site.config.publisher_name());
     let language = news_language(&site.config.raw.language);
     let mut out = String::new();
     out.push_str(xml::DECLARATION);
@@ -154,7 +155,7 @@ fn news_sitemap(
         .filter(|a| !a.draft && a.date >= since && a.date <= now)
         .take(MAX_NEWS_URLS);
     for a in recent {
-        let _ = writeln!(out, "<url><loc>{}</loc>", escape(&absolute(&a.path)));
+        let _ = writeln!(out, "<url><loc>{}</loc>", escape::xml(&absolute(&a.path)));
         out.push_str("<news:news>\n");
         let _ = writeln!(
             out,
@@ -166,7 +167,7 @@ fn news_sitemap(
             "<news:publication_date>{}</news:publication_date>",
             xml::rfc3339(&a.date)
         );
-        let _ = writeln!(out, "<news:title>{}</news:title>", escape(&a.title));
+        let _ = writeln!(out, "<news:title>{}</news:title>", escape::xml(&a.title));
         out.push_str("</news:news>\n</url>\n");
     }
     out.push_str("</urlset>\n");

@@ -7,10 +7,12 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use super::pages::{Job, Listing, Page, Plan};
-use super::views::{self, DATE_SHORT, DATE_TIME, Link, Urls};
+use super::views::{self, Link};
+use crate::content::date::{DATE_SHORT, DATE_TIME};
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::theme;
+use crate::urls::Urls;
 
 /// Everything shared by all pages of one build, prepared once.
 pub struct Shared<'a> {
@@ -24,7 +26,7 @@ pub struct Shared<'a> {
 
 impl<'a> Shared<'a> {
     pub fn new(site: &'a Site, plan: &'a Plan<'a>) -> Self {
-        let urls = Urls::new(site);
+        let urls = Urls::new(&site.config);
         let refs = views::article_refs(site, &urls);
         Self::with_refs(site, plan, refs)
     }
@@ -32,7 +34,7 @@ impl<'a> Shared<'a> {
     /// With article refs made earlier: `serve` keeps them between rebuilds and remakes
     /// only those of the articles a save changed.
     pub fn with_refs(site: &'a Site, plan: &'a Plan<'a>, refs: Vec<Value>) -> Self {
-        let urls = Urls::new(site);
+        let urls = Urls::new(&site.config);
         Shared {
             site_value: views::site_value(site, &urls, &site.statics.assets),
             refs,
@@ -105,7 +107,7 @@ impl Renderer {
 /// scripts. Absolute URLs pass through. The one way templates should build URLs.
 fn get_url(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
     let path: String = kwargs.must_get::<&str>("path")?.to_string();
-    if path.contains("://") || path.starts_with("data:") {
+    if crate::urls::is_absolute(&path) {
         return Ok(path);
     }
     let site: Value = state.get("site")?.unwrap_or_else(Value::none);
@@ -360,13 +362,13 @@ fn breadcrumb<'a>(shared: &'a Shared<'_>, i: usize) -> Vec<Link<'a>> {
         url: shared.urls.href(""),
     }];
     if let Some(s) = links.section {
-        trail.push(shared.urls.link(&site.sections[s]));
+        trail.push(Link::of(&site.sections[s], &shared.urls));
     }
     trail.extend(
         links
             .categories
             .iter()
-            .map(|&c| shared.urls.link(&site.categories[c])),
+            .map(|&c| Link::of(&site.categories[c], &shared.urls)),
     );
     trail
 }

@@ -7,12 +7,9 @@
 use serde::Serialize;
 use tera::Value;
 
+use crate::content::date::{DATE_SHORT, DATE_TIME};
 use crate::model::{Article, ArticleLinks, Site, Term};
-use crate::slug::encode_path;
-
-/// Formats used for dates in templates (Tera 2 has no `date` filter).
-pub const DATE_TIME: &str = "%Y-%m-%d %H:%M";
-pub const DATE_SHORT: &str = "%Y-%m-%d";
+use crate::urls::Urls;
 
 /// A link: a name and an href.
 #[derive(Debug, Clone, Serialize)]
@@ -21,51 +18,12 @@ pub struct Link<'a> {
     pub url: String,
 }
 
-/// Hrefs for the site: every URL goes through here so a base path (`/portal/`) is never
-/// forgotten.
-#[derive(Debug, Clone)]
-pub struct Urls {
-    root_path: String,
-    base_url: String,
-}
-
-impl Urls {
-    pub fn new(site: &Site) -> Self {
-        Urls {
-            root_path: site.config.root_path.clone(),
-            base_url: site.config.base_url.clone(),
-        }
-    }
-
-    /// Href of a path relative to the site root (`tags/马斯克/`), percent-encoded.
-    pub fn href(&self, rel: &str) -> String {
-        encode_path(&format!(
-            "{}{}",
-            self.root_path,
-            rel.trim_start_matches('/')
-        ))
-    }
-
-    /// Absolute URL of a path relative to the site root.
-    pub fn absolute(&self, rel: &str) -> String {
-        let origin_len = self.base_url.len() - self.root_path.trim_end_matches('/').len();
-        format!("{}{}", &self.base_url[..origin_len], self.href(rel))
-    }
-
-    /// Resolves a front-matter asset reference such as `cover`: absolute URLs stay, paths
-    /// are taken from the site root.
-    pub fn asset(&self, reference: &str) -> String {
-        if reference.contains("://") || reference.starts_with("data:") {
-            reference.to_string()
-        } else {
-            self.href(reference)
-        }
-    }
-
-    pub fn link<'a>(&self, term: &'a Term) -> Link<'a> {
+impl<'a> Link<'a> {
+    /// The link to a section, tag or category page.
+    pub fn of(term: &'a Term, urls: &Urls) -> Self {
         Link {
             name: &term.name,
-            url: self.href(&term.path),
+            url: urls.href(&term.path),
         }
     }
 }

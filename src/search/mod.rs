@@ -15,8 +15,9 @@ pub mod postings;
 pub mod query;
 pub mod tokenize;
 
+use crate::content::date::DATE_SHORT;
 use crate::model::Site;
-use crate::render::views::{DATE_SHORT, Urls};
+use crate::urls::Urls;
 
 /// The index files for `site`, as (path relative to the output root, bytes). Drafts are
 /// left out even in a `--drafts` preview: an index is easily copied to a public server by
@@ -268,7 +269,7 @@ mod tests {
             Default::default(),
             date,
         );
-        let urls = crate::render::views::Urls::new(&site);
+        let urls = crate::urls::Urls::new(&site.config);
         let docs = super::docs(&site, &urls);
         assert_eq!(docs.len(), 1);
         let built = index::build(&docs);

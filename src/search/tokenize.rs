@@ -4,11 +4,12 @@
 //! matches.
 //!
 //! * Chinese (and Japanese kana, Korean syllables) has no spaces, so a run of CJK
-//!   characters is indexed as every single character plus every pair of neighbours
-//!   (bigram): `人工智能` → `人 工 智 能 人工 工智 智能`. A query uses the bigrams of a run
-//!   (ANDed, so `人工智能` needs `人工`, `工智` and `智能`), or the lone character when the
-//!   run is one character long. That finds words of any length without a dictionary, at
-//!   the price of rare false hits where the bigrams occur apart.
+//!   characters ([`crate::text::is_cjk`]) is indexed as every single character plus
+//!   every pair of neighbours (bigram): `人工智能` → `人 工 智 能 人工 工智 智能`. A query
+//!   uses the bigrams of a run (ANDed, so `人工智能` needs `人工`, `工智` and `智能`), or
+//!   the lone character when the run is one character long. That finds words of any
+//!   length without a dictionary, at the price of rare false hits where the bigrams occur
+//!   apart.
 //! * Latin text: runs of ASCII letters and digits, lower-cased, so `OpenAI` and `openai`
 //!   are one term. Full-width forms (`ＯｐｅｎＡＩ`, `５Ｇ`) count as their ASCII letters.
 //!   Everything else (punctuation, `-`, `.`, accented letters) separates words: `GPT-4o`
@@ -16,6 +17,8 @@
 //!   [`MAX_WORD`] characters.
 //! * Terms are packed into a [`Key`] (an integer) while indexing, so that tokenising
 //!   10,000 articles allocates no strings; [`key_text`] gives the term back.
+
+use crate::text::is_cjk;
 
 /// Characters of a Latin word that are kept; the rest of a longer word is dropped.
 pub const MAX_WORD: usize = 24;
@@ -55,26 +58,10 @@ fn classify(c: char) -> Class {
         0x30..=0x39 => Class::Latin((cp - 0x30 + 27) as u8),
         0x41..=0x5A => Class::Latin((cp - 0x41 + 1) as u8),
         0x61..=0x7A => Class::Latin((cp - 0x61 + 1) as u8),
-        _ if is_cjk(cp) => Class::Cjk(cp),
+        // Only full-width letters and digits were folded, and they matched above.
+        _ if is_cjk(c) => Class::Cjk(cp),
         _ => Class::Separator,
     }
-}
-
-/// CJK ideographs (with extensions and compatibility forms), 〇, kana and Hangul
-/// syllables: the scripts written without spaces. Punctuation (，。、・) is not here.
-pub fn is_cjk(cp: u32) -> bool {
-    matches!(
-        cp,
-        0x3007
-            | 0x3041..=0x3096
-            | 0x30A1..=0x30FA
-            | 0x30FC
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xAC00..=0xD7A3
-            | 0xF900..=0xFAFF
-            | 0x20000..=0x3134F
-    )
 }
 
 /// Calls `emit` with the key of every term of `text`, in text order, repeats included.

@@ -51,7 +51,7 @@ pub(crate) async fn respond(Shared(state): Shared<Arc<State>>, request: Request)
         }
         return not_found(&state);
     };
-    let key = index_file(within);
+    let key = crate::paths::output_file(within);
     if let Some(found) = find(&state, &key).await {
         return send(&state, found, &content_type(&key), request).await;
     }
@@ -64,15 +64,6 @@ pub(crate) async fn respond(Shared(state): Shared<Arc<State>>, request: Request)
         return redirect(&format!("{path}/"));
     }
     not_found(&state)
-}
-
-/// `tags/x/` → `tags/x/index.html`; `` → `index.html`; a file name stays.
-fn index_file(rel: &str) -> String {
-    if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
-    } else {
-        rel.to_string()
-    }
 }
 
 /// The request path as a path relative to the server root, or `None` for any path that
@@ -216,7 +207,7 @@ fn not_built(state: &State) -> Response {
     let page = format!(
         "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>构建失败</title>\
          <body><h1>The site does not build yet</h1><pre>{}</pre></body></html>",
-        escape_html(&error)
+        crate::escape::html(&error)
     );
     let body = reload::inject(page.as_bytes(), generation);
     let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
@@ -224,20 +215,6 @@ fn not_built(state: &State) -> Response {
         .headers_mut()
         .insert(header::CONTENT_TYPE, header_value(&mime::TEXT_HTML_UTF_8));
     response
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// A folder asked for without its slash: relative links on its page only work with it.
@@ -370,12 +347,5 @@ mod tests {
         assert_eq!(static_file(&dir, "leak.txt"), None);
         assert_eq!(static_file(&dir, "img"), None, "a folder is not a file");
         assert_eq!(static_file(&dir, "missing.png"), None);
-    }
-
-    #[test]
-    fn folders_map_to_their_index() {
-        assert_eq!(index_file(""), "index.html");
-        assert_eq!(index_file("tags/x/"), "tags/x/index.html");
-        assert_eq!(index_file("a.html"), "a.html");
     }
 }

@@ -22,8 +22,9 @@ use super::fingerprint::hash_value;
 use super::sources::{Parsed, Source, Sources};
 use crate::config::SiteConfig;
 use crate::model::{self, Article, Site, Term};
-use crate::render::views::{self, Urls};
+use crate::render::views;
 use crate::statics::Statics;
+use crate::urls::Urls;
 
 /// The model, with what is kept per article (parallel to `site.articles`).
 pub(crate) struct Model {
@@ -137,7 +138,7 @@ impl Live {
             .iter()
             .map(|a| sources.files.get(&a.source_path).map_or(0, |s| s.version))
             .collect();
-        let urls = Urls::new(&site);
+        let urls = Urls::new(&site.config);
         let signatures = term_signatures(&site);
         let (refs, ref_hashes) = (0..site.articles.len())
             .into_par_iter()
@@ -181,7 +182,7 @@ impl Model {
         if !fits {
             return false;
         }
-        let urls = Urls::new(&self.site);
+        let urls = Urls::new(&self.site.config);
         for path in sources.dirty.drain() {
             let (Some(&i), Some(source)) =
                 (self.positions.get(&path), sources.files.get_mut(&path))

@@ -15,6 +15,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, LoadOptions};
 use crate::model::Article;
+use crate::paths::is_markdown;
 
 /// A file's modification time and size: a change in either means "read it again".
 type Stamp = (Option<SystemTime>, u64);
@@ -175,11 +176,6 @@ impl Sources {
         self.scanned = true;
         (found, errors)
     }
-}
-
-pub(crate) fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
 /// `None` when the file is gone (or is not a file).

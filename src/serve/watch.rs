@@ -160,9 +160,7 @@ fn touch(changes: &mut Changes, root: &Path, path: &Path) {
 /// vanished may have been a folder of articles (the builder checks); other files (editor
 /// swap and backup files) are ignored.
 fn content_path(changes: &mut Changes, rel: &Path, path: &Path) {
-    let markdown = rel
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"));
+    let markdown = crate::paths::is_markdown(rel);
     if path.is_dir() {
         changes.walk = true;
     } else if (markdown || !path.exists()) && !changes.content.iter().any(|p| p == rel) {

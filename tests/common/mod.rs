@@ -4,7 +4,8 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub mod server;
 
@@ -368,4 +369,61 @@ pub fn chromium() -> Option<PathBuf> {
 /// `SITEGEN_REQUIRE_BROWSER` is set to anything but empty or `0`.
 fn browser_required() -> bool {
     std::env::var_os("SITEGEN_REQUIRE_BROWSER").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// How long Chromium may take before a browser test gives up on it.
+pub const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Runs headless Chromium on `url` and returns the DOM it dumps once the page settled,
+/// with a fresh profile under `scratch`. `flags` are added to the usual ones, e.g.
+/// `--virtual-time-budget=5000` (how much page time to run) or `--window-size=…`.
+/// Chromium is killed, and its log shown, if it does not finish in [`CHROMIUM_TIMEOUT`].
+pub fn dump_dom(chromium: &Path, url: &str, scratch: &Path, flags: &[&str]) -> String {
+    let profile = tempfile::tempdir_in(scratch).expect("profile dir");
+    let stdout_path = profile.path().join("dom.html");
+    let stderr_path = profile.path().join("chromium.log");
+    let log = || std::fs::read_to_string(&stderr_path).unwrap_or_default();
+    let mut child = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .args(flags)
+        .arg(format!(
+            "--user-data-dir={}",
+            profile.path().join("p").display()
+        ))
+        .arg("--dump-dom")
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout_path).expect("stdout file"))
+        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
+        .spawn()
+        .expect("start chromium");
+    let started = Instant::now();
+    while child.try_wait().expect("wait for chromium").is_none() {
+        if started.elapsed() > CHROMIUM_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "chromium did not finish in {CHROMIUM_TIMEOUT:?}; its log:\n{}",
+                log()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let dom = std::fs::read_to_string(&stdout_path).expect("dumped DOM");
+    assert!(
+        !dom.is_empty(),
+        "chromium printed nothing; its log:\n{}",
+        log()
+    );
+    dom
 }

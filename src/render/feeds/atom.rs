@@ -6,8 +6,9 @@
 
 use std::fmt::Write;
 
-use super::xml::{self, escape};
+use super::xml;
 use super::{Feed, Settings};
+use crate::escape;
 
 /// The Atom document of one feed.
 pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
@@ -18,20 +19,24 @@ pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
     let _ = writeln!(
         out,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
-        escape(settings.language)
+        escape::xml(settings.language)
     );
-    let _ = writeln!(out, "<title type=\"text\">{}</title>", escape(&feed.title));
+    let _ = writeln!(
+        out,
+        "<title type=\"text\">{}</title>",
+        escape::xml(&feed.title)
+    );
     let _ = writeln!(
         out,
         "<subtitle type=\"text\">{}</subtitle>",
-        escape(settings.description)
+        escape::xml(settings.description)
     );
-    let home = escape(&urls.absolute(feed.path));
+    let home = escape::xml(&urls.absolute(feed.path));
     let _ = writeln!(out, "<id>{home}</id>");
     let _ = writeln!(
         out,
         "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape(&urls.absolute(&feed.atom_path()))
+        escape::xml(&urls.absolute(&feed.atom_path()))
     );
     let _ = writeln!(
         out,
@@ -47,13 +52,17 @@ pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
     let _ = writeln!(
         out,
         "<author><name>{}</name></author>",
-        escape(settings.publisher)
+        escape::xml(settings.publisher)
     );
     out.push_str("<generator>sitegen</generator>\n");
     for &(i, a) in &feed.articles {
-        let link = escape(&urls.absolute(&a.path));
+        let link = escape::xml(&urls.absolute(&a.path));
         out.push_str("<entry>\n");
-        let _ = writeln!(out, "<title type=\"text\">{}</title>", escape(&a.title));
+        let _ = writeln!(
+            out,
+            "<title type=\"text\">{}</title>",
+            escape::xml(&a.title)
+        );
         let _ = writeln!(
             out,
             "<link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>"
@@ -66,15 +75,15 @@ pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
             xml::rfc3339(&a.last_modified())
         );
         if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
-            let _ = writeln!(out, "<author><name>{}</name></author>", escape(author));
+            let _ = writeln!(out, "<author><name>{}</name></author>", escape::xml(author));
         }
         for term in a.categories.iter().chain(&a.tags) {
-            let _ = writeln!(out, "<category term=\"{}\"/>", escape(term));
+            let _ = writeln!(out, "<category term=\"{}\"/>", escape::xml(term));
         }
         let _ = writeln!(
             out,
             "<summary type=\"text\">{}</summary>",
-            escape(&a.summary)
+            escape::xml(&a.summary)
         );
         if settings.full_content {
             let _ = writeln!(

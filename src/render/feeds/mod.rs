@@ -14,8 +14,9 @@ use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
 use super::Shared;
-use super::views::Urls;
+use crate::escape;
 use crate::model::{Article, Site};
+use crate::urls::{Urls, absolutize};
 
 /// The feed files of the site, as (path relative to the output root, bytes).
 pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
@@ -70,7 +71,6 @@ impl<'a> Settings<'a> {
         let raw = &site.config.raw;
         let mut bodies = Vec::new();
         if raw.feed_full_content {
-            let origin = xml::origin(&site.config.base_url, &site.config.root_path);
             let mut needed = vec![false; site.articles.len()];
             for &(i, _) in feeds.iter().flat_map(|f| &f.articles) {
                 needed[i] = true;
@@ -80,7 +80,7 @@ impl<'a> Settings<'a> {
                 .par_iter()
                 .zip(needed)
                 .map(|(a, needed)| {
-                    needed.then(|| xml::cdata(&xml::absolutize(&a.content, &origin)))
+                    needed.then(|| escape::cdata(&absolutize(&a.content, urls.origin())))
                 })
                 .collect();
         }

@@ -7,8 +7,9 @@
 
 use std::fmt::Write;
 
-use super::xml::{self, escape};
+use super::xml;
 use super::{Feed, Settings};
+use crate::escape;
 
 /// The RSS document of one feed.
 pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
@@ -21,17 +22,21 @@ pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
          xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">\n<channel>\n",
     );
     // `write!` into a String cannot fail; the results are ignored for that reason.
-    let _ = writeln!(out, "<title>{}</title>", escape(&feed.title));
-    let _ = writeln!(out, "<link>{}</link>", escape(&urls.absolute(feed.path)));
+    let _ = writeln!(out, "<title>{}</title>", escape::xml(&feed.title));
+    let _ = writeln!(
+        out,
+        "<link>{}</link>",
+        escape::xml(&urls.absolute(feed.path))
+    );
     let _ = writeln!(
         out,
         "<description>{}</description>",
-        escape(settings.description)
+        escape::xml(settings.description)
     );
     let _ = writeln!(
         out,
         "<language>{}</language>",
-        escape(&settings.language.to_ascii_lowercase())
+        escape::xml(&settings.language.to_ascii_lowercase())
     );
     out.push_str("<generator>sitegen</generator>\n");
     if let Some(updated) = feed.updated() {
@@ -44,22 +49,26 @@ pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
     let _ = writeln!(
         out,
         "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
-        escape(&urls.absolute(&feed.rss_path()))
+        escape::xml(&urls.absolute(&feed.rss_path()))
     );
     for &(i, a) in &feed.articles {
-        let link = escape(&urls.absolute(&a.path));
+        let link = escape::xml(&urls.absolute(&a.path));
         out.push_str("<item>\n");
-        let _ = writeln!(out, "<title>{}</title>", escape(&a.title));
+        let _ = writeln!(out, "<title>{}</title>", escape::xml(&a.title));
         let _ = writeln!(out, "<link>{link}</link>");
         let _ = writeln!(out, "<guid isPermaLink=\"true\">{link}</guid>");
         let _ = writeln!(out, "<pubDate>{}</pubDate>", xml::rfc822(&a.date));
         if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
-            let _ = writeln!(out, "<dc:creator>{}</dc:creator>", escape(author));
+            let _ = writeln!(out, "<dc:creator>{}</dc:creator>", escape::xml(author));
         }
         for term in a.categories.iter().chain(&a.tags) {
-            let _ = writeln!(out, "<category>{}</category>", escape(term));
+            let _ = writeln!(out, "<category>{}</category>", escape::xml(term));
         }
-        let _ = writeln!(out, "<description>{}</description>", escape(&a.summary));
+        let _ = writeln!(
+            out,
+            "<description>{}</description>",
+            escape::xml(&a.summary)
+        );
         if settings.full_content {
             let _ = writeln!(
                 out,

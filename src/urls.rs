@@ -1,0 +1,188 @@
+//! The site's URLs. [`Urls`] builds every href and absolute URL that pages, feeds,
+//! sitemaps and the search index print, so a base path (`/portal/`) is never forgotten and
+//! Chinese paths are percent-encoded one way ([`crate::slug::encode_path`]).
+//! [`is_absolute`] decides which references are left alone.
+
+use crate::config::SiteConfig;
+use crate::slug::encode_path;
+
+/// Whether `reference` points off the site rather than into it: it names a scheme
+/// (`https:`, `mailto:`, `tel:`, `data:`, `javascript:`) or a host (`//cdn.example.com/…`).
+/// Everything else is a path, resolved against the page or the site root.
+///
+/// Only the scheme's syntax is checked (RFC 3986 §3.1), not the rest of the URL:
+/// `url::Url::parse` would reject a malformed absolute URL, which would then pass for a
+/// path under the site, and it allocates for each of the thousands of links checked.
+pub fn is_absolute(reference: &str) -> bool {
+    reference.starts_with("//") || has_scheme(reference)
+}
+
+/// `scheme ":"` where a scheme is a letter followed by letters, digits, `+`, `-` or `.`.
+fn has_scheme(reference: &str) -> bool {
+    let Some((scheme, _)) = reference.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Hrefs for the site, from the config's root path (`/portal/`) and origin
+/// (`https://host`).
+#[derive(Debug, Clone)]
+pub struct Urls {
+    root_path: String,
+    origin: String,
+}
+
+impl Urls {
+    pub fn new(config: &SiteConfig) -> Self {
+        Urls {
+            root_path: config.root_path.clone(),
+            origin: config.origin.clone(),
+        }
+    }
+
+    /// Href of a path relative to the site root (`tags/马斯克/`), percent-encoded.
+    pub fn href(&self, rel: &str) -> String {
+        encode_path(&format!(
+            "{}{}",
+            self.root_path,
+            rel.trim_start_matches('/')
+        ))
+    }
+
+    /// Absolute URL of a path relative to the site root.
+    pub fn absolute(&self, rel: &str) -> String {
+        format!("{}{}", self.origin, self.href(rel))
+    }
+
+    /// Resolves a front-matter asset reference such as `cover`: absolute URLs stay, paths
+    /// are taken from the site root.
+    pub fn asset(&self, reference: &str) -> String {
+        if is_absolute(reference) {
+            reference.to_string()
+        } else {
+            self.href(reference)
+        }
+    }
+
+    /// The scheme and host the site is served from (`https://host`), without its path.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+}
+
+/// Makes the host-relative links of an HTML fragment (`href="/portal/x/"`,
+/// `src="/img.png"`) absolute under `origin` (`https://host`), for HTML read away from the
+/// site (a feed), where a reader has no page URL to resolve them against. Relative links
+/// (`../x/`) are left to the reader, which resolves them against the item's link.
+/// Protocol-relative `//cdn/…` links are not host-relative and stay.
+pub fn absolutize(html: &str, origin: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = ["href=\"/", "src=\"/"]
+            .iter()
+            .filter_map(|attr| rest.find(attr).map(|i| (i, attr.len())))
+            .min();
+        let Some((i, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        // Only a whole attribute name: `data-href="/…"` is not a link.
+        let whole = i == 0 || rest[..i].ends_with(|c: char| c.is_ascii_whitespace());
+        let (head, tail) = rest.split_at(i + len - 1);
+        out.push_str(head);
+        if whole && !tail.starts_with("//") {
+            out.push_str(origin);
+        }
+        rest = tail;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(base_url: &str) -> Urls {
+        let config = format!("title = \"t\"\nbase_url = \"{base_url}\"\n");
+        Urls::new(&SiteConfig::parse(&config, None).expect("config"))
+    }
+
+    #[test]
+    fn references_with_a_scheme_or_host_are_absolute() {
+        for yes in [
+            "https://a.com/x",
+            "HTTP://A.COM",
+            "//cdn.example.com/a.js",
+            "mailto:a@b.com",
+            "tel:+86-10-1234",
+            "data:image/png;base64,AAAA",
+            "javascript:void(0)",
+            "svn+ssh://host/repo",
+        ] {
+            assert!(is_absolute(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "/tags/马斯克/",
+            "tags/a:b/",
+            "images/a.png",
+            "../x/",
+            "#top",
+            "?q=1",
+            "2024:plan.html",
+            ":x",
+            "/a://b",
+        ] {
+            assert!(!is_absolute(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn hrefs_carry_the_root_path_and_are_percent_encoded() {
+        let u = urls("https://x.github.io/portal/");
+        assert_eq!(
+            u.href("tags/马斯克/"),
+            "/portal/tags/%E9%A9%AC%E6%96%AF%E5%85%8B/"
+        );
+        assert_eq!(u.href("/a/"), "/portal/a/");
+        assert_eq!(u.href(""), "/portal/");
+        assert_eq!(
+            urls("https://a.com").href("tags/马斯克/"),
+            "/tags/%E9%A9%AC%E6%96%AF%E5%85%8B/"
+        );
+    }
+
+    #[test]
+    fn absolute_urls_join_the_origin_and_the_href() {
+        let u = urls("https://x.github.io/portal/");
+        assert_eq!(u.origin(), "https://x.github.io");
+        assert_eq!(u.absolute("a/"), "https://x.github.io/portal/a/");
+        let u = urls("http://127.0.0.1:8080");
+        assert_eq!(u.absolute(""), "http://127.0.0.1:8080/");
+    }
+
+    #[test]
+    fn assets_keep_absolute_references() {
+        let u = urls("https://a.com/p/");
+        assert_eq!(u.asset("https://cdn.com/x.png"), "https://cdn.com/x.png");
+        assert_eq!(u.asset("//cdn.com/x.png"), "//cdn.com/x.png");
+        assert_eq!(u.asset("data:image/png,x"), "data:image/png,x");
+        assert_eq!(
+            u.asset("images/封面.png"),
+            "/p/images/%E5%B0%81%E9%9D%A2.png"
+        );
+        assert_eq!(u.asset("/images/a.png"), "/p/images/a.png");
+    }
+
+    #[test]
+    fn host_relative_links_become_absolute() {
+        let html = r#"<a href="/portal/x/">x</a><img src="/a.png"><a href="../y/">y</a><a href="//cdn/z">z</a><a data-href="/no">n</a><a href="https://o/">o</a>"#;
+        assert_eq!(
+            absolutize(html, "https://h.io"),
+            r#"<a href="https://h.io/portal/x/">x</a><img src="https://h.io/a.png"><a href="../y/">y</a><a href="//cdn/z">z</a><a data-href="/no">n</a><a href="https://o/">o</a>"#
+        );
+    }
+}
