@@ -76,12 +76,19 @@ fn a_clean_site_passes() {
             ),
         ],
     );
-    let out = sitegen()
-        .arg("check")
-        .arg("-r")
-        .arg(dir.path())
-        .output()
-        .expect("run");
+    let check = |extra: &[&str]| {
+        sitegen()
+            .arg("check")
+            .arg("-r")
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .expect("run")
+    };
+    let out = check(&[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Under a path, canonical and feed links are absolute URLs under that path.
+    let out = check(&["--base-url", "https://t.example.com/portal/"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
 

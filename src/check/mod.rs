@@ -161,7 +161,9 @@ fn page_path_of(file: &str) -> String {
 struct LinkChecker<'a> {
     rendered: &'a RenderedSite,
     root_path: &'a str,
-    base_url: &'a str,
+    /// `https://host`: absolute links to it are the site's own (their path carries the
+    /// site's base path, checked like any host-relative link).
+    origin: &'a str,
     /// Output file → the `id`s it defines, computed on first use.
     ids: Mutex<HashMap<String, HashSet<String>>>,
 }
@@ -171,7 +173,7 @@ impl<'a> LinkChecker<'a> {
         LinkChecker {
             rendered,
             root_path: &site.config.root_path,
-            base_url: &site.config.base_url,
+            origin: &site.config.origin,
             ids: Mutex::new(HashMap::new()),
         }
     }
@@ -180,7 +182,10 @@ impl<'a> LinkChecker<'a> {
     /// not ours to check (other sites, mail links).
     fn problem(&self, page_path: &str, href: &str) -> Option<String> {
         let href = href.trim();
-        let local = href.strip_prefix(self.base_url).map_or(href, |rest| rest);
+        let local = href
+            .strip_prefix(self.origin)
+            .filter(|rest| rest.starts_with('/'))
+            .unwrap_or(href);
         if local.is_empty() || crate::urls::is_absolute(local) {
             return None;
         }
