@@ -9,20 +9,11 @@
 //! CMS export). A single one makes the whole feed unparseable, so they are dropped.
 
 /// Escapes text for an HTML text node or a double- or single-quoted attribute value.
-/// `'` becomes `&apos;`, which HTML5 defines (the pages sitegen writes are HTML5).
+/// `'` becomes `&apos;`, which HTML5 defines (the pages sitegen writes are HTML5). HTML
+/// escapes the same five characters as XML, and control characters are parse errors in
+/// HTML too, so both drop what XML cannot carry.
 pub fn html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    xml(text)
 }
 
 /// Escapes text for an XML text node or a double- or single-quoted attribute, and drops
@@ -67,6 +58,11 @@ mod tests {
             "AI &lt;script&gt; &amp; “引号” &quot;q&quot; &apos;a&apos;\t"
         );
         assert_eq!(html("&amp;"), "&amp;amp;");
+        assert_eq!(
+            html("标题\u{1}\u{8}"),
+            "标题",
+            "control characters are dropped"
+        );
     }
 
     #[test]
