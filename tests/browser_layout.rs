@@ -9,13 +9,8 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Component, Path, PathBuf};
-use std::time::Duration;
-
+use common::server::serve_folder;
 use common::*;
-use percent_encoding::percent_decode_str;
 
 /// Pages to check: a name for the report and the URL path.
 const PAGES: [(&str, &str); 4] = [
@@ -90,68 +85,6 @@ next(0);
 </body></html>
 "#;
 
-/// A minimal static file server for `root` on 127.0.0.1; returns the port. The thread lives
-/// until the test process ends.
-fn serve(root: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let root = root.clone();
-            std::thread::spawn(move || {
-                let _ = respond(&root, stream);
-            });
-        }
-    });
-    port
-}
-
-fn respond(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request = String::new();
-    reader.read_line(&mut request)?;
-    // Skip the headers.
-    let mut line = String::new();
-    while reader.read_line(&mut line)? > 2 {
-        line.clear();
-    }
-    let target = request.split_whitespace().nth(1).unwrap_or("/");
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
-    let rel = Path::new(decoded.trim_start_matches('/'));
-    let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
-    let mut file = root.join(rel);
-    if file.is_dir() {
-        file = file.join("index.html");
-    }
-    let (status, body, kind) = match std::fs::read(&file) {
-        Ok(bytes) if safe => ("200 OK", bytes, content_type(&file)),
-        _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
-    };
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(&body)?;
-    stream.flush()
-}
-
-fn content_type(file: &Path) -> &'static str {
-    match file.extension().and_then(|x| x.to_str()) {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("json") => "application/json",
-        Some("xml") => "application/xml",
-        _ => "application/octet-stream",
-    }
-}
-
 #[test]
 fn demo_pages_do_not_overflow_sideways_at_phone_and_desktop_widths() {
     let Some(chromium) = chromium() else {
@@ -178,7 +111,7 @@ fn demo_pages_do_not_overflow_sideways_at_phone_and_desktop_widths() {
         .replace("__WIDTHS__", &format!("[{widths}]"));
     std::fs::write(out.join("__layout.html"), harness).expect("write harness");
 
-    let port = serve(out.clone());
+    let port = serve_folder(out.clone(), "/");
     let scratch = dir.path().join("chromium");
     std::fs::create_dir_all(&scratch).expect("scratch dir");
     let dom = dump_dom(

@@ -5,13 +5,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Component, Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
+use common::server::serve_folder;
 use common::*;
-use percent_encoding::percent_decode_str;
 use sitegen::search::query::{self, Results};
 use sitegen::search::{postings, tokenize};
 
@@ -171,67 +169,6 @@ fn index_files_are_byte_identical_across_runs_and_thread_counts() {
 
 // ---- the page in a real browser ----
 
-/// Serves `root` at `/portal/` on 127.0.0.1 (a thread per request, std only); returns the port.
-fn serve(root: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let root = root.clone();
-            std::thread::spawn(move || {
-                let _ = respond(&root, stream);
-            });
-        }
-    });
-    port
-}
-
-fn respond(root: &Path, mut stream: TcpStream) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request = String::new();
-    reader.read_line(&mut request)?;
-    let mut line = String::new();
-    while reader.read_line(&mut line)? > 2 {
-        line.clear();
-    }
-    let target = request.split_whitespace().nth(1).unwrap_or("/");
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
-    let rel = decoded.strip_prefix("/portal/").map(Path::new);
-    let mut file = rel.map(|r| root.join(r));
-    if let Some(f) = &file
-        && f.is_dir()
-    {
-        file = Some(f.join("index.html"));
-    }
-    let safe = rel.is_some_and(|r| r.components().all(|c| matches!(c, Component::Normal(_))));
-    let found = file
-        .filter(|_| safe)
-        .and_then(|f| Some((std::fs::read(&f).ok()?, f)));
-    let (status, body, kind) = match found {
-        Some((bytes, f)) => (
-            "200 OK",
-            bytes,
-            match f.extension().and_then(|x| x.to_str()) {
-                Some("html") => "text/html; charset=utf-8",
-                Some("css") => "text/css; charset=utf-8",
-                Some("js") => "text/javascript; charset=utf-8",
-                Some("json") => "application/json",
-                _ => "application/octet-stream",
-            },
-        ),
-        None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
-    };
-    write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(&body)?;
-    stream.flush()
-}
-
 /// The text between `start` and the next `end` in `dom`, unescaped.
 fn between<'a>(dom: &'a str, start: &str, end: &str) -> &'a str {
     let from = dom
@@ -331,7 +268,7 @@ fn search_page_and_script_work_in_headless_chromium() {
         .replace("__CASES__", &json(&serde_json::json!(cases)))
         .replace("__POSTINGS__", &json(&serde_json::json!(encoded)));
     std::fs::write(out.join("parity.html"), harness).expect("write harness");
-    let port = serve(out.clone());
+    let port = serve_folder(out.clone(), "/portal/");
     let dom = dump_dom(
         &chromium,
         &format!("http://127.0.0.1:{port}/portal/parity.html"),

@@ -2,8 +2,10 @@
 //! its output collected line by line, and a tiny HTTP/1.1 client over `TcpStream`.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::Path;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+
+use percent_encoding::percent_decode_str;
 use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
@@ -254,4 +256,70 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
         data = &data[end + 2 + size + 2..];
     }
     out
+}
+
+/// A minimal static file server for the folder `root`, mounted at `prefix` (`/` or
+/// `/portal/`) on 127.0.0.1, for browser tests of built output; returns the port. A thread
+/// per request; the listener lives until the test process ends.
+pub fn serve_folder(root: PathBuf, prefix: &'static str) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let _ = respond(&root, prefix, stream);
+            });
+        }
+    });
+    port
+}
+
+fn respond(root: &Path, prefix: &str, mut stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request = String::new();
+    reader.read_line(&mut request)?;
+    // Skip the headers.
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 2 {
+        line.clear();
+    }
+    let target = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_decode_str(path).decode_utf8_lossy().into_owned();
+    let rel = decoded.strip_prefix(prefix).map(Path::new);
+    let safe = rel.is_some_and(|r| r.components().all(|c| matches!(c, Component::Normal(_))));
+    let mut file = rel.filter(|_| safe).map(|r| root.join(r));
+    if let Some(f) = &file
+        && f.is_dir()
+    {
+        file = Some(f.join("index.html"));
+    }
+    let found = file.and_then(|f| Some((std::fs::read(&f).ok()?, f)));
+    let (status, body, kind) = match found {
+        Some((bytes, f)) => ("200 OK", bytes, content_type(&f)),
+        None => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    stream.write_all(&body)?;
+    stream.flush()
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file.extension().and_then(|x| x.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        _ => "application/octet-stream",
+    }
 }
