@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build benchmark: sitegen against Hugo on the same synthetic corpus (issue 5).
 #
-#   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep]
+#   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep] [--baseline BIN]
 #
 # Generates N articles with examples/gen_corpus.rs into a temporary folder, builds them with
 # sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
@@ -17,6 +17,9 @@
 #                         RAYON_NUM_THREADS=1 and =4 and diff -r the two outputs
 #   --seed S              corpus seed (default 42)
 #   --keep                keep the temporary folder and print its path
+#   --baseline BIN        also time another sitegen binary (e.g. one built from an older
+#                         commit) on the same corpus, three runs each, interleaved, and print
+#                         the ratio of the median wall and CPU times: "is this change slower?"
 #
 # A build that would exhaust the machine's memory is killed (BENCH_MIN_AVAIL_MB, default 1500
 # MB of MemAvailable) and reported in the table.
@@ -39,11 +42,17 @@ NO_HUGO=0
 CHECK_DET=0
 KEEP=0
 SEED=42
+BASELINE=""
 while (($#)); do
   case "$1" in
     --no-hugo) NO_HUGO=1 ;;
     --check-determinism) CHECK_DET=1 ;;
     --keep) KEEP=1 ;;
+    --baseline)
+      (($# >= 2)) || usage
+      BASELINE="$2"
+      shift
+      ;;
     --seed)
       (($# >= 2)) || usage
       SEED="$2"
@@ -156,6 +165,39 @@ if ((!KEEP)) && [[ "$(stat -f -c %T "$WORK" 2>/dev/null)" == tmpfs ]]; then
   rm -rf "$WORK/out-sitegen"
 fi
 
+# --- baseline ---------------------------------------------------------------------------
+# Three runs of each binary, interleaved (baseline, current, …) so that a change in the
+# machine's load hits both alike; the medians are compared.
+BASELINE_REPORT=""
+if [[ -n "$BASELINE" ]]; then
+  [[ -x "$BASELINE" ]] || die "--baseline $BASELINE is not an executable"
+  B_WALLS=() B_CPUS=() C_WALLS=() C_CPUS=()
+  for run in 1 2 3; do
+    for who in baseline current; do
+      bin="$SITEGEN"
+      [[ "$who" == current ]] || bin="$BASELINE"
+      rm -rf "$WORK/out-$who"
+      timed "$who-$run" "$WORK/$who-$run" "$bin" build -q -r "$WORK/site" -o "$WORK/out-$who" ||
+        die "$who build failed"
+      if [[ "$who" == current ]]; then
+        C_WALLS+=("$T_WALL") C_CPUS+=("$T_CPU")
+      else
+        B_WALLS+=("$T_WALL") B_CPUS+=("$T_CPU")
+      fi
+    done
+  done
+  median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+  BASELINE_REPORT="$(awk -v bw="$(median "${B_WALLS[@]}")" -v cw="$(median "${C_WALLS[@]}")" \
+    -v bc="$(median "${B_CPUS[@]}")" -v cc="$(median "${C_CPUS[@]}")" \
+    -v bwl="${B_WALLS[*]}" -v cwl="${C_WALLS[*]}" 'BEGIN {
+      printf "baseline: median %.2f s wall, %.2f s CPU (runs: %s)\n", bw, bc, bwl
+      printf "current:  median %.2f s wall, %.2f s CPU (runs: %s)\n", cw, cc, cwl
+      printf "current/baseline: %.2fx wall time, %.2fx CPU time (below 1: faster)\n",
+        cw / (bw > 0 ? bw : 0.01), cc / (bc > 0 ? bc : 0.01)
+    }')"
+  rm -rf "$WORK/out-baseline" "$WORK/out-current"
+fi
+
 # --- Hugo -------------------------------------------------------------------------------
 HUGO_VERSION=""
 HUGO_FAILED=""
@@ -195,6 +237,11 @@ if [[ -n "$HUGO_VERSION" && -z "$HUGO_FAILED" ]]; then
       printf "\nsitegen/Hugo: %.1fx faster (wall), %.1fx less CPU time, %.1fx less peak RSS\n",
         hw / (sw > 0 ? sw : 0.01), hc / (sc > 0 ? sc : 0.01), hr / (sr > 0 ? sr : 1)
     }'
+fi
+
+if [[ -n "$BASELINE_REPORT" ]]; then
+  echo
+  echo "$BASELINE_REPORT"
 fi
 
 # --- determinism ------------------------------------------------------------------------

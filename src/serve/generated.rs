@@ -16,7 +16,7 @@ use std::time::Instant;
 use axum::body::Bytes;
 
 use super::State;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::render::{self, Shared};
 
@@ -45,9 +45,13 @@ impl Generator {
         let jobs = match started {
             Ok(_) => Some(sender),
             Err(e) => {
-                eprintln!(
-                    "warning: cannot start the feed worker ({e}); feeds and search will not follow edits"
+                let warning = Diagnostic::warning(
+                    "serve",
+                    format!(
+                        "cannot start the feed worker ({e}): feeds and search will not follow edits"
+                    ),
                 );
+                eprintln!("{warning}");
                 None
             }
         };

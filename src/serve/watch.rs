@@ -65,7 +65,11 @@ impl Events {
             if exists && !self.watching[i] {
                 match self.debouncer.watch(&dir, RecursiveMode::Recursive) {
                     Ok(()) => self.watching[i] = true,
-                    Err(e) => eprintln!("warning: cannot watch {}: {e}", dir.display()),
+                    Err(e) => {
+                        let warning = Diagnostic::warning(*name, format!("cannot watch it: {e}"))
+                            .hint("saves in this folder will not rebuild the preview");
+                        eprintln!("{warning}");
+                    }
                 }
             } else if !exists {
                 self.watching[i] = false;
@@ -81,7 +85,11 @@ pub(crate) fn spawn_loop(builder: Builder, events: Events, state: Arc<State>) {
         .spawn(move || run(builder, events, &state))
         .map(drop)
         .unwrap_or_else(|e| {
-            eprintln!("warning: cannot start the rebuild loop ({e}); edits will not show")
+            let warning = Diagnostic::warning(
+                "serve",
+                format!("cannot start the rebuild loop ({e}): edits will not show"),
+            );
+            eprintln!("{warning}");
         });
 }
 
@@ -122,7 +130,10 @@ fn classify(root: &Path, batch: DebounceEventResult) -> Changes {
         Ok(events) => events,
         Err(errors) => {
             for e in errors {
-                eprintln!("warning: file watcher: {e}");
+                eprintln!(
+                    "{}",
+                    Diagnostic::warning(root, format!("file watcher: {e}"))
+                );
             }
             return Changes::everything();
         }
