@@ -37,6 +37,10 @@ pub fn cjk_script(c: char) -> Option<Script> {
     if cp < CJK_RANGES[0].0 {
         return None;
     }
+    // …and most of the rest are unified ideographs: answer them first.
+    if (0x4E00..=0x9FFF).contains(&cp) {
+        return Some(Script::Han);
+    }
     CJK_RANGES
         .iter()
         .find(|&&(first, last, _)| (first..=last).contains(&cp))
