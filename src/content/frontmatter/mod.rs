@@ -18,9 +18,10 @@ use std::fmt;
 
 /// Separates front matter from body.
 ///
-/// Blank lines may precede the opening delimiter; Hexo's form without the
-/// opening `---` is recognised only when every line before the `---` looks
-/// like YAML, so a Markdown horizontal rule is never taken for front matter.
+/// Blank lines may precede the opening delimiter because editors and
+/// converters often leave them. Hexo's delimiter-less form is recognised only
+/// when every line before the `---` looks like YAML, so an ordinary Markdown
+/// file with a horizontal rule is never mistaken for front matter.
 pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
     split::find(text)
 }

@@ -5,9 +5,7 @@
 use super::{Dialect, FrontMatterError, Split};
 use serde::de::{self, Deserialize, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
-use std::collections::HashSet;
 use std::fmt;
-use std::hash::{BuildHasher, RandomState};
 use std::marker::PhantomData;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
@@ -244,9 +242,6 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for NodeVisitor<V> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries: Vec<Entry<V>> = Vec::with_capacity(map.size_hint().unwrap_or(8));
-        // Hashes of the keys so far: a repeated key is found without a quadratic scan.
-        let hasher = RandomState::new();
-        let mut seen = HashSet::new();
         while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
             let at = key.referenced.span().byte_offset().unwrap_or(0);
             let entry = Entry {
@@ -254,14 +249,9 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for NodeVisitor<V> {
                 value: map.next_value()?,
                 key: key.value,
             };
-            let repeated = !seen.insert(hasher.hash_one(&entry.key));
-            // The options let the last duplicate win, in the first one's place, as a map would.
-            let earlier = if repeated {
-                entries.iter_mut().find(|old| old.key == entry.key)
-            } else {
-                None
-            };
-            match earlier {
+            // The options let the last duplicate win, in the first one's place, as a
+            // map would. A linear search: front matter has a few dozen keys at most.
+            match entries.iter_mut().find(|old| old.key == entry.key) {
                 Some(old) => *old = entry,
                 None => entries.push(entry),
             }

@@ -28,12 +28,7 @@ fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
         })
 }
 
-/// Separates front matter from body.
-///
-/// Blank lines may precede the opening delimiter because editors and
-/// converters often leave them. Hexo's delimiter-less form is recognised only
-/// when every line before the `---` looks like YAML, so an ordinary Markdown
-/// file with a horizontal rule is never mistaken for front matter.
+/// See [`super::split`].
 pub(super) fn find(text: &str) -> Result<Split<'_>, FrontMatterError> {
     let Some(first) = lines(text).find(|line| !line.text.trim().is_empty()) else {
         return Ok(no_front_matter(text));
