@@ -1,8 +1,8 @@
 //! Front matter: finding it in a file and reading it into known fields.
 //!
 //! Content migrated from Hugo, Zola, Hexo and Jekyll must load unchanged, so
-//! each generator's conventions are accepted side by side: [`split`] finds the
-//! block (`+++` TOML, `---` YAML, Hexo's bare YAML), [`parse`] reads it with
+//! each generator's conventions are accepted side by side: [`split()`] finds the
+//! block (`+++` TOML, `---` YAML, Hexo's bare YAML), [`parse()`] reads it with
 //! the TOML or YAML parser, keeping where each key was written, and maps the
 //! many spellings of the same field (`lastmod`, `description`,
 //! `[taxonomies]`, `published: false`…) onto [`FrontMatter`]. Every error

@@ -28,7 +28,7 @@ fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
         })
 }
 
-/// See [`super::split`].
+/// See [`super::split()`].
 pub(super) fn find(text: &str) -> Result<Split<'_>, FrontMatterError> {
     let Some(first) = lines(text).find(|line| !line.text.trim().is_empty()) else {
         return Ok(no_front_matter(text));
