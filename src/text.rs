@@ -58,9 +58,13 @@ pub fn is_han(c: char) -> bool {
     cjk_script(c) == Some(Script::Han)
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// 1-based line and column (in characters) of a byte offset; an offset inside a character
+/// counts as that character's.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
+    let offset = (0..=offset.min(text.len()))
+        .rev()
+        .find(|&at| text.is_char_boundary(at))
+        .unwrap_or(0);
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -142,5 +146,7 @@ mod tests {
         assert_eq!(line_col("ab\n中文x", 9), (2, 3));
         assert_eq!(line_col("ab", 0), (1, 1));
         assert_eq!(line_col("ab", 99), (1, 3));
+        // Byte 5 is inside 中 (bytes 3..6) on line 2.
+        assert_eq!(line_col("ab\n中文x", 5), (2, 1));
     }
 }

@@ -129,11 +129,7 @@ pub struct FrontMatter {
 impl Split<'_> {
     /// 1-based line and column in the file of byte `offset` within `front`.
     fn file_position(&self, offset: usize) -> (usize, usize) {
-        let offset = (0..=offset.min(self.front.len()))
-            .rev()
-            .find(|&at| self.front.is_char_boundary(at))
-            .unwrap_or(0);
-        let (line, col) = crate::config::line_col(self.front, offset);
+        let (line, col) = crate::text::line_col(self.front, offset);
         (self.front_line + line - 1, col)
     }
 }
