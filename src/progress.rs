@@ -77,28 +77,26 @@ impl Progress {
 
     /// A stage that counts: `{verb} {done}/{total} {unit}`, e.g. `loading 3,200/10,000 files`.
     pub fn stage(&self, verb: &str, total: usize, unit: &str) -> Stage {
-        self.start(verb, COUNTED, |bar| {
-            bar.set_length(total as u64);
-            bar.set_message(unit.to_string());
-        })
+        self.start(verb, Some(total as u64), unit, COUNTED)
     }
 
     /// A stage without a count, shown with a spinner: `feeds, sitemaps and search index`.
     pub fn step(&self, name: &str) -> Stage {
-        self.start(name, UNCOUNTED, |_| {})
+        self.start(name, None, "", UNCOUNTED)
     }
 
-    fn start(&self, name: &str, template: &str, set_up: impl FnOnce(&ProgressBar)) -> Stage {
+    fn start(&self, name: &str, total: Option<u64>, unit: &str, template: &str) -> Stage {
         let Some(inner) = &self.inner else {
             return Stage { bar: None };
         };
         let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_spinner())
             .progress_chars("=> ");
-        let bar = ProgressBar::no_length()
+        // Hidden until it joins the others: a new bar would draw straight to stderr.
+        let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::hidden())
             .with_style(style)
-            .with_prefix(name.to_string());
-        set_up(&bar);
+            .with_prefix(name.to_string())
+            .with_message(unit.to_string());
         let bar = inner.bars.add(bar);
         bar.enable_steady_tick(TICK);
         Stage { bar: Some(bar) }
@@ -187,6 +185,12 @@ mod tests {
         assert!(!wanted(true, true, Some("xterm-256color")));
         assert!(!wanted(false, false, Some("xterm-256color")));
         assert!(!wanted(false, true, Some("dumb")));
+    }
+
+    #[test]
+    fn the_line_templates_are_valid() {
+        assert!(ProgressStyle::with_template(COUNTED).is_ok());
+        assert!(ProgressStyle::with_template(UNCOUNTED).is_ok());
     }
 
     #[test]
