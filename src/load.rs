@@ -38,12 +38,7 @@ pub struct Loaded {
 pub type FileResult = Result<(Option<Article>, Vec<Diagnostic>), Diagnostic>;
 
 /// Loads every `content/**/*.md` under `root`, counting the files read on `progress`.
-pub fn load(
-    root: &Path,
-    config: &SiteConfig,
-    options: LoadOptions,
-    progress: &Progress,
-) -> Loaded {
+pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &Progress) -> Loaded {
     let (files, mut diagnostics) = find_markdown(root);
     let loading = progress.stage("loading", files.len(), "files");
     let results: Vec<FileResult> = files

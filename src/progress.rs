@@ -219,7 +219,10 @@ mod tests {
             self.0.lock().map(|w| w.concat()).unwrap_or_default()
         }
         fn record(&self, s: &str) -> io::Result<()> {
-            self.0.lock().map_err(|_| io::ErrorKind::Other)?.push(s.to_string());
+            self.0
+                .lock()
+                .map_err(|_| io::ErrorKind::Other)?
+                .push(s.to_string());
             Ok(())
         }
     }

@@ -27,8 +27,17 @@ fn slow_site() -> tempfile::TempDir {
 }
 
 fn assert_no_progress(what: &str, stderr: &str) {
-    for word in ["loading", "rendering", "search index", "static files", "checking links"] {
-        assert!(!stderr.contains(word), "{what}: progress in stderr: {stderr:?}");
+    for word in [
+        "loading",
+        "rendering",
+        "search index",
+        "static files",
+        "checking links",
+    ] {
+        assert!(
+            !stderr.contains(word),
+            "{what}: progress in stderr: {stderr:?}"
+        );
     }
     assert!(
         !stderr.contains('\u{1b}'),
