@@ -7,7 +7,16 @@
 //! takes a [`Stage`] handle that clears its line when dropped, so nothing is left on screen
 //! when the summary, warnings or errors are printed. [`Stage::inc`] is an atomic add
 //! (indicatif redraws at most 20 times a second), cheap enough to call once per page from
-//! every render thread.
+//! every render thread. A new stage reports the same way:
+//!
+//! ```
+//! # let progress = sitegen::progress::Progress::default();
+//! # let images = vec![(); 3];
+//! let resizing = progress.stage("resizing", images.len(), "images");
+//! for _image in &images {
+//!     resizing.inc(1);
+//! }
+//! ```
 
 use std::io::IsTerminal;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};

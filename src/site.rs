@@ -159,6 +159,8 @@ pub fn render(
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
     let shared = Shared::new(site, &plan);
     let rendering = progress.stage("rendering", plan.pages.len(), "pages");
+    // Counted as each page reaches the sink: one that fails to render is not, and the
+    // build fails anyway.
     let counted = |file: &str, bytes: &[u8]| {
         let put = sink.put(file, bytes);
         rendering.inc(1);
