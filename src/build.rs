@@ -55,10 +55,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
             output.write(file, bytes)
         }
     };
-    let pages = site::render(site, &renderer, &write).map_err(|mut errors| {
+    let progress = &options.site.progress;
+    let pages = site::render(site, &renderer, &write, progress).map_err(|mut errors| {
         errors.extend(loaded.warnings.0.iter().cloned());
         Diagnostics::sorted(errors.0)
     })?;
+    let copying = progress.step("copying static files");
     let static_files = output.copy_static(&site.statics.files)?;
     if options.minify {
         // The plain-named copies of stylesheets and scripts `static/` put in (the hashed ones
@@ -67,6 +69,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
             output.write(&file, &bytes)?;
         }
     }
+    drop(copying);
     watch.lap("render + write");
     output.commit()?;
     watch.lap("swap in");

@@ -17,8 +17,9 @@
 //!
 //! [`site`] is the driver that strings the stages together, once for every command:
 //! [`build`], [`check`] and [`serve`] differ only in where rendered files go and which
-//! pages they ask for. The CLI in `main.rs` only parses arguments. `docs/architecture.md`
-//! says where each kind of change goes.
+//! pages they ask for, and [`progress`] shows its stages on a terminal. The CLI in
+//! `main.rs` only parses arguments. `docs/architecture.md` says where each kind of change
+//! goes.
 //!
 //! Helpers every stage shares, one definition each: [`text`] (what counts as CJK, line and
 //! column of an offset), [`escape`] (HTML and XML), [`urls`] (hrefs and absolute URLs),
@@ -36,6 +37,7 @@ pub mod minify;
 pub mod model;
 pub mod output;
 pub mod paths;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod search;

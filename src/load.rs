@@ -14,6 +14,7 @@ use crate::content::markdown;
 use crate::diagnostics::Diagnostic;
 use crate::model::Article;
 use crate::paths::is_markdown;
+use crate::progress::Progress;
 use crate::slug::slugify;
 
 pub const CONTENT_DIR: &str = "content";
@@ -37,12 +38,17 @@ pub struct Loaded {
 /// warnings it raised.
 pub type FileResult = Result<(Option<Article>, Vec<Diagnostic>), Diagnostic>;
 
-/// Loads every `content/**/*.md` under `root`.
-pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions) -> Loaded {
+/// Loads every `content/**/*.md` under `root`, counting the files read on `progress`.
+pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &Progress) -> Loaded {
     let (files, mut diagnostics) = find_markdown(root);
+    let loading = progress.stage("loading", files.len(), "files");
     let results: Vec<FileResult> = files
         .par_iter()
-        .map(|rel| load_file(root, rel, config, options))
+        .map(|rel| {
+            let result = load_file(root, rel, config, options);
+            loading.inc(1);
+            result
+        })
         .collect();
     let mut articles = Vec::with_capacity(results.len());
     for result in results {

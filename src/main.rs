@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use sitegen::build::{BuildOptions, build};
 use sitegen::diagnostics::{Diagnostics, count_noun};
+use sitegen::progress::Progress;
 
 /// A fast static site generator for Chinese-language tech-news portals.
 #[derive(Parser)]
@@ -61,6 +62,18 @@ impl From<SiteArgs> for sitegen::site::Options {
             drafts: args.drafts,
             future: args.future,
             strict: args.strict,
+            progress: Progress::default(),
+        }
+    }
+}
+
+impl SiteArgs {
+    /// The driver's options, reporting on `progress` (build and check; serve's quick
+    /// rebuilds go to a log and show none).
+    fn with_progress(self, progress: &Progress) -> sitegen::site::Options {
+        sitegen::site::Options {
+            progress: progress.clone(),
+            ..self.into()
         }
     }
 }
@@ -144,13 +157,16 @@ fn main() -> ExitCode {
 
 fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
     let timings = args.timings;
+    let progress = Progress::on_stderr(quiet);
     let options = BuildOptions {
-        site: args.site.into(),
+        site: args.site.with_progress(&progress),
         output: args.output_dir,
         force: args.force,
         minify: args.minify,
     };
-    match build(&options) {
+    let built = build(&options);
+    progress.finish();
+    match built {
         Ok(summary) => {
             eprint!("{}", summary.warnings.list());
             if !quiet {
@@ -187,11 +203,14 @@ fn failed(errors: &Diagnostics) -> ExitCode {
 }
 
 fn run_check(args: CheckArgs, quiet: bool) -> ExitCode {
+    let progress = Progress::on_stderr(quiet);
     let options = sitegen::check::CheckOptions {
-        site: args.site.into(),
+        site: args.site.with_progress(&progress),
         external: args.external,
     };
-    match sitegen::check::check(&options) {
+    let checked = sitegen::check::check(&options);
+    progress.finish();
+    match checked {
         Ok(summary) => {
             eprint!("{}", summary.warnings.list());
             if !quiet {

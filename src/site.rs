@@ -13,6 +13,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, LoadOptions};
 use crate::model::{self, Site};
+use crate::progress::Progress;
 use crate::render::{self, Renderer, Shared};
 use crate::statics::Statics;
 
@@ -26,6 +27,8 @@ pub struct Options {
     pub future: bool,
     /// Every warning is an error (also `strict = true` in config.toml).
     pub strict: bool,
+    /// Where `load` and `render` report how far along they are; none by default.
+    pub progress: Progress,
 }
 
 /// A loaded site and the warnings met loading it.
@@ -45,7 +48,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
         future: options.future,
         now,
     };
-    let loaded = load::load(&options.root, &config, load_options);
+    let loaded = load::load(&options.root, &config, load_options, &options.progress);
     let mut diagnostics = loaded.diagnostics;
     let statics = Statics::collect(&options.root).unwrap_or_else(|errors| {
         diagnostics.extend(errors);
@@ -148,14 +151,30 @@ pub fn generated_files(shared: &Shared<'_>) -> Result<Vec<(String, Vec<u8>)>, Ve
 /// Renders the whole site into `sink`: every page, then the generated files (after the
 /// pages, so that their bytes are not held while pages render). Returns the number of
 /// files, or every error.
-pub fn render(site: &Site, renderer: &Renderer, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+pub fn render(
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    progress: &Progress,
+) -> Result<usize, Diagnostics> {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
     let shared = Shared::new(site, &plan);
-    let mut errors = render_pages(&shared, renderer, Pages::All, sink);
+    let rendering = progress.stage("rendering", plan.pages.len(), "pages");
+    // Counted as each page reaches the sink: one that fails to render is not, and the
+    // build fails anyway.
+    let counted = |file: &str, bytes: &[u8]| {
+        let put = sink.put(file, bytes);
+        rendering.inc(1);
+        put
+    };
+    let mut errors = render_pages(&shared, renderer, Pages::All, &counted);
+    drop(rendering);
+    let generating = progress.step("feeds, sitemaps and search index");
     let generated = generated_files(&shared).unwrap_or_else(|clashes| {
         errors.extend(clashes);
         Vec::new()
     });
+    drop(generating);
     errors.extend(generated.iter().filter_map(|(f, b)| sink.put(f, b).err()));
     if errors.is_empty() {
         Ok(plan.pages.len() + generated.len())

@@ -12,6 +12,7 @@ use percent_encoding::percent_decode_str;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
+use crate::progress::Progress;
 use crate::render::Renderer;
 use crate::site;
 
@@ -45,7 +46,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
     let loaded = site::load(&options.site)?;
     let site = loaded.site;
     let renderer = Renderer::new(&options.site.root).map_err(Diagnostics::sorted)?;
-    let rendered = render_in_memory(&site, &renderer)?;
+    let rendered = render_in_memory(&site, &renderer, &options.site.progress)?;
+    let checking = options.site.progress.step("checking links");
     let checker = LinkChecker::new(&site, &rendered);
     let (mut broken, body_links) = check_bodies(&site, &checker);
     let (page_broken, page_links) = check_pages(&site, &rendered, &checker);
@@ -53,6 +55,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
     if options.external {
         broken.extend(external::check(&site));
     }
+    drop(checking);
     if broken.is_empty() {
         Ok(CheckSummary {
             pages: rendered.pages.len(),
@@ -128,7 +131,11 @@ fn check_pages(
 
 /// Renders through the driver into memory; only HTML is kept, other files just need to
 /// exist.
-fn render_in_memory(site: &Site, renderer: &Renderer) -> Result<RenderedSite, Diagnostics> {
+fn render_in_memory(
+    site: &Site,
+    renderer: &Renderer,
+    progress: &Progress,
+) -> Result<RenderedSite, Diagnostics> {
     let collected = Mutex::new(HashMap::new());
     let collect = |file: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         let html = if file.ends_with(".html") {
@@ -142,7 +149,7 @@ fn render_in_memory(site: &Site, renderer: &Renderer) -> Result<RenderedSite, Di
             .insert(file.to_string(), html);
         Ok(())
     };
-    site::render(site, renderer, &collect)?;
+    site::render(site, renderer, &collect, progress)?;
     let all: HashMap<String, String> = collected.into_inner().unwrap_or_default();
     let mut files: HashSet<String> = all.keys().cloned().collect();
     files.extend(site.statics.files.iter().map(|f| f.rel.clone()));
