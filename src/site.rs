@@ -134,8 +134,11 @@ pub fn render_pages(
 
 /// Feeds, sitemaps, `robots.txt`, the search index and the hashed assets, refusing any
 /// that would take a page's URL.
-pub fn generated_files(shared: &Shared<'_>) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-    let files = render::extra_files(shared);
+pub fn generated_files(
+    shared: &Shared<'_>,
+    progress: &Progress,
+) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+    let files = render::extra_files(shared, progress);
     let clashes = render::clashes_with_pages(
         shared.site,
         shared.plan,
@@ -169,12 +172,10 @@ pub fn render(
     };
     let mut errors = render_pages(&shared, renderer, Pages::All, &counted);
     drop(rendering);
-    let generating = progress.step("feeds, sitemaps and search index");
-    let generated = generated_files(&shared).unwrap_or_else(|clashes| {
+    let generated = generated_files(&shared, progress).unwrap_or_else(|clashes| {
         errors.extend(clashes);
         Vec::new()
     });
-    drop(generating);
     errors.extend(generated.iter().filter_map(|(f, b)| sink.put(f, b).err()));
     if errors.is_empty() {
         Ok(plan.pages.len() + generated.len())

@@ -17,11 +17,17 @@ pub use pages::{Job, Listing, ListingKind, Page, Plan, clashes_with_pages, plan}
 pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 
 /// Files other than HTML pages: feeds, sitemaps, `robots.txt` and the search index, as
-/// (path relative to the output root, bytes).
-pub fn extra_files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
+/// (path relative to the output root, bytes). The search index counts its articles on
+/// `progress`.
+pub fn extra_files(
+    shared: &Shared<'_>,
+    progress: &crate::progress::Progress,
+) -> Vec<(String, Vec<u8>)> {
+    let generating = progress.step("feeds and sitemaps");
     let mut files = feeds::files(shared);
     files.extend(sitemap::files(shared));
-    files.extend(crate::search::files(shared.site, &shared.urls));
+    drop(generating);
+    files.extend(crate::search::files(shared.site, &shared.urls, progress));
     files.extend(
         shared
             .site

@@ -81,6 +81,12 @@ pub const DIR: &str = "search/";
 /// Builds every index file for `docs`, whose position is their id (newest first, so that
 /// the browser can break score ties by id).
 pub fn build(docs: &[Doc<'_>]) -> Built {
+    build_counted(docs, &|_| {})
+}
+
+/// [`build`], calling `indexed` with the number of documents of each batch tokenised (the
+/// progress display counts them).
+pub fn build_counted(docs: &[Doc<'_>], indexed: &(dyn Fn(usize) + Sync)) -> Built {
     let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
     let merge = |parts: &mut Vec<Part>, first: u32, terms: &[DocTerms]| {
         parts.par_iter_mut().enumerate().for_each(|(p, part)| {
@@ -101,6 +107,7 @@ pub fn build(docs: &[Doc<'_>]) -> Built {
                 }
             },
         );
+        indexed(batch.len());
         pending = Some(((b * BATCH) as u32, terms));
     }
     if let Some((first, terms)) = pending {

@@ -17,13 +17,16 @@ pub mod tokenize;
 
 use crate::content::date::DATE_SHORT;
 use crate::model::Site;
+use crate::progress::Progress;
 use crate::urls::Urls;
 
 /// The index files for `site`, as (path relative to the output root, bytes). Drafts are
 /// left out even in a `--drafts` preview: an index is easily copied to a public server by
 /// mistake, and a draft's text should not travel with it.
-pub fn files(site: &Site, urls: &Urls) -> Vec<(String, Vec<u8>)> {
-    index::build(&docs(site, urls)).files
+pub fn files(site: &Site, urls: &Urls, progress: &Progress) -> Vec<(String, Vec<u8>)> {
+    let docs = docs(site, urls);
+    let indexing = progress.stage("indexing", docs.len(), "articles");
+    index::build_counted(&docs, &|n| indexing.inc(n as u64)).files
 }
 
 /// The published articles of `site` as index documents, newest first.

@@ -129,7 +129,8 @@ impl Worker {
 /// driver, as `build` makes them.
 fn files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
-    crate::site::generated_files(&Shared::new(site, &plan)).map_err(Diagnostics::sorted)
+    let quiet = crate::progress::Progress::default();
+    crate::site::generated_files(&Shared::new(site, &plan), &quiet).map_err(Diagnostics::sorted)
 }
 
 /// Swaps the new files in and drops generated files the site no longer has (a deleted
