@@ -117,7 +117,15 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
     if fm.draft && !options.drafts {
         return Ok((None, Vec::new()));
     }
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Diagnostic> = fm
+        .warnings
+        .iter()
+        .map(|w| {
+            Diagnostic::warning(rel, w.message.clone())
+                .at(w.line, w.col)
+                .hint(w.hint)
+        })
+        .collect();
     let article = build_article(rel, &split, fm, config, &mut warnings)?;
     let due = article.date <= options.now || options.future;
     Ok((due.then_some(article), warnings))

@@ -132,3 +132,30 @@ fn serve_shows_warnings_and_strict_shows_them_as_errors() {
         home.text()
     );
 }
+
+#[test]
+fn a_repeated_yaml_key_warns_at_the_last_one_which_wins() {
+    // Jekyll (Ruby's YAML) builds this with the last title; so does sitegen, and says so.
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[(
+            "content/twice.md",
+            "---\ntitle: 初稿标题\ndate: 2024-03-02 09:00\ntitle: 终稿标题\n---\n正文\n",
+        )],
+    );
+    let out = build(dir.path(), &[]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "content/twice.md:4:1: warning: `title` is set more than once: the last value is used"
+        ),
+        "{err}"
+    );
+    let page = read(&dir.path().join("public"), "2024/03/twice/index.html");
+    assert!(page.contains("<h1>终稿标题</h1>"), "{page}");
+
+    let out = build(dir.path(), &["--strict"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("content/twice.md:4:1: error: `title` is set more than once"));
+}

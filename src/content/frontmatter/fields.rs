@@ -2,7 +2,7 @@
 //! Jekyll use for the same field, and type errors that name the key's line.
 
 use super::parse::{Document, Entry, Node, describe};
-use super::{Dialect, FrontMatter, FrontMatterError, Split};
+use super::{Dialect, FrontMatter, FrontMatterError, Split, Warning};
 use serde_json::{Map, Value};
 
 const TERMS: &str = "a list of strings or a string";
@@ -28,13 +28,25 @@ struct Fields<'a> {
     entries: Vec<Entry<Value>>,
     /// Zola's `[taxonomies]` table, keeping its keys' offsets for errors.
     taxonomies: Vec<Entry<Value>>,
+    /// Keys written twice: (key, offset of the value used).
+    repeated: Vec<(String, usize)>,
 }
 
 impl<'a> Fields<'a> {
     fn new(split: &'a Split<'a>, document: Document) -> Self {
         let mut entries = Vec::with_capacity(document.len());
         let mut taxonomies = Vec::new();
-        for Entry { key, at, value } in document {
+        let mut repeated = Vec::new();
+        for Entry {
+            key,
+            at,
+            value,
+            repeated: again,
+        } in document
+        {
+            if again {
+                repeated.push((key.clone(), at));
+            }
             match value {
                 Node::Plain(Value::Null) => {}
                 Node::Table(table) if key == "taxonomies" => taxonomies = table,
@@ -42,6 +54,7 @@ impl<'a> Fields<'a> {
                     key,
                     at,
                     value: node.into_value(),
+                    repeated: again,
                 }),
             }
         }
@@ -49,6 +62,7 @@ impl<'a> Fields<'a> {
             split,
             entries,
             taxonomies,
+            repeated,
         }
     }
 
@@ -75,9 +89,27 @@ impl<'a> Fields<'a> {
             cover: self.cover()?,
             weight: self.weight(),
             extra: Map::new(),
+            warnings: self.repeated_warnings(),
         };
         front.extra = self.into_extra();
         Ok(front)
+    }
+
+    /// Jekyll lets the last of a repeated key win, and so does sitegen; a writer should
+    /// still know that the first one was ignored.
+    fn repeated_warnings(&self) -> Vec<Warning> {
+        self.repeated
+            .iter()
+            .map(|(key, at)| {
+                let (line, col) = self.split.file_position(*at);
+                Warning {
+                    line,
+                    col,
+                    message: format!("`{key}` is set more than once: the last value is used"),
+                    hint: "remove the other lines that set it",
+                }
+            })
+            .collect()
     }
 
     /// Removes the first present key of `keys` (the preferred spelling wins;

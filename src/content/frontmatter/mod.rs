@@ -124,6 +124,17 @@ pub struct FrontMatter {
     pub weight: Option<i64>,
     /// Every other key as written, plus the contents of Zola `[extra]` and Hugo `[params]`.
     pub extra: Map<String, Value>,
+    /// What the source generator accepts but a writer should look at.
+    pub warnings: Vec<Warning>,
+}
+
+/// Something in the front matter worth a look, at a line of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub hint: &'static str,
 }
 
 impl Split<'_> {

@@ -16,6 +16,9 @@ pub(super) struct Entry<V> {
     /// Byte offset of the key within the front-matter text.
     pub at: usize,
     pub value: V,
+    /// The key was written more than once (YAML; TOML refuses it): this is the last value,
+    /// and `at` is where it was written.
+    pub repeated: bool,
 }
 
 /// A mapping with its keys' offsets, or any other value.
@@ -88,6 +91,7 @@ fn toml_entries<'i, V>(
                 at: key.span().start,
                 key: key.into_inner().into_owned(),
                 value: convert(value)?,
+                repeated: false,
             })
         })
         .collect()
@@ -244,15 +248,19 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for NodeVisitor<V> {
         let mut entries: Vec<Entry<V>> = Vec::with_capacity(map.size_hint().unwrap_or(8));
         while let Some(key) = map.next_key::<serde_saphyr::Spanned<String>>()? {
             let at = key.referenced.span().byte_offset().unwrap_or(0);
-            let entry = Entry {
+            let mut entry = Entry {
                 at: usize::try_from(at).unwrap_or(0),
                 value: map.next_value()?,
                 key: key.value,
+                repeated: false,
             };
             // The options let the last duplicate win, in the first one's place, as a
             // map would. A linear search: front matter has a few dozen keys at most.
             match entries.iter_mut().find(|old| old.key == entry.key) {
-                Some(old) => *old = entry,
+                Some(old) => {
+                    entry.repeated = true;
+                    *old = entry;
+                }
                 None => entries.push(entry),
             }
         }
@@ -433,15 +441,19 @@ mod tests {
     #[test]
     fn yaml_last_duplicate_wins_in_first_place() {
         let document = parsed(Dialect::Yaml, "a: 1\nb:\n  c: 1\n  c: 2\na: 3\n");
-        let keys: Vec<_> = document.iter().map(|e| (e.key.as_str(), e.at)).collect();
-        assert_eq!(keys, [("a", 22), ("b", 5)]);
+        let keys: Vec<_> = document
+            .iter()
+            .map(|e| (e.key.as_str(), e.at, e.repeated))
+            .collect();
+        assert_eq!(keys, [("a", 22, true), ("b", 5, false)]);
         assert_eq!(document[0].value, Node::Plain(json!(3)));
         assert_eq!(
             document[1].value,
             Node::Table(vec![Entry {
                 key: "c".to_string(),
                 at: 17,
-                value: json!(2)
+                value: json!(2),
+                repeated: true,
             }])
         );
     }
