@@ -22,10 +22,18 @@ use walkdir::WalkDir;
 use crate::diagnostics::Diagnostic;
 use crate::statics::StaticFile;
 
+mod lock;
+mod paths;
+mod swap;
+mod testing;
+
+pub use paths::unsafe_rel;
+pub use swap::Swapped;
+
 /// Marks a folder as sitegen's output, so a later build may replace it.
 pub const MARKER: &str = ".sitegen-output";
 
-/// An output folder being written.
+/// An output folder being written. Holds the output's build lock until dropped.
 pub struct Output {
     target: PathBuf,
     staging: PathBuf,
@@ -37,21 +45,35 @@ pub struct Output {
     /// None means they are unknown and the folder must be walked.
     previous: Option<Vec<String>>,
     committed: bool,
+    /// Declared last: released after Drop has tidied the staging folder.
+    _lock: lock::Lock,
+}
+
+/// What a finished commit did.
+#[derive(Debug)]
+pub struct Committed {
+    pub swapped: Swapped,
+    /// Manifest lines that were ignored rather than trusted (a `..`, an absolute path).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Output {
-    /// Checks that `target` may be replaced and prepares a staging folder beside it: the
-    /// spare from an earlier build when there is one, else a new empty folder.
+    /// Checks that `target` may be replaced, waits for any other build of it to finish,
+    /// recovers from a crash mid-swap, and prepares a staging folder beside it: the spare
+    /// from an earlier build when there is one, else a new empty folder.
     pub fn prepare(root: &Path, target: &Path, force: bool) -> Result<Self, Diagnostic> {
-        let target = absolute(target);
-        check_target(&absolute(root), &target, force)?;
+        let target = paths::resolve(target);
+        paths::check_target(&paths::resolve(root), &target, force)?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
         let parent = target.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, "create", &e))?;
+        let lock = lock::acquire(&lock::path_for(parent, &name), &target)?;
         let staging = parent.join(format!(".{name}.sitegen-tmp"));
         let spare = parent.join(format!(".{name}.sitegen-old"));
+        swap::recover(&staging, &target, &spare)?;
         // An interrupted build leaves a staging folder; otherwise reuse the spare.
         if !staging.join(MARKER).is_file() && spare.join(MARKER).is_file() {
             if staging.exists() {
@@ -71,6 +93,7 @@ impl Output {
             written: Mutex::new(HashSet::from([MARKER.to_string()])),
             previous,
             committed: false,
+            _lock: lock,
         })
     }
 
@@ -79,8 +102,22 @@ impl Output {
         &self.staging
     }
 
+    /// The output folder (absolute).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
     /// Writes one file, relative to the output root, unless it already holds these bytes.
+    /// Refuses a name that could leave the output folder (`..`, absolute, empty segments):
+    /// the last line of defence whatever made the URL. Errors name the file under the
+    /// output folder, not the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if let Some(why) = unsafe_rel(rel) {
+            return Err(Diagnostic::new(
+                &self.target,
+                format!("refusing to write `{rel}`: {why}, so it could land outside the output folder"),
+            ));
+        }
         let path = self.staging.join(rel);
         if let Ok(mut written) = self.written.lock() {
             written.insert(rel.to_string());
@@ -88,10 +125,11 @@ impl Output {
         if same_contents(&path, bytes) {
             return Ok(());
         }
+        let shown = self.target.join(rel);
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_error(dir, "create", &e))?;
+            fs::create_dir_all(dir).map_err(|e| io_error(&shown, "create the folder of", &e))?;
         }
-        fs::write(&path, bytes).map_err(|e| io_error(&path, "write", &e))
+        fs::write(&path, bytes).map_err(|e| io_error(&shown, "write", &e))
     }
 
     /// Copies the static files (the theme's, overlaid with the site's); returns the count.
@@ -104,34 +142,14 @@ impl Output {
 
     /// Removes what no page claimed, then swaps the staging folder in for the target; the
     /// previous output becomes the spare for the next build.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
-        self.remove_unclaimed()?;
-        if self.spare.exists() {
-            fs::remove_dir_all(&self.spare).map_err(|e| io_error(&self.spare, "clear", &e))?;
-        }
-        if self.target.exists() {
-            fs::rename(&self.target, &self.spare)
-                .map_err(|e| io_error(&self.target, "move aside", &e))?;
-        }
-        if let Err(e) = fs::rename(&self.staging, &self.target) {
-            // Put the previous output back before reporting.
-            let _ = fs::rename(&self.spare, &self.target);
-            return Err(io_error(&self.target, "replace", &e));
-        }
-        self.committed = true;
-        Ok(())
-    }
-
-    /// Deletes files left in the staging folder by an older build that this one did not
-    /// write, then records what the folder now holds in its marker.
-    fn remove_unclaimed(&self) -> Result<(), Diagnostic> {
-        let written = self.written.lock().map_err(|_| {
-            Diagnostic::new(&self.staging, "internal error: a write thread panicked")
-        })?;
-        match &self.previous {
-            Some(previous) => self.remove_listed(previous, &written)?,
-            None => self.remove_walked(&written)?,
-        }
+    pub fn commit(mut self) -> Result<Committed, Diagnostic> {
+        let mut warnings = Vec::new();
+        let written = std::mem::take(
+            &mut *self.written.lock().map_err(|_| {
+                Diagnostic::new(&self.staging, "internal error: a write thread panicked")
+            })?,
+        );
+        remove_stale(&self.staging, self.previous.as_deref(), &written, &mut warnings)?;
         let mut files: Vec<&str> = written.iter().map(String::as_str).collect();
         files.sort_unstable();
         let mut manifest = COMPLETE.to_vec();
@@ -140,61 +158,112 @@ impl Output {
             manifest.push(b'\n');
         }
         fs::write(self.staging.join(MARKER), manifest)
-            .map_err(|e| io_error(&self.staging, "write", &e))
+            .map_err(|e| io_error(&self.staging, "write", &e))?;
+        // From here the staging folder is complete: whatever happens, it must not be
+        // tidied away as a failed build's.
+        self.committed = true;
+        let swapped = swap::swap(
+            &self.staging,
+            &self.target,
+            &self.spare,
+            &written,
+            &mut warnings,
+        )?;
+        Ok(Committed { swapped, warnings })
     }
+}
 
-    /// The fast way: the marker lists what the folder held, so no walk is needed.
-    fn remove_listed(
-        &self,
-        previous: &[String],
-        written: &HashSet<String>,
-    ) -> Result<(), Diagnostic> {
-        let mut dirs: Vec<PathBuf> = Vec::new();
-        for rel in previous.iter().filter(|rel| !written.contains(*rel)) {
-            let path = self.staging.join(rel);
-            match fs::remove_file(&path) {
-                Ok(()) => dirs.extend(path.parent().map(Path::to_path_buf)),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_error(&path, "remove", &e)),
-            }
-        }
-        // Deepest first, so emptied folders go bottom-up; non-empty ones stay.
-        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-        for dir in dirs {
-            let mut dir = dir.as_path();
-            while dir != self.staging && fs::remove_dir(dir).is_ok() {
-                dir = dir.parent().unwrap_or(&self.staging);
-            }
-        }
-        Ok(())
+/// Deletes the files in `dir` that an older build left and this one did not write: those
+/// the folder's manifest lists (`previous`), else every file found walking it. Only names
+/// that stay inside `dir` are touched; a manifest line with `..` or an absolute path is
+/// ignored with a warning, never unlinked.
+fn remove_stale(
+    dir: &Path,
+    previous: Option<&[String]>,
+    written: &HashSet<String>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
+    match previous {
+        Some(previous) => remove_listed(dir, previous, written, warnings),
+        None => remove_walked(dir, written),
     }
+}
 
-    /// The slow way, after an interrupted build: walk the folder.
-    fn remove_walked(&self, written: &HashSet<String>) -> Result<(), Diagnostic> {
-        let mut stale_dirs = Vec::new();
-        for entry in WalkDir::new(&self.staging)
-            .min_depth(1)
-            .contents_first(true)
-        {
-            let entry =
-                entry.map_err(|e| Diagnostic::new(&self.staging, format!("cannot read: {e}")))?;
-            let rel = entry
-                .path()
-                .strip_prefix(&self.staging)
-                .unwrap_or(entry.path());
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            if entry.file_type().is_dir() {
-                stale_dirs.push(entry.into_path());
-            } else if !written.contains(&rel) {
-                fs::remove_file(entry.path()).map_err(|e| io_error(entry.path(), "remove", &e))?;
-            }
+/// The fast way: the marker lists what the folder held, so no walk is needed.
+fn remove_listed(
+    root: &Path,
+    previous: &[String],
+    written: &HashSet<String>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for rel in previous.iter().filter(|rel| !written.contains(*rel)) {
+        if let Some(why) = unsafe_rel(rel) {
+            warnings.push(
+                Diagnostic::warning(
+                    root.join(MARKER),
+                    format!("ignored the listed file `{rel}`: {why}; nothing was deleted for it"),
+                )
+                .hint("the marker was edited by hand or by another tool; sitegen deletes only files inside its output folder"),
+            );
+            continue;
         }
-        // Children come first, so emptied folders go bottom-up; non-empty ones stay.
-        for dir in stale_dirs {
-            let _ = fs::remove_dir(dir);
+        let path = root.join(rel);
+        if through_symlink(root, &path) {
+            continue;
         }
-        Ok(())
+        match fs::remove_file(&path) {
+            Ok(()) => dirs.extend(path.parent().map(Path::to_path_buf)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error(&path, "remove", &e)),
+        }
     }
+    // Deepest first, so emptied folders go bottom-up; non-empty ones stay.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in dirs {
+        let mut dir = dir.as_path();
+        while dir != root && dir.starts_with(root) && fs::remove_dir(dir).is_ok() {
+            dir = dir.parent().unwrap_or(root);
+        }
+    }
+    Ok(())
+}
+
+/// True when a folder between `root` and `path` is a symlink: deleting through it would
+/// delete outside `root`.
+fn through_symlink(root: &Path, path: &Path) -> bool {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) {
+            return false;
+        }
+        if fs::symlink_metadata(d).is_ok_and(|m| m.file_type().is_symlink()) {
+            return true;
+        }
+        dir = d.parent();
+    }
+    false
+}
+
+/// The slow way, after an interrupted build: walk the folder (symlinks are not followed,
+/// so only entries inside it are seen).
+fn remove_walked(root: &Path, written: &HashSet<String>) -> Result<(), Diagnostic> {
+    let mut stale_dirs = Vec::new();
+    for entry in WalkDir::new(root).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(|e| Diagnostic::new(root, format!("cannot read: {e}")))?;
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            stale_dirs.push(entry.into_path());
+        } else if !written.contains(&rel) {
+            fs::remove_file(entry.path()).map_err(|e| io_error(entry.path(), "remove", &e))?;
+        }
+    }
+    // Children come first, so emptied folders go bottom-up; non-empty ones stay.
+    for dir in stale_dirs {
+        let _ = fs::remove_dir(dir);
+    }
+    Ok(())
 }
 
 /// First line of the marker of a folder being written.
@@ -215,12 +284,34 @@ fn read_manifest(dir: &Path) -> Option<Vec<String>> {
 }
 
 impl Drop for Output {
+    /// A failed build tidies its staging folder down to what the next build reuses: the
+    /// tree it started from (files this build added are deleted; files it rewrote stay,
+    /// to be rewritten again, and the marker stays "incomplete"). When it started from
+    /// nothing known, the folder goes. Never touches the published output.
     fn drop(&mut self) {
-        if !self.committed {
-            // Keep the half-written folder as the next build's spare: never delete published
-            // files, and never make the next build start from nothing.
-            if !self.spare.exists() {
-                let _ = fs::rename(&self.staging, &self.spare);
+        if self.committed {
+            return;
+        }
+        let written = self
+            .written
+            .get_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        match &self.previous {
+            Some(previous) => {
+                let keep: HashSet<&str> = previous.iter().map(String::as_str).collect();
+                let added: Vec<String> = written
+                    .into_iter()
+                    .filter(|f| f != MARKER && !keep.contains(f.as_str()))
+                    .collect();
+                let mut ignored = Vec::new();
+                let _ = remove_listed(&self.staging, &added, &HashSet::new(), &mut ignored);
+                if !self.spare.exists() {
+                    let _ = fs::rename(&self.staging, &self.spare);
+                }
+            }
+            None => {
+                let _ = fs::remove_dir_all(&self.staging);
             }
         }
     }
@@ -234,47 +325,6 @@ fn same_contents(path: &Path, bytes: &[u8]) -> bool {
         }
         _ => false,
     }
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    // Resolve symlinks where the folder exists, so `..` tricks cannot hide the root.
-    fs::canonicalize(&path).unwrap_or(path)
-}
-
-/// Refuses targets whose replacement would destroy sources or someone else's files.
-fn check_target(root: &Path, target: &Path, force: bool) -> Result<(), Diagnostic> {
-    let refuse = |why: &str| {
-        Err(Diagnostic::new(
-            target,
-            format!("refusing to use this folder as output: {why}"),
-        )
-        .hint("choose another folder with --output-dir (the default is public/)"))
-    };
-    if target == root {
-        return refuse("it is the site root");
-    }
-    if root.starts_with(target) {
-        return refuse("it contains the site root");
-    }
-    if target.join("content").exists() || target.join(crate::config::CONFIG_FILE).exists() {
-        return refuse("it holds a site's content/ or config.toml");
-    }
-    if !force && target.is_dir() && !target.join(MARKER).exists() && !is_empty_dir(target) {
-        return Err(Diagnostic::new(
-            target,
-            "refusing to replace a non-empty folder that sitegen did not create",
-        )
-        .hint("empty it, choose another --output-dir, or pass --force to replace it"));
-    }
-    if target.exists() && !target.is_dir() {
-        return refuse("it is a file");
-    }
-    Ok(())
-}
-
-fn is_empty_dir(dir: &Path) -> bool {
-    fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none())
 }
 
 fn io_error(path: &Path, what: &str, e: &io::Error) -> Diagnostic {
@@ -297,19 +347,28 @@ mod tests {
         fs::write(foreign.join("notes.txt"), "keep").unwrap();
         let err = Output::prepare(root, &foreign, false).err().unwrap();
         assert!(err.message.contains("did not create"), "{err}");
-        assert!(Output::prepare(root, &foreign, true).is_ok());
+        // --force takes over only an empty folder or sitegen's own (issue 13 item 5).
+        assert!(Output::prepare(root, &foreign, true).is_err());
+        assert_eq!(fs::read(foreign.join("notes.txt")).unwrap(), b"keep");
     }
 
     #[test]
     fn dropped_output_leaves_the_previous_one() {
         let root = tempfile::tempdir().unwrap();
         let target = root.path().join("public");
-        let out = Output::prepare(root.path(), &target, false).unwrap();
-        out.write("index.html", b"v1").unwrap();
-        out.commit().unwrap();
+        for _ in 0..2 {
+            let out = Output::prepare(root.path(), &target, false).unwrap();
+            out.write("index.html", b"v1").unwrap();
+            out.commit().unwrap();
+        }
         let out = Output::prepare(root.path(), &target, false).unwrap();
         out.write("index.html", b"v2").unwrap();
+        out.write("new/index.html", b"v2").unwrap();
         drop(out);
+        // The failed build's new file is gone from the staging folder (issue 13 item 9).
+        let spare = root.path().join(".public.sitegen-old");
+        assert!(spare.is_dir());
+        assert!(!spare.join("new").exists());
         assert_eq!(fs::read(target.join("index.html")).unwrap(), b"v1");
     }
 
