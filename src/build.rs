@@ -125,10 +125,13 @@ impl<'a> Owners<'a> {
                 article.slug, article.path, error.message
             ),
         )
-        .hint(
+        .hint(if error.message.starts_with("refusing") {
+            "a URL may not contain `..`, `.` or empty segments: fix the `permalink` pattern \
+             in config.toml or the article's `slug`/`url`"
+        } else {
             "shorten or change the slug (`slug` in front matter, or the file name) or the \
-             `permalink` pattern in config.toml",
-        );
+             `permalink` pattern in config.toml"
+        });
         blamed.page = Some(article.path.clone());
         blamed
     }

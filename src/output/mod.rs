@@ -127,7 +127,7 @@ impl Output {
         }
         let shown = self.target.join(rel);
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_error(&shown, "create the folder of", &e))?;
+            fs::create_dir_all(dir).map_err(|e| io_error(&shown, "create the folder for", &e))?;
         }
         fs::write(&path, bytes).map_err(|e| io_error(&shown, "write", &e))
     }
@@ -197,6 +197,7 @@ fn remove_listed(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(), Diagnostic> {
     let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut failed = None;
     for rel in previous.iter().filter(|rel| !written.contains(*rel)) {
         if let Some(why) = unsafe_rel(rel) {
             warnings.push(
@@ -212,10 +213,13 @@ fn remove_listed(
         if through_symlink(root, &path) {
             continue;
         }
+        // Keep going past a failure, so that one bad name cannot leave the rest behind.
         match fs::remove_file(&path) {
             Ok(()) => dirs.extend(path.parent().map(Path::to_path_buf)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error(&path, "remove", &e)),
+            Err(e) => {
+                failed.get_or_insert_with(|| io_error(&path, "remove", &e));
+            }
         }
     }
     // Deepest first, so emptied folders go bottom-up; non-empty ones stay.
@@ -226,7 +230,7 @@ fn remove_listed(
             dir = dir.parent().unwrap_or(root);
         }
     }
-    Ok(())
+    failed.map_or(Ok(()), Err)
 }
 
 /// True when a folder between `root` and `path` is a symlink: deleting through it would
