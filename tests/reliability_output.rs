@@ -110,7 +110,11 @@ fn a_second_build_waits_for_the_first_and_both_publish_whole_trees() {
         ],
     );
     wait_for(&pause, &mut first);
-    write(root, "content/资讯/new.md", &article("新的", "2026-03-02", &[], &[], "新。"));
+    write(
+        root,
+        "content/资讯/new.md",
+        &article("新的", "2026-03-02", &[], &[], "新。"),
+    );
     let second = spawn_build(root, &out, &[]);
     std::thread::sleep(Duration::from_millis(1500));
     let mut second = second;
@@ -184,7 +188,11 @@ fn kill_at(point: &str, extra: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf, 
     let out = build_ok(&root, &[]);
     build_ok(&root, &[]); // a spare exists, as on any site built twice
     let old = paths(&out);
-    write(&root, "content/资讯/new.md", &article("新的", "2026-03-02", &[], &[], "新。"));
+    write(
+        &root,
+        "content/资讯/new.md",
+        &article("新的", "2026-03-02", &[], &[], "新。"),
+    );
     let pause = root.join("paused");
     let mut env = vec![
         ("SITEGEN_TEST_PAUSE_AT", point),
@@ -229,14 +237,26 @@ fn an_output_folder_that_cannot_move_is_updated_in_place() {
     let inode = std::fs::metadata(&out).unwrap().ino();
     // v2: one article gone, one new, one changed.
     std::fs::remove_file(root.join("content/资讯/a0.md")).unwrap();
-    write(root, "content/资讯/new.md", &article("新的", "2026-03-02", &[], &[], "新。"));
-    write(root, "content/资讯/a1.md", &article("改了", "2026-03-01", &[], &[], "改。"));
+    write(
+        root,
+        "content/资讯/new.md",
+        &article("新的", "2026-03-02", &[], &[], "新。"),
+    );
+    write(
+        root,
+        "content/资讯/a1.md",
+        &article("改了", "2026-03-01", &[], &[], "改。"),
+    );
     for fails in ["EBUSY", "EXDEV"] {
         let done = spawn_build(root, &out, &[("SITEGEN_TEST_RENAME_FAILS", fails)])
             .wait_with_output()
             .unwrap();
         assert!(done.status.success(), "{fails}: {}", stderr(&done));
-        assert_eq!(std::fs::metadata(&out).unwrap().ino(), inode, "{fails}: the folder moved");
+        assert_eq!(
+            std::fs::metadata(&out).unwrap().ino(),
+            inode,
+            "{fails}: the folder moved"
+        );
         assert_complete(&out);
     }
     let normal = sitegen()
@@ -258,7 +278,11 @@ fn a_permalink_with_dot_dot_fails_and_writes_nothing_outside() {
     let config = format!("{MINIMAL_CONFIG}permalink = \"/../../escape/:slug/\"\n");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("config.toml"), config).unwrap();
-    write(&root, "content/a.md", &article("甲", "2026-03-01", &[], &[], "正文"));
+    write(
+        &root,
+        "content/a.md",
+        &article("甲", "2026-03-01", &[], &[], "正文"),
+    );
     let before: Vec<PathBuf> = paths(outer.path());
     let done = build(&root, &[]);
     assert!(!done.status.success(), "the build succeeded");
@@ -304,7 +328,10 @@ fn no_output_folder_may_be_a_source_the_root_or_home() {
     let site = site(
         MINIMAL_CONFIG,
         &[
-            ("content/资讯/a.md", &article("甲", "2026-03-01", &[], &[], "正文")),
+            (
+                "content/资讯/a.md",
+                &article("甲", "2026-03-01", &[], &[], "正文"),
+            ),
             ("static/site.css", "body{}"),
             ("static/out/keep.txt", "keep"),
             ("templates/partials/note.html", "note"),
@@ -344,7 +371,11 @@ fn no_output_folder_may_be_a_source_the_root_or_home() {
                 "-o {output}: {}",
                 stderr(&done)
             );
-            assert_eq!(tree(root), before_site, "-o {output} (force {force}) touched the site");
+            assert_eq!(
+                tree(root),
+                before_site,
+                "-o {output} (force {force}) touched the site"
+            );
             assert_eq!(tree(home.path()), before_home, "-o {output} touched home");
         }
     }
@@ -391,7 +422,13 @@ fn a_failed_build_leaves_no_new_files_in_the_staging_folders() {
         write(
             root,
             &format!("content/资讯/more{i}.md"),
-            &article(&format!("多 {i}"), "2026-03-05", &[&format!("标签{i}")], &[], "正文"),
+            &article(
+                &format!("多 {i}"),
+                "2026-03-05",
+                &[&format!("标签{i}")],
+                &[],
+                "正文",
+            ),
         );
     }
     // Fails at write time, after the other pages were written.
@@ -407,9 +444,10 @@ fn a_failed_build_leaves_no_new_files_in_the_staging_folders() {
         let dir = root.join(staging);
         let leaked: Vec<PathBuf> = paths(&dir)
             .into_iter()
-            .filter(|p| p.to_string_lossy().contains("more") || p.to_string_lossy().contains("标签"))
+            .filter(|p| {
+                p.to_string_lossy().contains("more") || p.to_string_lossy().contains("标签")
+            })
             .collect();
         assert!(leaked.is_empty(), "{staging} keeps {leaked:?}");
     }
 }
-

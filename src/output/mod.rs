@@ -9,7 +9,10 @@
 //! touches almost nothing. The cost is a second copy of the output on disk.
 //!
 //! The output folder belongs to sitegen (a marker file says so). sitegen refuses to write
-//! into a folder that holds the site's sources or that it did not create.
+//! into a folder that holds the site's sources or that it did not create ([`paths`]), and
+//! every file name must stay inside it. One build at a time holds the folder ([`lock`]); the
+//! swap is atomic where the OS allows and recovered on the next start where it does not, and
+//! a folder that cannot be renamed (a mount point) is updated in place ([`swap`]).
 
 use std::collections::HashSet;
 use std::fs;
@@ -115,7 +118,9 @@ impl Output {
         if let Some(why) = unsafe_rel(rel) {
             return Err(Diagnostic::new(
                 &self.target,
-                format!("refusing to write `{rel}`: {why}, so it could land outside the output folder"),
+                format!(
+                    "refusing to write `{rel}`: {why}, so it could land outside the output folder"
+                ),
             ));
         }
         let path = self.staging.join(rel);
@@ -144,12 +149,15 @@ impl Output {
     /// previous output becomes the spare for the next build.
     pub fn commit(mut self) -> Result<Committed, Diagnostic> {
         let mut warnings = Vec::new();
-        let written = std::mem::take(
-            &mut *self.written.lock().map_err(|_| {
-                Diagnostic::new(&self.staging, "internal error: a write thread panicked")
-            })?,
-        );
-        remove_stale(&self.staging, self.previous.as_deref(), &written, &mut warnings)?;
+        let written = std::mem::take(&mut *self.written.lock().map_err(|_| {
+            Diagnostic::new(&self.staging, "internal error: a write thread panicked")
+        })?);
+        remove_stale(
+            &self.staging,
+            self.previous.as_deref(),
+            &written,
+            &mut warnings,
+        )?;
         let mut files: Vec<&str> = written.iter().map(String::as_str).collect();
         files.sort_unstable();
         let mut manifest = COMPLETE.to_vec();

@@ -91,7 +91,11 @@ pub fn check_target(root: &Path, target: &Path, force: bool) -> Result<(), Diagn
     for source in SOURCES {
         let source_path = resolve(&root.join(source));
         if target.starts_with(&source_path) {
-            let how = if target == source_path { "is" } else { "lies inside" };
+            let how = if target == source_path {
+                "is"
+            } else {
+                "lies inside"
+            };
             return refuse(format!("it {how} the site's source `{source}`"));
         }
     }
@@ -143,7 +147,12 @@ mod tests {
 
     #[test]
     fn only_plain_relative_paths_are_safe() {
-        for ok in ["index.html", "tags/x/index.html", "a.b/c..d", "资讯/..x/index.html"] {
+        for ok in [
+            "index.html",
+            "tags/x/index.html",
+            "a.b/c..d",
+            "资讯/..x/index.html",
+        ] {
             assert_eq!(unsafe_rel(ok), None, "{ok}");
         }
         for bad in [

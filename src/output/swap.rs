@@ -111,7 +111,9 @@ fn in_place(
         }
         let part = to.with_file_name(format!(
             ".{}.sitegen-part",
-            to.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+            to.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default()
         ));
         fs::write(&part, &bytes).map_err(|e| io_error(&to, "write", &e))?;
         fs::rename(&part, &to).map_err(|e| io_error(&to, "write", &e))?;
