@@ -132,9 +132,12 @@ impl Output {
         }
         let shown = self.target.join(rel);
         if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_error(&shown, "create the folder for", &e))?;
+            fs::create_dir_all(dir).map_err(|e| {
+                Diagnostic::new(&shown, format!("cannot create the folder of `{rel}`: {e}"))
+            })?;
         }
-        fs::write(&path, bytes).map_err(|e| io_error(&shown, "write", &e))
+        fs::write(&path, bytes)
+            .map_err(|e| Diagnostic::new(&shown, format!("cannot write `{rel}`: {e}")))
     }
 
     /// Copies the static files (the theme's, overlaid with the site's); returns the count.
