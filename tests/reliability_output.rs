@@ -451,3 +451,17 @@ fn a_failed_build_leaves_no_new_files_in_the_staging_folders() {
         assert!(leaked.is_empty(), "{staging} keeps {leaked:?}");
     }
 }
+
+#[test]
+fn a_kill_during_an_in_place_update_is_repaired_by_the_next_build() {
+    let busy = [("SITEGEN_TEST_RENAME_FAILS", "EBUSY")];
+    let (site, out, _) = kill_at("in-place", &busy);
+    let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
+    assert!(marker.contains("(incomplete)"), "{marker}");
+    let done = spawn_build(site.path(), &out, &busy)
+        .wait_with_output()
+        .unwrap();
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert_complete(&out);
+    assert!(out.join("2026/03/new/index.html").is_file());
+}
