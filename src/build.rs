@@ -1,7 +1,9 @@
 //! `sitegen build`: the whole site, rendered by the driver ([`crate::site`]) into the
 //! output folder, which is swapped in only when everything succeeded.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -48,12 +50,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         .unwrap_or_else(|| root.join("public"));
     let output = Output::prepare(root, &target, options.force)?;
     watch.lap("templates + output folder");
+    let owners = Owners::new(site);
     let write = |file: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        if options.minify {
+        let written = if options.minify {
             output.write(file, &crate::minify::file(file, bytes))
         } else {
             output.write(file, bytes)
-        }
+        };
+        written.map_err(|e| owners.blame(file, e))
     };
     let progress = &options.site.progress;
     let pages = site::render(site, &renderer, &write, progress).map_err(|mut errors| {
@@ -71,8 +75,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     }
     drop(copying);
     watch.lap("render + write");
-    output.commit()?;
+    let committed = output.commit()?;
     watch.lap("swap in");
+    let mut warnings = loaded.warnings;
+    warnings.0.extend(committed.warnings);
     Ok(BuildSummary {
         pages,
         articles: site.articles.len(),
@@ -80,6 +86,56 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         elapsed: watch.elapsed(),
         output: target,
         stages: watch,
-        warnings: loaded.warnings,
+        warnings,
     })
+}
+
+/// Which article a file in the output belongs to, so that an OS error (`File name too
+/// long`) or a refused path names the Markdown file and its URL rather than a file deep in
+/// the staging folder. Built only when a write fails.
+struct Owners<'a> {
+    site: &'a crate::model::Site,
+    by_file: OnceLock<HashMap<String, usize>>,
+}
+
+impl<'a> Owners<'a> {
+    fn new(site: &'a crate::model::Site) -> Self {
+        Owners {
+            site,
+            by_file: OnceLock::new(),
+        }
+    }
+
+    /// `error`, met writing `file`, told against its article when one owns it.
+    fn blame(&self, file: &str, error: Diagnostic) -> Diagnostic {
+        let by_file = self.by_file.get_or_init(|| {
+            self.site
+                .articles
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (crate::paths::output_file(&a.path), i))
+                .collect()
+        });
+        let Some(article) = by_file.get(file).and_then(|&i| self.site.articles.get(i)) else {
+            let mut error = error;
+            error.page.get_or_insert_with(|| file.to_string());
+            return error;
+        };
+        let mut blamed = Diagnostic::new(
+            &article.source_path,
+            format!(
+                "cannot write this article's page (slug `{}`, URL /{}): {}",
+                article.slug, article.path, error.message
+            ),
+        )
+        .hint(if error.message.starts_with("refusing") {
+            "a URL may not contain `..`, `.` or empty segments: fix the `permalink` pattern \
+             in config.toml or the article's `slug`/`url`"
+        } else {
+            "shorten or change the slug (`slug` in front matter, or the file name) or the \
+             `permalink` pattern in config.toml"
+        });
+        blamed.page = Some(article.path.clone());
+        blamed
+    }
 }

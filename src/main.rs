@@ -100,7 +100,8 @@ struct BuildArgs {
     /// Where to write the site; default: public/ under the root.
     #[arg(short, long)]
     output_dir: Option<PathBuf>,
-    /// Replace an output folder that sitegen did not create.
+    /// Accepted for old scripts, but takes over nothing more: the output is only ever an
+    /// empty folder or one sitegen created, never a source folder, the root or $HOME.
     #[arg(long)]
     force: bool,
     /// Print the time each stage took.

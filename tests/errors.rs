@@ -186,7 +186,8 @@ fn refuses_an_output_folder_it_did_not_create() {
     write(dir.path(), "public/mine.txt", "keep me");
     let out = build(dir.path(), &[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    // No hint to use --force: it no longer takes over foreign folders (issue 13 item 5).
+    assert!(stderr(&out).contains("did not create"), "{}", stderr(&out));
     assert_eq!(read(&dir.path().join("public"), "mine.txt"), "keep me");
     for bad in [".", "content"] {
         let out = sitegen()

@@ -1,0 +1,428 @@
+//! Writing the site: into a staging folder beside the output, swapped in only when the
+//! whole build succeeded, so a failed or interrupted build never damages what is published.
+//!
+//! Two folders take turns, like a double buffer: the published output and a hidden spare
+//! (`.public.sitegen-old`, the build before). A build writes into the spare, skipping files
+//! whose bytes are already right and deleting the ones no page claims, then swaps it in.
+//! Deleting and rewriting a whole tree each build is what makes rebuilds slow on real disks
+//! (every unlink is a discard on some file systems); this way a rebuild of an unchanged site
+//! touches almost nothing. The cost is a second copy of the output on disk.
+//!
+//! The output folder belongs to sitegen (a marker file says so). sitegen refuses to write
+//! into a folder that holds the site's sources or that it did not create ([`paths`]), and
+//! every file name must stay inside it. One build at a time holds the folder ([`lock`]); the
+//! swap is atomic where the OS allows and recovered on the next start where it does not, and
+//! a folder that cannot be renamed (a mount point) is updated in place ([`swap`]).
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::Diagnostic;
+use crate::statics::StaticFile;
+
+mod lock;
+mod paths;
+mod swap;
+mod testing;
+
+pub use paths::unsafe_rel;
+pub use swap::Swapped;
+
+/// Marks a folder as sitegen's output, so a later build may replace it.
+pub const MARKER: &str = ".sitegen-output";
+
+/// An output folder being written. Holds the output's build lock until dropped.
+pub struct Output {
+    target: PathBuf,
+    staging: PathBuf,
+    /// Where the staging folder is parked when the build fails, for the next build to reuse.
+    spare: PathBuf,
+    /// Files written (or found already right) by this build, relative to the output root.
+    written: Mutex<HashSet<String>>,
+    /// The files the reused folder held, from its marker, when it was left complete;
+    /// None means they are unknown and the folder must be walked.
+    previous: Option<Vec<String>>,
+    committed: bool,
+    /// Declared last: released after Drop has tidied the staging folder.
+    _lock: lock::Lock,
+}
+
+/// What a finished commit did.
+#[derive(Debug)]
+pub struct Committed {
+    pub swapped: Swapped,
+    /// Manifest lines that were ignored rather than trusted (a `..`, an absolute path).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Output {
+    /// Checks that `target` may be replaced, waits for any other build of it to finish,
+    /// recovers from a crash mid-swap, and prepares a staging folder beside it: the spare
+    /// from an earlier build when there is one, else a new empty folder.
+    pub fn prepare(root: &Path, target: &Path, force: bool) -> Result<Self, Diagnostic> {
+        let target = paths::resolve(target);
+        paths::check_target(&paths::resolve(root), &target, force)?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = target.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| io_error(parent, "create", &e))?;
+        let lock = lock::acquire(&lock::path_for(parent, &name), &target)?;
+        let staging = parent.join(format!(".{name}.sitegen-tmp"));
+        let spare = parent.join(format!(".{name}.sitegen-old"));
+        swap::recover(&staging, &target, &spare)?;
+        // An interrupted build leaves a staging folder; otherwise reuse the spare.
+        if !staging.join(MARKER).is_file() && spare.join(MARKER).is_file() {
+            if staging.exists() {
+                fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, "clear", &e))?;
+            }
+            fs::rename(&spare, &staging).map_err(|e| io_error(&spare, "reuse", &e))?;
+        }
+        fs::create_dir_all(&staging).map_err(|e| io_error(&staging, "create", &e))?;
+        let previous = read_manifest(&staging);
+        // Until commit the folder's contents are unknown: an interrupted build must not
+        // leave a manifest that lies.
+        fs::write(staging.join(MARKER), INCOMPLETE).map_err(|e| io_error(&staging, "write", &e))?;
+        Ok(Output {
+            target,
+            staging,
+            spare,
+            written: Mutex::new(HashSet::from([MARKER.to_string()])),
+            previous,
+            committed: false,
+            _lock: lock,
+        })
+    }
+
+    /// Where files go until [`Output::commit`].
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
+    /// The output folder (absolute).
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Writes one file, relative to the output root, unless it already holds these bytes.
+    /// Refuses a name that could leave the output folder (`..`, absolute, empty segments):
+    /// the last line of defence whatever made the URL. Errors name the file under the
+    /// output folder, not the staging folder.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if let Some(why) = unsafe_rel(rel) {
+            return Err(Diagnostic::new(
+                &self.target,
+                format!(
+                    "refusing to write `{rel}`: {why}, so it could land outside the output folder"
+                ),
+            ));
+        }
+        let path = self.staging.join(rel);
+        if let Ok(mut written) = self.written.lock() {
+            written.insert(rel.to_string());
+        }
+        if same_contents(&path, bytes) {
+            return Ok(());
+        }
+        let shown = self.target.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| {
+                Diagnostic::new(&shown, format!("cannot create the folder of `{rel}`: {e}"))
+            })?;
+        }
+        fs::write(&path, bytes)
+            .map_err(|e| Diagnostic::new(&shown, format!("cannot write `{rel}`: {e}")))
+    }
+
+    /// Copies the static files (the theme's, overlaid with the site's); returns the count.
+    pub fn copy_static(&self, files: &[StaticFile]) -> Result<usize, Diagnostic> {
+        for file in files {
+            self.write(&file.rel, &file.read()?)?;
+        }
+        Ok(files.len())
+    }
+
+    /// Removes what no page claimed, then swaps the staging folder in for the target; the
+    /// previous output becomes the spare for the next build.
+    pub fn commit(mut self) -> Result<Committed, Diagnostic> {
+        let mut warnings = Vec::new();
+        let written = std::mem::take(&mut *self.written.lock().map_err(|_| {
+            Diagnostic::new(&self.staging, "internal error: a write thread panicked")
+        })?);
+        remove_stale(
+            &self.staging,
+            self.previous.as_deref(),
+            &written,
+            &mut warnings,
+        )?;
+        let mut files: Vec<&str> = written.iter().map(String::as_str).collect();
+        files.sort_unstable();
+        let mut manifest = COMPLETE.to_vec();
+        for f in files {
+            manifest.extend_from_slice(f.as_bytes());
+            manifest.push(b'\n');
+        }
+        fs::write(self.staging.join(MARKER), manifest)
+            .map_err(|e| io_error(&self.staging, "write", &e))?;
+        // From here the staging folder is complete: whatever happens, it must not be
+        // tidied away as a failed build's.
+        self.committed = true;
+        let swapped = swap::swap(
+            &self.staging,
+            &self.target,
+            &self.spare,
+            &written,
+            &mut warnings,
+        )?;
+        Ok(Committed { swapped, warnings })
+    }
+}
+
+/// Deletes the files in `dir` that an older build left and this one did not write: those
+/// the folder's manifest lists (`previous`), else every file found walking it. Only names
+/// that stay inside `dir` are touched; a manifest line with `..` or an absolute path is
+/// ignored with a warning, never unlinked.
+fn remove_stale(
+    dir: &Path,
+    previous: Option<&[String]>,
+    written: &HashSet<String>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
+    match previous {
+        Some(previous) => remove_listed(dir, previous, written, warnings),
+        None => remove_walked(dir, written),
+    }
+}
+
+/// The fast way: the marker lists what the folder held, so no walk is needed.
+fn remove_listed(
+    root: &Path,
+    previous: &[String],
+    written: &HashSet<String>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut failed = None;
+    for rel in previous.iter().filter(|rel| !written.contains(*rel)) {
+        if let Some(why) = unsafe_rel(rel) {
+            warnings.push(
+                Diagnostic::warning(
+                    root.join(MARKER),
+                    format!("ignored the listed file `{rel}`: {why}; nothing was deleted for it"),
+                )
+                .hint("the marker was edited by hand or by another tool; sitegen deletes only files inside its output folder"),
+            );
+            continue;
+        }
+        let path = root.join(rel);
+        if through_symlink(root, &path) {
+            continue;
+        }
+        // Keep going past a failure, so that one bad name cannot leave the rest behind.
+        match fs::remove_file(&path) {
+            Ok(()) => dirs.extend(path.parent().map(Path::to_path_buf)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                failed.get_or_insert_with(|| io_error(&path, "remove", &e));
+            }
+        }
+    }
+    // Deepest first, so emptied folders go bottom-up; non-empty ones stay.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in dirs {
+        let mut dir = dir.as_path();
+        while dir != root && dir.starts_with(root) && fs::remove_dir(dir).is_ok() {
+            dir = dir.parent().unwrap_or(root);
+        }
+    }
+    failed.map_or(Ok(()), Err)
+}
+
+/// True when a folder between `root` and `path` is a symlink: deleting through it would
+/// delete outside `root`.
+fn through_symlink(root: &Path, path: &Path) -> bool {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == root || !d.starts_with(root) {
+            return false;
+        }
+        if fs::symlink_metadata(d).is_ok_and(|m| m.file_type().is_symlink()) {
+            return true;
+        }
+        dir = d.parent();
+    }
+    false
+}
+
+/// The slow way, after an interrupted build: walk the folder (symlinks are not followed,
+/// so only entries inside it are seen).
+fn remove_walked(root: &Path, written: &HashSet<String>) -> Result<(), Diagnostic> {
+    let mut stale_dirs = Vec::new();
+    for entry in WalkDir::new(root).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(|e| Diagnostic::new(root, format!("cannot read: {e}")))?;
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            stale_dirs.push(entry.into_path());
+        } else if !written.contains(&rel) {
+            fs::remove_file(entry.path()).map_err(|e| io_error(entry.path(), "remove", &e))?;
+        }
+    }
+    // Children come first, so emptied folders go bottom-up; non-empty ones stay.
+    for dir in stale_dirs {
+        let _ = fs::remove_dir(dir);
+    }
+    Ok(())
+}
+
+/// First line of the marker of a folder being written.
+const INCOMPLETE: &[u8] = b"This folder is written by sitegen build (incomplete).\n";
+/// First line of the marker of a finished folder; the files it holds follow, one a line.
+const COMPLETE: &[u8] = b"This folder is written by sitegen build.\n";
+
+/// The file list of a finished output folder's marker, or None when it is not known.
+fn read_manifest(dir: &Path) -> Option<Vec<String>> {
+    let text = fs::read_to_string(dir.join(MARKER)).ok()?;
+    let rest = text.strip_prefix(std::str::from_utf8(COMPLETE).ok()?)?;
+    Some(
+        rest.lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+impl Drop for Output {
+    /// A failed build tidies its staging folder down to what the next build reuses: the
+    /// tree it started from (files this build added are deleted; files it rewrote stay,
+    /// to be rewritten again, and the marker stays "incomplete"). When it started from
+    /// nothing known, the folder goes. Never touches the published output.
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        let written = self
+            .written
+            .get_mut()
+            .map(std::mem::take)
+            .unwrap_or_default();
+        match &self.previous {
+            Some(previous) => {
+                let keep: HashSet<&str> = previous.iter().map(String::as_str).collect();
+                let added: Vec<String> = written
+                    .into_iter()
+                    .filter(|f| f != MARKER && !keep.contains(f.as_str()))
+                    .collect();
+                let mut ignored = Vec::new();
+                let _ = remove_listed(&self.staging, &added, &HashSet::new(), &mut ignored);
+                if !self.spare.exists() {
+                    let _ = fs::rename(&self.staging, &self.spare);
+                }
+            }
+            None => {
+                let _ = fs::remove_dir_all(&self.staging);
+            }
+        }
+    }
+}
+
+/// True when `path` is a file holding exactly `bytes` (then it need not be written).
+fn same_contents(path: &Path, bytes: &[u8]) -> bool {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+fn io_error(path: &Path, what: &str, e: &io::Error) -> Diagnostic {
+    Diagnostic::new(path, format!("cannot {what}: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_source_folders_and_foreign_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let root = root.path();
+        fs::write(root.join("config.toml"), "").unwrap();
+        assert!(Output::prepare(root, root, false).is_err());
+        assert!(Output::prepare(root, root.parent().unwrap(), true).is_err());
+        let foreign = root.join("mine");
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "keep").unwrap();
+        let err = Output::prepare(root, &foreign, false).err().unwrap();
+        assert!(err.message.contains("did not create"), "{err}");
+        // --force takes over only an empty folder or sitegen's own (issue 13 item 5).
+        assert!(Output::prepare(root, &foreign, true).is_err());
+        assert_eq!(fs::read(foreign.join("notes.txt")).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn dropped_output_leaves_the_previous_one() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("public");
+        for _ in 0..2 {
+            let out = Output::prepare(root.path(), &target, false).unwrap();
+            out.write("index.html", b"v1").unwrap();
+            out.commit().unwrap();
+        }
+        let out = Output::prepare(root.path(), &target, false).unwrap();
+        out.write("index.html", b"v2").unwrap();
+        out.write("new/index.html", b"v2").unwrap();
+        drop(out);
+        // The failed build's new file is gone from the staging folder (issue 13 item 9).
+        let spare = root.path().join(".public.sitegen-old");
+        assert!(spare.is_dir());
+        assert!(!spare.join("new").exists());
+        assert_eq!(fs::read(target.join("index.html")).unwrap(), b"v1");
+    }
+
+    #[test]
+    fn rebuilds_reuse_the_spare_and_drop_stale_files() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("public");
+        for pages in [
+            &["a/index.html", "b/index.html"][..],
+            &["a/index.html"],
+            &["a/index.html", "c.html"],
+        ] {
+            let out = Output::prepare(root.path(), &target, false).unwrap();
+            for p in pages {
+                out.write(p, p.as_bytes()).unwrap();
+            }
+            out.commit().unwrap();
+            let mut files: Vec<String> = WalkDir::new(&target)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    e.path()
+                        .strip_prefix(&target)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .filter(|f| f != MARKER)
+                .collect();
+            files.sort();
+            assert_eq!(files, pages.to_vec());
+            assert!(!target.join("b").exists() || pages.contains(&"b/index.html"));
+        }
+        assert!(
+            root.path()
+                .join(".public.sitegen-old")
+                .join(MARKER)
+                .is_file()
+        );
+    }
+}
