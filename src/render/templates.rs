@@ -54,20 +54,43 @@ pub struct Renderer {
 
 impl Renderer {
     /// Loads the built-in theme and the site's overrides from `root/templates`.
+    ///
+    /// Every template that does not parse is reported, not only the first (Tera stops at
+    /// the first of a batch), and a circular `extends` or `include` names the template and
+    /// the line that closes the loop.
     pub fn new(root: &Path) -> Result<Self, Vec<Diagnostic>> {
         let sources = theme::templates(root)?;
-        let mut tera = Tera::new();
-        tera.register_function("get_url", get_url);
         let origins: HashMap<String, String> = sources
             .iter()
             .map(|(name, s)| (name.clone(), s.origin.clone()))
             .collect();
+        // Each template parsed alone: a syntax error is the template's own, whatever the
+        // others hold (what a template refers to is checked below, with all of them).
+        let syntax: Vec<Diagnostic> = sources
+            .iter()
+            .filter_map(|(name, s)| {
+                let err = Tera::new().add_raw_template(name, &s.text).err()?;
+                matches!(err.kind(), tera::ErrorKind::SyntaxError(_))
+                    .then(|| template_error(&origins, &err))
+            })
+            .collect();
+        if !syntax.is_empty() {
+            return Err(syntax);
+        }
+        let mut tera = Tera::new();
+        tera.register_function("get_url", get_url);
         tera.add_raw_templates(
             sources
                 .iter()
                 .map(|(name, s)| (name.as_str(), s.text.as_str())),
         )
-        .map_err(|e| vec![template_error(&origins, &e)])?;
+        .map_err(|e| {
+            let texts: HashMap<&str, &str> = sources
+                .iter()
+                .map(|(name, s)| (name.as_str(), s.text.as_str()))
+                .collect();
+            vec![set_error(&origins, &texts, &e)]
+        })?;
         Ok(Renderer { tera, origins })
     }
 
@@ -125,6 +148,70 @@ fn get_url(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String
         "{root}{}",
         hashed.unwrap_or(rel)
     )))
+}
+
+/// Maps an error of the whole set of templates: a loop of `extends` or `include` is
+/// placed at the statement that closes it (Tera names only the templates).
+fn set_error(
+    origins: &HashMap<String, String>,
+    texts: &HashMap<&str, &str>,
+    e: &tera::Error,
+) -> Diagnostic {
+    let (keyword, chain) = match e.kind() {
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => {
+            let mut chain = vec![tpl.clone()];
+            chain.extend(inheritance_chain.iter().cloned());
+            ("extends", chain)
+        }
+        tera::ErrorKind::CircularInclude { include_chain, .. } => {
+            ("include", include_chain.clone())
+        }
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let origin = origin_of(origins, current);
+            let line = statement_line(texts.get(current.as_str()).copied(), "extends", parent);
+            return Diagnostic::new(origin, format!("extends `{parent}`, which does not exist"))
+                .line(line)
+                .hint("add the template to templates/, or correct its name");
+        }
+        _ => return template_error(origins, e),
+    };
+    let n = chain.len();
+    let (from, to) = match (n.checked_sub(2).map(|i| &chain[i]), chain.last()) {
+        (Some(from), Some(to)) => (from, to),
+        _ => return template_error(origins, e),
+    };
+    let line = statement_line(texts.get(from.as_str()).copied(), keyword, to);
+    Diagnostic::new(
+        origin_of(origins, from),
+        format!(
+            "circular `{keyword}`: {} (each template {keyword}s the next)",
+            chain.join(" → ")
+        ),
+    )
+    .line(line)
+    .hint(format!("remove the `{keyword}` of `{to}` here, or make one of the templates stop at a template that does not lead back"))
+}
+
+/// The file a template came from, for a template sitegen knows.
+fn origin_of(origins: &HashMap<String, String>, name: &str) -> String {
+    origins
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| format!("templates/{name}"))
+}
+
+/// 1-based line of the first `{% keyword "target" %}` in `text` (1 if not found).
+fn statement_line(text: Option<&str>, keyword: &str, target: &str) -> usize {
+    let quoted = [format!("\"{target}\""), format!("'{target}'")];
+    text.and_then(|text| {
+        text.lines().position(|line| {
+            line.contains(keyword) && quoted.iter().any(|q| line.contains(q.as_str()))
+        })
+    })
+    .map_or(1, |i| i + 1)
 }
 
 /// Maps a Tera error to `templates/NAME.html:line:col`.
