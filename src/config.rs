@@ -366,14 +366,28 @@ mod tests {
 
     #[test]
     fn permalinks_stay_inside_the_output_folder() {
-        for bad in ["/../../x/:slug/", "/:year/../:slug/", "/./:slug/", "C:/:slug/", "/a\\\\..\\\\:slug/", "/:slug/\\u0001/"] {
-            let text = format!("title = \"T\"\nbase_url = \"https://a.com\"\npermalink = \"{bad}\"\n");
+        for bad in [
+            "/../../x/:slug/",
+            "/:year/../:slug/",
+            "/./:slug/",
+            "C:/:slug/",
+            "/a\\\\..\\\\:slug/",
+            "/:slug/\\u0001/",
+        ] {
+            let text =
+                format!("title = \"T\"\nbase_url = \"https://a.com\"\npermalink = \"{bad}\"\n");
             let e = SiteConfig::parse(&text, None).unwrap_err();
             assert_eq!(e.line, Some(3), "{bad}: {e}");
             assert!(e.to_string().contains("hint:"), "{e}");
         }
-        for good in ["/:year/:month/:slug/", "/:section/:slug.html", "news/:slug/", "/a:slug/"] {
-            let text = format!("title = \"T\"\nbase_url = \"https://a.com\"\npermalink = \"{good}\"\n");
+        for good in [
+            "/:year/:month/:slug/",
+            "/:section/:slug.html",
+            "news/:slug/",
+            "/a:slug/",
+        ] {
+            let text =
+                format!("title = \"T\"\nbase_url = \"https://a.com\"\npermalink = \"{good}\"\n");
             assert!(SiteConfig::parse(&text, None).is_ok(), "{good}");
         }
     }

@@ -14,7 +14,8 @@ mod templates;
 pub mod views;
 
 pub use pages::{
-    Job, Listing, ListingKind, Page, Plan, clashes_with_pages, plan, statics_clashing_with_generated,
+    Job, Listing, ListingKind, Page, Plan, clashes_with_pages, plan,
+    statics_clashing_with_generated,
 };
 pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 

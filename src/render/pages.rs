@@ -262,8 +262,13 @@ fn static_clashes(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<
         let static_path = format!("{}/{}", crate::statics::STATIC_DIR, file.rel);
         if file.rel == marker {
             errors.push(
-                Diagnostic::new(&static_path, format!("/{marker} is the name of the output folder's marker, which sitegen writes"))
-                    .hint(format!("remove or rename {static_path}")),
+                Diagnostic::new(
+                    &static_path,
+                    format!(
+                        "/{marker} is the name of the output folder's marker, which sitegen writes"
+                    ),
+                )
+                .hint(format!("remove or rename {static_path}")),
             );
         }
         if let Some(&job) = by_file.get(&file.rel) {
@@ -275,15 +280,24 @@ fn static_clashes(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<
                 ),
                 _ => (
                     static_path.clone().into(),
-                    format!("rename or remove {static_path}: a static file may not replace a page sitegen makes"),
+                    format!(
+                        "rename or remove {static_path}: a static file may not replace a page sitegen makes"
+                    ),
                 ),
             };
             let d = Diagnostic::new(
                 place,
-                format!("/{} is both the static file {static_path} and {who}", file.rel),
+                format!(
+                    "/{} is both the static file {static_path} and {who}",
+                    file.rel
+                ),
             )
             .hint(hint);
-            errors.push(if matches!(job, Job::Article(_) | Job::Alias { .. }) { d.line(1) } else { d });
+            errors.push(if matches!(job, Job::Article(_) | Job::Alias { .. }) {
+                d.line(1)
+            } else {
+                d
+            });
         }
     }
     for p in pages.iter().filter(|p| p.file() == marker) {

@@ -50,6 +50,17 @@ pub struct Renderer {
     tera: Tera,
     /// Template name → file it came from, for error messages.
     origins: HashMap<String, String>,
+    /// Components whose body calls themselves: where each is defined, to place Tera's
+    /// "maximum recursion depth" error, which names no template.
+    self_calling: Vec<SelfCalling>,
+}
+
+/// A component that calls itself (legitimate for trees, an error when it never stops).
+#[derive(Debug, Clone)]
+struct SelfCalling {
+    name: String,
+    origin: String,
+    line: usize,
 }
 
 impl Renderer {
@@ -91,7 +102,15 @@ impl Renderer {
                 .collect();
             vec![set_error(&origins, &texts, &e)]
         })?;
-        Ok(Renderer { tera, origins })
+        let self_calling = sources
+            .values()
+            .flat_map(|s| self_calling_components(&s.origin, &s.text))
+            .collect();
+        Ok(Renderer {
+            tera,
+            origins,
+            self_calling,
+        })
     }
 
     /// Renders one planned page to HTML.
@@ -121,7 +140,33 @@ impl Renderer {
         let (template, context) = context_for(shared, page);
         self.tera
             .render_to(template, &context, buf)
-            .map_err(|e| template_error(&self.origins, &e).on_page(&page.path))
+            .map_err(|e| self.render_error(template, &e).on_page(&page.path))
+    }
+
+    /// Places a rendering error: Tera's own place, or for runaway component recursion
+    /// (reported by Tera without a place) the component that calls itself.
+    fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        let runaway = matches!(e.kind(), tera::ErrorKind::Msg(m) if m.contains("recursion depth"));
+        if !runaway {
+            return template_error(&self.origins, e);
+        }
+        let hint = "give the component a condition that stops calling itself, or pass less deeply nested data";
+        match self.self_calling.first() {
+            Some(c) => Diagnostic::new(
+                &c.origin,
+                format!(
+                    "the component `{}` calls itself without end (Tera stops at 20 levels)",
+                    c.name
+                ),
+            )
+            .line(c.line)
+            .hint(hint),
+            None => Diagnostic::new(
+                origin_of(&self.origins, template),
+                "components call one another without end (Tera stops at 20 levels)",
+            )
+            .hint(hint),
+        }
     }
 }
 
@@ -193,6 +238,39 @@ fn set_error(
     )
     .line(line)
     .hint(format!("remove the `{keyword}` of `{to}` here, or make one of the templates stop at a template that does not lead back"))
+}
+
+/// Components defined in `text` whose body calls the component itself, with the line of
+/// `{% component NAME(`.
+fn self_calling_components(origin: &str, text: &str) -> Vec<SelfCalling> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("component ") {
+        let offset = text.len() - rest.len() + at;
+        rest = &rest[at + "component ".len()..];
+        let opened =
+            text[..offset].trim_end().ends_with("{%") || text[..offset].trim_end().ends_with("{%-");
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !opened || name.is_empty() {
+            continue;
+        }
+        let body_end = rest.find("endcomponent").unwrap_or(rest.len());
+        let body = &rest[name.len()..body_end];
+        let calls_itself = [" ", "/", "\n"]
+            .iter()
+            .any(|after| body.contains(&format!("<{name}{after}")));
+        if calls_itself {
+            found.push(SelfCalling {
+                origin: origin.to_string(),
+                line: text[..offset].matches('\n').count() + 1,
+                name,
+            });
+        }
+    }
+    found
 }
 
 /// The file a template came from, for a template sitegen knows.
