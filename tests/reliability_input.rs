@@ -64,7 +64,7 @@ fn front_matter_urls_cannot_climb_out() {
             ),
             (
                 "content/b.md",
-                &format!("---\ntitle: 乙\ndate: 2024-01-02\npath: ../../escaped-b\n---\nx\n"),
+                "---\ntitle: 乙\ndate: 2024-01-02\npath: ../../escaped-b\n---\nx\n",
             ),
             (
                 "content/c.md",
