@@ -410,7 +410,7 @@ fn section_of(rel: &Path) -> Option<String> {
     let first = parts.next()?;
     parts.next()?; // a file directly in content/ has no section
     match first {
-        Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+        Component::Normal(name) => Some(strip_controls(&name.to_string_lossy())),
         _ => None,
     }
 }
@@ -480,6 +480,10 @@ mod tests {
             Some("资讯")
         );
         assert_eq!(section_of(Path::new("content/a.md")), None);
+        assert_eq!(
+            section_of(Path::new("content/资\u{1}讯/a.md")).as_deref(),
+            Some("资讯")
+        );
     }
 
     #[test]
@@ -489,6 +493,17 @@ mod tests {
             NaiveDate::from_ymd_opt(2016, 9, 29)
         );
         assert_eq!(date_from_path("about/"), None);
+    }
+
+    #[test]
+    fn control_characters_are_stripped_but_tab_and_newline_kept() {
+        assert_eq!(
+            strip_controls("a\u{1}b\tc\nd\u{7f}\u{1b}[0m\u{85}\r"),
+            "ab\tc\nd[0m"
+        );
+        let mut v = serde_json::json!({"k": ["x\u{2}", {"n": "y\u{3}"}], "n": 1});
+        strip_controls_in_value(&mut v);
+        assert_eq!(v, serde_json::json!({"k": ["x", {"n": "y"}], "n": 1}));
     }
 
     #[test]

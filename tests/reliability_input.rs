@@ -106,6 +106,21 @@ fn an_alias_that_climbs_out_is_an_error_at_the_article() {
 }
 
 #[test]
+fn an_alias_of_the_site_root_is_the_home_page_url() {
+    let text = format!("+++\ntitle = \"甲\"\ndate = {DATE}\naliases = [\"/\"]\n+++\nx\n");
+    let dir = site(MINIMAL_CONFIG, &[("content/a.md", &text)]);
+    let err = build_fails(dir.path(), &[]);
+    expect_all(
+        &err,
+        &[
+            "content/a.md:1",
+            "two pages want the URL /:",
+            "the home listing",
+        ],
+    );
+}
+
+#[test]
 fn term_and_section_names_cannot_climb_out() {
     let dir = site(
         MINIMAL_CONFIG,

@@ -126,7 +126,8 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
             job: Job::Alias { article: i },
         }));
     }
-    let mut errors = check_unique(site, &listings, &pages);
+    let mut errors = unsafe_paths(site, &listings, &pages);
+    errors.extend(check_unique(site, &listings, &pages));
     errors.extend(static_clashes(site, &listings, &pages));
     if errors.is_empty() {
         Ok(Plan { listings, pages })
@@ -147,7 +148,9 @@ fn alias_path(alias: &str) -> String {
         .collect();
     let mut path = clean.join("/");
     let is_file = clean.last().is_some_and(|last| last.contains('.'));
-    if !is_file {
+    // `/` is the home page's URL, `` (not `/`, which would make the absolute file
+    // `/index.html`).
+    if !is_file && !path.is_empty() {
         path.push('/');
     }
     path
@@ -221,6 +224,29 @@ fn owner(site: &Site, listings: &[Listing<'_>], job: Job) -> String {
                 .replace('\\', "/")
         ),
     }
+}
+
+/// Pages whose URL would not stay inside the output folder. Load refuses such URLs where
+/// they are made, with the line that made them; this is the same check over every page,
+/// whatever made it.
+fn unsafe_paths(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Diagnostic> {
+    pages
+        .iter()
+        .filter_map(|p| {
+            let why = crate::paths::unsafe_url_path(&p.path)?;
+            Some(
+                Diagnostic::new(
+                    source_of(site, p.job),
+                    format!(
+                        "the URL /{} of {} {why}",
+                        p.path.escape_debug(),
+                        owner(site, listings, p.job)
+                    ),
+                )
+                .hint("change the slug, alias or name it is made from"),
+            )
+        })
+        .collect()
 }
 
 /// Two pages never share a file: the second would silently overwrite the first. Every
@@ -415,5 +441,7 @@ mod tests {
         assert_eq!(alias_path("/old/grok"), "old/grok/");
         assert_eq!(alias_path("old.html"), "old.html");
         assert_eq!(alias_path("/../../etc/x"), "etc/x/");
+        assert_eq!(alias_path("/"), "");
+        assert_eq!(alias_path("."), "");
     }
 }
