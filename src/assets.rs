@@ -82,7 +82,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("static/css")).unwrap();
         std::fs::write(dir.path().join("static/css/style.css"), "p{}").unwrap();
-        let assets = crate::statics::Statics::collect(dir.path()).unwrap().assets;
+        let assets = crate::statics::Statics::collect(dir.path())
+            .unwrap()
+            .0
+            .assets;
         assert_eq!(
             assets.names()["css/style.css"],
             hashed_name("css/style.css", b"p{}")

@@ -174,6 +174,14 @@ impl SiteConfig {
             )
             .hint("for example permalink = \"/:year/:month/:slug/\""));
         }
+        if let Some(why) = permalink_escapes(&raw.permalink) {
+            return Err(config_error(
+                text,
+                "permalink",
+                format!("`permalink = \"{}\"` {why}", raw.permalink.escape_debug()),
+            )
+            .hint("every article must be written inside the output folder: use only tokens and plain folder names, e.g. permalink = \"/:year/:month/:slug/\""));
+        }
         Ok(SiteConfig {
             root_path: root_path_of(&base),
             origin: base[..Position::BeforePath].to_string(),
@@ -195,6 +203,18 @@ impl SiteConfig {
             name
         }
     }
+}
+
+/// Why the URL paths a `permalink` pattern makes could leave the output folder, if they
+/// could. The tokens are filled with values that are always safe (digits and slugs), so
+/// what is checked is what the writer typed around them; a leading `/` is the usual way
+/// to write the pattern and means the site root.
+fn permalink_escapes(pattern: &str) -> Option<String> {
+    let filled = [":year", ":month", ":day", ":section", ":slug"]
+        .iter()
+        .fold(pattern.to_string(), |p, token| p.replace(token, "x"));
+    let joined: Vec<&str> = filled.split('/').filter(|s| !s.is_empty()).collect();
+    crate::paths::unsafe_url_path(&joined.join("/"))
 }
 
 /// The site's address: an absolute `http` or `https` URL with no query or fragment, which
@@ -342,6 +362,34 @@ mod tests {
         assert_eq!(c.base_url, "https://u.github.io/portal");
         assert_eq!(c.origin, "https://u.github.io");
         assert_eq!(c.root_path, "/portal/");
+    }
+
+    #[test]
+    fn permalinks_stay_inside_the_output_folder() {
+        for bad in [
+            "/../../x/:slug/",
+            "/:year/../:slug/",
+            "/./:slug/",
+            "C:/:slug/",
+            "/a\\\\..\\\\:slug/",
+            "/:slug/\\u0001/",
+        ] {
+            let text =
+                format!("title = \"T\"\nbase_url = \"https://a.com\"\npermalink = \"{bad}\"\n");
+            let e = SiteConfig::parse(&text, None).unwrap_err();
+            assert_eq!(e.line, Some(3), "{bad}: {e}");
+            assert!(e.to_string().contains("hint:"), "{e}");
+        }
+        for good in [
+            "/:year/:month/:slug/",
+            "/:section/:slug.html",
+            "news/:slug/",
+            "/a:slug/",
+        ] {
+            let text =
+                format!("title = \"T\"\nbase_url = \"https://a.com\"\npermalink = \"{good}\"\n");
+            assert!(SiteConfig::parse(&text, None).is_ok(), "{good}");
+        }
     }
 
     fn parse_base_url(base_url: &str) -> Result<SiteConfig, Diagnostic> {

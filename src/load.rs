@@ -66,7 +66,9 @@ pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &P
     }
 }
 
-/// Every Markdown file under `content/`, as paths relative to `root`, sorted.
+/// Every Markdown file under `content/`, as paths relative to `root`, sorted, and the
+/// problems met: folders that cannot be read, link loops (errors), links out of the site
+/// (warnings, not followed: see [`crate::paths::link_outside_site`]).
 pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -74,7 +76,22 @@ pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     if !dir.is_dir() {
         return (files, errors);
     }
-    for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut skipped = Vec::new();
+    let walk = WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let outside = e
+                .path_is_symlink()
+                .then(|| crate::paths::link_outside_site(root, &canonical_root, e.path()))
+                .flatten();
+            let follow = outside.is_none();
+            skipped.extend(outside);
+            follow
+        });
+    for entry in walk {
         match entry {
             Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
                 files.push(
@@ -88,6 +105,7 @@ pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             Err(e) => errors.push(walk_error(root, &e)),
         }
     }
+    errors.extend(skipped);
     (files, errors)
 }
 
@@ -215,29 +233,48 @@ fn build_article(
     }
     let section = section_of(rel);
     let path = permalink(&config.raw.permalink, &date, &slug, section.as_deref());
+    if let Some(why) = crate::paths::unsafe_url_path(&path) {
+        return Err(
+            Diagnostic::new(rel, format!("the article's URL /{path} {why}"))
+                .at(header_line, 1)
+                .hint("change `slug` (or `permalink` in config.toml) so the URL stays inside the site"),
+        );
+    }
+    for alias in &fm.aliases {
+        if let Some(why) = unsafe_alias(alias) {
+            return Err(Diagnostic::new(
+                rel,
+                format!("the alias `{}` {why}", alias.escape_debug()),
+            )
+            .at(header_line, 1)
+            .hint("an alias is a URL path of this site, e.g. `/2019/03/old-name/`"));
+        }
+    }
     let summary = fm
         .summary
         .clone()
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| rendered.auto_summary());
 
+    let mut extra = fm.extra;
+    extra.values_mut().for_each(strip_controls_in_value);
     Ok(Article {
         source_path: rel.to_path_buf(),
-        title: title.trim().to_string(),
+        title: strip_controls(title.trim()),
         date,
         updated,
-        author: fm.author,
-        source: fm.source,
-        original_title: fm.original_title,
-        summary,
+        author: fm.author.as_deref().map(strip_controls),
+        source: fm.source.as_deref().map(strip_controls),
+        original_title: fm.original_title.as_deref().map(strip_controls),
+        summary: strip_controls(&summary),
         reading_minutes: rendered.reading_minutes(),
         cjk_chars: rendered.cjk_chars,
         latin_words: rendered.latin_words,
-        content: rendered.html,
-        text: rendered.text,
+        content: strip_controls(&rendered.html),
+        text: strip_controls(&rendered.text),
         links: rendered.links,
-        tags: fm.tags,
-        categories: fm.categories,
+        tags: fm.tags.iter().map(|t| strip_controls(t)).collect(),
+        categories: fm.categories.iter().map(|c| strip_controls(c)).collect(),
         section,
         slug,
         path,
@@ -245,8 +282,43 @@ fn build_article(
         cover: fm.cover,
         draft: fm.draft,
         weight: fm.weight,
-        extra: fm.extra,
+        extra,
     })
+}
+
+/// Text without control characters other than tab and newline. They arrive in titles and
+/// bodies pasted from Word or a CMS export; HTML calls them parse errors and XML cannot
+/// carry them at all, so they are dropped once, here, and every output (pages, feeds,
+/// search index, sitemaps) gets the same clean text.
+fn strip_controls(text: &str) -> String {
+    if text.chars().any(is_stripped) {
+        text.chars().filter(|&c| !is_stripped(c)).collect()
+    } else {
+        text.to_string()
+    }
+}
+
+fn is_stripped(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
+}
+
+/// [`strip_controls`] in every string of a front-matter value (`extra` keys reach
+/// templates as they are).
+fn strip_controls_in_value(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) if s.chars().any(is_stripped) => *s = strip_controls(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_controls_in_value),
+        serde_json::Value::Object(map) => map.values_mut().for_each(strip_controls_in_value),
+        _ => {}
+    }
+}
+
+/// Why an alias could not become a redirect page inside the output folder. A leading `/`
+/// is how aliases are written (a path from the site root), so it is allowed; what
+/// [`crate::paths::unsafe_url_path`] refuses otherwise is refused here too, as Hugo refuses
+/// aliases that climb out of the site.
+fn unsafe_alias(alias: &str) -> Option<String> {
+    crate::paths::unsafe_url_path(alias.trim_start_matches('/'))
 }
 
 /// The title of an article without one: the heading that opens its body (lifted out of
@@ -352,7 +424,7 @@ fn section_of(rel: &Path) -> Option<String> {
     let first = parts.next()?;
     parts.next()?; // a file directly in content/ has no section
     match first {
-        Component::Normal(name) => Some(name.to_string_lossy().into_owned()),
+        Component::Normal(name) => Some(strip_controls(&name.to_string_lossy())),
         _ => None,
     }
 }
@@ -422,6 +494,10 @@ mod tests {
             Some("资讯")
         );
         assert_eq!(section_of(Path::new("content/a.md")), None);
+        assert_eq!(
+            section_of(Path::new("content/资\u{1}讯/a.md")).as_deref(),
+            Some("资讯")
+        );
     }
 
     #[test]
@@ -431,6 +507,17 @@ mod tests {
             NaiveDate::from_ymd_opt(2016, 9, 29)
         );
         assert_eq!(date_from_path("about/"), None);
+    }
+
+    #[test]
+    fn control_characters_are_stripped_but_tab_and_newline_kept() {
+        assert_eq!(
+            strip_controls("a\u{1}b\tc\nd\u{7f}\u{1b}[0m\u{85}\r"),
+            "ab\tc\nd[0m"
+        );
+        let mut v = serde_json::json!({"k": ["x\u{2}", {"n": "y\u{3}"}], "n": 1});
+        strip_controls_in_value(&mut v);
+        assert_eq!(v, serde_json::json!({"k": ["x", {"n": "y"}], "n": 1}));
     }
 
     #[test]

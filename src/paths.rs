@@ -1,7 +1,10 @@
 //! File names the build, the checker and the preview server must agree on: which files
-//! are articles, and which file holds the page at a URL path.
+//! are articles, which file holds the page at a URL path, and which URL paths are safe to
+//! write at all.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
 
 /// Whether `path` names a Markdown file (`.md` or `.markdown`, any case): an article.
 pub fn is_markdown(path: &Path) -> bool {
@@ -20,9 +23,100 @@ pub fn output_file(url_path: &str) -> String {
     }
 }
 
+/// The rule for symbolic links under `content/` and `static/`: a link is followed only when
+/// its target, with every link resolved, is inside the site folder (`canonical_root`, itself
+/// canonical). A link out of it (`static/passwd.txt -> /etc/passwd`, a folder linked to a
+/// home folder) would publish files that are not the site's, so it is skipped with a
+/// warning naming the link and its target. `serve` refuses the same files.
+///
+/// Returns that warning for `path` (a link met while walking), or None to follow it. A
+/// broken link resolves to nothing: it is left to the walk, which reports it.
+pub fn link_outside_site(root: &Path, canonical_root: &Path, path: &Path) -> Option<Diagnostic> {
+    let target: PathBuf = std::fs::canonicalize(path).ok()?;
+    if target.starts_with(canonical_root) {
+        return None;
+    }
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    Some(
+        Diagnostic::warning(
+            rel,
+            format!(
+                "symbolic link to {}, outside the site: not published",
+                crate::diagnostics::display_path(&target)
+            ),
+        )
+        .hint(
+            "only links to files inside the site folder are followed: copy the file (or folder) into the site, or link to a copy inside it",
+        ),
+    )
+}
+
+/// Why a URL path (relative to the site root, as pages, aliases and static files have
+/// them) could not be written inside the output folder, or None if it can.
+///
+/// Every source of a URL (the `permalink` pattern, front matter, aliases, term and section
+/// names, static files) is checked with this one function where the URL is made, so a
+/// bad one is reported against the file that caused it. `..` and `.` segments, a leading
+/// `/` or drive (`C:`), backslashes (a separator on Windows) and control characters (NUL
+/// ends a C path; others make names no one can type) are refused.
+pub fn unsafe_url_path(url_path: &str) -> Option<String> {
+    if let Some(c) = url_path.chars().find(|c| c.is_control()) {
+        return Some(format!("contains the control character U+{:04X}", c as u32));
+    }
+    if url_path.contains('\\') {
+        return Some("contains a backslash, a folder separator on Windows".into());
+    }
+    if url_path.starts_with('/') {
+        return Some("is absolute (starts with `/`)".into());
+    }
+    let first = url_path.split('/').next().unwrap_or_default();
+    if first.len() >= 2 && first.as_bytes()[1] == b':' && first.as_bytes()[0].is_ascii_alphabetic()
+    {
+        return Some(format!("starts with the drive `{}`", &first[..2]));
+    }
+    if url_path.split('/').any(|s| s == "..") {
+        return Some("contains a `..` segment, which would climb out of the output folder".into());
+    }
+    if url_path.split('/').any(|s| s == ".") {
+        return Some("contains a `.` segment".into());
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_paths_that_leave_the_output_folder_are_refused() {
+        for ok in [
+            "",
+            "a/",
+            "2024/03/grok/",
+            "a.html",
+            "tags/马斯克/",
+            "a..b/",
+            ".well-known/x",
+        ] {
+            assert_eq!(unsafe_url_path(ok), None, "{ok}");
+        }
+        for bad in [
+            "../x/",
+            "a/../../b/",
+            "..",
+            "./a/",
+            "a/./b",
+            "/etc/passwd",
+            "C:/x",
+            "c:x",
+            "a\\..\\b",
+            "a\u{0}b",
+            "a\u{1}/",
+            "a\nb",
+        ] {
+            assert!(unsafe_url_path(bad).is_some(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn markdown_by_extension_in_any_case() {

@@ -37,8 +37,9 @@ pub struct Loaded {
     pub warnings: Diagnostics,
 }
 
-/// Reads config, content and static files into the site model. Errors (and, with
-/// `strict`, warnings) fail it, every one of them reported.
+/// Reads config, content and static files into the site model and plans its pages. Errors
+/// (and, with `strict`, warnings) fail it, every one of them reported: URL clashes among
+/// the articles that loaded come with the errors of those that did not.
 pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     let mut config = SiteConfig::load(&options.root, options.base_url.as_deref())?;
     config.raw.strict |= options.strict;
@@ -50,13 +51,25 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     };
     let loaded = load::load(&options.root, &config, load_options, &options.progress);
     let mut diagnostics = loaded.diagnostics;
-    let statics = Statics::collect(&options.root).unwrap_or_else(|errors| {
-        diagnostics.extend(errors);
-        Statics::default()
-    });
-    let diagnostics = settle(&config, diagnostics)?;
+    let statics = match Statics::collect(&options.root) {
+        Ok((statics, warnings)) => {
+            diagnostics.extend(warnings);
+            statics
+        }
+        Err(errors) => {
+            diagnostics.extend(errors);
+            Statics::default()
+        }
+    };
+    // The model is made from whatever loaded, even when some files failed, so that URL
+    // clashes among the rest (and with static files) are reported in this same run.
+    let site = model::assemble(config, loaded.articles, Arc::new(statics), now);
+    if let Err(clashes) = render::plan(&site) {
+        diagnostics.extend(clashes);
+    }
+    let diagnostics = settle(&site.config, diagnostics)?;
     Ok(Loaded {
-        site: model::assemble(config, loaded.articles, Arc::new(statics), now),
+        site,
         warnings: diagnostics,
     })
 }
@@ -133,17 +146,21 @@ pub fn render_pages(
 }
 
 /// Feeds, sitemaps, `robots.txt`, the search index and the hashed assets, refusing any
-/// that would take a page's URL.
+/// that would take a page's URL or a static file's name.
 pub fn generated_files(
     shared: &Shared<'_>,
     progress: &Progress,
 ) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
     let files = render::extra_files(shared, progress);
-    let clashes = render::clashes_with_pages(
+    let mut clashes = render::clashes_with_pages(
         shared.site,
         shared.plan,
         files.iter().map(|(f, _)| f.as_str()),
     );
+    clashes.extend(render::statics_clashing_with_generated(
+        shared.site,
+        files.iter().map(|(f, _)| f.as_str()),
+    ));
     if clashes.is_empty() {
         Ok(files)
     } else {

@@ -49,16 +49,33 @@ pub struct Statics {
 
 impl Statics {
     /// Lists the theme's files and the site's `static/`, and reads the stylesheets and
-    /// scripts for their hashed names. Every unreadable file is reported.
-    pub fn collect(root: &Path) -> Result<Self, Vec<Diagnostic>> {
+    /// scripts for their hashed names. Returns the statics and the warnings (links out of
+    /// the site, skipped: see [`crate::paths::link_outside_site`]), or every error and
+    /// warning when a file could not be read.
+    pub fn collect(root: &Path) -> Result<(Self, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut by_rel: BTreeMap<String, Source> = crate::theme::static_files()
             .into_iter()
             .map(|(rel, bytes)| (rel, Source::Theme(bytes)))
             .collect();
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         let dir = root.join(STATIC_DIR);
         if dir.is_dir() {
-            for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+            let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+            let walk = WalkDir::new(&dir)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    let outside = e
+                        .path_is_symlink()
+                        .then(|| crate::paths::link_outside_site(root, &canonical_root, e.path()))
+                        .flatten();
+                    let follow = outside.is_none();
+                    warnings.extend(outside);
+                    follow
+                });
+            for entry in walk {
                 match entry {
                     Ok(e) if e.file_type().is_file() => {
                         let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
@@ -82,8 +99,9 @@ impl Statics {
             }
         }
         if errors.is_empty() {
-            Ok(Statics { files, assets })
+            Ok((Statics { files, assets }, warnings))
         } else {
+            errors.extend(warnings);
             Err(errors)
         }
     }

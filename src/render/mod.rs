@@ -13,7 +13,10 @@ mod sitemap;
 mod templates;
 pub mod views;
 
-pub use pages::{Job, Listing, ListingKind, Page, Plan, clashes_with_pages, plan};
+pub use pages::{
+    Job, Listing, ListingKind, Page, Plan, clashes_with_pages, plan,
+    statics_clashing_with_generated,
+};
 pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 
 /// Files other than HTML pages: feeds, sitemaps, `robots.txt` and the search index, as

@@ -126,8 +126,14 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
             job: Job::Alias { article: i },
         }));
     }
-    check_unique(site, &listings, &pages)?;
-    Ok(Plan { listings, pages })
+    let mut errors = unsafe_paths(site, &listings, &pages);
+    errors.extend(check_unique(site, &listings, &pages));
+    errors.extend(static_clashes(site, &listings, &pages));
+    if errors.is_empty() {
+        Ok(Plan { listings, pages })
+    } else {
+        Err(errors)
+    }
 }
 
 /// URL path of the search page.
@@ -142,7 +148,9 @@ fn alias_path(alias: &str) -> String {
         .collect();
     let mut path = clean.join("/");
     let is_file = clean.last().is_some_and(|last| last.contains('.'));
-    if !is_file {
+    // `/` is the home page's URL, `` (not `/`, which would make the absolute file
+    // `/index.html`).
+    if !is_file && !path.is_empty() {
         path.push('/');
     }
     path
@@ -218,12 +226,32 @@ fn owner(site: &Site, listings: &[Listing<'_>], job: Job) -> String {
     }
 }
 
-/// Two pages never share a file: the second would silently overwrite the first.
-fn check_unique(
-    site: &Site,
-    listings: &[Listing<'_>],
-    pages: &[Page],
-) -> Result<(), Vec<Diagnostic>> {
+/// Pages whose URL would not stay inside the output folder. Load refuses such URLs where
+/// they are made, with the line that made them; this is the same check over every page,
+/// whatever made it.
+fn unsafe_paths(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Diagnostic> {
+    pages
+        .iter()
+        .filter_map(|p| {
+            let why = crate::paths::unsafe_url_path(&p.path)?;
+            Some(
+                Diagnostic::new(
+                    source_of(site, p.job),
+                    format!(
+                        "the URL /{} of {} {why}",
+                        p.path.escape_debug(),
+                        owner(site, listings, p.job)
+                    ),
+                )
+                .hint("change the slug, alias or name it is made from"),
+            )
+        })
+        .collect()
+}
+
+/// Two pages never share a file: the second would silently overwrite the first. Every
+/// clash is reported, each alias of an article on its own.
+fn check_unique(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Diagnostic> {
     let mut seen: HashMap<String, Job> = HashMap::with_capacity(pages.len());
     let mut errors = Vec::new();
     for p in pages {
@@ -233,11 +261,110 @@ fn check_unique(
             seen.insert(p.file(), p.job);
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
+    errors
+}
+
+/// The file a page's writer can change: the article behind it, or config.toml for a page
+/// sitegen makes on its own.
+fn source_of(site: &Site, job: Job) -> std::path::PathBuf {
+    match job {
+        Job::Article(i) | Job::Alias { article: i } => site.articles[i].source_path.clone(),
+        _ => std::path::PathBuf::from(crate::config::CONFIG_FILE),
     }
+}
+
+/// A file in the site's `static/` at the URL of a page would replace the page or be
+/// replaced by it, depending on write order: neither is allowed to happen in silence (Hugo
+/// lets the static file win without a word). Nothing may take the name of the output
+/// folder's marker either, which says the folder is sitegen's to replace.
+fn static_clashes(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Diagnostic> {
+    let marker = crate::output::MARKER;
+    let mut errors = Vec::new();
+    let by_file: HashMap<String, Job> = pages.iter().map(|p| (p.file(), p.job)).collect();
+    for file in &site.statics.files {
+        let crate::statics::Source::Disk(_) = file.source else {
+            continue;
+        };
+        let static_path = format!("{}/{}", crate::statics::STATIC_DIR, file.rel);
+        if file.rel == marker {
+            errors.push(
+                Diagnostic::new(
+                    &static_path,
+                    format!(
+                        "/{marker} is the name of the output folder's marker, which sitegen writes"
+                    ),
+                )
+                .hint(format!("remove or rename {static_path}")),
+            );
+        }
+        if let Some(&job) = by_file.get(&file.rel) {
+            let who = owner(site, listings, job);
+            let (place, hint) = match job {
+                Job::Article(_) | Job::Alias { .. } => (
+                    source_of(site, job),
+                    format!("change the article's `slug` or alias, or rename {static_path}"),
+                ),
+                _ => (
+                    static_path.clone().into(),
+                    format!(
+                        "rename or remove {static_path}: a static file may not replace a page sitegen makes"
+                    ),
+                ),
+            };
+            let d = Diagnostic::new(
+                place,
+                format!(
+                    "/{} is both the static file {static_path} and {who}",
+                    file.rel
+                ),
+            )
+            .hint(hint);
+            errors.push(if matches!(job, Job::Article(_) | Job::Alias { .. }) {
+                d.line(1)
+            } else {
+                d
+            });
+        }
+    }
+    for p in pages.iter().filter(|p| p.file() == marker) {
+        errors.push(
+            Diagnostic::new(
+                source_of(site, p.job),
+                format!(
+                    "/{marker} is the name of the output folder's marker, which sitegen writes, and {} wants it",
+                    owner(site, listings, p.job)
+                ),
+            )
+            .line(1)
+            .hint("remove or change the alias in `aliases`"),
+        );
+    }
+    errors
+}
+
+/// Static files from the site's `static/` with the name of a generated file (feed,
+/// sitemap, search index, `robots.txt`, a hashed asset): one would overwrite the other.
+pub fn statics_clashing_with_generated<'f>(
+    site: &Site,
+    files: impl Iterator<Item = &'f str>,
+) -> Vec<Diagnostic> {
+    let generated: std::collections::HashSet<&str> = files.collect();
+    site.statics
+        .files
+        .iter()
+        .filter(|f| matches!(f.source, crate::statics::Source::Disk(_)))
+        .filter(|f| generated.contains(f.rel.as_str()))
+        .map(|f| {
+            let static_path = format!("{}/{}", crate::statics::STATIC_DIR, f.rel);
+            Diagnostic::new(
+                &static_path,
+                format!("/{} is both the static file {static_path} and a file sitegen generates", f.rel),
+            )
+            .hint(format!(
+                "rename or remove {static_path}: feeds, sitemaps, robots.txt and the search index are made from config.toml and the articles"
+            ))
+        })
+        .collect()
 }
 
 fn collision(
@@ -248,15 +375,14 @@ fn collision(
     second: Job,
 ) -> Diagnostic {
     // Blame an article (or its alias) rather than a generated page: that is what a
-    // writer can change.
+    // writer can change; an alias before an article's own URL.
     let (blamed, other) = match (first, second) {
-        (Job::Alias { .. }, _) | (Job::Article(_), _) => (first, second),
+        (Job::Alias { .. }, _) => (first, second),
+        (_, Job::Alias { .. }) => (second, first),
+        (Job::Article(_), _) => (first, second),
         _ => (second, first),
     };
-    let file = match blamed {
-        Job::Article(i) | Job::Alias { article: i } => site.articles[i].source_path.clone(),
-        _ => std::path::PathBuf::from(crate::config::CONFIG_FILE),
-    };
+    let file = source_of(site, blamed);
     Diagnostic::new(
         file,
         format!(
@@ -315,5 +441,7 @@ mod tests {
         assert_eq!(alias_path("/old/grok"), "old/grok/");
         assert_eq!(alias_path("old.html"), "old.html");
         assert_eq!(alias_path("/../../etc/x"), "etc/x/");
+        assert_eq!(alias_path("/"), "");
+        assert_eq!(alias_path("."), "");
     }
 }

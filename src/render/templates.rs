@@ -50,25 +50,67 @@ pub struct Renderer {
     tera: Tera,
     /// Template name → file it came from, for error messages.
     origins: HashMap<String, String>,
+    /// Components whose body calls themselves: where each is defined, to place Tera's
+    /// "maximum recursion depth" error, which names no template.
+    self_calling: Vec<SelfCalling>,
+}
+
+/// A component that calls itself (legitimate for trees, an error when it never stops).
+#[derive(Debug, Clone)]
+struct SelfCalling {
+    name: String,
+    origin: String,
+    line: usize,
 }
 
 impl Renderer {
     /// Loads the built-in theme and the site's overrides from `root/templates`.
+    ///
+    /// Every template that does not parse is reported, not only the first (Tera stops at
+    /// the first of a batch), and a circular `extends` or `include` names the template and
+    /// the line that closes the loop.
     pub fn new(root: &Path) -> Result<Self, Vec<Diagnostic>> {
         let sources = theme::templates(root)?;
-        let mut tera = Tera::new();
-        tera.register_function("get_url", get_url);
         let origins: HashMap<String, String> = sources
             .iter()
             .map(|(name, s)| (name.clone(), s.origin.clone()))
             .collect();
+        // Each template parsed alone: a syntax error is the template's own, whatever the
+        // others hold (what a template refers to is checked below, with all of them).
+        let syntax: Vec<Diagnostic> = sources
+            .iter()
+            .filter_map(|(name, s)| {
+                let err = Tera::new().add_raw_template(name, &s.text).err()?;
+                matches!(err.kind(), tera::ErrorKind::SyntaxError(_))
+                    .then(|| template_error(&origins, &err))
+            })
+            .collect();
+        if !syntax.is_empty() {
+            return Err(syntax);
+        }
+        let mut tera = Tera::new();
+        tera.register_function("get_url", get_url);
         tera.add_raw_templates(
             sources
                 .iter()
                 .map(|(name, s)| (name.as_str(), s.text.as_str())),
         )
-        .map_err(|e| vec![template_error(&origins, &e)])?;
-        Ok(Renderer { tera, origins })
+        .map_err(|e| {
+            let texts: HashMap<&str, &str> = sources
+                .iter()
+                .map(|(name, s)| (name.as_str(), s.text.as_str()))
+                .collect();
+            vec![set_error(&origins, &texts, &e)]
+        })?;
+        let self_calling = sources
+            .values()
+            .flat_map(|s| self_calling_components(&s.origin, &s.text))
+            .collect();
+        Ok(Renderer {
+            tera,
+            origins,
+            self_calling,
+        })
     }
 
     /// Renders one planned page to HTML.
@@ -98,7 +140,33 @@ impl Renderer {
         let (template, context) = context_for(shared, page);
         self.tera
             .render_to(template, &context, buf)
-            .map_err(|e| template_error(&self.origins, &e).on_page(&page.path))
+            .map_err(|e| self.render_error(template, &e).on_page(&page.path))
+    }
+
+    /// Places a rendering error: Tera's own place, or for runaway component recursion
+    /// (reported by Tera without a place) the component that calls itself.
+    fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        let runaway = matches!(e.kind(), tera::ErrorKind::Msg(m) if m.contains("recursion depth"));
+        if !runaway {
+            return template_error(&self.origins, e);
+        }
+        let hint = "give the component a condition that stops calling itself, or pass less deeply nested data";
+        match self.self_calling.first() {
+            Some(c) => Diagnostic::new(
+                &c.origin,
+                format!(
+                    "the component `{}` calls itself without end (Tera stops at 20 levels)",
+                    c.name
+                ),
+            )
+            .line(c.line)
+            .hint(hint),
+            None => Diagnostic::new(
+                origin_of(&self.origins, template),
+                "components call one another without end (Tera stops at 20 levels)",
+            )
+            .hint(hint),
+        }
     }
 }
 
@@ -125,6 +193,103 @@ fn get_url(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String
         "{root}{}",
         hashed.unwrap_or(rel)
     )))
+}
+
+/// Maps an error of the whole set of templates: a loop of `extends` or `include` is
+/// placed at the statement that closes it (Tera names only the templates).
+fn set_error(
+    origins: &HashMap<String, String>,
+    texts: &HashMap<&str, &str>,
+    e: &tera::Error,
+) -> Diagnostic {
+    let (keyword, chain) = match e.kind() {
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => {
+            let mut chain = vec![tpl.clone()];
+            chain.extend(inheritance_chain.iter().cloned());
+            ("extends", chain)
+        }
+        tera::ErrorKind::CircularInclude { include_chain, .. } => {
+            ("include", include_chain.clone())
+        }
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let origin = origin_of(origins, current);
+            let line = statement_line(texts.get(current.as_str()).copied(), "extends", parent);
+            return Diagnostic::new(origin, format!("extends `{parent}`, which does not exist"))
+                .line(line)
+                .hint("add the template to templates/, or correct its name");
+        }
+        _ => return template_error(origins, e),
+    };
+    let n = chain.len();
+    let (from, to) = match (n.checked_sub(2).map(|i| &chain[i]), chain.last()) {
+        (Some(from), Some(to)) => (from, to),
+        _ => return template_error(origins, e),
+    };
+    let line = statement_line(texts.get(from.as_str()).copied(), keyword, to);
+    Diagnostic::new(
+        origin_of(origins, from),
+        format!(
+            "circular `{keyword}`: {} (each template {keyword}s the next)",
+            chain.join(" → ")
+        ),
+    )
+    .line(line)
+    .hint(format!("remove the `{keyword}` of `{to}` here, or make one of the templates stop at a template that does not lead back"))
+}
+
+/// Components defined in `text` whose body calls the component itself, with the line of
+/// `{% component NAME(`.
+fn self_calling_components(origin: &str, text: &str) -> Vec<SelfCalling> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("component ") {
+        let offset = text.len() - rest.len() + at;
+        rest = &rest[at + "component ".len()..];
+        let opened =
+            text[..offset].trim_end().ends_with("{%") || text[..offset].trim_end().ends_with("{%-");
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !opened || name.is_empty() {
+            continue;
+        }
+        let body_end = rest.find("endcomponent").unwrap_or(rest.len());
+        let body = &rest[name.len()..body_end];
+        let calls_itself = [" ", "/", "\n"]
+            .iter()
+            .any(|after| body.contains(&format!("<{name}{after}")));
+        if calls_itself {
+            found.push(SelfCalling {
+                origin: origin.to_string(),
+                line: text[..offset].matches('\n').count() + 1,
+                name,
+            });
+        }
+    }
+    found
+}
+
+/// The file a template came from, for a template sitegen knows.
+fn origin_of(origins: &HashMap<String, String>, name: &str) -> String {
+    origins
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| format!("templates/{name}"))
+}
+
+/// 1-based line of the first `{% keyword "target" %}` in `text` (1 if not found).
+fn statement_line(text: Option<&str>, keyword: &str, target: &str) -> usize {
+    let quoted = [format!("\"{target}\""), format!("'{target}'")];
+    text.and_then(|text| {
+        text.lines().position(|line| {
+            line.contains(keyword) && quoted.iter().any(|q| line.contains(q.as_str()))
+        })
+    })
+    .map_or(1, |i| i + 1)
 }
 
 /// Maps a Tera error to `templates/NAME.html:line:col`.

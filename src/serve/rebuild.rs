@@ -263,7 +263,8 @@ impl Builder {
         }
         if changes.statics || self.statics.is_none() {
             self.statics = None;
-            let statics = Statics::collect(&root).map_err(Diagnostics::sorted)?;
+            let (statics, warnings) = Statics::collect(&root).map_err(Diagnostics::sorted)?;
+            eprint!("{}", Diagnostics::sorted(warnings).list());
             self.statics = Some(Arc::new(statics));
         }
         self.config
