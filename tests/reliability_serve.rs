@@ -140,14 +140,23 @@ fn slow_and_idle_connections_are_closed_but_event_streams_stay() {
     let limit = Duration::from_secs(5);
     assert!(closed_within(&mut slow, limit), "half a request line");
     assert!(closed_within(&mut silent, limit), "an idle new connection");
-    assert!(closed_within(&mut idle, limit), "an idle kept-alive connection");
+    assert!(
+        closed_within(&mut idle, limit),
+        "an idle kept-alive connection"
+    );
 
     // The tab outlives the timeout many times over; an edit still reaches it.
     std::thread::sleep(Duration::from_secs(1));
     write(
         site.path(),
         "content/a.md",
-        &article("甲改", "2024-03-01T00:00:00+08:00", &["开源"], &[], "新正文。"),
+        &article(
+            "甲改",
+            "2024-03-01T00:00:00+08:00",
+            &["开源"],
+            &[],
+            "新正文。",
+        ),
     );
     tab.set_read_timeout(Some(Duration::from_millis(200)))
         .expect("timeout");

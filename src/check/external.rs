@@ -90,8 +90,7 @@ enum Problem {
 /// The agent and what it was configured with.
 struct Checker {
     agent: ureq::Agent,
-    allow_private: bool,
-    /// An environment proxy resolves names itself: links are checked before the request
+    /// Without `--allow-private`, an environment proxy resolves names itself: links are checked before the request
     /// and redirects are not followed.
     proxied: bool,
 }
@@ -114,20 +113,16 @@ impl Checker {
         } else {
             ureq::Agent::with_parts(config, DefaultConnector::new(), GuardedResolver::default())
         };
-        Checker {
-            agent,
-            allow_private,
-            proxied,
-        }
+        Checker { agent, proxied }
     }
 
     /// Why `url` is reported, or None when it answers 2xx/3xx. Sites that refuse HEAD get
     /// a GET.
     fn problem(&self, url: &str) -> Option<Problem> {
-        if self.proxied && !self.allow_private {
-            if let Some(refused) = preflight(url) {
-                return Some(Problem::Refused(refused));
-            }
+        if self.proxied
+            && let Some(refused) = preflight(url)
+        {
+            return Some(Problem::Refused(refused));
         }
         let agent = &self.agent;
         let status = match agent.head(url).call() {
@@ -412,7 +407,9 @@ mod tests {
         }
         let refused = resolve("http://localhost/").expect_err("localhost");
         assert!(
-            refused.to_string().contains("localhost resolves to a loopback address"),
+            refused
+                .to_string()
+                .contains("localhost resolves to a loopback address"),
             "{refused}"
         );
     }
@@ -420,6 +417,9 @@ mod tests {
     #[test]
     fn the_resolver_keeps_public_addresses() {
         let addrs = resolve("http://1.1.1.1:8080/").expect("a public address");
-        assert_eq!(addrs, vec!["1.1.1.1:8080".parse::<SocketAddr>().expect("addr")]);
+        assert_eq!(
+            addrs,
+            vec!["1.1.1.1:8080".parse::<SocketAddr>().expect("addr")]
+        );
     }
 }

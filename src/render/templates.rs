@@ -350,7 +350,11 @@ fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
         *content = Value::safe_string(&a.content);
     }
     // The ref carries the first few tags (for listings); the article's page shows all.
-    if site.links.get(i).is_some_and(|l| l.tags.len() > views::REF_TAGS) {
+    if site
+        .links
+        .get(i)
+        .is_some_and(|l| l.tags.len() > views::REF_TAGS)
+    {
         page.insert("tags".into(), views::all_tags(site, &shared.urls, i));
         page.insert("tags_more".into(), Value::from(0));
     }

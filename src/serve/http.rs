@@ -117,12 +117,15 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
     let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     let is_bracketed = host.starts_with('[');
     let name_ok = if is_bracketed {
-        name.parse::<std::net::Ipv6Addr>()
-            .is_ok_and(|ip| ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()))
+        name.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        })
     } else {
         name.eq_ignore_ascii_case("localhost")
             || name.eq_ignore_ascii_case("localhost.")
-            || name.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+            || name
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback())
     };
     // `[::1]` followed by anything but a port is malformed.
     let rest_ok = !is_bracketed || host.ends_with(']') || port.is_some();

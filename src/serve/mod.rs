@@ -239,7 +239,10 @@ async fn run_server(
         .route(reload::EVENTS_PATH, axum::routing::get(reload::events))
         .fallback(http::respond)
         .with_state(state)
-        .layer(axum::middleware::from_fn_with_state(hosts, http::check_host));
+        .layer(axum::middleware::from_fn_with_state(
+            hosts,
+            http::check_host,
+        ));
     let header_timeout = header_timeout();
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
