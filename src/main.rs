@@ -85,7 +85,8 @@ struct ServeArgs {
     /// The port to listen on; a taken port gives way to the next free one (0: any free port).
     #[arg(short, long, default_value_t = sitegen::serve::DEFAULT_PORT)]
     port: u16,
-    /// The address to listen on; anything but loopback lets other machines see the preview.
+    /// The address to listen on; anything but loopback lets other machines see the preview
+    /// (and answers any Host name; on loopback only localhost, 127.x.y.z and [::1]).
     #[arg(long, default_value = "127.0.0.1")]
     bind: std::net::IpAddr,
     /// Open the site in the default browser.
@@ -143,6 +144,10 @@ struct CheckArgs {
     /// Also request every external link (with a 10 s timeout, 8 at a time).
     #[arg(long)]
     external: bool,
+    /// With --external: also request links to loopback, private, link-local and
+    /// cloud-metadata addresses (refused by default, after DNS and on every redirect).
+    #[arg(long)]
+    allow_private: bool,
 }
 
 fn main() -> ExitCode {
@@ -208,6 +213,7 @@ fn run_check(args: CheckArgs, quiet: bool) -> ExitCode {
     let options = sitegen::check::CheckOptions {
         site: args.site.with_progress(&progress),
         external: args.external,
+        allow_private: args.allow_private,
     };
     let checked = sitegen::check::check(&options);
     progress.finish();

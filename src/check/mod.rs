@@ -24,6 +24,9 @@ pub struct CheckOptions {
     pub site: site::Options,
     /// Also request every external link (slow; needs the network).
     pub external: bool,
+    /// With `external`: also request links that resolve to loopback, private, link-local
+    /// or cloud-metadata addresses (refused by default: CI machines can reach those).
+    pub allow_private: bool,
 }
 
 /// What a clean check looked at.
@@ -53,7 +56,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
     let (page_broken, page_links) = check_pages(&site, &rendered, &checker);
     broken.extend(page_broken);
     if options.external {
-        broken.extend(external::check(&site));
+        broken.extend(external::check(&site, options.allow_private));
     }
     drop(checking);
     if broken.is_empty() {

@@ -514,6 +514,15 @@ fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
     if let Some(content) = page.get_mut(&tera::value::Key::Str("content")) {
         *content = Value::safe_string(&a.content);
     }
+    // The ref carries the first few tags (for listings); the article's page shows all.
+    if site
+        .links
+        .get(i)
+        .is_some_and(|l| l.tags.len() > views::REF_TAGS)
+    {
+        page.insert("tags".into(), views::all_tags(site, &shared.urls, i));
+        page.insert("tags_more".into(), Value::from(0));
+    }
     ctx.insert_value("page", Value::from(page));
     ctx.insert("breadcrumb", &breadcrumb(shared, i));
 }

@@ -91,6 +91,25 @@ pub fn article_ref_value(site: &Site, urls: &Urls, i: usize) -> Value {
     })
 }
 
+/// Tags an article's ref carries (the rest are counted in `tags_more`). A ref appears on
+/// every tag page of its article, so with all its tags an article with n tags would put
+/// n² chips into the output; the article's own page shows them all.
+pub const REF_TAGS: usize = 10;
+
+/// All of article `i`'s tags as `{name, url}` values, for its own page.
+pub fn all_tags(site: &Site, urls: &Urls, i: usize) -> Value {
+    let tags: Vec<Value> = site
+        .links
+        .get(i)
+        .map(|l| l.tags.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&t| site.tags.get(t))
+        .map(|t| link_value(urls, t))
+        .collect();
+    Value::from(tags)
+}
+
 #[derive(Clone, Copy)]
 enum TermKind {
     Section,
@@ -118,8 +137,17 @@ fn article_ref(
     );
     map.insert("date_iso".into(), Value::from(a.date.to_rfc3339()));
     map.insert("summary".into(), Value::from(a.summary.as_str()));
-    let tags: Vec<Value> = links.tags.iter().map(|&t| term(TermKind::Tag, t)).collect();
+    let tags: Vec<Value> = links
+        .tags
+        .iter()
+        .take(REF_TAGS)
+        .map(|&t| term(TermKind::Tag, t))
+        .collect();
     map.insert("tags".into(), Value::from(tags));
+    map.insert(
+        "tags_more".into(),
+        Value::from(links.tags.len().saturating_sub(REF_TAGS)),
+    );
     let categories: Vec<Value> = links
         .categories
         .iter()

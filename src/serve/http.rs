@@ -66,6 +66,72 @@ pub(crate) async fn respond(Shared(state): Shared<Arc<State>>, request: Request)
     not_found(&state)
 }
 
+/// Which `Host` a request may name. Bound to loopback (the default), only loopback names
+/// are answered, so a web page whose own name was re-pointed at 127.0.0.1 (DNS rebinding)
+/// cannot read the preview through the visitor's browser. `--bind` to another address
+/// serves other machines by whatever name they use, so any Host is accepted there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HostRule {
+    pub any_host: bool,
+}
+
+/// Refuses, on every route (the event stream too), a request whose `Host` (or absolute
+/// request target) is not a loopback name under [`HostRule`]. A request with neither is
+/// let through: browsers always send one, so such a request is no rebinding attack.
+pub(crate) async fn check_host(
+    Shared(rule): Shared<HostRule>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if !rule.any_host {
+        let from_header = request
+            .headers()
+            .get_all(header::HOST)
+            .iter()
+            .map(|h| h.to_str().unwrap_or("\u{fffd}"));
+        let from_target = request.uri().authority().map(|a| a.as_str());
+        if from_header.chain(from_target).any(|h| !is_loopback_host(h)) {
+            return plain(
+                StatusCode::MISDIRECTED_REQUEST,
+                "sitegen serve answers only for localhost, 127.0.0.1 and [::1]; to preview under \
+                 another name, serve with --bind 0.0.0.0 (which also opens it to the network)\n",
+            );
+        }
+    }
+    next.run(request).await
+}
+
+/// `localhost`, `127.x.y.z`, `[::1]` (or `[::ffff:127.x.y.z]`), each with or without a
+/// port; a trailing dot on `localhost.` too.
+pub(crate) fn is_loopback_host(host: &str) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((inside, after)) => (inside, after.strip_prefix(':')),
+            None => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        },
+    };
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let is_bracketed = host.starts_with('[');
+    let name_ok = if is_bracketed {
+        name.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        })
+    } else {
+        name.eq_ignore_ascii_case("localhost")
+            || name.eq_ignore_ascii_case("localhost.")
+            || name
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    };
+    // `[::1]` followed by anything but a port is malformed.
+    let rest_ok = !is_bracketed || host.ends_with(']') || port.is_some();
+    port_ok && name_ok && rest_ok
+}
+
 /// The request path as a path relative to the server root, or `None` for any path that
 /// is malformed or tries to leave the site (see the module comment).
 pub(crate) fn clean_path(raw: &str) -> Option<String> {
@@ -266,6 +332,40 @@ fn header_value(kind: &Mime) -> HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_loopback_host_names_pass() {
+        for good in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST:8080",
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "127.8.9.10:80",
+            "[::1]",
+            "[::1]:1111",
+            "[::ffff:127.0.0.1]:1111",
+        ] {
+            assert!(is_loopback_host(good), "{good}");
+        }
+        for bad in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "10.0.0.5:1111",
+            "0.0.0.0:1111",
+            "[::2]:1111",
+            "[::1",
+            "[::1]x",
+            "localhost:",
+            "localhost:80x",
+            "",
+            "\u{fffd}",
+        ] {
+            assert!(!is_loopback_host(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn plain_and_cjk_paths_decode() {

@@ -73,6 +73,13 @@ pub const DEFAULT_PORT: u16 = 1111;
 const PORT_TRIES: u16 = 10;
 /// How long Ctrl-C waits for open requests before exiting anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
+/// See [`header_timeout`].
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once: far more than a few browser tabs open (six each), and few
+/// enough to stay under the usual limit of 1,024 open files.
+const MAX_CONNECTIONS: usize = 512;
+/// The pause after a failed accept (out of file descriptors).
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 /// A message for open tabs.
 #[derive(Debug, Clone)]
@@ -200,41 +207,94 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
         .enable_all()
         .build()
         .map_err(|e| Diagnostic::new("--port", format!("cannot start the server: {e}")))?;
-    let result = runtime.block_on(run_server(listener, state, stop));
+    let hosts = http::HostRule {
+        any_host: !options.bind.is_loopback(),
+    };
+    let result = runtime.block_on(run_server(listener, state, stop, hosts));
     // A stuck blocking read (a slow disk) must not hold up Ctrl-C either.
     runtime.shutdown_timeout(Duration::from_millis(200));
     result
 }
 
 /// Serves until Ctrl-C, then gives open requests [`SHUTDOWN_GRACE`] to finish.
+///
+/// The accept loop is our own rather than `axum::serve`, which sets no timeouts: hyper's
+/// header read timeout closes a connection that is slow to send a request head, and the
+/// same timer runs while a kept-alive connection sits idle between requests. An event
+/// stream is a response being written, not a head being read, so it is never cut. At most
+/// [`MAX_CONNECTIONS`] are served at once; more wait in the kernel's queue, costing no
+/// file descriptor, until one closes.
 async fn run_server(
     listener: TcpListener,
     state: Arc<State>,
     stop: signal_watch::Sender<bool>,
+    hosts: http::HostRule,
 ) -> Result<(), Diagnostics> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
     let listener = tokio::net::TcpListener::from_std(listener)
         .map_err(|e| Diagnostic::new("--port", format!("cannot serve: {e}")))?;
     let app = Router::new()
         .route(reload::EVENTS_PATH, axum::routing::get(reload::events))
         .fallback(http::respond)
-        .with_state(state);
-    let (stopping_tx, mut stopping_rx) = signal_watch::channel(false);
-    let shutdown = async move {
-        let _ = tokio::signal::ctrl_c().await;
-        let _ = stop.send(true);
-        let _ = stopping_tx.send(true);
-    };
-    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
-    let server = std::pin::pin!(server.into_future());
-    tokio::select! {
-        result = server => result.map_err(|e| {
-            Diagnostic::new("--port", format!("the server stopped: {e}")).into()
-        }),
-        () = async {
-            let _ = stopping_rx.wait_for(|stopping| *stopping).await;
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } => Ok(()),
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            hosts,
+            http::check_host,
+        ));
+    let header_timeout = header_timeout();
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut ctrl_c = std::pin::pin!(ctrl_c);
+    loop {
+        let slot = tokio::select! {
+            _ = &mut ctrl_c => break,
+            slot = Arc::clone(&slots).acquire_owned() => slot,
+        };
+        let Ok(slot) = slot else { break };
+        let stream = tokio::select! {
+            _ = &mut ctrl_c => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, or a connection reset before it was taken:
+                // wait a little rather than spin, then go on serving.
+                Err(_) => {
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                    continue;
+                }
+            },
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
     }
+    // Event streams end on this, so that shutdown need not wait for them.
+    let _ = stop.send(true);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
+    }
+    Ok(())
+}
+
+/// How long a client may take to send a request head, and how long a kept-alive
+/// connection may sit idle: [`HEADER_TIMEOUT`], or `SITEGEN_SERVE_HEADER_TIMEOUT_MS`
+/// (read here only; tests shorten it).
+fn header_timeout() -> Duration {
+    std::env::var("SITEGEN_SERVE_HEADER_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.trim().parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+        .map_or(HEADER_TIMEOUT, Duration::from_millis)
 }
 
 /// Binds `addr:port`; a taken port gives way to the next free one, said aloud.

@@ -93,10 +93,16 @@ fn drain(pipe: impl Read + Send + 'static, into: Arc<Mutex<String>>, lines: mpsc
 }
 
 pub fn serve(root: &Path, extra: &[&str]) -> Server {
+    serve_env(root, extra, &[])
+}
+
+/// [`serve`] with environment variables set for the server.
+pub fn serve_env(root: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
     let mut child = sitegen()
         .args(["serve", "--port", "0", "-r"])
         .arg(root)
         .args(extra)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

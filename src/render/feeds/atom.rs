@@ -77,7 +77,7 @@ pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
         if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
             let _ = writeln!(out, "<author><name>{}</name></author>", escape::xml(author));
         }
-        for term in a.categories.iter().chain(&a.tags) {
+        for term in super::entry_terms(a) {
             let _ = writeln!(out, "<category term=\"{}\"/>", escape::xml(term));
         }
         let _ = writeln!(

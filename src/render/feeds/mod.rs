@@ -50,6 +50,16 @@ pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// `<category>` elements per entry: its categories, then its tags, up to this many. An
+/// article sits in the feed of each of its tags, so listing every tag in every entry
+/// would grow the feeds with the square of one article's tag count.
+const ENTRY_TERMS: usize = 20;
+
+/// The terms an entry lists as categories (see [`ENTRY_TERMS`]).
+fn entry_terms(a: &Article) -> impl Iterator<Item = &String> {
+    a.categories.iter().chain(&a.tags).take(ENTRY_TERMS)
+}
+
 /// What every feed of one build shares.
 struct Settings<'a> {
     urls: &'a Urls,

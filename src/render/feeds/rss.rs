@@ -61,7 +61,7 @@ pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
         if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
             let _ = writeln!(out, "<dc:creator>{}</dc:creator>", escape::xml(author));
         }
-        for term in a.categories.iter().chain(&a.tags) {
+        for term in super::entry_terms(a) {
             let _ = writeln!(out, "<category>{}</category>", escape::xml(term));
         }
         let _ = writeln!(
