@@ -197,12 +197,13 @@ async fn find(state: &Arc<State>, rel: &str) -> Option<Found> {
     state.file(rel).map(Found::Memory)
 }
 
-/// The canonical path of `dir/rel`, only if, with every symlink resolved, it is a file
-/// inside `dir` (tower-http would follow a symlink out of it).
+/// The canonical path of `dir/rel` (`dir` is the site's `static/`), only if, with every
+/// symlink resolved, it is a file inside the site folder: the rule `build` publishes by
+/// ([`crate::paths::link_outside_site`]), where tower-http would follow any link.
 fn static_file(dir: &Path, rel: &str) -> Option<PathBuf> {
-    let base = std::fs::canonicalize(dir).ok()?;
-    let path = std::fs::canonicalize(base.join(rel)).ok()?;
-    let inside = path.starts_with(&base) && std::fs::metadata(&path).ok()?.is_file();
+    let site = std::fs::canonicalize(dir.parent()?).ok()?;
+    let path = std::fs::canonicalize(dir.join(rel)).ok()?;
+    let inside = path.starts_with(&site) && std::fs::metadata(&path).ok()?.is_file();
     inside.then_some(path)
 }
 
@@ -430,7 +431,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn static_files_are_served_only_from_inside_static() {
+    fn static_files_are_served_only_from_inside_the_site() {
         let outside = tempfile::tempdir().unwrap();
         std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
         let site = tempfile::tempdir().unwrap();
@@ -440,11 +441,19 @@ mod tests {
         let link = |target: &Path, name: &str| std::os::unix::fs::symlink(target, dir.join(name));
         link(&outside.path().join("secret.txt"), "leak.txt").unwrap();
         link(&dir.join("img/a.png"), "alias.png").unwrap();
+        std::fs::write(site.path().join("shared.css"), "css").unwrap();
+        link(&site.path().join("shared.css"), "shared.css").unwrap();
 
         let canonical = std::fs::canonicalize(dir.join("img/a.png")).unwrap();
         assert_eq!(static_file(&dir, "img/a.png"), Some(canonical.clone()));
         assert_eq!(static_file(&dir, "alias.png"), Some(canonical));
         assert_eq!(static_file(&dir, "leak.txt"), None);
+        let shared = std::fs::canonicalize(site.path().join("shared.css")).unwrap();
+        assert_eq!(
+            static_file(&dir, "shared.css"),
+            Some(shared),
+            "as build publishes it"
+        );
         assert_eq!(static_file(&dir, "img"), None, "a folder is not a file");
         assert_eq!(static_file(&dir, "missing.png"), None);
     }
