@@ -5,7 +5,6 @@ use std::path::{Component, Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
 use crate::content::date::{self, date_from_file_stem};
@@ -70,59 +69,17 @@ pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &P
 /// problems met: folders that cannot be read, link loops (errors), links out of the site
 /// (warnings, not followed: see [`crate::paths::link_outside_site`]).
 pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let dir = root.join(CONTENT_DIR);
-    if !dir.is_dir() {
-        return (files, errors);
-    }
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let mut skipped = Vec::new();
-    let walk = WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
+    let (files, problems) = crate::paths::site_files(root, &root.join(CONTENT_DIR));
+    let markdown = files
         .into_iter()
-        .filter_entry(|e| {
-            let outside = e
-                .path_is_symlink()
-                .then(|| crate::paths::link_outside_site(root, &canonical_root, e.path()))
-                .flatten();
-            let follow = outside.is_none();
-            skipped.extend(outside);
-            follow
-        });
-    for entry in walk {
-        match entry {
-            Ok(e) if e.file_type().is_file() && is_markdown(e.path()) => {
-                files.push(
-                    e.path()
-                        .strip_prefix(root)
-                        .unwrap_or(e.path())
-                        .to_path_buf(),
-                );
-            }
-            Ok(_) => {}
-            Err(e) => errors.push(walk_error(root, &e)),
-        }
-    }
-    errors.extend(skipped);
-    (files, errors)
-}
-
-fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
-    let path = e
-        .path()
-        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
-        .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
-    if e.loop_ancestor().is_some() {
-        Diagnostic::new(
-            path,
-            "symbolic link loop: this folder links back to one of its parents",
-        )
-        .hint("remove the link or point it somewhere outside content/")
-    } else {
-        Diagnostic::new(path, format!("cannot read: {e}"))
-    }
+        .filter(|path| is_markdown(path))
+        .map(|path| {
+            path.strip_prefix(root)
+                .map(Path::to_path_buf)
+                .unwrap_or(path)
+        })
+        .collect();
+    (markdown, problems)
 }
 
 /// Reads and parses one file.

@@ -51,6 +51,56 @@ pub fn link_outside_site(root: &Path, canonical_root: &Path, path: &Path) -> Opt
     )
 }
 
+/// Every file under `dir` (a folder of the site at `root`: `content/`, `static/`), in
+/// file-name order, following symbolic links only where they stay inside the site. Returns
+/// the files' paths and every problem met: links out of the site (warnings, not followed:
+/// see [`link_outside_site`]), link loops and unreadable folders (errors).
+pub fn site_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    if !dir.is_dir() {
+        return (files, problems);
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut skipped = Vec::new();
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let outside = e
+                .path_is_symlink()
+                .then(|| link_outside_site(root, &canonical_root, e.path()))
+                .flatten();
+            let follow = outside.is_none();
+            skipped.extend(outside);
+            follow
+        });
+    for entry in walk {
+        match entry {
+            Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) => problems.push(walk_error(root, dir, &e)),
+        }
+    }
+    problems.extend(skipped);
+    (files, problems)
+}
+
+fn walk_error(root: &Path, dir: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().unwrap_or(dir);
+    let path = path.strip_prefix(root).unwrap_or(path);
+    if e.loop_ancestor().is_some() {
+        Diagnostic::new(
+            path,
+            "symbolic link loop: this folder links back to one of its parents",
+        )
+        .hint("remove the link or point it somewhere outside the site's folders")
+    } else {
+        Diagnostic::new(path, format!("cannot read: {e}"))
+    }
+}
+
 /// Why a URL path (relative to the site root, as pages, aliases and static files have
 /// them) could not be written inside the output folder, or None if it can.
 ///

@@ -5,8 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::assets::Assets;
 use crate::diagnostics::Diagnostic;
 
@@ -57,36 +55,14 @@ impl Statics {
             .into_iter()
             .map(|(rel, bytes)| (rel, Source::Theme(bytes)))
             .collect();
-        let mut errors = Vec::new();
-        let mut warnings = Vec::new();
         let dir = root.join(STATIC_DIR);
-        if dir.is_dir() {
-            let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-            let walk = WalkDir::new(&dir)
-                .follow_links(true)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    let outside = e
-                        .path_is_symlink()
-                        .then(|| crate::paths::link_outside_site(root, &canonical_root, e.path()))
-                        .flatten();
-                    let follow = outside.is_none();
-                    warnings.extend(outside);
-                    follow
-                });
-            for entry in walk {
-                match entry {
-                    Ok(e) if e.file_type().is_file() => {
-                        let rel = e.path().strip_prefix(&dir).unwrap_or(e.path());
-                        let rel = crate::diagnostics::display_path(rel);
-                        by_rel.insert(rel, Source::Disk(e.path().to_path_buf()));
-                    }
-                    Ok(_) => {}
-                    Err(e) => errors.push(Diagnostic::new(STATIC_DIR, format!("cannot read: {e}"))),
-                }
-            }
+        let (found, problems) = crate::paths::site_files(root, &dir);
+        for path in found {
+            let rel = crate::diagnostics::display_path(path.strip_prefix(&dir).unwrap_or(&path));
+            by_rel.insert(rel, Source::Disk(path));
         }
+        let (mut errors, warnings): (Vec<_>, Vec<_>) =
+            problems.into_iter().partition(Diagnostic::is_error);
         let files: Vec<StaticFile> = by_rel
             .into_iter()
             .map(|(rel, source)| StaticFile { rel, source })
