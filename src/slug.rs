@@ -22,9 +22,13 @@ pub fn slugify(text: &str) -> String {
             out.push('-');
             pending_dash = false;
         }
-        // Lower-casing can add marks (`İ` → `i` + U+0307) that a second slugify would
-        // drop: keep only what is kept, so that a slug of a slug is the same slug.
-        out.extend(c.to_lowercase().filter(|&l| is_kept(l)));
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            // Lower-casing can add marks (`İ` → `i` + U+0307) that a second slugify would
+            // drop: keep only what is kept, so that a slug of a slug is the same slug.
+            out.extend(c.to_lowercase().filter(|&l| is_kept(l)));
+        }
     }
     // A segment of only dots would be `.`/`..` in a path: never let a slug climb out.
     out.trim_matches(|c| c == '.' || c == '-').to_string()
