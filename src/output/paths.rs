@@ -10,33 +10,24 @@ use crate::diagnostics::Diagnostic;
 use super::MARKER;
 
 /// Why `rel` (a file name relative to the output folder, `/`-separated) could land outside
-/// the output folder, or None when it is a plain relative path of normal segments.
-pub fn unsafe_rel(rel: &str) -> Option<&'static str> {
+/// the output folder, or None when it is a plain relative path of normal segments: a URL
+/// path that [`crate::paths::unsafe_url_path`] accepts, naming a file (not empty, no empty
+/// segment).
+pub fn unsafe_rel(rel: &str) -> Option<String> {
     if rel.is_empty() {
-        return Some("it is empty");
+        return Some("it is empty".into());
     }
-    if rel.starts_with('/') || rel.starts_with('\\') || Path::new(rel).has_root() {
-        return Some("it is absolute");
+    if rel.split('/').any(str::is_empty) {
+        return Some("it has an empty segment (`//`, or a leading or trailing `/`)".into());
     }
-    for segment in rel.split('/') {
-        match segment {
-            "" => return Some("it has an empty segment (`//` or a trailing `/`)"),
-            "." => return Some("it has a `.` segment"),
-            ".." => return Some("it has a `..` segment"),
-            _ => {}
-        }
-        // On Windows `\` and `C:` also separate or root a path.
-        if segment.contains('\\') && cfg!(windows) {
-            return Some("it has a `\\`");
-        }
+    if let Some(why) = crate::paths::unsafe_url_path(rel) {
+        return Some(format!("it {why}"));
     }
-    if Path::new(rel)
+    // What the platform itself calls a root or prefix (a `C:` on Windows).
+    let plain = Path::new(rel)
         .components()
-        .any(|c| !matches!(c, Component::Normal(_)))
-    {
-        return Some("it has a root or drive component");
-    }
-    None
+        .all(|c| matches!(c, Component::Normal(_)));
+    (!plain).then(|| "it has a root or drive component".into())
 }
 
 /// `path` made absolute with every existing part resolved (symlinks, `..`), so that
