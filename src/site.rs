@@ -37,9 +37,9 @@ pub struct Loaded {
     pub warnings: Diagnostics,
 }
 
-/// Reads config, content and static files into the site model and plans its pages. Errors
-/// (and, with `strict`, warnings) fail it, every one of them reported: URL clashes among
-/// the articles that loaded come with the errors of those that did not.
+/// Reads config, content and static files into the site model. Errors (and, with
+/// `strict`, warnings) fail it, every one of them reported: URL clashes among the articles
+/// that loaded come with the errors of those that did not.
 pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     let mut config = SiteConfig::load(&options.root, options.base_url.as_deref())?;
     config.raw.strict |= options.strict;
