@@ -69,7 +69,8 @@ pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &P
 /// problems met: folders that cannot be read, link loops (errors), links out of the site
 /// (warnings, not followed: see [`crate::paths::link_outside_site`]).
 pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let (files, problems) = crate::paths::site_files(root, &root.join(CONTENT_DIR));
+    let (files, problems) =
+        crate::paths::site_files(root, &root.join(CONTENT_DIR), crate::paths::Hidden::Skip);
     let markdown = files
         .into_iter()
         .filter(|path| is_markdown(path))

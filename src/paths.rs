@@ -55,7 +55,7 @@ pub fn link_outside_site(root: &Path, canonical_root: &Path, path: &Path) -> Opt
 /// file-name order, following symbolic links only where they stay inside the site. Returns
 /// the files' paths and every problem met: links out of the site (warnings, not followed:
 /// see [`link_outside_site`]), link loops and unreadable folders (errors).
-pub fn site_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+pub fn site_files(root: &Path, dir: &Path, hidden: Hidden) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     if !dir.is_dir() {
@@ -68,6 +68,9 @@ pub fn site_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
+            if hidden == Hidden::Skip && e.depth() > 0 && is_hidden_name(e.file_name()) {
+                return false;
+            }
             let outside = e
                 .path_is_symlink()
                 .then(|| link_outside_site(root, &canonical_root, e.path()))
@@ -85,6 +88,29 @@ pub fn site_files(root: &Path, dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     }
     problems.extend(skipped);
     (files, problems)
+}
+
+/// Whether a walk takes files and folders whose names start with `.`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hidden {
+    /// `content/`: editors' and tools' own files (`.obsidian/`, `.git/`, `.#draft.md`) are
+    /// never articles, as Hugo, Zola, Hexo and Jekyll ignore them.
+    Skip,
+    /// `static/`: `.well-known/` (domain verification, `security.txt`) must be published.
+    Keep,
+}
+
+/// Whether `path` (relative to the site root) is, or lies inside, a file or folder whose
+/// name starts with `.` ([`Hidden::Skip`]).
+pub fn is_hidden(path: &Path) -> bool {
+    path.components().any(|c| match c {
+        std::path::Component::Normal(name) => is_hidden_name(name),
+        _ => false,
+    })
+}
+
+fn is_hidden_name(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
 }
 
 fn walk_error(root: &Path, dir: &Path, e: &walkdir::Error) -> Diagnostic {
@@ -136,6 +162,17 @@ pub fn unsafe_url_path(url_path: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_paths_are_those_with_a_dot_name() {
+        assert!(is_hidden(Path::new("content/.obsidian/a.md")));
+        assert!(is_hidden(Path::new("content/资讯/.#a.md")));
+        assert!(!is_hidden(Path::new("content/资讯/a.md")));
+        assert!(
+            !is_hidden(Path::new("./content/a.v2.md")),
+            "`.` itself is not a name"
+        );
+    }
 
     #[test]
     fn url_paths_that_leave_the_output_folder_are_refused() {

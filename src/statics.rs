@@ -56,7 +56,7 @@ impl Statics {
             .map(|(rel, bytes)| (rel, Source::Theme(bytes)))
             .collect();
         let dir = root.join(STATIC_DIR);
-        let (found, problems) = crate::paths::site_files(root, &dir);
+        let (found, problems) = crate::paths::site_files(root, &dir, crate::paths::Hidden::Keep);
         for path in found {
             let rel = crate::diagnostics::display_path(path.strip_prefix(&dir).unwrap_or(&path));
             by_rel.insert(rel, Source::Disk(path));

@@ -535,3 +535,38 @@ fn the_demo_site_under_a_path_keeps_every_link_working() {
     let broken = broken_links(&out, "/portal/");
     assert!(broken.is_empty(), "{broken:?}");
 }
+
+#[test]
+fn hidden_files_in_content_are_not_articles_but_static_well_known_is_published() {
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[
+            (
+                "content/资讯/a.md",
+                &article("甲", "2024-03-01T00:00:00+08:00", &[], &[], "正文"),
+            ),
+            // An editor's workspace and lock file: not articles (no date, no title), and
+            // Hugo, Zola, Hexo and Jekyll all skip them.
+            ("content/.obsidian/workspace.md", "not an article\n"),
+            ("content/资讯/.#a.md", "root@host.1234:1700000000"),
+            (
+                "static/.well-known/security.txt",
+                "Contact: mailto:sec@example.com\n",
+            ),
+        ],
+    );
+    let out = build_ok(dir.path(), &[]);
+    let stderr_text = stderr(&build(dir.path(), &[]));
+    assert!(!stderr_text.contains("warning"), "{stderr_text}");
+    assert!(out.join("2024/03/a/index.html").is_file());
+    assert!(!out.join("workspace").exists());
+    assert_eq!(
+        read(&out, ".well-known/security.txt"),
+        "Contact: mailto:sec@example.com\n"
+    );
+    let pages: Vec<_> = html_files(&out)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("workspace") || p.to_string_lossy().contains(".#"))
+        .collect();
+    assert!(pages.is_empty(), "{pages:?}");
+}

@@ -122,18 +122,23 @@ fn an_alias_of_the_site_root_is_the_home_page_url() {
 
 #[test]
 fn term_and_section_names_cannot_climb_out() {
+    let terms = |title: &str| {
+        article(
+            title,
+            DATE,
+            &["..", "../../escaped-tag", "."],
+            &["../../escaped-cat"],
+            "x",
+        )
+    };
     let dir = site(
         MINIMAL_CONFIG,
-        &[(
-            "content/..资讯/a.md",
-            &article(
-                "甲",
-                DATE,
-                &["..", "../../escaped-tag", "."],
-                &["../../escaped-cat"],
-                "x",
-            ),
-        )],
+        &[
+            // A folder whose name starts with `.` is hidden: skipped, as the peers skip it,
+            // so its name never becomes a section.
+            ("content/..资讯/a.md", &terms("甲")),
+            ("content/资讯/b.md", &terms("乙")),
+        ],
     );
     let out = build_ok(dir.path(), &[]);
     for name in ["escaped-tag", "escaped-cat", "tags/escaped-tag"] {
@@ -144,6 +149,14 @@ fn term_and_section_names_cannot_climb_out() {
     assert!(
         written.iter().any(|f| f == "tags/escaped-tag/index.html"),
         "{written:?}"
+    );
+    assert!(
+        written.iter().any(|f| f.ends_with("/b/index.html")),
+        "{written:?}"
+    );
+    assert!(
+        !written.iter().any(|f| f.ends_with("/a/index.html")),
+        "the hidden folder's article is not built: {written:?}"
     );
 }
 

@@ -88,7 +88,9 @@ impl Sources {
         let mut walk = changes.walk || !self.scanned;
         let mut named: Vec<PathBuf> = Vec::new();
         for rel in &changes.content {
-            if is_markdown(rel) {
+            if crate::paths::is_hidden(rel) {
+                continue; // as the walk skips it (an editor's `.#a.md`, `.obsidian/`)
+            } else if is_markdown(rel) {
                 named.push(rel.clone());
             } else if self.files.keys().any(|p| p.starts_with(rel)) {
                 // A folder holding articles vanished or was renamed.
