@@ -12,6 +12,7 @@ use serde::Deserialize;
 use url::{Position, Url};
 
 use crate::content::date::parse_offset;
+use crate::content::ignore::Ignore;
 use crate::diagnostics::Diagnostic;
 use crate::text::line_col;
 
@@ -62,6 +63,10 @@ pub struct Config {
     /// stay clean.
     #[serde(default)]
     pub strict: bool,
+    /// Globs of files under `content/` that are not published (Hugo's `ignoreFiles`,
+    /// Zola's `ignored_content`): `["*.bak.md", "草稿箱", "资讯/2019/**"]`.
+    #[serde(default)]
+    pub ignore: Vec<String>,
     /// Free table handed to templates as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,
@@ -118,6 +123,8 @@ pub struct SiteConfig {
     /// (`/portal/`).
     pub root_path: String,
     pub offset: FixedOffset,
+    /// `ignore`, compiled.
+    pub ignore: Ignore,
     /// The site folder the config was read from (`static/`, `templates/` live there).
     pub root: PathBuf,
 }
@@ -182,7 +189,13 @@ impl SiteConfig {
             )
             .hint("every article must be written inside the output folder: use only tokens and plain folder names, e.g. permalink = \"/:year/:month/:slug/\""));
         }
+        let ignore = Ignore::new(&raw.ignore).map_err(|message| {
+            config_error(text, "ignore", message).hint(
+                "write globs relative to content/, e.g. ignore = [\"*.bak.md\", \"草稿箱/**\"]",
+            )
+        })?;
         Ok(SiteConfig {
+            ignore,
             root_path: root_path_of(&base),
             origin: base[..Position::BeforePath].to_string(),
             base_url: base.as_str().trim_end_matches('/').to_string(),

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::date::{self, date_from_file_stem};
 use crate::content::frontmatter::{self, Dialect, FrontMatter, FrontMatterError, Split};
+use crate::content::ignore::Ignore;
 use crate::content::markdown;
 use crate::diagnostics::Diagnostic;
 use crate::model::Article;
@@ -39,7 +40,7 @@ pub type FileResult = Result<(Option<Article>, Vec<Diagnostic>), Diagnostic>;
 
 /// Loads every `content/**/*.md` under `root`, counting the files read on `progress`.
 pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &Progress) -> Loaded {
-    let (files, mut diagnostics) = find_markdown(root);
+    let (files, mut diagnostics) = find_markdown(root, &config.ignore);
     let loading = progress.stage("loading", files.len(), "files");
     let results: Vec<FileResult> = files
         .par_iter()
@@ -67,13 +68,19 @@ pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &P
 
 /// Every Markdown file under `content/`, as paths relative to `root`, sorted, and the
 /// problems met: folders that cannot be read, link loops (errors), links out of the site
-/// (warnings, not followed: see [`crate::paths::link_outside_site`]).
-pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let (files, problems) =
-        crate::paths::site_files(root, &root.join(CONTENT_DIR), crate::paths::Hidden::Skip);
+/// (warnings, not followed: see [`crate::paths::link_outside_site`]). Files the config's
+/// `ignore` globs name are left out.
+pub fn find_markdown(root: &Path, ignore: &Ignore) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let content = root.join(CONTENT_DIR);
+    let (files, problems) = crate::paths::site_files(root, &content, crate::paths::Hidden::Skip);
     let markdown = files
         .into_iter()
         .filter(|path| is_markdown(path))
+        .filter(|path| {
+            !path
+                .strip_prefix(&content)
+                .is_ok_and(|rel| ignore.is_ignored(rel))
+        })
         .map(|path| {
             path.strip_prefix(root)
                 .map(Path::to_path_buf)

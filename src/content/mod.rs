@@ -2,4 +2,5 @@
 
 pub mod date;
 pub mod frontmatter;
+pub mod ignore;
 pub mod markdown;

@@ -88,7 +88,10 @@ impl Sources {
         let mut walk = changes.walk || !self.scanned;
         let mut named: Vec<PathBuf> = Vec::new();
         for rel in &changes.content {
-            if crate::paths::is_hidden(rel) {
+            let ignored = rel
+                .strip_prefix(load::CONTENT_DIR)
+                .is_ok_and(|under| config.ignore.is_ignored(under));
+            if crate::paths::is_hidden(rel) || ignored {
                 continue; // as the walk skips it (an editor's `.#a.md`, `.obsidian/`)
             } else if is_markdown(rel) {
                 named.push(rel.clone());
@@ -98,7 +101,7 @@ impl Sources {
             }
         }
         let (candidates, errors) = if walk {
-            self.walk()
+            self.walk(config)
         } else {
             (named, Vec::new())
         };
@@ -162,8 +165,8 @@ impl Sources {
     }
 
     /// Every Markdown file under `content/`, after dropping the cached ones now gone.
-    fn walk(&mut self) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-        let (found, errors) = load::find_markdown(&self.root);
+    fn walk(&mut self, config: &SiteConfig) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+        let (found, errors) = load::find_markdown(&self.root, &config.ignore);
         let present: HashSet<&PathBuf> = found.iter().collect();
         let gone: Vec<PathBuf> = self
             .files
