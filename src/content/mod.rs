@@ -2,4 +2,5 @@
 
 pub mod date;
 pub mod frontmatter;
+pub mod kinds;
 pub mod markdown;
