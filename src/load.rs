@@ -168,6 +168,17 @@ pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOptions) -> FileResult {
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::new(rel, format!("cannot read the file: {e}")))?;
+    if let Some(bundle) = kinds::enclosing_bundle(root, rel) {
+        let warning = Diagnostic::warning(
+            rel,
+            format!(
+                "inside the page bundle {}: a resource of that page (as Hugo reads it), not a page of its own; not built",
+                crate::diagnostics::display_path(&bundle)
+            ),
+        )
+        .hint("move the file out of the bundle's folder to make it a page");
+        return Ok((None, vec![warning]));
+    }
     let text = decode(rel, &bytes)?;
     let split = frontmatter::split(&text).map_err(|e| fm_error(rel, e))?;
     let mut fm = frontmatter::parse(&split).map_err(|e| fm_error(rel, e))?;

@@ -227,12 +227,25 @@ fn headless_bundle_is_not_rendered_and_bundle_clash_is_an_error() {
                 "---\ntitle: 片段\nheadless: true\n---\n页脚文字\n",
             ),
             ("content/片段/secret.pdf", "PDF"),
+            (
+                "content/片段/页脚.md",
+                "---\ntitle: 页脚区块\nweight: 2\n---\n版权所有\n",
+            ),
             ("content/a.md", &news("芯片量产提速", DATED, &[])),
         ],
     );
-    let out = build_ok(dir.path(), &[]);
+    let result = build(dir.path(), &[]);
+    let err = stderr(&result);
+    assert!(result.status.success(), "{err}");
+    // Markdown beside a bundle's index.md is a resource of it (Hugo), named, not built.
+    assert!(
+        err.contains("content/片段/页脚.md: warning: inside the page bundle content/片段/index.md"),
+        "{err}"
+    );
+    let out = dir.path().join("public");
     assert!(!out.join("片段/index.html").exists());
     assert!(!out.join("片段/secret.pdf").exists());
+    assert!(!out.join("片段/页脚/index.html").exists());
 
     // A bundle file at a page's file: an error naming both.
     write(

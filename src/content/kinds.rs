@@ -145,6 +145,29 @@ pub fn page_path(logical: &Path, slug: Option<&str>, explicit: Option<&str>) -> 
     }
 }
 
+/// The `index.md` of the page bundle `rel` lies inside, if any (`content/x/index.md`
+/// for `content/x/photo-notes.md` or `content/x/y/z.md`). Hugo treats such Markdown
+/// files as resources of that page, not pages. Section index files are never inside one
+/// (Zola keeps `_index.md` below a page with assets).
+pub fn enclosing_bundle(root: &Path, rel: &Path) -> Option<PathBuf> {
+    if is_section_index(rel) {
+        return None;
+    }
+    let content = Path::new(crate::load::CONTENT_DIR);
+    let mut folder = rel.parent()?;
+    // Its own `index.md` makes a bundle of `rel`'s folder only for other files.
+    while folder != content && folder.starts_with(content) {
+        for name in ["index.md", "index.markdown"] {
+            let index = folder.join(name);
+            if index != rel && root.join(&index).is_file() {
+                return Some(index);
+            }
+        }
+        folder = folder.parent()?;
+    }
+    None
+}
+
 /// The folder an `_index.md` describes, relative to `content/`, `/`-separated.
 pub fn index_folder(rel: &Path) -> String {
     logical_parent(rel)
@@ -227,5 +250,22 @@ mod tests {
         assert_eq!(flag(&extra, "render"), Some(false));
         assert_eq!(index_folder(p("content/资讯/深度/_index.md")), "资讯/深度");
         assert_eq!(index_folder(p("content/_index.md")), "");
+    }
+
+    #[test]
+    fn markdown_inside_a_bundle_is_a_resource() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/首页/区块")).unwrap();
+        std::fs::write(root.join("content/首页/index.md"), "").unwrap();
+        let index = Some(PathBuf::from("content/首页/index.md"));
+        assert_eq!(enclosing_bundle(root, p("content/首页/关于.md")), index);
+        assert_eq!(enclosing_bundle(root, p("content/首页/区块/a.md")), index);
+        assert_eq!(enclosing_bundle(root, p("content/首页/index.md")), None);
+        assert_eq!(
+            enclosing_bundle(root, p("content/首页/区块/_index.md")),
+            None
+        );
+        assert_eq!(enclosing_bundle(root, p("content/其他/a.md")), None);
     }
 }
