@@ -81,6 +81,9 @@ pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &P
     let (files, problems) = bundle_files(root, &articles, &kinds.pages);
     kinds.bundle_files = files;
     diagnostics.extend(problems);
+    let (files, problems) = hexo_source_files(root);
+    kinds.bundle_files.extend(files);
+    diagnostics.extend(problems);
     Loaded {
         articles,
         kinds,
@@ -127,6 +130,37 @@ pub fn bundle_files(
             });
         }
     }
+    (files, problems)
+}
+
+/// In a Hexo site (`content/_posts/`), every file of `content/` that is not Markdown and
+/// not in `_posts/`, `_drafts/` or a bundle folder is published at its own path, as Hexo
+/// copies `source/` (`source/assets/logo.png` → `/assets/logo.png`).
+pub fn hexo_source_files(root: &Path) -> (Vec<crate::model::BundleFile>, Vec<Diagnostic>) {
+    if !kinds::is_hexo_site(root) {
+        return (Vec::new(), Vec::new());
+    }
+    let content = root.join(CONTENT_DIR);
+    let (found, problems) = crate::paths::site_files(root, &content, crate::paths::Hidden::Skip);
+    let files = found
+        .into_iter()
+        .filter(|path| !is_markdown(path))
+        .filter_map(|path| {
+            let rel = path.strip_prefix(root).ok()?.to_path_buf();
+            let inner = path.strip_prefix(&content).ok()?.to_path_buf();
+            let outside = kinds::hexo_place(&rel) == HexoPlace::Elsewhere
+                && !kinds::in_bundle_folder(root, &rel)
+                && inner
+                    .components()
+                    .all(|c| !c.as_os_str().to_string_lossy().starts_with('_'));
+            outside.then(|| crate::model::BundleFile {
+                rel: crate::diagnostics::display_path(&inner),
+                owner: rel.clone(),
+                file: rel,
+                source: path,
+            })
+        })
+        .collect();
     (files, problems)
 }
 

@@ -282,6 +282,8 @@ fn hexo_layout_posts_drafts_and_pages() {
                 "---\ntitle: 关于本站\ndate: 2020-01-01\n---\n一个 Hexo 站点。\n",
             ),
             ("content/about/logo.svg", "<svg/>"),
+            ("content/assets/壁纸.jpg", "JPG"),
+            ("content/_data/menu.yml", "首页: /"),
         ],
     );
     let out = build_ok(dir.path(), &[]);
@@ -296,6 +298,9 @@ fn hexo_layout_posts_drafts_and_pages() {
     // Outside `_posts/`: a page, even with a date.
     assert!(read(&out, "about/index.html").contains("一个 Hexo 站点"));
     assert_eq!(read(&out, "about/logo.svg"), "<svg/>");
+    // Hexo copies the rest of `source/` as it is; `_` folders are its own.
+    assert_eq!(read(&out, "assets/壁纸.jpg"), "JPG");
+    assert!(!out.join("_data").exists() && !out.join("about/about").exists());
     assert!(!read(&out, "index.html").contains("关于本站"));
     let with_drafts = build_ok(dir.path(), &["--drafts"]);
     assert!(read(&with_drafts, "index.html").contains("未完稿"));

@@ -168,6 +168,20 @@ pub fn enclosing_bundle(root: &Path, rel: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Whether the file `rel` lies in the folder of a page bundle (a folder, below
+/// `content/`, holding an `index.md`), whose files are published with that page.
+pub fn in_bundle_folder(root: &Path, rel: &Path) -> bool {
+    let content = Path::new(crate::load::CONTENT_DIR);
+    rel.ancestors()
+        .skip(1)
+        .take_while(|folder| *folder != content && folder.starts_with(content))
+        .any(|folder| {
+            ["index.md", "index.markdown"]
+                .iter()
+                .any(|name| root.join(folder).join(name).is_file())
+        })
+}
+
 /// The folder an `_index.md` describes, relative to `content/`, `/`-separated.
 pub fn index_folder(rel: &Path) -> String {
     logical_parent(rel)

@@ -220,6 +220,9 @@ fn kinds_of(sources: &Sources, articles: &[Article]) -> model::Kinds {
     // Unreadable bundle folders were reported by the parse; a preview serves what it can.
     (kinds.bundle_files, _) = crate::load::bundle_files(&sources.root, articles, &kinds.pages);
     kinds
+        .bundle_files
+        .extend(crate::load::hexo_source_files(&sources.root).0);
+    kinds
 }
 
 /// Whether `new` can take `old`'s place without re-assembling: everything the model's
