@@ -202,7 +202,11 @@ pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOptions) -> FileResult {
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::new(rel, format!("cannot read the file: {e}")))?;
-    if let Some(bundle) = kinds::enclosing_bundle(root, rel) {
+    // Hexo makes a page of every Markdown file, bundles or not.
+    let resource = (!kinds::is_hexo_site(root))
+        .then(|| kinds::enclosing_bundle(root, rel))
+        .flatten();
+    if let Some(bundle) = resource {
         let warning = Diagnostic::warning(
             rel,
             format!(
@@ -246,6 +250,16 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
     let date = article_date(rel, &fm, &stem, config.offset, header_line)?;
     let is_page =
         date.is_none() || kinds::wants_page(&fm.extra) || hexo == Some(HexoPlace::Elsewhere);
+    if let Some(index) = kinds::theme_index(&fm.extra).filter(|_| is_page) {
+        let warning = Diagnostic::warning(
+            rel,
+            format!("a `{index}` page for a theme: sitegen makes /{index}/ itself; this file is not built"),
+        )
+        .at(header_line, 1)
+        .hint("nothing to do; remove the file once the migration is done");
+        warnings.push(warning);
+        return Ok((None, warnings));
+    }
     if is_page {
         let page = build_page(rel, &logical, &split, fm, date, config, &mut warnings)?;
         return Ok((Some(Item::Page(page)), warnings));

@@ -283,6 +283,14 @@ fn hexo_layout_posts_drafts_and_pages() {
             ),
             ("content/about/logo.svg", "<svg/>"),
             ("content/assets/壁纸.jpg", "JPG"),
+            (
+                "content/tags/index.md",
+                "---\ntitle: 标签\ntype: tags\n---\n",
+            ),
+            (
+                "content/index.md",
+                "---\ntitle: 首页\n---\n欢迎阅读本站。\n",
+            ),
             ("content/_data/menu.yml", "首页: /"),
         ],
     );
@@ -302,6 +310,10 @@ fn hexo_layout_posts_drafts_and_pages() {
     assert_eq!(read(&out, "assets/壁纸.jpg"), "JPG");
     assert!(!out.join("_data").exists() && !out.join("about/about").exists());
     assert!(!read(&out, "index.html").contains("关于本站"));
+    // NexT's `type: tags` page stands in for the tag index sitegen makes; `index.md` at
+    // the top of `source/` is the home page, whose listing shows its body.
+    assert!(read(&out, "tags/index.html").contains("芯片"));
+    assert!(read(&out, "index.html").contains("欢迎阅读本站"));
     let with_drafts = build_ok(dir.path(), &["--drafts"]);
     assert!(read(&with_drafts, "index.html").contains("未完稿"));
 }

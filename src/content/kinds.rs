@@ -14,9 +14,15 @@ pub const HEXO_POSTS: &str = "_posts";
 /// Hexo's folder of drafts: its files are drafts.
 pub const HEXO_DRAFTS: &str = "_drafts";
 
-/// Whether `rel` is a section index file (`_index.md`, any Markdown extension).
+/// Whether `rel` is a section index file (`_index.md`, any Markdown extension), or
+/// `content/index.md`: Hexo's `source/index.md` is the home page, whose listing sitegen
+/// makes, so its title and body describe that listing.
 pub fn is_section_index(rel: &Path) -> bool {
-    crate::paths::is_markdown(rel) && rel.file_stem().is_some_and(|s| s == "_index")
+    let home = rel.parent() == Some(Path::new(crate::load::CONTENT_DIR));
+    crate::paths::is_markdown(rel)
+        && rel
+            .file_stem()
+            .is_some_and(|s| s == "_index" || (home && s == "index"))
 }
 
 /// Whether `rel` is the Markdown file of a page bundle (`x/index.md`): the page of its
@@ -89,6 +95,20 @@ pub fn wants_page(extra: &serde_json::Map<String, Value>) -> bool {
     ["layout", "type"]
         .iter()
         .any(|k| extra.get(*k).and_then(Value::as_str) == Some("page"))
+}
+
+/// The index a page stands in for when a theme asks for it (`type: tags` in Hexo's NexT
+/// and similar themes: `source/tags/index.md` exists only to make the theme draw its tag
+/// cloud): `tags`, `categories` or `archives`. sitegen makes those pages itself.
+pub fn theme_index(extra: &serde_json::Map<String, Value>) -> Option<&'static str> {
+    ["type", "layout"]
+        .iter()
+        .find_map(|k| match extra.get(*k).and_then(Value::as_str)?.trim() {
+            "tags" | "tag" => Some("tags"),
+            "categories" | "category" => Some("categories"),
+            "archives" | "archive" => Some("archives"),
+            _ => None,
+        })
 }
 
 /// A boolean key of `extra` (`headless`, `render`, `transparent`).
@@ -208,6 +228,7 @@ mod tests {
         assert!(is_section_index(p("content/资讯/_index.md")));
         assert!(is_section_index(p("content/_index.markdown")));
         assert!(!is_section_index(p("content/资讯/index.md")));
+        assert!(is_section_index(p("content/index.md")));
         assert!(is_bundle_index(p("content/资讯/2024-03-11-芯片/index.md")));
         assert!(is_bundle_index(p("content/about/index.md")));
         assert!(!is_bundle_index(p("content/index.md")));
