@@ -247,7 +247,7 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let header_line = split.front_line.saturating_sub(1).max(1);
-    let date = article_date(rel, &fm, &stem, config.offset, header_line)?;
+    let date = article_date(rel, &fm, &stem, config.offset)?;
     let is_page =
         date.is_none() || kinds::wants_page(&fm.extra) || hexo == Some(HexoPlace::Elsewhere);
     if let Some(index) = kinds::theme_index(&fm.extra).filter(|_| is_page) {
@@ -672,7 +672,6 @@ fn article_date(
     fm: &FrontMatter,
     stem: &str,
     offset: FixedOffset,
-    _header_line: usize,
 ) -> Result<Option<DateTime<FixedOffset>>, Diagnostic> {
     if let Some(text) = &fm.date {
         return date::parse_date(text, offset).map(Some).map_err(|e| {

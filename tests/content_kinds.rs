@@ -132,6 +132,8 @@ fn term_index_titles_the_tag_page() {
                 "+++\ntitle = \"埃隆·马斯克\"\ndescription = \"特斯拉与 SpaceX 掌门人的相关报道\"\n+++\n",
             ),
             ("content/a.md", &news("星舰第五次试飞", DATED, &["马斯克"])),
+            // Hugo's index of the taxonomy itself: sitegen's /tags/ stays.
+            ("content/tags/_index.md", "+++\ntitle = \"全部标签\"\n+++\n"),
         ],
     );
     let out = build_ok(dir.path(), &[]);
@@ -139,6 +141,7 @@ fn term_index_titles_the_tag_page() {
     assert!(tag.contains("埃隆·马斯克"), "{tag}");
     assert!(tag.contains("特斯拉与 SpaceX 掌门人的相关报道"), "{tag}");
     assert!(tag.contains("星舰第五次试飞"));
+    assert!(read(&out, "tags/index.html").contains("马斯克"));
 }
 
 #[test]

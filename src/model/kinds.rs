@@ -147,6 +147,7 @@ pub fn attach(site: &mut Site, kinds: Kinds) {
             TermList::Sections => site.sections[found.unwrap_or(0)].path.clone(),
             TermList::Tags => site.tags[found.unwrap_or(0)].path.clone(),
             TermList::Categories => site.categories[found.unwrap_or(0)].path.clone(),
+            TermList::Taxonomy(path) => path.to_string(),
             TermList::Folders => {
                 let term = folder_term(site, &meta.folder);
                 let path = term.path.clone();
@@ -159,6 +160,7 @@ pub fn attach(site: &mut Site, kinds: Kinds) {
             (TermList::Sections, Some(i)) => &site.sections[i].articles,
             (TermList::Tags, Some(i)) => &site.tags[i].articles,
             (TermList::Categories, Some(i)) => &site.categories[i].articles,
+            (TermList::Taxonomy(_), _) => &[],
             _ => site.folders.last().map_or(&[], |t| t.articles.as_slice()),
         };
         meta.order = sorted(site, articles, meta.sort_by);
@@ -167,6 +169,7 @@ pub fn attach(site: &mut Site, kinds: Kinds) {
             (TermList::Sections, Some(i)) => site.section_metas[i] = Some(m),
             (TermList::Tags, Some(i)) => site.tag_metas[i] = Some(m),
             (TermList::Categories, Some(i)) => site.category_metas[i] = Some(m),
+            (TermList::Taxonomy(_), _) => {}
             _ => site.folder_metas.push(m),
         }
     }
@@ -181,6 +184,9 @@ enum TermList {
     Categories,
     /// A folder without a term: a nested section, or a section with no articles.
     Folders,
+    /// `content/tags/_index.md`, `content/categories/_index.md`: the term index, which
+    /// sitegen makes itself (`terms.html`); kept for its aliases.
+    Taxonomy(&'static str),
 }
 
 /// Which term an `_index.md` in `folder` describes.
@@ -203,6 +209,8 @@ fn term_of(site: &Site, folder: &str) -> (TermList, Option<usize>) {
             Some(i) => (TermList::Categories, Some(i)),
             None => (TermList::Folders, None),
         },
+        [_] if taxonomy(TAGS_PATH) => (TermList::Taxonomy(TAGS_PATH), None),
+        [_] if taxonomy(CATEGORIES_PATH) => (TermList::Taxonomy(CATEGORIES_PATH), None),
         [name] => match by_slug(&site.sections, name) {
             Some(i) => (TermList::Sections, Some(i)),
             None => (TermList::Folders, None),
