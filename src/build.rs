@@ -65,7 +65,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         Diagnostics::sorted(errors.0)
     })?;
     let copying = progress.step("copying static files");
-    let static_files = output.copy_static(&site.statics.files)?;
+    let static_files =
+        output.copy_static(&site.statics.files)? + output.copy_static(&bundle_statics(site))?;
     if options.minify {
         // The plain-named copies of stylesheets and scripts `static/` put in (the hashed ones
         // pages link went through the sink above).
@@ -88,6 +89,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         stages: watch,
         warnings,
     })
+}
+
+/// The files of page bundles, copied as static files are.
+fn bundle_statics(site: &crate::model::Site) -> Vec<crate::statics::StaticFile> {
+    site.bundle_files
+        .iter()
+        .map(|f| crate::statics::StaticFile {
+            rel: f.rel.clone(),
+            source: crate::statics::Source::Disk(f.source.clone()),
+        })
+        .collect()
 }
 
 /// Which article a file in the output belongs to, so that an OS error (`File name too

@@ -10,9 +10,10 @@ use crate::config::SiteConfig;
 use crate::content::date::{self, date_from_file_stem};
 use crate::content::frontmatter::{self, Dialect, FrontMatter, FrontMatterError, Split};
 use crate::content::ignore::Ignore;
+use crate::content::kinds::{self, HexoPlace};
 use crate::content::markdown;
 use crate::diagnostics::Diagnostic;
-use crate::model::Article;
+use crate::model::{Article, Kinds, ListMeta, StandalonePage};
 use crate::paths::is_markdown;
 use crate::progress::Progress;
 use crate::slug::slugify;
@@ -28,15 +29,27 @@ pub struct LoadOptions {
     pub now: DateTime<FixedOffset>,
 }
 
-/// The published articles and every problem met on the way, errors and warnings.
+/// The published articles, the other kinds of content (pages, `_index.md` files, bundle
+/// files) and every problem met on the way, errors and warnings.
 pub struct Loaded {
     pub articles: Vec<Article>,
+    pub kinds: Kinds,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// One file read: its article (None for a draft or future article left out) and the
-/// warnings it raised.
-pub type FileResult = Result<(Option<Article>, Vec<Diagnostic>), Diagnostic>;
+/// What one Markdown file is (see [`crate::content::kinds`]).
+#[derive(Debug, Clone)]
+pub enum Item {
+    Article(Article),
+    /// A standalone page: no date, `layout: page`, or a Hexo file outside `_posts/`.
+    Page(StandalonePage),
+    /// An `_index.md`: what its folder's listing shows.
+    Index(ListMeta),
+}
+
+/// One file read: what it is (None for a draft, a future article or a page that is not
+/// rendered, left out) and the warnings it raised.
+pub type FileResult = Result<(Option<Item>, Vec<Diagnostic>), Diagnostic>;
 
 /// Loads every `content/**/*.md` under `root`, counting the files read on `progress`.
 pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &Progress) -> Loaded {
@@ -51,19 +64,121 @@ pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &P
         })
         .collect();
     let mut articles = Vec::with_capacity(results.len());
+    let mut kinds = Kinds::default();
     for result in results {
         match result {
-            Ok((article, warnings)) => {
-                articles.extend(article);
+            Ok((item, warnings)) => {
+                match item {
+                    Some(Item::Article(a)) => articles.push(a),
+                    Some(Item::Page(p)) => kinds.pages.push(p),
+                    Some(Item::Index(m)) => kinds.indexes.push(m),
+                    None => {}
+                }
                 diagnostics.extend(warnings);
             }
             Err(e) => diagnostics.push(e),
         }
     }
+    let (files, problems) = bundle_files(root, &articles, &kinds.pages);
+    kinds.bundle_files = files;
+    diagnostics.extend(problems);
+    let (files, problems) = hexo_source_files(root);
+    kinds.bundle_files.extend(files);
+    diagnostics.extend(problems);
     Loaded {
         articles,
+        kinds,
         diagnostics,
     }
+}
+
+/// The files of every page bundle among `articles` and `pages` (`x/index.md`): each
+/// non-Markdown file in the bundle's folder and below (but not inside a nested bundle),
+/// published under the page's URL folder.
+pub fn bundle_files(
+    root: &Path,
+    articles: &[Article],
+    pages: &[StandalonePage],
+) -> (Vec<crate::model::BundleFile>, Vec<Diagnostic>) {
+    let owners = articles
+        .iter()
+        .map(|a| (&a.source_path, &a.path))
+        .chain(pages.iter().map(|p| (&p.source_path, &p.path)))
+        .filter(|(source, _)| kinds::is_bundle_index(source));
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for (source, url_path) in owners {
+        let Some(dir) = source.parent() else { continue };
+        let (found, walk_problems) =
+            crate::paths::site_files(root, &root.join(dir), crate::paths::Hidden::Skip);
+        problems.extend(walk_problems);
+        // A page written to `x.html` has its files in the folder the file is in.
+        let base = match url_path.rsplit_once('/') {
+            _ if url_path.ends_with('/') || url_path.is_empty() => url_path.clone(),
+            Some((folder, _)) => format!("{folder}/"),
+            None => String::new(),
+        };
+        for path in found.into_iter().filter(|p| !is_markdown(p)) {
+            let inner = path.strip_prefix(root.join(dir)).unwrap_or(&path);
+            if in_nested_bundle(&root.join(dir), inner) {
+                continue;
+            }
+            files.push(crate::model::BundleFile {
+                rel: format!("{base}{}", crate::diagnostics::display_path(inner)),
+                file: dir.join(inner),
+                source: path,
+                owner: source.clone(),
+            });
+        }
+    }
+    (files, problems)
+}
+
+/// In a Hexo site (`content/_posts/`), every file of `content/` that is not Markdown and
+/// not in `_posts/`, `_drafts/` or a bundle folder is published at its own path, as Hexo
+/// copies `source/` (`source/assets/logo.png` → `/assets/logo.png`).
+pub fn hexo_source_files(root: &Path) -> (Vec<crate::model::BundleFile>, Vec<Diagnostic>) {
+    if !kinds::is_hexo_site(root) {
+        return (Vec::new(), Vec::new());
+    }
+    let content = root.join(CONTENT_DIR);
+    let (found, problems) = crate::paths::site_files(root, &content, crate::paths::Hidden::Skip);
+    let files = found
+        .into_iter()
+        .filter(|path| !is_markdown(path))
+        .filter_map(|path| {
+            let rel = path.strip_prefix(root).ok()?.to_path_buf();
+            let inner = path.strip_prefix(&content).ok()?.to_path_buf();
+            let outside = kinds::hexo_place(&rel) == HexoPlace::Elsewhere
+                && !kinds::in_bundle_folder(root, &rel)
+                && inner
+                    .components()
+                    .all(|c| !c.as_os_str().to_string_lossy().starts_with('_'));
+            outside.then(|| crate::model::BundleFile {
+                rel: crate::diagnostics::display_path(&inner),
+                owner: rel.clone(),
+                file: rel,
+                source: path,
+            })
+        })
+        .collect();
+    (files, problems)
+}
+
+/// Whether `inner` (relative to a bundle folder `dir`) lies inside a subfolder that is a
+/// bundle or section of its own (holds an `index.md` or `_index.md`).
+fn in_nested_bundle(dir: &Path, inner: &Path) -> bool {
+    let mut folder = dir.to_path_buf();
+    let parents: Vec<_> = inner
+        .parent()
+        .map(|p| p.components().collect())
+        .unwrap_or_default();
+    parents.into_iter().any(|c| {
+        folder.push(c);
+        ["index.md", "_index.md", "index.markdown", "_index.markdown"]
+            .iter()
+            .any(|name| folder.join(name).is_file())
+    })
 }
 
 /// Every Markdown file under `content/`, as paths relative to `root`, sorted, and the
@@ -94,9 +209,26 @@ pub fn find_markdown(root: &Path, ignore: &Ignore) -> (Vec<PathBuf>, Vec<Diagnos
 pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOptions) -> FileResult {
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::new(rel, format!("cannot read the file: {e}")))?;
+    // Hexo makes a page of every Markdown file, bundles or not.
+    let resource = (!kinds::is_hexo_site(root))
+        .then(|| kinds::enclosing_bundle(root, rel))
+        .flatten();
+    if let Some(bundle) = resource {
+        let warning = Diagnostic::warning(
+            rel,
+            format!(
+                "inside the page bundle {}: a resource of that page (as Hugo reads it), not a page of its own; not built",
+                crate::diagnostics::display_path(&bundle)
+            ),
+        )
+        .hint("move the file out of the bundle's folder to make it a page");
+        return Ok((None, vec![warning]));
+    }
     let text = decode(rel, &bytes)?;
     let split = frontmatter::split(&text).map_err(|e| fm_error(rel, e))?;
-    let fm = frontmatter::parse(&split).map_err(|e| fm_error(rel, e))?;
+    let mut fm = frontmatter::parse(&split).map_err(|e| fm_error(rel, e))?;
+    let hexo = kinds::is_hexo_site(root).then(|| kinds::hexo_place(rel));
+    fm.draft |= hexo == Some(HexoPlace::Drafts);
     if fm.draft && !options.drafts {
         return Ok((None, Vec::new()));
     }
@@ -109,9 +241,203 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
                 .hint(w.hint)
         })
         .collect();
-    let article = build_article(rel, &split, fm, config, &mut warnings)?;
+    if kinds::is_section_index(rel) {
+        let meta = build_index(root, rel, &split, fm, config, &mut warnings)?;
+        return Ok((Some(Item::Index(meta)), warnings));
+    }
+    if kinds::not_rendered(&fm.extra) {
+        return Ok((None, warnings));
+    }
+    let logical = kinds::logical_path(rel);
+    let stem = logical
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let header_line = split.front_line.saturating_sub(1).max(1);
+    let date = article_date(rel, &fm, &stem, config.offset)?;
+    let is_page =
+        date.is_none() || kinds::wants_page(&fm.extra) || hexo == Some(HexoPlace::Elsewhere);
+    if let Some(index) = kinds::theme_index(&fm.extra).filter(|_| is_page) {
+        let warning = Diagnostic::warning(
+            rel,
+            format!("a `{index}` page for a theme: sitegen makes /{index}/ itself; this file is not built"),
+        )
+        .at(header_line, 1)
+        .hint("nothing to do; remove the file once the migration is done");
+        warnings.push(warning);
+        return Ok((None, warnings));
+    }
+    if is_page {
+        let page = build_page(rel, &logical, &split, fm, date, config, &mut warnings)?;
+        return Ok((Some(Item::Page(page)), warnings));
+    }
+    let Some(date) = date else {
+        return Ok((None, warnings));
+    };
+    let article = build_article(rel, &logical, &split, fm, date, config, &mut warnings)?;
     let due = article.date <= options.now || options.future;
-    Ok((due.then_some(article), warnings))
+    Ok((due.then_some(Item::Article(article)), warnings))
+}
+
+/// A standalone page: built as an article (title, body, aliases, checks), then placed at
+/// its folder path rather than the permalink pattern (see [`kinds::page_path`]).
+fn build_page(
+    rel: &Path,
+    logical: &Path,
+    split: &Split<'_>,
+    fm: FrontMatter,
+    date: Option<DateTime<FixedOffset>>,
+    config: &SiteConfig,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<StandalonePage, Diagnostic> {
+    // Explicit URL keys: the one place a page reads them (the `urls` work replaces this).
+    let explicit = fm.path.clone();
+    let slug = fm.slug.clone();
+    // Undated: a stand-in date, never shown nor used (the page keeps `date: None`).
+    let placeholder =
+        date.unwrap_or_else(|| DateTime::<chrono::Utc>::UNIX_EPOCH.with_timezone(&config.offset));
+    let a = build_article(rel, logical, split, fm, placeholder, config, warnings)?;
+    let path = kinds::page_path(logical, slug.as_deref(), explicit.as_deref());
+    let header_line = split.front_line.saturating_sub(1).max(1);
+    if let Some(why) = crate::paths::unsafe_url_path(&path)
+        .or_else(|| path.is_empty().then(|| "is the home page's".to_string()))
+    {
+        return Err(
+            Diagnostic::new(rel, format!("the page's URL /{path} {why}"))
+                .at(header_line, 1)
+                .hint("set `slug` (or `url`) so the page has a URL of its own inside the site"),
+        );
+    }
+    Ok(StandalonePage {
+        source_path: a.source_path,
+        title: a.title,
+        date,
+        updated: a.updated,
+        summary: a.summary,
+        content: a.content,
+        text: a.text,
+        slug: a.slug,
+        path,
+        aliases: a.aliases,
+        cover: a.cover,
+        draft: a.draft,
+        weight: a.weight,
+        links: a.links,
+        extra: a.extra,
+    })
+}
+
+/// An `_index.md`: the title, description and body of its folder's listing, and how the
+/// listing is ordered, paginated and rendered.
+fn build_index(
+    root: &Path,
+    rel: &Path,
+    split: &Split<'_>,
+    fm: FrontMatter,
+    config: &SiteConfig,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<ListMeta, Diagnostic> {
+    let header_line = split.front_line.saturating_sub(1).max(1);
+    let options = markdown::RenderOptions {
+        cjk_spacing: config.raw.cjk_spacing,
+        root_path: Some(&config.root_path),
+        lift_title: false,
+    };
+    let rendered = markdown::render(split.body, options);
+    for alias in &fm.aliases {
+        if let Some(why) = unsafe_alias(alias) {
+            return Err(Diagnostic::new(
+                rel,
+                format!("the alias `{}` {why}", alias.escape_debug()),
+            )
+            .at(header_line, 1)
+            .hint("an alias is a URL path of this site, e.g. `/old-section/`"));
+        }
+    }
+    let mut extra = fm.extra;
+    extra.values_mut().for_each(strip_controls_in_value);
+    let text = |key: &str| {
+        extra
+            .get(key)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    let sort_by = match text("sort_by") {
+        Some(s) => crate::model::SortBy::parse(&s).unwrap_or_else(|| {
+            warnings.push(
+                Diagnostic::warning(
+                    rel,
+                    format!(
+                        "`sort_by` `{}` is not known: sorted by date",
+                        s.escape_debug()
+                    ),
+                )
+                .at(header_line, 1)
+                .hint("use date, weight, title or none"),
+            );
+            crate::model::SortBy::Date
+        }),
+        None => crate::model::SortBy::Date,
+    };
+    let paginate_by = extra
+        .get("paginate_by")
+        .or_else(|| extra.get("paginate"))
+        .and_then(serde_json::Value::as_u64)
+        .filter(|&n| n > 0)
+        .and_then(|n| usize::try_from(n).ok());
+    let template = text("template").filter(|t| {
+        let found = root.join("templates").join(t).is_file() || crate::theme::has_template(t);
+        if !found {
+            warnings.push(
+                Diagnostic::warning(
+                    rel,
+                    format!(
+                        "the template `{}` does not exist: list.html is used",
+                        t.escape_debug()
+                    ),
+                )
+                .at(header_line, 1)
+                .hint("add it to templates/, or remove `template`"),
+            );
+        }
+        found
+    });
+    let transparent = kinds::flag(&extra, "transparent") == Some(true);
+    let render = kinds::flag(&extra, "render") != Some(false);
+    // Fields of their own, not `extra`.
+    for key in [
+        "sort_by",
+        "paginate_by",
+        "paginate",
+        "template",
+        "transparent",
+        "render",
+    ] {
+        extra.remove(key);
+    }
+    Ok(ListMeta {
+        source_path: rel.to_path_buf(),
+        folder: kinds::index_folder(rel),
+        title: fm
+            .title
+            .map(strip_controls)
+            .filter(|t| !t.trim().is_empty()),
+        description: fm
+            .summary
+            .map(strip_controls)
+            .filter(|t| !t.trim().is_empty()),
+        content: strip_controls(rendered.html),
+        sort_by,
+        paginate_by,
+        weight: fm.weight,
+        template,
+        aliases: fm.aliases,
+        transparent,
+        render,
+        extra,
+        listing_path: String::new(),
+        order: None,
+    })
 }
 
 /// UTF-8 text with the BOM removed and `\n` line endings.
@@ -147,12 +473,14 @@ fn fm_error(rel: &Path, e: FrontMatterError) -> Diagnostic {
 
 fn build_article(
     rel: &Path,
+    logical: &Path,
     split: &Split<'_>,
     fm: FrontMatter,
+    date: DateTime<FixedOffset>,
     config: &SiteConfig,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Article, Diagnostic> {
-    let stem = rel
+    let stem = logical
         .file_stem()
         .map(|s| s.to_string_lossy())
         .unwrap_or_default();
@@ -178,7 +506,6 @@ fn build_article(
             warnings,
         ),
     };
-    let date = article_date(rel, &fm, &stem, config.offset, header_line)?;
     let updated = match &fm.updated {
         Some(text) => Some(date::parse_date(text, config.offset).map_err(|e| {
             Diagnostic::new(rel, format!("`updated`: {}", e.message))
@@ -196,7 +523,7 @@ fn build_article(
         .at(header_line, 1)
         .hint("add a `slug` made of letters, digits or Chinese characters"));
     }
-    let section = section_of(rel);
+    let section = section_of(logical);
     let path = permalink(&config.raw.permalink, &date, &slug, section.as_deref());
     if let Some(why) = crate::paths::unsafe_url_path(&path) {
         return Err(
@@ -346,16 +673,15 @@ fn untitled(
 }
 
 /// `date`, else the file name's date (`2024-03-11-slug.md`), else a path-like key
-/// (`path = "2016/09/29/Rust-1.12"`).
+/// (`path = "2016/09/29/Rust-1.12"`); None when there is none: a standalone page.
 fn article_date(
     rel: &Path,
     fm: &FrontMatter,
     stem: &str,
     offset: FixedOffset,
-    header_line: usize,
-) -> Result<DateTime<FixedOffset>, Diagnostic> {
+) -> Result<Option<DateTime<FixedOffset>>, Diagnostic> {
     if let Some(text) = &fm.date {
-        return date::parse_date(text, offset).map_err(|e| {
+        return date::parse_date(text, offset).map(Some).map_err(|e| {
             Diagnostic::new(rel, format!("`date`: {}", e.message))
                 .at(fm.date_line, 1)
                 .hint(e.hint)
@@ -364,13 +690,11 @@ fn article_date(
     let guessed = date_from_file_stem(stem)
         .map(|(d, _)| d)
         .or_else(|| fm.path.as_deref().and_then(date_from_path));
-    guessed
-        .and_then(|d| offset.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).single())
-        .ok_or_else(|| {
-            Diagnostic::new(rel, "the article has no `date`")
-                .at(header_line, 1)
-                .hint("add `date = 2024-03-11T09:30:00+08:00` (YAML: `date: 2024-03-11 09:30`), or name the file 2024-03-11-slug.md")
-        })
+    Ok(guessed.and_then(|d| {
+        offset
+            .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+            .single()
+    }))
 }
 
 /// `2016/09/29/Rust-1.12` → 2016-09-29.

@@ -64,7 +64,8 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     // The model is made from whatever loaded, even when some files failed, so that URL
     // clashes among the rest (and with static files) are reported in this same run. When
     // nothing failed, rendering plans the pages and reports clashes itself: plan once.
-    let site = model::assemble(config, loaded.articles, Arc::new(statics), now);
+    let mut site = model::assemble(config, loaded.articles, Arc::new(statics), now);
+    model::attach(&mut site, loaded.kinds);
     let failing = |d: &Diagnostic| d.is_error() || site.config.raw.strict;
     if diagnostics.iter().any(failing)
         && let Err(clashes) = render::plan(&site)

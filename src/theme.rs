@@ -87,6 +87,11 @@ fn relative_name(base: &Path, path: &Path) -> String {
         .replace('\\', "/")
 }
 
+/// Whether the built-in theme has a template of this name (`list.html`, `partials/x.html`).
+pub fn has_template(name: &str) -> bool {
+    TEMPLATES.get_file(name).is_some()
+}
+
 /// The theme's static files as (path relative to the output root, bytes).
 pub fn static_files() -> Vec<(String, &'static [u8])> {
     let mut files = vec![("favicon.svg".to_string(), FAVICON)];

@@ -69,7 +69,9 @@ fn unterminated_front_matter() {
 }
 
 #[test]
-fn missing_date_and_impossible_date() {
+fn impossible_date() {
+    // A file with no date at all is a standalone page (tests/content_kinds.rs); a date
+    // that cannot be read is still an error.
     fails_without_damage(
         &[
             ("content/nodate.md", b"+++\ntitle = \"a\"\n+++\nbody"),
@@ -78,12 +80,7 @@ fn missing_date_and_impossible_date() {
                 b"---\ntitle: b\ndate: 2024-13-45\n---\nbody",
             ),
         ],
-        &[
-            "content/nodate.md:1:1: error: the article has no `date`",
-            "content/baddate.md:3:",
-            "month 13",
-            "2 files have errors",
-        ],
+        &["content/baddate.md:3:", "month 13"],
     );
 }
 

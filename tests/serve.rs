@@ -354,8 +354,14 @@ fn incremental_rebuilds_match_a_full_build_and_the_script_is_serve_only() {
     // related lists change), a redate (order and pagination shift), an addition and a
     // deletion. Each comes with a page that shows it is in: (URL, text it then has), or
     // (URL, None) for a page that is then gone.
+    // Then the other kinds of content: a section's `_index.md` (its listing changes), an
+    // undated page, and a page bundle whose image must be served beside it.
     type Edit<'a> = (&'a str, Option<String>, (&'a str, Option<&'a str>));
-    let edits: [Edit; 6] = [
+    let news_section = format!("/{}/", encode("资讯"));
+    let about = format!("/{}/", encode("关于我们"));
+    let logo = format!("/{}/logo.svg", encode("团队"));
+    write(root, "content/团队/logo.svg", "<svg/>");
+    let edits: [Edit; 9] = [
         (
             "content/资讯/grok.md",
             Some(article(
@@ -402,6 +408,21 @@ fn incremental_rebuilds_match_a_full_build_and_the_script_is_serve_only() {
             ("/2024/03/new/", Some("新文章")),
         ),
         ("content/资讯/chips.md", None, ("/2024/03/chips/", None)),
+        (
+            "content/资讯/_index.md",
+            Some("+++\ntitle = \"科技资讯\"\n+++\n栏目简介。\n".into()),
+            (&news_section, Some("栏目简介")),
+        ),
+        (
+            "content/关于我们.md",
+            Some("+++\ntitle = \"关于我们\"\n+++\n本站简介。\n".into()),
+            (&about, Some("本站简介")),
+        ),
+        (
+            "content/团队/index.md",
+            Some("+++\ntitle = \"团队\"\n+++\n![标志](logo.svg)\n".into()),
+            (&logo, Some("<svg/>")),
+        ),
     ];
     let shows = |url: &str, text: Option<&str>| {
         let reply = get(&server.addr, url);

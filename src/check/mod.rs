@@ -75,17 +75,23 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
 fn check_bodies(site: &Site, checker: &LinkChecker<'_>) -> (Vec<Diagnostic>, usize) {
     let mut broken = Vec::new();
     let mut count = 0;
-    for article in &site.articles {
-        for link in &article.links {
+    let bodies = site
+        .articles
+        .iter()
+        .map(|a| (&a.source_path, &a.path, &a.links))
+        .chain(
+            site.pages
+                .iter()
+                .map(|p| (&p.source_path, &p.path, &p.links)),
+        );
+    for (source_path, path, links) in bodies {
+        for link in links {
             count += 1;
-            if let Some(problem) = checker.problem(&article.path, &link.target) {
+            if let Some(problem) = checker.problem(path, &link.target) {
                 broken.push(
-                    Diagnostic::new(
-                        &article.source_path,
-                        format!("broken link to {}", link.target),
-                    )
-                    .line(link.line)
-                    .hint(problem),
+                    Diagnostic::new(source_path, format!("broken link to {}", link.target))
+                        .line(link.line)
+                        .hint(problem),
                 );
             }
         }
@@ -104,11 +110,9 @@ fn check_pages(
     let from_bodies: HashSet<(&str, String)> = site
         .articles
         .iter()
-        .flat_map(|a| {
-            a.links
-                .iter()
-                .map(move |l| (a.path.as_str(), decoded(&l.target)))
-        })
+        .map(|a| (a.path.as_str(), &a.links))
+        .chain(site.pages.iter().map(|p| (p.path.as_str(), &p.links)))
+        .flat_map(|(path, links)| links.iter().map(move |l| (path, decoded(&l.target))))
         .collect();
     let mut pages: Vec<(&String, &String)> = rendered.pages.iter().collect();
     pages.sort();
@@ -156,6 +160,7 @@ fn render_in_memory(
     let all: HashMap<String, String> = collected.into_inner().unwrap_or_default();
     let mut files: HashSet<String> = all.keys().cloned().collect();
     files.extend(site.statics.files.iter().map(|f| f.rel.clone()));
+    files.extend(site.bundle_files.iter().map(|f| f.rel.clone()));
     let pages = all
         .into_iter()
         .filter(|(file, _)| file.ends_with(".html"))

@@ -3,4 +3,5 @@
 pub mod date;
 pub mod frontmatter;
 pub mod ignore;
+pub mod kinds;
 pub mod markdown;

@@ -48,7 +48,17 @@ pub fn assemble(
     let tags = tags.finish();
     related::fill(&tags, &mut links);
 
+    let categories = categories.finish();
     Site {
+        section_metas: vec![None; sections.len()],
+        tag_metas: vec![None; tags.len()],
+        category_metas: vec![None; categories.len()],
+        pages: Vec::new(),
+        bundle_files: Vec::new(),
+        list_metas: Vec::new(),
+        home_meta: None,
+        folders: Vec::new(),
+        folder_metas: Vec::new(),
         years: archives(&articles),
         all_articles: (0..articles.len()).collect(),
         config,
@@ -58,7 +68,7 @@ pub fn assemble(
         links,
         sections,
         tags,
-        categories: categories.finish(),
+        categories,
     }
 }
 

@@ -5,6 +5,7 @@
 //! than copying them.
 
 mod assemble;
+mod kinds;
 mod related;
 
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use crate::config::SiteConfig;
 use crate::statics::Statics;
 
 pub use assemble::assemble;
+pub use kinds::{BundleFile, Kinds, ListMeta, SortBy, StandalonePage, attach};
 
 /// One article, fully loaded and rendered to HTML.
 #[derive(Debug, Clone)]
@@ -127,6 +129,23 @@ pub struct Site {
     pub tags: Vec<Term>,
     pub categories: Vec<Term>,
     pub years: Vec<YearArchive>,
+    /// Standalone pages (about, 关于我们), by source path; never in listings or feeds.
+    pub pages: Vec<StandalonePage>,
+    /// Files of page bundles, by output path, published beside their pages.
+    pub bundle_files: Vec<BundleFile>,
+    /// Every `_index.md`, by source path; the lists below point into it.
+    pub list_metas: Vec<ListMeta>,
+    /// The `_index.md` of `content/` (the home page's).
+    pub home_meta: Option<usize>,
+    /// Parallel to `sections`, `tags`, `categories`: each term's `_index.md`.
+    pub section_metas: Vec<Option<usize>>,
+    pub tag_metas: Vec<Option<usize>>,
+    pub category_metas: Vec<Option<usize>>,
+    /// Listings of folders that have an `_index.md` but no term of their own (nested
+    /// sections such as `资讯/深度/`, or a section without articles).
+    pub folders: Vec<Term>,
+    /// Parallel to `folders`: their `_index.md`.
+    pub folder_metas: Vec<usize>,
 }
 
 /// URL path prefixes of the two taxonomies.

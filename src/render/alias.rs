@@ -6,9 +6,14 @@ use crate::urls::Urls;
 
 /// A minimal page that sends browsers and crawlers to the article's URL.
 pub fn redirect_page(urls: &Urls, article: &Article, language: &str) -> String {
-    let href = escape::html(&urls.href(&article.path));
-    let canonical = escape::html(&urls.absolute(&article.path));
-    let title = escape::html(&article.title);
+    redirect_to(urls, &article.path, &article.title, language)
+}
+
+/// A redirect page to any page of the site: `path` relative to the root, `title` shown.
+pub fn redirect_to(urls: &Urls, path: &str, title: &str, language: &str) -> String {
+    let href = escape::html(&urls.href(path));
+    let canonical = escape::html(&urls.absolute(path));
+    let title = escape::html(title);
     let language = escape::html(language);
     format!(
         "<!doctype html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n\

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{ARCHIVES_PATH, CATEGORIES_PATH, Site, TAGS_PATH, Term};
+use crate::model::{ARCHIVES_PATH, CATEGORIES_PATH, ListMeta, Site, TAGS_PATH, Term};
 
 /// What kind of article list a listing page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,9 +35,19 @@ pub struct Listing<'a> {
     /// URL path of the first page, relative to the site root.
     pub path: String,
     pub articles: &'a [usize],
+    /// What the folder's `_index.md` says (title, description, body, pagination).
+    pub meta: Option<&'a ListMeta>,
 }
 
 impl Listing<'_> {
+    /// Articles per page: the `_index.md`'s `paginate_by`, else the site's.
+    pub fn per_page(&self, site_default: usize) -> usize {
+        self.meta
+            .and_then(|m| m.paginate_by)
+            .unwrap_or(site_default)
+            .max(1)
+    }
+
     pub fn page_count(&self, per_page: usize) -> usize {
         self.articles.len().div_ceil(per_page).max(1)
     }
@@ -70,6 +80,16 @@ pub enum Job {
     /// A redirect from an old URL (`aliases` in front matter) to article `article`.
     Alias {
         article: usize,
+    },
+    /// A standalone page (`site.pages[i]`).
+    Page(usize),
+    /// A redirect from an alias of standalone page `page`.
+    PageAlias {
+        page: usize,
+    },
+    /// A redirect from an alias of an `_index.md` (`site.list_metas[meta]`) to its listing.
+    ListAlias {
+        meta: usize,
     },
 }
 
@@ -104,8 +124,12 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
             job: Job::Article(i),
         })
         .collect();
+    pages.extend(site.pages.iter().enumerate().map(|(i, p)| Page {
+        path: p.path.clone(),
+        job: Job::Page(i),
+    }));
     for (i, listing) in listings.iter().enumerate() {
-        for n in 1..=listing.page_count(per_page) {
+        for n in 1..=listing.page_count(listing.per_page(per_page)) {
             pages.push(Page {
                 path: listing.page_path(n),
                 job: Job::Listing {
@@ -126,9 +150,22 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
             job: Job::Alias { article: i },
         }));
     }
+    for (i, p) in site.pages.iter().enumerate() {
+        pages.extend(p.aliases.iter().map(|alias| Page {
+            path: alias_path(alias),
+            job: Job::PageAlias { page: i },
+        }));
+    }
+    for (i, m) in site.list_metas.iter().enumerate() {
+        pages.extend(m.aliases.iter().map(|alias| Page {
+            path: alias_path(alias),
+            job: Job::ListAlias { meta: i },
+        }));
+    }
     let mut errors = unsafe_paths(site, &listings, &pages);
     errors.extend(check_unique(site, &listings, &pages));
     errors.extend(static_clashes(site, &listings, &pages));
+    errors.extend(bundle_clashes(site, &listings, &pages));
     if errors.is_empty() {
         Ok(Plan { listings, pages })
     } else {
@@ -163,38 +200,74 @@ fn page(path: &str, job: Job) -> Page {
     }
 }
 
+/// The listing of a term, shaped by its `_index.md` when it has one.
+fn term_listing<'a>(
+    site: &'a Site,
+    kind: ListingKind,
+    term: &'a Term,
+    meta: Option<usize>,
+) -> Listing<'a> {
+    let meta = meta.and_then(|m| site.list_metas.get(m));
+    Listing {
+        kind,
+        name: meta
+            .and_then(|m| m.title.clone())
+            .unwrap_or_else(|| term.name.clone()),
+        path: term.path.clone(),
+        articles: meta
+            .and_then(|m| m.order.as_deref())
+            .unwrap_or(&term.articles),
+        meta,
+    }
+}
+
 fn listings(site: &Site) -> Vec<Listing<'_>> {
+    let home_meta = site.home_meta.and_then(|m| site.list_metas.get(m));
     let mut out = vec![Listing {
         kind: ListingKind::Home,
         name: site.config.raw.title.clone(),
         path: String::new(),
-        articles: &site.all_articles,
+        articles: home_meta
+            .and_then(|m| m.order.as_deref())
+            .unwrap_or(&site.all_articles),
+        meta: home_meta,
     }];
     let terms = [
-        (ListingKind::Section, &site.sections),
-        (ListingKind::Tag, &site.tags),
-        (ListingKind::Category, &site.categories),
+        (ListingKind::Section, &site.sections, &site.section_metas),
+        (ListingKind::Tag, &site.tags, &site.tag_metas),
+        (
+            ListingKind::Category,
+            &site.categories,
+            &site.category_metas,
+        ),
     ];
-    for (kind, list) in terms {
-        out.extend(list.iter().map(|t: &Term| Listing {
-            kind,
-            name: t.name.clone(),
-            path: t.path.clone(),
-            articles: &t.articles,
+    for (kind, list, metas) in terms {
+        out.extend(list.iter().enumerate().map(|(i, t): (usize, &Term)| {
+            term_listing(site, kind, t, metas.get(i).copied().flatten())
         }));
     }
+    out.extend(
+        site.folders
+            .iter()
+            .zip(&site.folder_metas)
+            .map(|(t, &m)| term_listing(site, ListingKind::Section, t, Some(m))),
+    );
+    // `render = false` in an `_index.md`: no listing page (Zola).
+    out.retain(|l| l.meta.is_none_or(|m| m.render));
     for y in &site.years {
         out.push(Listing {
             kind: ListingKind::Archive,
             name: format!("{:04}年", y.year),
             path: y.path.clone(),
             articles: &y.articles,
+            meta: None,
         });
         out.extend(y.months.iter().map(|m| Listing {
             kind: ListingKind::Archive,
             name: format!("{:04}年{:02}月", y.year, m.month),
             path: m.path.clone(),
             articles: &m.articles,
+            meta: None,
         }));
     }
     out
@@ -223,7 +296,53 @@ fn owner(site: &Site, listings: &[Listing<'_>], job: Job) -> String {
                 .to_string_lossy()
                 .replace('\\', "/")
         ),
+        Job::Page(_) => shown(&source_of(site, job)),
+        Job::PageAlias { .. } | Job::ListAlias { .. } => {
+            format!("an alias of {}", shown(&source_of(site, job)))
+        }
     }
+}
+
+fn shown(path: &std::path::Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Files of page bundles that would take the file of a page, of a static file or of
+/// another bundle's file: one would overwrite the other. Each clash names both.
+fn bundle_clashes(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Diagnostic> {
+    let by_file: HashMap<String, Job> = pages.iter().map(|p| (p.file(), p.job)).collect();
+    let statics: std::collections::HashSet<&str> =
+        site.statics.files.iter().map(|f| f.rel.as_str()).collect();
+    let mut seen: HashMap<&str, String> = HashMap::new();
+    let mut errors = Vec::new();
+    for file in &site.bundle_files {
+        let me = format!("the bundle file {}", shown(&file.file));
+        let other = if let Some(&job) = by_file.get(&file.rel) {
+            Some(owner(site, listings, job))
+        } else if statics.contains(file.rel.as_str()) {
+            Some(format!(
+                "the static file {}/{}",
+                crate::statics::STATIC_DIR,
+                file.rel
+            ))
+        } else {
+            seen.get(file.rel.as_str()).cloned()
+        };
+        match other {
+            Some(other) => errors.push(
+                Diagnostic::new(
+                    &file.owner,
+                    format!("/{} is both {me} and {other}", file.rel),
+                )
+                .line(1)
+                .hint("rename the file in the bundle folder, or change the page's `slug`"),
+            ),
+            None => {
+                seen.insert(file.rel.as_str(), me);
+            }
+        }
+    }
+    errors
 }
 
 /// Pages whose URL would not stay inside the output folder. Load refuses such URLs where
@@ -269,6 +388,8 @@ fn check_unique(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Di
 fn source_of(site: &Site, job: Job) -> std::path::PathBuf {
     match job {
         Job::Article(i) | Job::Alias { article: i } => site.articles[i].source_path.clone(),
+        Job::Page(i) | Job::PageAlias { page: i } => site.pages[i].source_path.clone(),
+        Job::ListAlias { meta } => site.list_metas[meta].source_path.clone(),
         _ => std::path::PathBuf::from(crate::config::CONFIG_FILE),
     }
 }

@@ -75,7 +75,15 @@ fn entries(shared: &Shared<'_>) -> Vec<Entry> {
                 Job::Article(i) => Some(published(&i)?.last_modified()),
                 Job::Listing { listing, .. } => listing_lastmod.get(listing).copied().flatten(),
                 Job::TagIndex | Job::CategoryIndex | Job::Archives => site_lastmod,
-                Job::Search | Job::NotFound | Job::Alias { .. } => return None,
+                Job::Page(i) => {
+                    let p = site.pages.get(i).filter(|p| !p.draft)?;
+                    p.last_modified()
+                }
+                Job::Search
+                | Job::NotFound
+                | Job::Alias { .. }
+                | Job::PageAlias { .. }
+                | Job::ListAlias { .. } => return None,
             };
             Some(Entry {
                 loc: shared.urls.absolute(&page.path),

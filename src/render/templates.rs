@@ -137,6 +137,16 @@ impl Renderer {
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
+        if let Inputs::Redirect { path, title } = shared.inputs(page) {
+            let html = super::alias::redirect_to(
+                &shared.urls,
+                path,
+                title,
+                &shared.site.config.raw.language,
+            );
+            buf.extend_from_slice(html.as_bytes());
+            return Ok(());
+        }
         let (template, context) = context_for(shared, page);
         self.tera
             .render_to(template, &context, buf)
@@ -342,6 +352,15 @@ pub enum Inputs<'a> {
     Alias {
         article: usize,
     },
+    /// A standalone page: all of it.
+    Page {
+        page: &'a crate::model::StandalonePage,
+    },
+    /// A redirect to a standalone page or a listing (aliases in their front matter).
+    Redirect {
+        path: &'a str,
+        title: &'a str,
+    },
 }
 
 /// The two taxonomies with an index page.
@@ -382,7 +401,7 @@ impl Shared<'_> {
             }
             Job::Listing { listing, page: n } => {
                 let l = &self.plan.listings[listing];
-                let per_page = site.config.raw.paginate_by;
+                let per_page = l.per_page(site.config.raw.paginate_by);
                 let start = ((n - 1) * per_page).min(l.articles.len());
                 let end = (start + per_page).min(l.articles.len());
                 Inputs::Listing {
@@ -404,12 +423,29 @@ impl Shared<'_> {
             Job::Search => Inputs::Search,
             Job::NotFound => Inputs::NotFound,
             Job::Alias { article } => Inputs::Alias { article },
+            Job::Page(i) => Inputs::Page {
+                page: &site.pages[i],
+            },
+            Job::PageAlias { page } => {
+                let p = &site.pages[page];
+                Inputs::Redirect {
+                    path: &p.path,
+                    title: &p.title,
+                }
+            }
+            Job::ListAlias { meta } => {
+                let m = &site.list_metas[meta];
+                Inputs::Redirect {
+                    path: &m.listing_path,
+                    title: m.title.as_deref().unwrap_or(&site.config.raw.title),
+                }
+            }
         }
     }
 }
 
 /// The template and context of one page, made from its [`Inputs`] alone.
-fn context_for(shared: &Shared<'_>, page: &Page) -> (&'static str, Context) {
+fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
     let mut ctx = Context::new();
     ctx.insert_value("site", shared.site_value.clone());
     ctx.insert("canonical", &shared.urls.absolute(&page.path));
@@ -444,7 +480,15 @@ fn context_for(shared: &Shared<'_>, page: &Page) -> (&'static str, Context) {
                 (_, 1) => listing.name.clone(),
                 (_, _) => format!("{} - 第 {n} 页", listing.name),
             };
-            ("list.html", listing.kind.as_str(), title)
+            let template = listing
+                .meta
+                .and_then(|m| m.template.as_deref())
+                .unwrap_or("list.html");
+            (template, listing.kind.as_str(), title)
+        }
+        Inputs::Page { page } => {
+            page_context(shared, page, &mut ctx);
+            ("page.html", "page", page.title.clone())
         }
         Inputs::Terms { taxonomy, terms } => {
             let view = taxonomy.view();
@@ -457,7 +501,9 @@ fn context_for(shared: &Shared<'_>, page: &Page) -> (&'static str, Context) {
             ("archives.html", "archives", "归档".into())
         }
         Inputs::Search => ("search.html", "search", "搜索".into()),
-        Inputs::NotFound | Inputs::Alias { .. } => ("404.html", "404", "页面不存在".into()),
+        Inputs::NotFound | Inputs::Alias { .. } | Inputs::Redirect { .. } => {
+            ("404.html", "404", "页面不存在".into())
+        }
     };
     ctx.insert("page_kind", kind);
     let page_title = if title.is_empty() {
@@ -525,6 +571,53 @@ fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
     }
     ctx.insert_value("page", Value::from(page));
     ctx.insert("breadcrumb", &breadcrumb(shared, i));
+}
+
+/// What `page.html` shows of a standalone page.
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    summary: &'a str,
+    content: &'a str,
+    cover: Option<&'a str>,
+    weight: Option<i64>,
+    /// The front-matter date, if it has one (most pages have none).
+    date: Option<String>,
+    date_iso: Option<String>,
+    updated: Option<String>,
+    updated_iso: Option<String>,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    aliases: &'a [String],
+}
+
+fn page_context(shared: &Shared<'_>, p: &crate::model::StandalonePage, ctx: &mut Context) {
+    let view = PageView {
+        title: &p.title,
+        url: shared.urls.href(&p.path),
+        permalink: shared.urls.absolute(&p.path),
+        summary: &p.summary,
+        content: &p.content,
+        cover: p.cover.as_deref(),
+        weight: p.weight,
+        date: p.date.map(|d| d.format(DATE_TIME).to_string()),
+        date_iso: p.date.map(|d| d.to_rfc3339()),
+        updated: p.updated.map(|d| d.format(DATE_TIME).to_string()),
+        updated_iso: p.updated.map(|d| d.to_rfc3339()),
+        extra: &p.extra,
+        aliases: &p.aliases,
+    };
+    let mut value = Value::from_serializable(&view)
+        .into_map()
+        .unwrap_or_default();
+    value.insert("content".into(), Value::safe_string(&p.content));
+    ctx.insert_value("page", Value::from(value));
+    let home = Link {
+        name: "首页",
+        url: shared.urls.href(""),
+    };
+    ctx.insert("breadcrumb", &vec![home]);
 }
 
 /// 首页 › section › each category, in front-matter order, every item a link.
@@ -638,6 +731,27 @@ fn listing_context(
     );
     ctx.insert_value("articles", Value::from(articles));
     ctx.insert("paginator", &paginator);
+    ctx.insert_value("section", section_value(l.meta));
+}
+
+/// What list templates see of the listing's `_index.md` as `section`: title,
+/// description, content (safe HTML), extra, weight, sort_by; none without one.
+fn section_value(meta: Option<&crate::model::ListMeta>) -> Value {
+    let Some(m) = meta else {
+        return Value::none();
+    };
+    let mut map = tera::Map::default();
+    let text = |t: &Option<String>| t.as_deref().map_or_else(Value::none, Value::from);
+    map.insert("title".into(), text(&m.title));
+    map.insert("description".into(), text(&m.description));
+    map.insert("content".into(), Value::safe_string(&m.content));
+    map.insert("extra".into(), Value::from_serializable(&m.extra));
+    map.insert(
+        "weight".into(),
+        m.weight.map_or_else(Value::none, Value::from),
+    );
+    map.insert("transparent".into(), Value::from(m.transparent));
+    Value::from(map)
 }
 
 #[derive(Serialize)]

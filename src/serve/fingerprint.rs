@@ -89,6 +89,8 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
             articles: on_page,
         } => {
             (listing.kind.as_str(), &listing.name, &listing.path).hash(h);
+            // The `_index.md` (title, description, body, template, extra).
+            listing.meta.map(meta_key).hash(h);
             (page, pages, listing.articles.len()).hash(h);
             for &i in on_page {
                 articles.reference(i).hash(h);
@@ -110,7 +112,23 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
         }
         Inputs::Search | Inputs::NotFound => {}
         Inputs::Alias { article } => articles.whole(article).hash(h),
+        Inputs::Page { page } => {
+            let p = page;
+            (&p.title, &p.path, &p.content, &p.summary, &p.cover).hash(h);
+            (p.date, p.updated, p.weight, &p.aliases).hash(h);
+            serde_json::to_string(&p.extra).unwrap_or_default().hash(h);
+        }
+        Inputs::Redirect { path, title } => (path, title).hash(h),
     }
+}
+
+/// What a listing page shows of its `_index.md`.
+fn meta_key(m: &crate::model::ListMeta) -> impl Hash + '_ {
+    (
+        (&m.title, &m.description, &m.content, &m.template),
+        (m.weight, m.transparent, m.paginate_by),
+        serde_json::to_string(&m.extra).unwrap_or_default(),
+    )
 }
 
 /// Hashes a template value. Tera keeps maps in randomly seeded hash maps, so their entries

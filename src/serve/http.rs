@@ -191,6 +191,15 @@ async fn find(state: &Arc<State>, rel: &str) -> Option<Found> {
     if let Some(path) = on_disk {
         return Some(Found::Disk(path));
     }
+    let bundled = state
+        .bundles
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .get(rel)
+        .cloned();
+    if let Some(path) = bundled {
+        return Some(Found::Disk(path));
+    }
     if let Some(bytes) = state.theme_static.get(rel) {
         return Some(Found::Memory(Bytes::from_static(bytes)));
     }

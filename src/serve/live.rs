@@ -21,6 +21,7 @@ use tera::Value;
 use super::fingerprint::hash_value;
 use super::sources::{Parsed, Source, Sources};
 use crate::config::SiteConfig;
+use crate::load::Item;
 use crate::model::{self, Article, Site, Term};
 use crate::render::views;
 use crate::statics::Statics;
@@ -126,7 +127,9 @@ impl Live {
             }
         }
         sources.dirty.clear();
-        let site = model::assemble(config, articles, statics, now);
+        let mut site = model::assemble(config, articles, statics, now);
+        let kinds = kinds_of(sources, &site.articles);
+        model::attach(&mut site, kinds);
         let positions = site
             .articles
             .iter()
@@ -199,6 +202,27 @@ impl Model {
         }
         true
     }
+}
+
+/// The pages and `_index.md` files the parse cache holds, and the files of the bundles
+/// among them and `articles`, for [`model::attach`].
+fn kinds_of(sources: &Sources, articles: &[Article]) -> model::Kinds {
+    let mut kinds = model::Kinds::default();
+    for source in sources.files.values() {
+        if let Parsed::Other(item) = &source.parsed {
+            match &**item {
+                Item::Page(page) => kinds.pages.push(page.clone()),
+                Item::Index(meta) => kinds.indexes.push(meta.clone()),
+                Item::Article(_) => {}
+            }
+        }
+    }
+    // Unreadable bundle folders were reported by the parse; a preview serves what it can.
+    (kinds.bundle_files, _) = crate::load::bundle_files(&sources.root, articles, &kinds.pages);
+    kinds
+        .bundle_files
+        .extend(crate::load::hexo_source_files(&sources.root).0);
+    kinds
 }
 
 /// Whether `new` can take `old`'s place without re-assembling: everything the model's

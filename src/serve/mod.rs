@@ -111,6 +111,9 @@ pub(crate) struct State {
     /// The site's `static/` folder, read at request time so that a new image needs no
     /// rebuild.
     pub static_dir: PathBuf,
+    /// Files of page bundles by output path (`about/photo.jpg`) → the file in `content/`,
+    /// read at request time as `static/` is; set by each rebuild from the model.
+    pub bundles: RwLock<HashMap<String, PathBuf>>,
     /// The URL path the site lives under (`/` or `/portal/`), from the base URL.
     pub root_path: RwLock<String>,
     pub status: Mutex<Status>,
@@ -126,6 +129,7 @@ impl State {
             files: RwLock::new(HashMap::new()),
             theme_static: crate::theme::static_files().into_iter().collect(),
             static_dir: root.join("static"),
+            bundles: RwLock::new(HashMap::new()),
             root_path: RwLock::new("/".into()),
             status: Mutex::new(Status::default()),
             notices,

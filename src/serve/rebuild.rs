@@ -325,6 +325,14 @@ impl Builder {
                 files.remove(file);
             }
             files.extend(pages);
+            *state
+                .bundles
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = site
+                .bundle_files
+                .iter()
+                .map(|f| (f.rel.clone(), f.source.clone()))
+                .collect();
             files.extend(
                 site.statics
                     .assets

@@ -34,13 +34,16 @@ pub(crate) enum Parsed {
     InSite,
     /// Parsed, not yet in the model: just saved, or dated in the future.
     Waiting(Box<Article>),
+    /// A standalone page or an `_index.md`: kept here, and copied into every model
+    /// assembled (they are few, and no model is updated in place for them).
+    Other(Box<load::Item>),
     /// A draft, left out.
     Draft,
     Failed(Diagnostic),
 }
 
 pub(crate) struct Sources {
-    root: PathBuf,
+    pub root: PathBuf,
     drafts: bool,
     pub files: HashMap<PathBuf, Source>,
     /// Files added, changed or removed since the model last took them in.
@@ -132,9 +135,10 @@ impl Sources {
             .map(|(rel, stamp)| {
                 let parsed = stamp.map(|stamp| {
                     let (parsed, warnings) = match load::load_file(root, &rel, config, options) {
-                        Ok((Some(article), warnings)) => {
+                        Ok((Some(load::Item::Article(article)), warnings)) => {
                             (Parsed::Waiting(Box::new(article)), warnings)
                         }
+                        Ok((Some(other), warnings)) => (Parsed::Other(Box::new(other)), warnings),
                         Ok((None, warnings)) => (Parsed::Draft, warnings),
                         Err(e) => (Parsed::Failed(e), Vec::new()),
                     };

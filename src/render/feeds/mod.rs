@@ -25,6 +25,8 @@ pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
     let mut feeds = vec![Feed::new(site, "", title.clone(), &site.all_articles)];
     let taxonomies = [
         ("", &site.sections),
+        // Folders with an `_index.md` (nested sections): their listing links a feed too.
+        ("", &site.folders),
         ("标签：", &site.tags),
         ("分类：", &site.categories),
     ];

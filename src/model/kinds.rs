@@ -1,0 +1,289 @@
+//! Content that is not an article: section index files (`_index.md`), standalone pages
+//! (about, 关于我们) and the files of page bundles (`x/index.md` with its images).
+//!
+//! Hugo, Zola and Hexo archives hold all three; none of them belongs in listings, feeds,
+//! archives or related lists, so they live in their own lists beside the articles and
+//! are attached to the [`Site`] after the article indexes are built ([`attach`]).
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+
+use super::{CATEGORIES_PATH, Site, TAGS_PATH, Term};
+use crate::slug::slugify;
+
+/// How an `_index.md` orders its listing (`sort_by`, Zola; Hugo orders by weight, then
+/// date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum SortBy {
+    /// Newest first: sitegen's order everywhere.
+    #[default]
+    Date,
+    /// Lightest `weight` first; articles without one after, newest first.
+    Weight,
+    Title,
+    /// As the files are named (Zola's `none`: unsorted, by path here, to stay
+    /// deterministic).
+    None,
+}
+
+impl SortBy {
+    /// `date`, `weight`, `title`, `none` (Zola also knows `update_date`, `slug`: read as
+    /// date and title).
+    pub fn parse(text: &str) -> Option<SortBy> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "date" | "update_date" => Some(SortBy::Date),
+            "weight" => Some(SortBy::Weight),
+            "title" | "title_bytes" | "slug" => Some(SortBy::Title),
+            "none" => Some(SortBy::None),
+            _ => None,
+        }
+    }
+}
+
+/// What an `_index.md` says about the listing of its folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListMeta {
+    /// Path relative to the site root, e.g. `content/资讯/_index.md`.
+    pub source_path: PathBuf,
+    /// The folder it describes, relative to `content/` with `/` separators: `` for the
+    /// home page, `资讯`, `资讯/深度`, `tags/马斯克`.
+    pub folder: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The body as HTML, shown on the listing's first page.
+    pub content: String,
+    pub sort_by: SortBy,
+    pub paginate_by: Option<usize>,
+    /// Navigation order among sections.
+    pub weight: Option<i64>,
+    /// A site template to render the listing with instead of `list.html` (checked to exist
+    /// when the file is loaded).
+    pub template: Option<String>,
+    pub aliases: Vec<String>,
+    /// Zola's `transparent`: its pages also count for the parent listing. sitegen's
+    /// top-level sections always list every article below them, so this is informative.
+    pub transparent: bool,
+    /// Zola's `render = false`: no listing page.
+    pub render: bool,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// URL path of the listing it describes, set by [`attach`] (empty until then).
+    pub listing_path: String,
+    /// The listing's articles in `sort_by` order, set by [`attach`] when that is not by
+    /// date (feeds keep the newest-first order of the term).
+    pub order: Option<Vec<usize>>,
+}
+
+/// A page outside the stream of articles: about, contact, 关于我们, a bundle without a
+/// date. At its own URL, in the sitemap, never in listings, feeds or archives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandalonePage {
+    pub source_path: PathBuf,
+    pub title: String,
+    /// The front-matter date, when it has one (the sitemap's lastmod); never the clock.
+    pub date: Option<DateTime<FixedOffset>>,
+    pub updated: Option<DateTime<FixedOffset>>,
+    pub summary: String,
+    pub content: String,
+    pub text: String,
+    pub slug: String,
+    /// URL path relative to the site root, e.g. `关于我们/`.
+    pub path: String,
+    pub aliases: Vec<String>,
+    pub cover: Option<String>,
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub links: Vec<crate::content::markdown::BodyLink>,
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StandalonePage {
+    /// `updated`, else `date`; None for an undated page.
+    pub fn last_modified(&self) -> Option<DateTime<FixedOffset>> {
+        match (self.date, self.updated) {
+            (Some(d), Some(u)) => Some(d.max(u)),
+            (d, u) => d.or(u),
+        }
+    }
+}
+
+/// A file of a page bundle, published beside its page so relative links resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleFile {
+    /// Output path relative to the output root (`2024/03/芯片/cover.png`).
+    pub rel: String,
+    /// The file on disk (absolute).
+    pub source: PathBuf,
+    /// The file relative to the site root, for messages.
+    pub file: PathBuf,
+    /// The Markdown file of the bundle, relative to the site root.
+    pub owner: PathBuf,
+}
+
+/// Everything of a site that is not an article, as loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Kinds {
+    pub pages: Vec<StandalonePage>,
+    pub indexes: Vec<ListMeta>,
+    pub bundle_files: Vec<BundleFile>,
+}
+
+/// Attaches pages, index files and bundle files to a site whose article indexes are
+/// built: each `_index.md` to its term (a section, nested section, tag or category) or
+/// the home page. A folder with an `_index.md` but no term of its own (a nested folder,
+/// or a section without articles yet) gets a listing of its own in `Site::folders`.
+pub fn attach(site: &mut Site, kinds: Kinds) {
+    let mut pages = kinds.pages;
+    pages.sort_by(|a, b| a.source_path.cmp(&b.source_path));
+    site.pages = pages;
+    site.bundle_files = kinds.bundle_files;
+    site.bundle_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let mut indexes = kinds.indexes;
+    indexes.sort_by(|a, b| a.source_path.cmp(&b.source_path));
+    for (m, meta) in indexes.iter_mut().enumerate() {
+        let (list, found) = term_of(site, &meta.folder);
+        meta.listing_path = match list {
+            TermList::Home => String::new(),
+            TermList::Sections => site.sections[found.unwrap_or(0)].path.clone(),
+            TermList::Tags => site.tags[found.unwrap_or(0)].path.clone(),
+            TermList::Categories => site.categories[found.unwrap_or(0)].path.clone(),
+            TermList::Taxonomy(path) => path.to_string(),
+            TermList::Folders => {
+                let term = folder_term(site, &meta.folder);
+                let path = term.path.clone();
+                site.folders.push(term);
+                path
+            }
+        };
+        let articles: &[usize] = match (list, found) {
+            (TermList::Home, _) => &site.all_articles,
+            (TermList::Sections, Some(i)) => &site.sections[i].articles,
+            (TermList::Tags, Some(i)) => &site.tags[i].articles,
+            (TermList::Categories, Some(i)) => &site.categories[i].articles,
+            (TermList::Taxonomy(_), _) => &[],
+            _ => site.folders.last().map_or(&[], |t| t.articles.as_slice()),
+        };
+        meta.order = sorted(site, articles, meta.sort_by);
+        match (list, found) {
+            (TermList::Home, _) => site.home_meta = Some(m),
+            (TermList::Sections, Some(i)) => site.section_metas[i] = Some(m),
+            (TermList::Tags, Some(i)) => site.tag_metas[i] = Some(m),
+            (TermList::Categories, Some(i)) => site.category_metas[i] = Some(m),
+            (TermList::Taxonomy(_), _) => {}
+            _ => site.folder_metas.push(m),
+        }
+    }
+    site.list_metas = indexes;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TermList {
+    Home,
+    Sections,
+    Tags,
+    Categories,
+    /// A folder without a term: a nested section, or a section with no articles.
+    Folders,
+    /// `content/tags/_index.md`, `content/categories/_index.md`: the term index, which
+    /// sitegen makes itself (`terms.html`); kept for its aliases.
+    Taxonomy(&'static str),
+}
+
+/// Which term an `_index.md` in `folder` describes.
+fn term_of(site: &Site, folder: &str) -> (TermList, Option<usize>) {
+    let by_slug = |terms: &[Term], name: &str| {
+        let slug = slugify(name);
+        terms.iter().position(|t| t.slug == slug)
+    };
+    if folder.is_empty() {
+        return (TermList::Home, None);
+    }
+    let parts: Vec<&str> = folder.split('/').collect();
+    let taxonomy = |prefix: &str| prefix.trim_end_matches('/') == parts[0];
+    match parts.as_slice() {
+        [_, name] if taxonomy(TAGS_PATH) => match by_slug(&site.tags, name) {
+            Some(i) => (TermList::Tags, Some(i)),
+            None => (TermList::Folders, None),
+        },
+        [_, name] if taxonomy(CATEGORIES_PATH) => match by_slug(&site.categories, name) {
+            Some(i) => (TermList::Categories, Some(i)),
+            None => (TermList::Folders, None),
+        },
+        [_] if taxonomy(TAGS_PATH) => (TermList::Taxonomy(TAGS_PATH), None),
+        [_] if taxonomy(CATEGORIES_PATH) => (TermList::Taxonomy(CATEGORIES_PATH), None),
+        [name] => match by_slug(&site.sections, name) {
+            Some(i) => (TermList::Sections, Some(i)),
+            None => (TermList::Folders, None),
+        },
+        _ => (TermList::Folders, None),
+    }
+}
+
+/// The listing of a folder with an `_index.md` and no term: every article whose file is
+/// inside the folder, at the folder's path (each segment slugged).
+fn folder_term(site: &Site, folder: &str) -> Term {
+    let prefix = PathBuf::from(crate::load::CONTENT_DIR).join(folder);
+    let slugs: Vec<String> = folder.split('/').map(slugify).collect();
+    let name = folder.rsplit('/').next().unwrap_or(folder).to_string();
+    Term {
+        name,
+        slug: slugs.last().cloned().unwrap_or_default(),
+        path: format!("{}/", slugs.join("/")),
+        articles: (0..site.articles.len())
+            .filter(|&i| site.articles[i].source_path.starts_with(&prefix))
+            .collect(),
+    }
+}
+
+/// `articles` in `sort_by` order, or None when that is the model's own (newest first).
+fn sorted(site: &Site, articles: &[usize], sort_by: SortBy) -> Option<Vec<usize>> {
+    let mut order = articles.to_vec();
+    let a = &site.articles;
+    match sort_by {
+        SortBy::Date => return None,
+        // Stable sorts: ties keep newest first.
+        SortBy::Weight => order.sort_by_key(|&i| (a[i].weight.is_none(), a[i].weight)),
+        SortBy::Title => order.sort_by(|&x, &y| a[x].title.cmp(&a[y].title)),
+        SortBy::None => order.sort_by(|&x, &y| a[x].source_path.cmp(&a[y].source_path)),
+    }
+    Some(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_by_reads_zola_and_hugo_spellings() {
+        assert_eq!(SortBy::parse("weight"), Some(SortBy::Weight));
+        assert_eq!(SortBy::parse(" Date "), Some(SortBy::Date));
+        assert_eq!(SortBy::parse("none"), Some(SortBy::None));
+        assert_eq!(SortBy::parse("title"), Some(SortBy::Title));
+        assert_eq!(SortBy::parse("random"), None);
+    }
+
+    #[test]
+    fn undated_page_has_no_lastmod() {
+        let d = DateTime::parse_from_rfc3339("2024-03-11T09:30:00+08:00").ok();
+        let mut page = StandalonePage {
+            source_path: PathBuf::from("content/关于我们.md"),
+            title: "关于我们".into(),
+            date: None,
+            updated: None,
+            summary: String::new(),
+            content: String::new(),
+            text: String::new(),
+            slug: "关于我们".into(),
+            path: "关于我们/".into(),
+            aliases: Vec::new(),
+            cover: None,
+            draft: false,
+            weight: None,
+            links: Vec::new(),
+            extra: serde_json::Map::new(),
+        };
+        assert_eq!(page.last_modified(), None);
+        page.date = d;
+        assert_eq!(page.last_modified(), d);
+    }
+}
