@@ -154,6 +154,7 @@ fn build_article(
         cjk_spacing: config.raw.cjk_spacing,
         root_path: Some(&config.root_path),
         lift_title: front_title.is_none(),
+        title: front_title.as_deref(),
     };
     let mut rendered = markdown::render(split.body, options);
     for link in &mut rendered.links {
