@@ -49,8 +49,12 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
         future: options.future,
         now,
     };
-    let loaded = load::load(&options.root, &config, load_options, &options.progress);
+    let mut loaded = load::load(&options.root, &config, load_options, &options.progress);
     let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(model::refs::resolve(
+        &mut loaded.articles,
+        &crate::urls::Urls::new(&config),
+    ));
     let statics = match Statics::collect(&options.root) {
         Ok((statics, warnings)) => {
             diagnostics.extend(warnings);

@@ -5,6 +5,7 @@
 //! than copying them.
 
 mod assemble;
+pub mod refs;
 mod related;
 
 use std::path::PathBuf;
