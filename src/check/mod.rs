@@ -10,8 +10,9 @@ use std::sync::Mutex;
 
 use percent_encoding::percent_decode_str;
 
+use crate::content::markdown::decode_entities;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Site;
+use crate::model::{Article, Site};
 use crate::progress::Progress;
 use crate::render::Renderer;
 use crate::site;
@@ -84,7 +85,7 @@ fn check_bodies(site: &Site, checker: &LinkChecker<'_>) -> (Vec<Diagnostic>, usi
                         &article.source_path,
                         format!("broken link to {}", link.target),
                     )
-                    .line(link.line)
+                    .at(link.line, link.col)
                     .hint(problem),
                 );
             }
@@ -93,43 +94,61 @@ fn check_bodies(site: &Site, checker: &LinkChecker<'_>) -> (Vec<Diagnostic>, usi
     (broken, count)
 }
 
-/// Links the templates wrote, reported against the page they are on. Links that come from
-/// an article's body were reported at their Markdown line already.
+/// Links on the rendered pages. Those in an article's body (found where the page holds the
+/// body's HTML) were checked at their Markdown line by [`check_bodies`]; any other link in
+/// a body (a footnote's back-link) is reported against the Markdown file too, since the fix
+/// is in content. Links the templates wrote are reported against the page they are on.
 fn check_pages(
     site: &Site,
     rendered: &RenderedSite,
     checker: &LinkChecker<'_>,
 ) -> (Vec<Diagnostic>, usize) {
-    let decoded = |href: &str| percent_decode_str(href).decode_utf8_lossy().into_owned();
-    let from_bodies: HashSet<(&str, String)> = site
-        .articles
-        .iter()
-        .flat_map(|a| {
-            a.links
-                .iter()
-                .map(move |l| (a.path.as_str(), decoded(&l.target)))
-        })
-        .collect();
+    let decoded = |href: &str| {
+        percent_decode_str(&decode_entities(href))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let articles: HashMap<&str, &Article> =
+        site.articles.iter().map(|a| (a.path.as_str(), a)).collect();
     let mut pages: Vec<(&String, &String)> = rendered.pages.iter().collect();
     pages.sort();
     let mut broken = Vec::new();
     let mut count = 0;
     for (file, html) in pages {
         let page_path = page_path_of(file);
-        for href in attribute_values(html) {
+        let article = articles.get(page_path.as_str()).copied();
+        let body = article.and_then(|a| body_range(html, &a.content));
+        let from_body: HashSet<String> = article
+            .map(|a| a.links.iter().map(|l| decoded(&l.target)).collect())
+            .unwrap_or_default();
+        for (at, href) in attribute_values(html) {
             count += 1;
-            if from_bodies.contains(&(page_path.as_str(), decoded(href))) {
+            if from_body.contains(&decoded(href)) {
                 continue;
             }
-            if let Some(problem) = checker.problem(&page_path, href) {
-                broken.push(
-                    Diagnostic::new(format!("{file} (page)"), format!("broken link to {href}"))
-                        .hint(problem),
-                );
-            }
+            let Some(problem) = checker.problem(&page_path, href) else {
+                continue;
+            };
+            let in_body = body.as_ref().is_some_and(|r| r.contains(&at));
+            let place = match article {
+                Some(a) if in_body => Diagnostic::new(
+                    &a.source_path,
+                    format!("broken link to {href} (in the body)"),
+                ),
+                _ => Diagnostic::new(format!("{file} (page)"), format!("broken link to {href}")),
+            };
+            broken.push(place.hint(problem));
         }
     }
     (broken, count)
+}
+
+/// Where the article's body sits in its page's HTML, if the template printed it whole.
+fn body_range(html: &str, content: &str) -> Option<std::ops::Range<usize>> {
+    if content.trim().is_empty() {
+        return None;
+    }
+    html.find(content).map(|at| at..at + content.len())
 }
 
 /// Renders through the driver into memory; only HTML is kept, other files just need to
@@ -284,12 +303,12 @@ fn resolve_relative(page_path: &str, target: &str) -> Option<String> {
 }
 
 /// The values of `href` and `src` attributes in HTML that sitegen or pulldown-cmark wrote
-/// (always double-quoted).
-fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
+/// (always double-quoted), with their offsets.
+fn attribute_values(html: &str) -> impl Iterator<Item = (usize, &str)> {
     ["href=\"", "src=\""].into_iter().flat_map(move |attr| {
         html.match_indices(attr).filter_map(move |(i, _)| {
             let rest = html.get(i + attr.len()..)?;
-            rest.find('"').map(|end| &rest[..end])
+            rest.find('"').map(|end| (i, &rest[..end]))
         })
     })
 }
@@ -301,14 +320,6 @@ fn ids_in(html: &str) -> HashSet<String> {
             rest.find('"').map(|end| decode_entities(&rest[..end]))
         })
         .collect()
-}
-
-/// The few entities pulldown-cmark writes into attribute values.
-fn decode_entities(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -331,7 +342,7 @@ mod tests {
     #[test]
     fn finds_attribute_values_and_ids() {
         let html = r#"<a href="/x/">x</a><img src="/i.png"><h2 id="开源之争">"#;
-        let values: Vec<&str> = attribute_values(html).collect();
+        let values: Vec<&str> = attribute_values(html).map(|(_, v)| v).collect();
         assert_eq!(values, vec!["/x/", "/i.png"]);
         assert!(ids_in(html).contains("开源之争"));
     }
