@@ -30,11 +30,14 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// Redirect hops followed (each one resolved and checked again).
 const MAX_REDIRECTS: u32 = 10;
 
+/// Where a link is written: file, line, column.
+type Place<'a> = (&'a std::path::Path, usize, usize);
+
 /// Every external link in article bodies that does not answer with a success, or that
 /// leads to a non-public address (unless `allow_private`).
 pub fn check(site: &Site, allow_private: bool) -> Vec<Diagnostic> {
     // One request per URL, however many articles link it.
-    let mut by_url: BTreeMap<&str, Vec<(&std::path::Path, usize, usize)>> = BTreeMap::new();
+    let mut by_url: BTreeMap<&str, Vec<Place<'_>>> = BTreeMap::new();
     for a in &site.articles {
         for link in a.links.iter().filter(|l| is_web(&l.target)) {
             by_url.entry(link.target.as_str()).or_default().push((
@@ -45,7 +48,7 @@ pub fn check(site: &Site, allow_private: bool) -> Vec<Diagnostic> {
         }
     }
     let checker = Checker::new(allow_private);
-    let urls: Vec<(&str, Vec<(&std::path::Path, usize, usize)>)> = by_url.into_iter().collect();
+    let urls: Vec<(&str, Vec<Place<'_>>)> = by_url.into_iter().collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(CONCURRENCY)
         .build();
