@@ -303,10 +303,12 @@ fn resolve_relative(page_path: &str, target: &str) -> Option<String> {
 }
 
 /// The values of `href` and `src` attributes in HTML that sitegen or pulldown-cmark wrote
-/// (always double-quoted), with their offsets.
+/// (always double-quoted), with their offsets. Only inside tags: code shown on a page
+/// (`&lt;a href="{{ .Permalink }}"&gt;`) keeps its quotes unescaped.
 fn attribute_values(html: &str) -> impl Iterator<Item = (usize, &str)> {
     ["href=\"", "src=\""].into_iter().flat_map(move |attr| {
         html.match_indices(attr).filter_map(move |(i, _)| {
+            crate::content::markdown::in_tag(html, i).then_some(())?;
             let rest = html.get(i + attr.len()..)?;
             rest.find('"').map(|end| (i, &rest[..end]))
         })
@@ -341,7 +343,7 @@ mod tests {
 
     #[test]
     fn finds_attribute_values_and_ids() {
-        let html = r#"<a href="/x/">x</a><img src="/i.png"><h2 id="开源之争">"#;
+        let html = r#"<a href="/x/">x</a><img src="/i.png"><h2 id="开源之争"><code>&lt;a href="{{ .Permalink }}"&gt;</code>"#;
         let values: Vec<&str> = attribute_values(html).map(|(_, v)| v).collect();
         assert_eq!(values, vec!["/x/", "/i.png"]);
         assert!(ids_in(html).contains("开源之争"));

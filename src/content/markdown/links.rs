@@ -50,8 +50,8 @@ pub fn html_attribute_values(html: &str) -> Vec<(usize, &str)> {
     for attr in ["href=", "src="] {
         for (i, _) in html.match_indices(attr) {
             let before = html[..i].chars().next_back();
-            if !before.is_some_and(char::is_whitespace) {
-                continue; // `data-src=`, `xhref=`
+            if !before.is_some_and(char::is_whitespace) || !in_tag(html, i) {
+                continue; // `data-src=`, `xhref=`, `href="` in text
             }
             let rest = &html[i + attr.len()..];
             let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
@@ -65,6 +65,14 @@ pub fn html_attribute_values(html: &str) -> Vec<(usize, &str)> {
     }
     found.sort_by_key(|(at, _)| *at);
     found
+}
+
+/// Whether offset `at` of `html` is inside a tag (`<a href`), not in text: the nearest
+/// `<` or `>` before it is a `<`.
+pub fn in_tag(html: &str, at: usize) -> bool {
+    html.get(..at)
+        .and_then(|before| before.rfind(['<', '>']))
+        .is_some_and(|i| html.as_bytes()[i] == b'<')
 }
 
 /// The entities HTML writers put in attribute values.
@@ -169,6 +177,8 @@ mod tests {
             .map(|(_, v)| v)
             .collect();
         assert_eq!(found, vec!["/a/?x=1&amp;y=2", "/i.png"]);
+        let text = r#"<p>write href="/no/" in a tag</p>"#;
+        assert!(html_attribute_values(text).is_empty());
         assert_eq!(decode_entities("/a/?x=1&amp;y=2"), "/a/?x=1&y=2");
     }
 

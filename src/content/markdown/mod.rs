@@ -20,7 +20,7 @@ use pulldown_cmark::{
 };
 
 pub use fence::FenceInfo;
-pub use links::{BodyLink, decode_entities, html_attribute_values};
+pub use links::{BodyLink, decode_entities, html_attribute_values, in_tag};
 
 use cjk::CjkSpacer;
 use footnotes::Footnotes;
