@@ -446,7 +446,8 @@ mod tests {
             "2024/03/linker/",
             "链接",
             "见[旧闻](@/资讯/grok.md#背景)。\n\n<a href=\"@ref:芯片\"></a> <a href=\"@ref:grok.md\">原文</a> \
-             <a href=\"@ref:2020-01-01-旧文\"></a> <a href=\"@ref:./grok\"></a> <a href=\"@/评论/_index.md\"></a>\n",
+             <a href=\"@ref:2020-01-01-旧文\"></a> <a href=\"@ref:./grok\"></a> <a href=\"@/评论/_index.md\"></a> \
+             [编码](@/%E8%B5%84%E8%AE%AF/grok.md)\n",
         ));
         let warnings = resolve(&mut articles, &urls);
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -475,6 +476,7 @@ mod tests {
             html.contains("<a href=\"/portal/%E8%AF%84%E8%AE%BA/\">评论</a>"),
             "{html}"
         );
+        assert!(html.contains("<a href=\"/portal/2024/03/grok/\">编码</a>"), "{html}");
         assert_eq!(
             articles[5].links[0].target,
             "/portal/2024/03/grok/#%E8%83%8C%E6%99%AF"
