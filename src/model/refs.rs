@@ -476,7 +476,10 @@ mod tests {
             html.contains("<a href=\"/portal/%E8%AF%84%E8%AE%BA/\">评论</a>"),
             "{html}"
         );
-        assert!(html.contains("<a href=\"/portal/2024/03/grok/\">编码</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"/portal/2024/03/grok/\">编码</a>"),
+            "{html}"
+        );
         assert_eq!(
             articles[5].links[0].target,
             "/portal/2024/03/grok/#%E8%83%8C%E6%99%AF"
