@@ -342,6 +342,7 @@ fn build_index(
         cjk_spacing: config.raw.cjk_spacing,
         root_path: Some(&config.root_path),
         lift_title: false,
+        title: fm.title.as_deref(),
     };
     let rendered = markdown::render(split.body, options);
     for alias in &fm.aliases {
@@ -489,6 +490,7 @@ fn build_article(
         cjk_spacing: config.raw.cjk_spacing,
         root_path: Some(&config.root_path),
         lift_title: front_title.is_none(),
+        title: front_title.as_deref(),
     };
     let mut rendered = markdown::render(split.body, options);
     for link in &mut rendered.links {

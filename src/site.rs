@@ -66,6 +66,12 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     // nothing failed, rendering plans the pages and reports clashes itself: plan once.
     let mut site = model::assemble(config, loaded.articles, Arc::new(statics), now);
     model::attach(&mut site, loaded.kinds);
+    let urls = crate::urls::Urls::new(&site.config);
+    diagnostics.extend(model::refs::resolve(
+        &mut site.articles,
+        &mut site.pages,
+        &urls,
+    ));
     let failing = |d: &Diagnostic| d.is_error() || site.config.raw.strict;
     if diagnostics.iter().any(failing)
         && let Err(clashes) = render::plan(&site)

@@ -35,17 +35,18 @@ fn reports_broken_links_and_anchors_at_their_line() {
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    // The front matter takes lines 1-6, so the body's third line is line 9.
+    // The front matter takes lines 1-6, so the body's third line is line 9; columns count
+    // characters.
     assert!(
-        err.contains("content/a.md:9: error: broken link to /2024/03/missing/"),
+        err.contains("content/a.md:9:2: error: broken link to /2024/03/missing/"),
         "{err}"
     );
     assert!(
-        err.contains("content/a.md:11: error: broken link to /2024/03/b/#不存在"),
+        err.contains("content/a.md:11:4: error: broken link to /2024/03/b/#不存在"),
         "{err}"
     );
     assert!(
-        err.contains("content/a.md:13: error: broken link to /images/none.png"),
+        err.contains("content/a.md:13:1: error: broken link to /images/none.png"),
         "{err}"
     );
     assert!(
@@ -158,7 +159,7 @@ fn external_links_are_checked_only_when_asked() {
     let err = stderr(&out);
     assert!(
         err.contains(&format!(
-            "content/a.md:9: error: broken external link to http://127.0.0.1:{port}/gone"
+            "content/a.md:9:3: error: broken external link to http://127.0.0.1:{port}/gone"
         )),
         "{err}"
     );
@@ -196,20 +197,20 @@ fn external_links_to_private_addresses_are_refused_unless_allowed() {
     let err = stderr(&out);
     assert!(
         err.contains(&format!(
-            "content/a.md:7: error: refused external link to http://127.0.0.1:{port}/ok: 127.0.0.1 is a loopback address"
+            "content/a.md:7:3: error: refused external link to http://127.0.0.1:{port}/ok: 127.0.0.1 is a loopback address"
         )),
         "{err}"
     );
     assert!(err.contains("pass --allow-private to check it"), "{err}");
     assert!(
         err.contains(&format!(
-            "content/a.md:9: error: refused external link to http://localhost:{port}/hop: localhost resolves to a loopback address"
+            "content/a.md:9:3: error: refused external link to http://localhost:{port}/hop: localhost resolves to a loopback address"
         )),
         "{err}"
     );
     assert!(
         err.contains(
-            "content/a.md:11: error: refused external link to http://169.254.169.254/latest/meta-data/: 169.254.169.254 is a cloud metadata address"
+            "content/a.md:11:4: error: refused external link to http://169.254.169.254/latest/meta-data/: 169.254.169.254 is a cloud metadata address"
         ),
         "{err}"
     );

@@ -30,21 +30,25 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// Redirect hops followed (each one resolved and checked again).
 const MAX_REDIRECTS: u32 = 10;
 
+/// Where a link is written: file, line, column.
+type Place<'a> = (&'a std::path::Path, usize, usize);
+
 /// Every external link in article bodies that does not answer with a success, or that
 /// leads to a non-public address (unless `allow_private`).
 pub fn check(site: &Site, allow_private: bool) -> Vec<Diagnostic> {
     // One request per URL, however many articles link it.
-    let mut by_url: BTreeMap<&str, Vec<(&std::path::Path, usize)>> = BTreeMap::new();
+    let mut by_url: BTreeMap<&str, Vec<Place<'_>>> = BTreeMap::new();
     for a in &site.articles {
         for link in a.links.iter().filter(|l| is_web(&l.target)) {
-            by_url
-                .entry(link.target.as_str())
-                .or_default()
-                .push((&a.source_path, link.line));
+            by_url.entry(link.target.as_str()).or_default().push((
+                &a.source_path,
+                link.line,
+                link.col,
+            ));
         }
     }
     let checker = Checker::new(allow_private);
-    let urls: Vec<(&str, Vec<(&std::path::Path, usize)>)> = by_url.into_iter().collect();
+    let urls: Vec<(&str, Vec<Place<'_>>)> = by_url.into_iter().collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(CONCURRENCY)
         .build();
@@ -52,7 +56,7 @@ pub fn check(site: &Site, allow_private: bool) -> Vec<Diagnostic> {
         urls.par_iter()
             .filter_map(|(url, places)| checker.problem(url).map(|p| (url, places, p)))
             .flat_map_iter(|(url, places, problem)| {
-                places.iter().map(move |(path, line)| {
+                places.iter().map(move |(path, line, col)| {
                     let diagnostic = match &problem {
                         Problem::Broken(why) => {
                             Diagnostic::new(*path, format!("broken external link to {url}"))
@@ -64,7 +68,7 @@ pub fn check(site: &Site, allow_private: bool) -> Vec<Diagnostic> {
                         )
                         .hint("pass --allow-private to check it"),
                     };
-                    diagnostic.line(*line)
+                    diagnostic.at(*line, *col)
                 })
             })
             .collect()

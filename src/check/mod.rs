@@ -6,10 +6,12 @@
 //! the page they appear on, since the fix is in a template, not in content.
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::sync::Mutex;
 
 use percent_encoding::percent_decode_str;
 
+use crate::content::markdown::{BodyLink, decode_entities};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
 use crate::progress::Progress;
@@ -90,7 +92,7 @@ fn check_bodies(site: &Site, checker: &LinkChecker<'_>) -> (Vec<Diagnostic>, usi
             if let Some(problem) = checker.problem(path, &link.target) {
                 broken.push(
                     Diagnostic::new(source_path, format!("broken link to {}", link.target))
-                        .line(link.line)
+                        .at(link.line, link.col)
                         .hint(problem),
                 );
             }
@@ -99,20 +101,35 @@ fn check_bodies(site: &Site, checker: &LinkChecker<'_>) -> (Vec<Diagnostic>, usi
     (broken, count)
 }
 
-/// Links the templates wrote, reported against the page they are on. Links that come from
-/// an article's body were reported at their Markdown line already.
+/// Links on the rendered pages. Those in an article's body (found where the page holds the
+/// body's HTML) were checked at their Markdown line by [`check_bodies`]; any other link in
+/// a body (a footnote's back-link) is reported against the Markdown file too, since the fix
+/// is in content. Links the templates wrote are reported against the page they are on.
 fn check_pages(
     site: &Site,
     rendered: &RenderedSite,
     checker: &LinkChecker<'_>,
 ) -> (Vec<Diagnostic>, usize) {
-    let decoded = |href: &str| percent_decode_str(href).decode_utf8_lossy().into_owned();
-    let from_bodies: HashSet<(&str, String)> = site
+    let decoded = |href: &str| {
+        percent_decode_str(&decode_entities(href))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let bodies: HashMap<&str, Body<'_>> = site
         .articles
         .iter()
-        .map(|a| (a.path.as_str(), &a.links))
-        .chain(site.pages.iter().map(|p| (p.path.as_str(), &p.links)))
-        .flat_map(|(path, links)| links.iter().map(move |l| (path, decoded(&l.target))))
+        .map(|a| {
+            (
+                a.path.as_str(),
+                Body::new(&a.source_path, &a.content, &a.links),
+            )
+        })
+        .chain(site.pages.iter().map(|p| {
+            (
+                p.path.as_str(),
+                Body::new(&p.source_path, &p.content, &p.links),
+            )
+        }))
         .collect();
     let mut pages: Vec<(&String, &String)> = rendered.pages.iter().collect();
     pages.sort();
@@ -120,20 +137,56 @@ fn check_pages(
     let mut count = 0;
     for (file, html) in pages {
         let page_path = page_path_of(file);
-        for href in attribute_values(html) {
+        let article = bodies.get(page_path.as_str());
+        let body = article.and_then(|a| body_range(html, a.content));
+        let from_body: HashSet<String> = article
+            .map(|a| a.links.iter().map(|l| decoded(&l.target)).collect())
+            .unwrap_or_default();
+        for (at, href) in attribute_values(html) {
             count += 1;
-            if from_bodies.contains(&(page_path.as_str(), decoded(href))) {
+            if from_body.contains(&decoded(href)) {
                 continue;
             }
-            if let Some(problem) = checker.problem(&page_path, href) {
-                broken.push(
-                    Diagnostic::new(format!("{file} (page)"), format!("broken link to {href}"))
-                        .hint(problem),
-                );
-            }
+            let Some(problem) = checker.problem(&page_path, href) else {
+                continue;
+            };
+            let in_body = body.as_ref().is_some_and(|r| r.contains(&at));
+            let place = match article {
+                Some(a) if in_body => Diagnostic::new(
+                    a.source_path,
+                    format!("broken link to {href} (in the body)"),
+                ),
+                _ => Diagnostic::new(format!("{file} (page)"), format!("broken link to {href}")),
+            };
+            broken.push(place.hint(problem));
         }
     }
     (broken, count)
+}
+
+/// What a page's body is made of: an article's or a standalone page's.
+struct Body<'a> {
+    source_path: &'a Path,
+    content: &'a str,
+    links: &'a [BodyLink],
+}
+
+impl<'a> Body<'a> {
+    fn new(source_path: &'a Path, content: &'a str, links: &'a [BodyLink]) -> Self {
+        Body {
+            source_path,
+            content,
+            links,
+        }
+    }
+}
+
+/// Where the article's body sits in its page's HTML, if the template printed it whole.
+fn body_range(html: &str, content: &str) -> Option<std::ops::Range<usize>> {
+    if content.trim().is_empty() {
+        return None;
+    }
+    html.find(content).map(|at| at..at + content.len())
 }
 
 /// Renders through the driver into memory; only HTML is kept, other files just need to
@@ -289,12 +342,14 @@ fn resolve_relative(page_path: &str, target: &str) -> Option<String> {
 }
 
 /// The values of `href` and `src` attributes in HTML that sitegen or pulldown-cmark wrote
-/// (always double-quoted).
-fn attribute_values(html: &str) -> impl Iterator<Item = &str> {
+/// (always double-quoted), with their offsets. Only inside tags: code shown on a page
+/// (`&lt;a href="{{ .Permalink }}"&gt;`) keeps its quotes unescaped.
+fn attribute_values(html: &str) -> impl Iterator<Item = (usize, &str)> {
     ["href=\"", "src=\""].into_iter().flat_map(move |attr| {
         html.match_indices(attr).filter_map(move |(i, _)| {
+            crate::content::markdown::in_tag(html, i).then_some(())?;
             let rest = html.get(i + attr.len()..)?;
-            rest.find('"').map(|end| &rest[..end])
+            rest.find('"').map(|end| (i, &rest[..end]))
         })
     })
 }
@@ -306,14 +361,6 @@ fn ids_in(html: &str) -> HashSet<String> {
             rest.find('"').map(|end| decode_entities(&rest[..end]))
         })
         .collect()
-}
-
-/// The few entities pulldown-cmark writes into attribute values.
-fn decode_entities(text: &str) -> String {
-    text.replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -335,8 +382,8 @@ mod tests {
 
     #[test]
     fn finds_attribute_values_and_ids() {
-        let html = r#"<a href="/x/">x</a><img src="/i.png"><h2 id="开源之争">"#;
-        let values: Vec<&str> = attribute_values(html).collect();
+        let html = r#"<a href="/x/">x</a><img src="/i.png"><h2 id="开源之争"><code>&lt;a href="{{ .Permalink }}"&gt;</code>"#;
+        let values: Vec<&str> = attribute_values(html).map(|(_, v)| v).collect();
         assert_eq!(values, vec!["/x/", "/i.png"]);
         assert!(ids_in(html).contains("开源之争"));
     }

@@ -6,6 +6,7 @@
 
 mod assemble;
 mod kinds;
+pub mod refs;
 mod related;
 
 use std::path::PathBuf;

@@ -21,6 +21,7 @@ use tera::Value;
 use super::fingerprint::hash_value;
 use super::sources::{Parsed, Source, Sources};
 use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::{self, Article, Site, Term};
 use crate::render::views;
@@ -47,6 +48,9 @@ pub(crate) struct Live {
     /// The earliest date of a future article held back, if any: the model must take it
     /// in once that time comes.
     held_until: Option<DateTime<FixedOffset>>,
+    /// What the last update's internal-link resolution warned about (only articles taken
+    /// in by it are resolved, so these are new).
+    pub link_warnings: Vec<Diagnostic>,
 }
 
 impl Live {
@@ -72,7 +76,8 @@ impl Live {
             if sources.dirty.is_empty() {
                 return "model unchanged";
             }
-            if model.replace_in_place(sources, |a| future || a.date <= now) {
+            if let Some(warnings) = model.replace_in_place(sources, |a| future || a.date <= now) {
+                self.link_warnings = warnings;
                 return "model updated in place";
             }
         }
@@ -130,6 +135,11 @@ impl Live {
         let mut site = model::assemble(config, articles, statics, now);
         let kinds = kinds_of(sources, &site.articles);
         model::attach(&mut site, kinds);
+        self.link_warnings = model::refs::resolve(
+            &mut site.articles,
+            &mut site.pages,
+            &Urls::new(&site.config),
+        );
         let positions = site
             .articles
             .iter()
@@ -167,9 +177,14 @@ impl Live {
 }
 
 impl Model {
-    /// Swaps the dirty articles in if every one of them can take its old self's place;
-    /// otherwise changes nothing and returns false.
-    fn replace_in_place(&mut self, sources: &mut Sources, due: impl Fn(&Article) -> bool) -> bool {
+    /// Swaps the dirty articles in if every one of them can take its old self's place,
+    /// returning what resolving their internal links warned about; otherwise changes
+    /// nothing and returns None.
+    fn replace_in_place(
+        &mut self,
+        sources: &mut Sources,
+        due: impl Fn(&Article) -> bool,
+    ) -> Option<Vec<Diagnostic>> {
         let fits = sources.dirty.iter().all(|path| {
             match (self.positions.get(path), sources.files.get(path)) {
                 (
@@ -183,9 +198,10 @@ impl Model {
             }
         });
         if !fits {
-            return false;
+            return None;
         }
         let urls = Urls::new(&self.site.config);
+        let mut swapped = Vec::new();
         for path in sources.dirty.drain() {
             let (Some(&i), Some(source)) =
                 (self.positions.get(&path), sources.files.get_mut(&path))
@@ -196,11 +212,16 @@ impl Model {
             {
                 Arc::make_mut(&mut self.site).articles[i] = *article;
                 self.versions[i] = source.version;
-                self.refs[i] = views::article_ref_value(&self.site, &urls, i);
-                self.ref_hashes[i] = hash_value(&self.refs[i]);
+                swapped.push(i);
             }
         }
-        true
+        let site = Arc::make_mut(&mut self.site);
+        let warnings = model::refs::resolve_in(&mut site.articles, &site.pages, &urls, &swapped);
+        for i in swapped {
+            self.refs[i] = views::article_ref_value(&self.site, &urls, i);
+            self.ref_hashes[i] = hash_value(&self.refs[i]);
+        }
+        Some(warnings)
     }
 }
 

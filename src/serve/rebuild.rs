@@ -223,6 +223,7 @@ impl Builder {
         let what = self
             .live
             .update(&mut self.sources, config, &statics, self.options.future);
+        warnings.extend(std::mem::take(&mut self.live.link_warnings));
         clock.lap(what);
         let (rendered, removed) = self.render_changed(state, &mut clock)?;
         let model = self.live.model.as_ref();

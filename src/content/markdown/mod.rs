@@ -1,12 +1,31 @@
 //! Markdown to HTML, plus what the site needs to know about the text in the same pass:
 //! plain text (for summaries and search), the `<!--more-->` split, the first heading (for
-//! files without front matter) and the counts behind reading time.
+//! files without front matter), the links with their lines and the counts behind reading
+//! time.
+//!
+//! It renders as the peers do: footnotes at the end ([`footnotes`]), fence info strings
+//! read as Zola and Hugo read them ([`FenceInfo`]), and summaries without code, notes or a
+//! repeated title ([`plain`]).
+
+mod cjk;
+mod fence;
+mod footnotes;
+mod links;
+mod plain;
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
 
-use crate::text::{is_cjk, is_han};
+pub use fence::FenceInfo;
+pub use links::{BodyLink, decode_entities, html_attribute_values, in_tag};
+
+use cjk::CjkSpacer;
+use footnotes::Footnotes;
+use links::{LineCounter, with_root_path};
+use plain::TextState;
 
 /// Characters shown in an automatic summary before it is cut.
 const SUMMARY_CHARS: usize = 120;
@@ -18,24 +37,20 @@ const LATIN_WORDS_PER_MINUTE: usize = 200;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
     pub html: String,
-    /// Plain text of the body, whitespace collapsed.
+    /// Plain text of the body, whitespace collapsed (search, feeds).
     pub text: String,
-    /// Plain text before `<!--more-->`, when the author put one.
+    /// Summary text before `<!--more-->`, when the author put one.
     pub more_summary: Option<String>,
+    /// The text a summary is cut from: the body without code blocks, footnotes, shortcode
+    /// syntax or an opening heading that repeats the title.
+    pub summary_text: String,
     /// The heading that opened the body, lifted out of it (see [`RenderOptions::lift_title`]).
     pub title: Option<String>,
     pub cjk_chars: usize,
     pub latin_words: usize,
-    /// Every link and image in the body with the 1-based line it is on (relative to the
-    /// body), so `sitegen check` can point at the line a writer must fix.
+    /// Every link and image in the body (Markdown or raw HTML) with where it is (relative
+    /// to the body), so `sitegen check` can point at the line a writer must fix.
     pub links: Vec<BodyLink>,
-}
-
-/// A link or image destination as written in the Markdown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BodyLink {
-    pub target: String,
-    pub line: usize,
 }
 
 impl Rendered {
@@ -46,12 +61,13 @@ impl Rendered {
         (exact.ceil() as usize).max(1)
     }
 
-    /// The summary to show in listings: the `<!--more-->` part, else the first
-    /// [`SUMMARY_CHARS`] characters of text, cut on a character boundary.
+    /// The summary to show in listings: the `<!--more-->` part (the whole text when the
+    /// marker closes the body), else the first [`SUMMARY_CHARS`] characters of summary
+    /// text, cut on a character boundary. A marker with nothing before it counts as none.
     pub fn auto_summary(&self) -> String {
-        match &self.more_summary {
+        match self.more_summary.as_ref().filter(|s| !s.is_empty()) {
             Some(s) => s.clone(),
-            None => truncate_chars(&self.text, SUMMARY_CHARS),
+            None => truncate_chars(&self.summary_text, SUMMARY_CHARS),
         }
     }
 }
@@ -89,15 +105,20 @@ pub struct RenderOptions<'a> {
     /// `…` over `===`) becomes [`Rendered::title`] and leaves the body, so the page does
     /// not show it twice.
     pub lift_title: bool,
+    /// The article's title from front matter: an opening heading that repeats it is left
+    /// out of the summary.
+    pub title: Option<&'a str>,
 }
 
 /// Renders a Markdown body.
 pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
     let prefix = options.root_path.filter(|p| *p != "/");
-    let mut state = TextState::default();
+    let mut state = TextState::new(options.title);
     let mut spacer = options.cjk_spacing.then(CjkSpacer::default);
-    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut body: Vec<Event<'_>> = Vec::new();
+    let mut footnotes = Footnotes::default();
     let mut heading: Option<HeadingBuffer<'_>> = None;
+    let mut fences: Vec<Option<FenceInfo>> = Vec::new();
     let mut ids = IdAllocator::default();
     let mut links = Vec::new();
     let mut lines = LineCounter::new(markdown);
@@ -115,16 +136,25 @@ pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
             Some(prefix) => with_root_path(event, prefix),
             None => event,
         };
-        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
-            links.push(BodyLink {
-                target: dest_url.to_string(),
-                line: lines.line_at(range.start),
-            });
-        }
+        links::collect(&event, range.start, &mut lines, &mut links);
         state.observe(&event);
+        let event = match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                footnotes.start(&label);
+                continue;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                footnotes.end();
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(kind)) => open_code_block(kind, &mut fences),
+            Event::End(TagEnd::CodeBlock) => close_code_block(&mut fences),
+            other => other,
+        };
+        let events = footnotes.sink().unwrap_or(&mut body);
         if let Some(mut buf) = heading.take() {
             if let Event::End(TagEnd::Heading(_)) = event {
-                buf.flush(&mut events, &mut ids);
+                buf.flush(events, &mut ids);
                 events.push(event);
             } else {
                 buf.push(event);
@@ -152,153 +182,46 @@ pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
         }
     }
 
-    let mut out = String::with_capacity(markdown.len() + markdown.len() / 2);
-    html::push_html(&mut out, events.into_iter());
-    let mut rendered = state.finish(out);
-    rendered.links = links;
-    rendered.title = title.done;
-    rendered
-}
-
-/// Prefixes host-relative link and image targets (`/x/`, not `//host/x`) with the site's path.
-fn with_root_path<'a>(event: Event<'a>, prefix: &str) -> Event<'a> {
-    let rebase = |dest: CowStr<'a>| -> CowStr<'a> {
-        match dest.strip_prefix('/') {
-            Some(rest) if !rest.starts_with('/') && !dest.starts_with(prefix) => {
-                CowStr::from(format!("{prefix}{rest}"))
-            }
-            _ => dest,
-        }
-    };
-    match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: rebase(dest_url),
-            title,
-            id,
-        }),
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: rebase(dest_url),
-            title,
-            id,
-        }),
-        other => other,
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
+    html::push_html(&mut html, footnotes.finish(body).into_iter());
+    // It lives as long as the site model: on a 10,000-article site the slack that growing
+    // it left behind is tens of megabytes.
+    html.shrink_to_fit();
+    let plain = state.finish();
+    Rendered {
+        html,
+        text: plain.text,
+        more_summary: plain.more_summary,
+        summary_text: plain.summary_text,
+        title: title.done,
+        cjk_chars: plain.cjk_chars,
+        latin_words: plain.latin_words,
+        links,
     }
 }
 
-/// Byte offset → line number, for offsets that only move forward (as events do, mostly).
-struct LineCounter<'a> {
-    text: &'a str,
-    offset: usize,
-    line: usize,
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        LineCounter {
-            text,
-            offset: 0,
-            line: 1,
+/// A fenced block opens as its info string says ([`FenceInfo`]); an indented one as
+/// pulldown-cmark writes it.
+fn open_code_block<'a>(kind: CodeBlockKind<'a>, fences: &mut Vec<Option<FenceInfo>>) -> Event<'a> {
+    match kind {
+        CodeBlockKind::Fenced(info) => {
+            let fence = FenceInfo::parse(&info);
+            let open = fence.open_html();
+            fences.push(Some(fence));
+            Event::Html(CowStr::from(open))
         }
-    }
-
-    fn line_at(&mut self, offset: usize) -> usize {
-        if offset < self.offset {
-            self.offset = 0;
-            self.line = 1;
-        }
-        let slice = self
-            .text
-            .as_bytes()
-            .get(self.offset..offset)
-            .unwrap_or_default();
-        self.line += slice.iter().filter(|&&b| b == b'\n').count();
-        self.offset = offset.max(self.offset);
-        self.line
-    }
-}
-
-/// Inserts spaces at Chinese↔Latin boundaries in text events. Code spans and code blocks
-/// are never touched; a boundary across two text events (`中文**AI**`) is spaced too, since
-/// the previous text's last character is remembered until the block ends.
-#[derive(Default)]
-struct CjkSpacer {
-    last: Option<char>,
-    in_code_block: bool,
-}
-
-impl CjkSpacer {
-    fn apply<'a>(&mut self, event: Event<'a>) -> Event<'a> {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => {
-                self.in_code_block = true;
-                event
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                self.in_code_block = false;
-                self.last = None;
-                event
-            }
-            Event::Text(text) if !self.in_code_block => {
-                let spaced = space_cjk(&text, self.last);
-                self.last = text.chars().last();
-                Event::Text(spaced.map_or(text, CowStr::from))
-            }
-            Event::Code(_) => {
-                // `中文 `code`` keeps its own spacing; reset so no space is forced after it.
-                self.last = None;
-                event
-            }
-            Event::End(_) | Event::SoftBreak | Event::HardBreak => {
-                if !matches!(
-                    event,
-                    Event::End(
-                        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link | TagEnd::Strikethrough
-                    )
-                ) {
-                    self.last = None;
-                }
-                event
-            }
-            other => other,
+        indented => {
+            fences.push(None);
+            Event::Start(Tag::CodeBlock(indented))
         }
     }
 }
 
-/// `text` with spaces at Chinese↔Latin boundaries, or None when nothing changes.
-/// `before` is the character that precedes `text` in the same block.
-fn space_cjk(text: &str, before: Option<char>) -> Option<String> {
-    let mut out: Option<String> = None;
-    let mut prev = before;
-    for (i, c) in text.char_indices() {
-        if let Some(p) = prev
-            && needs_space(p, c)
-        {
-            let buf = out.get_or_insert_with(|| text[..i].to_string());
-            buf.push(' ');
-        }
-        if let Some(buf) = out.as_mut() {
-            buf.push(c);
-        }
-        prev = Some(c);
+fn close_code_block<'a>(fences: &mut Vec<Option<FenceInfo>>) -> Event<'a> {
+    match fences.pop().flatten() {
+        Some(fence) => Event::Html(CowStr::Borrowed(fence.close_html())),
+        None => Event::End(TagEnd::CodeBlock),
     }
-    out
-}
-
-fn needs_space(a: char, b: char) -> bool {
-    let latin = |c: char| c.is_ascii_alphanumeric();
-    (is_han(a) && latin(b)) || (latin(a) && is_han(b))
 }
 
 /// A heading's events held back until its text is known, so it can get an `id`.
@@ -334,7 +257,8 @@ impl<'a> HeadingBuffer<'a> {
     }
 }
 
-/// Heading ids that keep Chinese (`## 开源之争` → `id="开源之争"`) and stay unique.
+/// Heading ids that keep Chinese (`## 开源之争` → `id="开源之争"`), stay unique and
+/// leave the footnotes' ids alone.
 #[derive(Default)]
 struct IdAllocator {
     seen: HashMap<String, usize>,
@@ -345,6 +269,10 @@ impl IdAllocator {
         let mut base = crate::slug::slugify(text);
         if base.is_empty() {
             base = "section".into();
+        }
+        // `fn-N` and `fnref-N` are the footnotes' ids (see [`footnotes`]).
+        if base.starts_with("fn-") || base.starts_with("fnref-") {
+            base.insert_str(0, "h-");
         }
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;
@@ -396,91 +324,6 @@ impl TitleLift {
         }
         true
     }
-}
-
-/// Collects plain text and counts while events stream past.
-#[derive(Default)]
-struct TextState {
-    text: String,
-    more_at: Option<usize>,
-    cjk_chars: usize,
-    latin_words: usize,
-    in_latin_word: bool,
-}
-
-impl TextState {
-    fn observe(&mut self, event: &Event<'_>) {
-        match event {
-            Event::Text(t) | Event::Code(t) => self.push_text(t),
-            Event::SoftBreak | Event::HardBreak => self.push_space(),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::CodeBlock
-                | TagEnd::BlockQuote(_),
-            ) => self.push_space(),
-            Event::Html(h) | Event::InlineHtml(h) if self.more_at.is_none() && is_more(h) => {
-                self.more_at = Some(self.text.len());
-            }
-            _ => {}
-        }
-    }
-
-    fn push_text(&mut self, t: &str) {
-        for c in t.chars() {
-            if c.is_whitespace() {
-                self.push_space();
-                continue;
-            }
-            if is_cjk(c) {
-                self.cjk_chars += 1;
-                self.in_latin_word = false;
-            } else if c.is_alphanumeric() {
-                if !self.in_latin_word {
-                    self.latin_words += 1;
-                    self.in_latin_word = true;
-                }
-            } else {
-                self.in_latin_word = false;
-            }
-            self.text.push(c);
-        }
-    }
-
-    fn push_space(&mut self) {
-        self.in_latin_word = false;
-        if !self.text.is_empty() && !self.text.ends_with(' ') {
-            self.text.push(' ');
-        }
-    }
-
-    fn finish(mut self, mut html: String) -> Rendered {
-        let trimmed = self.text.trim_end().len();
-        self.text.truncate(trimmed);
-        // Both live as long as the site model: on a 10,000-article site the slack that
-        // growing them left behind is tens of megabytes.
-        html.shrink_to_fit();
-        self.text.shrink_to_fit();
-        let more_summary = self
-            .more_at
-            .map(|at| self.text.get(..at).unwrap_or_default().trim().to_string());
-        Rendered {
-            html,
-            text: self.text,
-            more_summary,
-            title: None,
-            cjk_chars: self.cjk_chars,
-            latin_words: self.latin_words,
-            links: Vec::new(),
-        }
-    }
-}
-
-fn is_more(html: &str) -> bool {
-    let compact: String = html.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.contains("<!--more-->")
 }
 
 #[cfg(test)]
@@ -630,5 +473,75 @@ mod tests {
         let words = render(&"word ".repeat(400), RenderOptions::default());
         assert_eq!(words.reading_minutes(), 2);
         assert_eq!(render("短", RenderOptions::default()).reading_minutes(), 1);
+    }
+
+    #[test]
+    fn summaries_leave_out_code_notes_html_and_the_repeated_title() {
+        let options = RenderOptions {
+            title: Some("Grok 开源"),
+            ..RenderOptions::default()
+        };
+        let md = "# Grok 开源\n\n导语[^1]。\n\n```rust\nfn main() {}\n```\n\n<div>浮层</div>\n\n结尾 {{< figure src=\"a.png\" >}} 段。\n\n[^1]: 注释正文。\n";
+        let r = render(md, options);
+        assert_eq!(r.auto_summary(), "导语。 结尾 段。");
+        assert!(
+            r.text.contains("fn main"),
+            "search still finds code: {}",
+            r.text
+        );
+        assert!(r.html.contains("<h1 id=\"grok-开源\">"), "{}", r.html);
+        // A heading that is not the title stays.
+        let r = render("# 另一个标题\n\n正文\n", options);
+        assert_eq!(r.auto_summary(), "另一个标题 正文");
+    }
+
+    #[test]
+    fn more_marker_on_the_last_line_keeps_the_whole_text() {
+        for md in [
+            "第一段。\n\n第二段。\n\n<!--more-->\n",
+            "第一段。\n\n第二段。\n<!-- more -->",
+        ] {
+            let r = render(md, RenderOptions::default());
+            assert_eq!(r.auto_summary(), "第一段。 第二段。", "{md:?}");
+        }
+        let first = render("<!--more-->\n\n正文。\n", RenderOptions::default());
+        assert_eq!(first.auto_summary(), "正文。");
+    }
+
+    #[test]
+    fn fenced_blocks_carry_their_attributes() {
+        let r = render(
+            "```rust,name=lib.rs,hl_lines=2\nfn a() {}\n```\n\n```go {linenos=true, hl_lines=[2,\"4-5\"], linenostart=10}\nx < y\n```\n\n    缩进代码\n",
+            RenderOptions::default(),
+        );
+        assert!(
+            r.html.contains("<figure class=\"code-block\"><figcaption>lib.rs</figcaption><pre><code class=\"language-rust\" data-name=\"lib.rs\" data-hl-lines=\"2\">fn a() {}\n</code></pre></figure>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<pre><code class=\"language-go\" data-hl-lines=\"2 4-5\" data-linenos=\"true\" data-linenostart=\"10\">x &lt; y\n</code></pre>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<pre><code>缩进代码\n</code></pre>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn raw_html_links_are_collected_with_line_and_column() {
+        let r = render(
+            "导语\n\n<p>见 <a href=\"/old/?a=1&amp;b=2\">旧文</a></p>\n\n正文 <img src=\"/i.png\">\n",
+            RenderOptions::default(),
+        );
+        let found: Vec<(&str, usize, usize)> = r
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.line, l.col))
+            .collect();
+        assert_eq!(found, vec![("/old/?a=1&b=2", 3, 9), ("/i.png", 5, 9)]);
     }
 }
