@@ -79,10 +79,10 @@ pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &P
             Err(e) => diagnostics.push(e),
         }
     }
-    let (files, problems) = bundle_files(root, &articles, &kinds.pages);
+    let (files, problems) = bundle_files(root, &articles, &kinds.pages, &config.ignore);
     kinds.bundle_files = files;
     diagnostics.extend(problems);
-    let (files, problems) = hexo_source_files(root);
+    let (files, problems) = hexo_source_files(root, &config.ignore);
     kinds.bundle_files.extend(files);
     diagnostics.extend(problems);
     Loaded {
@@ -99,6 +99,7 @@ pub fn bundle_files(
     root: &Path,
     articles: &[Article],
     pages: &[StandalonePage],
+    ignore: &Ignore,
 ) -> (Vec<crate::model::BundleFile>, Vec<Diagnostic>) {
     let owners = articles
         .iter()
@@ -118,7 +119,8 @@ pub fn bundle_files(
             Some((folder, _)) => format!("{folder}/"),
             None => String::new(),
         };
-        for path in found.into_iter().filter(|p| !is_markdown(p)) {
+        let published = |p: &PathBuf| !is_markdown(p) && !is_ignored(root, p, ignore);
+        for path in found.into_iter().filter(published) {
             let inner = path.strip_prefix(root.join(dir)).unwrap_or(&path);
             if in_nested_bundle(&root.join(dir), inner) {
                 continue;
@@ -137,7 +139,10 @@ pub fn bundle_files(
 /// In a Hexo site (`content/_posts/`), every file of `content/` that is not Markdown and
 /// not in `_posts/`, `_drafts/` or a bundle folder is published at its own path, as Hexo
 /// copies `source/` (`source/assets/logo.png` → `/assets/logo.png`).
-pub fn hexo_source_files(root: &Path) -> (Vec<crate::model::BundleFile>, Vec<Diagnostic>) {
+pub fn hexo_source_files(
+    root: &Path,
+    ignore: &Ignore,
+) -> (Vec<crate::model::BundleFile>, Vec<Diagnostic>) {
     if !kinds::is_hexo_site(root) {
         return (Vec::new(), Vec::new());
     }
@@ -145,7 +150,7 @@ pub fn hexo_source_files(root: &Path) -> (Vec<crate::model::BundleFile>, Vec<Dia
     let (found, problems) = crate::paths::site_files(root, &content, crate::paths::Hidden::Skip);
     let files = found
         .into_iter()
-        .filter(|path| !is_markdown(path))
+        .filter(|path| !is_markdown(path) && !is_ignored(root, path, ignore))
         .filter_map(|path| {
             let rel = path.strip_prefix(root).ok()?.to_path_buf();
             let inner = path.strip_prefix(&content).ok()?.to_path_buf();
@@ -179,6 +184,12 @@ fn in_nested_bundle(dir: &Path, inner: &Path) -> bool {
             .iter()
             .any(|name| folder.join(name).is_file())
     })
+}
+
+/// Whether the config's `ignore` globs name `path` (a file under `root`'s `content/`).
+fn is_ignored(root: &Path, path: &Path, ignore: &Ignore) -> bool {
+    path.strip_prefix(root.join(CONTENT_DIR))
+        .is_ok_and(|rel| ignore.is_ignored(rel))
 }
 
 /// Every Markdown file under `content/`, as paths relative to `root`, sorted, and the

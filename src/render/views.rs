@@ -174,6 +174,8 @@ struct SiteView<'a> {
     language: &'a str,
     footer: &'a crate::config::Footer,
     sections: Vec<TermCount<'a>>,
+    /// The sections the header links to: see [`nav_sections`].
+    nav: Vec<TermCount<'a>>,
     hot_tags: Vec<TermCount<'a>>,
     months: Vec<TermCount<'a>>,
     extra: &'a toml::Table,
@@ -207,6 +209,46 @@ const HOT_TAGS: usize = 20;
 /// Months shown in the side column's archive.
 const SIDE_MONTHS: usize = 12;
 
+/// Sections in the header when no `_index.md` sets a `weight`.
+const NAV_SECTIONS: usize = 8;
+
+/// The sections the header links to, named by their `_index.md` title when it has one.
+/// Those whose `_index.md` sets a `weight`, in weight order, when any does; otherwise the
+/// [`NAV_SECTIONS`] largest, in the site's order. An archive with 500 bundle folders or 140
+/// month folders must still get a header that fits on a line.
+fn nav_sections<'a>(site: &'a Site, urls: &Urls) -> Vec<TermCount<'a>> {
+    let meta = |i: usize| {
+        site.section_metas
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|m| site.list_metas.get(m))
+    };
+    let mut weighted: Vec<(i64, usize)> = (0..site.sections.len())
+        .filter_map(|i| meta(i).and_then(|m| m.weight).map(|w| (w, i)))
+        .collect();
+    let chosen: Vec<usize> = if weighted.is_empty() {
+        let mut by_size: Vec<usize> = (0..site.sections.len()).collect();
+        by_size.sort_by_key(|&i| std::cmp::Reverse(site.sections[i].articles.len()));
+        by_size.truncate(NAV_SECTIONS);
+        by_size.sort_unstable();
+        by_size
+    } else {
+        weighted.sort();
+        weighted.into_iter().map(|(_, i)| i).collect()
+    };
+    chosen
+        .into_iter()
+        .map(|i| {
+            let mut link = TermCount::of(&site.sections[i], urls);
+            if let Some(title) = meta(i).and_then(|m| m.title.as_deref()) {
+                link.name = std::borrow::Cow::Borrowed(title);
+            }
+            link
+        })
+        .collect()
+}
+
 /// The `site` variable every page gets, built once per build.
 pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> Value {
     let raw = &site.config.raw;
@@ -222,6 +264,7 @@ pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> V
             .iter()
             .map(|s| TermCount::of(s, urls))
             .collect(),
+        nav: nav_sections(site, urls),
         hot_tags: terms_by_count(&site.tags, urls)
             .into_iter()
             .take(HOT_TAGS)

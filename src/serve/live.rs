@@ -21,6 +21,7 @@ use tera::Value;
 use super::fingerprint::hash_value;
 use super::sources::{Parsed, Source, Sources};
 use crate::config::SiteConfig;
+use crate::content::ignore::Ignore;
 use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::{self, Article, Site, Term};
@@ -133,7 +134,7 @@ impl Live {
         }
         sources.dirty.clear();
         let mut site = model::assemble(config, articles, statics, now);
-        let kinds = kinds_of(sources, &site.articles);
+        let kinds = kinds_of(sources, &site.articles, &site.config.ignore);
         model::attach(&mut site, kinds);
         self.link_warnings = model::refs::resolve(
             &mut site.articles,
@@ -227,7 +228,7 @@ impl Model {
 
 /// The pages and `_index.md` files the parse cache holds, and the files of the bundles
 /// among them and `articles`, for [`model::attach`].
-fn kinds_of(sources: &Sources, articles: &[Article]) -> model::Kinds {
+fn kinds_of(sources: &Sources, articles: &[Article], ignore: &Ignore) -> model::Kinds {
     let mut kinds = model::Kinds::default();
     for source in sources.files.values() {
         if let Parsed::Other(item) = &source.parsed {
@@ -239,10 +240,11 @@ fn kinds_of(sources: &Sources, articles: &[Article]) -> model::Kinds {
         }
     }
     // Unreadable bundle folders were reported by the parse; a preview serves what it can.
-    (kinds.bundle_files, _) = crate::load::bundle_files(&sources.root, articles, &kinds.pages);
+    (kinds.bundle_files, _) =
+        crate::load::bundle_files(&sources.root, articles, &kinds.pages, ignore);
     kinds
         .bundle_files
-        .extend(crate::load::hexo_source_files(&sources.root).0);
+        .extend(crate::load::hexo_source_files(&sources.root, ignore).0);
     kinds
 }
 
