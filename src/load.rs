@@ -3,11 +3,12 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, TimeZone};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::content::date::{self, date_from_file_stem};
+use crate::content::permalink::{self, Facts};
 use crate::content::frontmatter::{self, Dialect, FrontMatter, FrontMatterError, Split};
 use crate::content::markdown;
 use crate::diagnostics::Diagnostic;
@@ -171,13 +172,16 @@ fn build_article(
             warnings,
         ),
     };
-    let date = article_date(rel, &fm, &stem, config.offset, header_line)?;
+    let date = article_date(rel, &fm, &stem, config.offset, header_line, warnings)?;
     let updated = match &fm.updated {
-        Some(text) => Some(date::parse_date(text, config.offset).map_err(|e| {
-            Diagnostic::new(rel, format!("`updated`: {}", e.message))
-                .at(fm.updated_line, 1)
-                .hint(e.hint)
-        })?),
+        Some(text) => Some(front_date(
+            rel,
+            "updated",
+            text,
+            fm.updated_line,
+            config.offset,
+            warnings,
+        )?),
         None => None,
     };
     let slug = article_slug(&fm, &stem);
@@ -190,7 +194,23 @@ fn build_article(
         .hint("add a `slug` made of letters, digits or Chinese characters"));
     }
     let section = section_of(rel);
-    let path = permalink(&config.raw.permalink, &date, &slug, section.as_deref());
+    let facts = Facts {
+        source: rel,
+        date: &date,
+        slug: &slug,
+        slug_set: fm.slug.as_deref().is_some_and(|s| !s.trim().is_empty()),
+        title: &title,
+        categories: &fm.categories,
+        title_token: config.raw.permalink_title,
+    };
+    let (path, pattern_path) = match permalink::explicit_url(&fm, &facts, header_line) {
+        Some(url) => (url?, None),
+        None => {
+            let path = permalink::fill(&config.raw.permalink, &facts);
+            let from_pattern = (!facts.slug_set).then(|| path.clone());
+            (path, from_pattern)
+        }
+    };
     if let Some(why) = crate::paths::unsafe_url_path(&path) {
         return Err(
             Diagnostic::new(rel, format!("the article's URL /{path} {why}"))
@@ -198,14 +218,18 @@ fn build_article(
                 .hint("change `slug` (or `permalink` in config.toml) so the URL stays inside the site"),
         );
     }
+    let mut aliases = Vec::with_capacity(fm.aliases.len());
     for alias in &fm.aliases {
-        if let Some(why) = unsafe_alias(alias) {
-            return Err(Diagnostic::new(
-                rel,
-                format!("the alias `{}` {why}", alias.escape_debug()),
-            )
-            .at(header_line, 1)
-            .hint("an alias is a URL path of this site, e.g. `/2019/03/old-name/`"));
+        match permalink::alias_path(alias, &path) {
+            Ok(resolved) => aliases.push(format!("/{resolved}")),
+            Err(why) => {
+                return Err(Diagnostic::new(
+                    rel,
+                    format!("the alias `{}` {why}", alias.escape_debug()),
+                )
+                .at(header_line, 1)
+                .hint("an alias is a URL path of this site, e.g. `/2019/03/old-name/`"));
+            }
         }
     }
     let summary = fm
@@ -236,7 +260,8 @@ fn build_article(
         section,
         slug,
         path,
-        aliases: fm.aliases,
+        pattern_path,
+        aliases,
         cover: fm.cover,
         draft: fm.draft,
         weight: fm.weight,
@@ -286,14 +311,6 @@ fn strip_controls_in_value(value: &mut serde_json::Value) {
     }
 }
 
-/// Why an alias could not become a redirect page inside the output folder. A leading `/`
-/// is how aliases are written (a path from the site root), so it is allowed; what
-/// [`crate::paths::unsafe_url_path`] refuses otherwise is refused here too, as Hugo refuses
-/// aliases that climb out of the site.
-fn unsafe_alias(alias: &str) -> Option<String> {
-    crate::paths::unsafe_url_path(alias.trim_start_matches('/'))
-}
-
 /// The title of an article without one: the heading that opens its body (lifted out of
 /// it by the Markdown pass), else its file name made readable. A file without front
 /// matter that opens with a heading is a documented convention; anything else is a
@@ -338,25 +355,30 @@ fn untitled(
     readable
 }
 
-/// `date`, else the file name's date (`2024-03-11-slug.md`), else a path-like key
-/// (`path = "2016/09/29/Rust-1.12"`).
+/// `date`, else a date in the file's name (`2024-03-11-slug.md`, `20230208.3-slug.md`),
+/// its bundle folder's name (`2020-07-27-x/index.md`), the URL set in front matter
+/// (`path = "inside-news/2020/07/27/x"`) or the folders holding it (`2020/07/27/x.md`).
 fn article_date(
     rel: &Path,
     fm: &FrontMatter,
     stem: &str,
     offset: FixedOffset,
     header_line: usize,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<DateTime<FixedOffset>, Diagnostic> {
     if let Some(text) = &fm.date {
-        return date::parse_date(text, offset).map_err(|e| {
-            Diagnostic::new(rel, format!("`date`: {}", e.message))
-                .at(fm.date_line, 1)
-                .hint(e.hint)
-        });
+        return front_date(rel, "date", text, fm.date_line, offset, warnings);
     }
-    let guessed = date_from_file_stem(stem)
+    let folder = rel
+        .parent()
+        .and_then(Path::file_name)
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let guessed = date::date_in_name(stem)
+        .or_else(|| date::date_in_name(&folder).filter(|_| stem == "index"))
         .map(|(d, _)| d)
-        .or_else(|| fm.path.as_deref().and_then(date_from_path));
+        .or_else(|| fm.path.as_deref().and_then(date::date_in_path))
+        .or_else(|| date::date_in_path(&rel.to_string_lossy()));
     guessed
         .and_then(|d| offset.from_local_datetime(&d.and_time(chrono::NaiveTime::MIN)).single())
         .ok_or_else(|| {
@@ -366,22 +388,40 @@ fn article_date(
         })
 }
 
-/// `2016/09/29/Rust-1.12` → 2016-09-29.
-fn date_from_path(path: &str) -> Option<NaiveDate> {
-    let mut parts = path.trim_matches('/').split('/');
-    let y = parts.next()?.parse().ok()?;
-    let m = parts.next()?.parse().ok()?;
-    let d = parts.next()?.parse().ok()?;
-    NaiveDate::from_ymd_opt(y, m, d)
+/// A front-matter date (`date`, `updated`) in the site's time zone; a year read with a
+/// guess is a warning at the key's line.
+fn front_date(
+    rel: &Path,
+    key: &str,
+    text: &str,
+    line: usize,
+    offset: FixedOffset,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<DateTime<FixedOffset>, Diagnostic> {
+    let parsed = date::parse_front_date(text, offset).map_err(|e| {
+        Diagnostic::new(rel, format!("`{key}`: {}", e.message))
+            .at(line, 1)
+            .hint(e.hint)
+    })?;
+    if let Some(warning) = parsed.warning {
+        warnings.push(
+            Diagnostic::warning(rel, format!("`{key}`: {warning}"))
+                .at(line, 1)
+                .hint("write the year with four digits, e.g. 2020-07-27"),
+        );
+    }
+    Ok(parsed.date)
 }
 
 fn article_slug(fm: &FrontMatter, stem: &str) -> String {
     if let Some(slug) = fm.slug.as_deref().filter(|s| !s.trim().is_empty()) {
         return slugify(slug);
     }
+    // A URL holding placeholders (`/:year/:title/`) names no slug.
     if let Some(last) = fm
         .path
         .as_deref()
+        .filter(|p| !p.contains(':'))
         .and_then(|p| p.trim_matches('/').rsplit('/').next())
         && !last.is_empty()
     {
@@ -402,59 +442,9 @@ fn section_of(rel: &Path) -> Option<String> {
     }
 }
 
-/// Fills the permalink pattern; the result is relative to the site root and ends with `/`
-/// (or names a file, when the pattern ends in `.html`).
-pub fn permalink(
-    pattern: &str,
-    date: &DateTime<FixedOffset>,
-    slug: &str,
-    section: Option<&str>,
-) -> String {
-    let section = section.map(slugify).unwrap_or_default();
-    let filled = pattern
-        .replace(":year", &date.format("%Y").to_string())
-        .replace(":month", &date.format("%m").to_string())
-        .replace(":day", &date.format("%d").to_string())
-        .replace(":section", &section)
-        .replace(":slug", slug);
-    let mut path: String = filled
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("/");
-    if !path.ends_with(".html") {
-        path.push('/');
-    }
-    path
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
-    }
-
-    #[test]
-    fn permalink_fills_tokens() {
-        let d = at("2024-03-08T09:00:00+08:00");
-        assert_eq!(
-            permalink("/:year/:month/:slug/", &d, "grok", None),
-            "2024/03/grok/"
-        );
-        assert_eq!(
-            permalink(
-                "/:section/:year/:month/:day/:slug/",
-                &d,
-                "grok",
-                Some("资讯")
-            ),
-            "资讯/2024/03/08/grok/"
-        );
-        assert_eq!(permalink("/:section/:slug/", &d, "a", None), "a/");
-        assert_eq!(permalink("/:year/:slug.html", &d, "a", None), "2024/a.html");
-    }
 
     #[test]
     fn section_is_the_first_folder() {
@@ -471,15 +461,6 @@ mod tests {
             section_of(Path::new("content/资\u{1}讯/a.md")).as_deref(),
             Some("资讯")
         );
-    }
-
-    #[test]
-    fn date_comes_from_path_key() {
-        assert_eq!(
-            date_from_path("2016/09/29/Rust-1.12"),
-            NaiveDate::from_ymd_opt(2016, 9, 29)
-        );
-        assert_eq!(date_from_path("about/"), None);
     }
 
     #[test]

@@ -64,7 +64,9 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     // The model is made from whatever loaded, even when some files failed, so that URL
     // clashes among the rest (and with static files) are reported in this same run. When
     // nothing failed, rendering plans the pages and reports clashes itself: plan once.
-    let site = model::assemble(config, loaded.articles, Arc::new(statics), now);
+    let (articles, _left_out, duplicates) = model::dedupe(loaded.articles);
+    diagnostics.extend(duplicates);
+    let site = model::assemble(config, articles, Arc::new(statics), now);
     let failing = |d: &Diagnostic| d.is_error() || site.config.raw.strict;
     if diagnostics.iter().any(failing)
         && let Err(clashes) = render::plan(&site)

@@ -93,7 +93,7 @@ fn front_matter_urls_cannot_climb_out() {
 fn an_alias_that_climbs_out_is_an_error_at_the_article() {
     for alias in [
         "/../../escaped/",
-        "old/../../../escaped.html",
+        "old/../../../../escaped.html",
         "/a\\\\..\\\\..\\\\escaped/",
     ] {
         let text = format!("+++\ntitle = \"甲\"\ndate = {DATE}\naliases = [\"{alias}\"]\n+++\nx\n");

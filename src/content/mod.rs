@@ -3,3 +3,4 @@
 pub mod date;
 pub mod frontmatter;
 pub mod markdown;
+pub mod permalink;

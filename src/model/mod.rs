@@ -5,6 +5,7 @@
 //! than copying them.
 
 mod assemble;
+mod dedupe;
 mod related;
 
 use std::path::PathBuf;
@@ -16,6 +17,7 @@ use crate::config::SiteConfig;
 use crate::statics::Statics;
 
 pub use assemble::assemble;
+pub use dedupe::dedupe;
 
 /// One article, fully loaded and rendered to HTML.
 #[derive(Debug, Clone)]
@@ -45,6 +47,10 @@ pub struct Article {
     pub slug: String,
     /// URL path relative to the site root, e.g. `2024/03/grok/`.
     pub path: String,
+    /// The URL the `permalink` pattern gave, when the author set neither a URL nor a
+    /// `slug`: such an article gives way (`x-2/`) when another wants the same URL (see
+    /// [`dedupe`]).
+    pub pattern_path: Option<String>,
     pub aliases: Vec<String>,
     pub cover: Option<String>,
     pub draft: bool,

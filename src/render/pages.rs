@@ -139,21 +139,12 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
 /// URL path of the search page.
 pub const SEARCH_PATH: &str = "search/";
 
-/// An alias as written (`/old/url/`, `old.html`, `/2019/grok`) → a URL path relative to the
-/// root. A path without an extension is a folder, as Hugo and Zola treat it.
+/// An alias → a URL path relative to the root (see
+/// [`crate::content::permalink::alias_path`]). Load resolved every alias to a path from
+/// the root already; one that still will not resolve is kept as written, for
+/// `unsafe_paths` to report.
 fn alias_path(alias: &str) -> String {
-    let clean: Vec<&str> = alias
-        .split('/')
-        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
-        .collect();
-    let mut path = clean.join("/");
-    let is_file = clean.last().is_some_and(|last| last.contains('.'));
-    // `/` is the home page's URL, `` (not `/`, which would make the absolute file
-    // `/index.html`).
-    if !is_file && !path.is_empty() {
-        path.push('/');
-    }
-    path
+    crate::content::permalink::alias_path(alias, "").unwrap_or_else(|_| alias.to_string())
 }
 
 fn page(path: &str, job: Job) -> Page {
@@ -436,12 +427,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn alias_paths_stay_inside_the_site() {
+    fn alias_paths_are_files_or_folders() {
         assert_eq!(alias_path("/old/grok/"), "old/grok/");
         assert_eq!(alias_path("/old/grok"), "old/grok/");
-        assert_eq!(alias_path("old.html"), "old.html");
-        assert_eq!(alias_path("/../../etc/x"), "etc/x/");
+        assert_eq!(alias_path("/old.html"), "old.html");
+        assert_eq!(alias_path("/rss.xml"), "rss.xml/");
         assert_eq!(alias_path("/"), "");
-        assert_eq!(alias_path("."), "");
+        assert_eq!(alias_path("/../../etc/x"), "/../../etc/x");
     }
 }

@@ -126,6 +126,16 @@ impl Live {
             }
         }
         sources.dirty.clear();
+        let (articles, left_out, duplicates) = model::dedupe(articles);
+        for warning in duplicates {
+            eprintln!("{warning}");
+        }
+        // Left out for now, not forgotten: they are weighed again at the next assembly.
+        for article in left_out {
+            if let Some(source) = sources.files.get_mut(&article.source_path) {
+                source.parsed = Parsed::Waiting(Box::new(article));
+            }
+        }
         let site = model::assemble(config, articles, statics, now);
         let positions = site
             .articles
@@ -205,6 +215,7 @@ impl Model {
 /// order and indexes are built from is the same.
 fn same_shape(old: &Article, new: &Article) -> bool {
     old.date == new.date
+        && old.path == new.path
         && old.section == new.section
         && old.tags == new.tags
         && old.categories == new.categories
