@@ -146,10 +146,7 @@ fn build_article(
     config: &SiteConfig,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Article, Diagnostic> {
-    let stem = rel
-        .file_stem()
-        .map(|s| s.to_string_lossy())
-        .unwrap_or_default();
+    let stem = name_of(rel);
     let front_title = fm.title.clone().filter(|t| !t.trim().is_empty());
     let options = markdown::RenderOptions {
         cjk_spacing: config.raw.cjk_spacing,
@@ -369,13 +366,7 @@ fn article_date(
     if let Some(text) = &fm.date {
         return front_date(rel, "date", text, fm.date_line, offset, warnings);
     }
-    let folder = rel
-        .parent()
-        .and_then(Path::file_name)
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let guessed = date::date_in_name(stem)
-        .or_else(|| date::date_in_name(&folder).filter(|_| stem == "index"))
         .map(|(d, _)| d)
         .or_else(|| fm.path.as_deref().and_then(date::date_in_path))
         .or_else(|| date::date_in_path(&rel.to_string_lossy()));
@@ -429,6 +420,19 @@ fn article_slug(fm: &FrontMatter, stem: &str) -> String {
     }
     let stem = date_from_file_stem(stem).map_or(stem, |(_, rest)| rest);
     slugify(stem)
+}
+
+/// The file's name without extension; for `x/index.md`, the page of folder `x`, the
+/// folder's name (`2020-07-27-x/index.md` is dated and named by its folder).
+fn name_of(rel: &Path) -> String {
+    let stem = rel
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match rel.parent().and_then(Path::file_name) {
+        Some(folder) if stem == "index" => folder.to_string_lossy().into_owned(),
+        _ => stem,
+    }
 }
 
 /// The first folder under `content/`, if the file is inside one.
