@@ -8,9 +8,9 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::content::date::{self, date_from_file_stem};
-use crate::content::permalink::{self, Facts};
 use crate::content::frontmatter::{self, Dialect, FrontMatter, FrontMatterError, Split};
 use crate::content::markdown;
+use crate::content::permalink::{self, Facts};
 use crate::diagnostics::Diagnostic;
 use crate::model::Article;
 use crate::paths::is_markdown;

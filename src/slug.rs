@@ -52,7 +52,10 @@ fn is_kept(c: char) -> bool {
 /// mark, a zero-width joiner, a variation selector, a control character).
 fn is_separator(c: char) -> bool {
     !(c.is_control()
-        || matches!(c, '\'' | '’' | '‘' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+        || matches!(
+            c,
+            '\'' | '’' | '‘' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+        )
         || matches!(c,
             '\u{0300}'..='\u{036f}'
             | '\u{1ab0}'..='\u{1aff}'

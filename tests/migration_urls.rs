@@ -98,7 +98,9 @@ fn config_patterns_take_the_peers_tokens() {
     assert_page(&out, "2024/04/01/robots/index.html", "人形机器人量产");
 
     let tokens = site(
-        &format!("{MINIMAL_CONFIG}permalink = \"/:category/:i_month-:i_day/:hour:minute/:name.html\"\n"),
+        &format!(
+            "{MINIMAL_CONFIG}permalink = \"/:category/:i_month-:i_day/:hour:minute/:name.html\"\n"
+        ),
         &files,
     );
     let out = build_ok(tokens.path(), &[]);
@@ -113,10 +115,16 @@ fn config_patterns_take_the_peers_tokens() {
         &files,
     );
     let out = build_ok(hugo.path(), &[]);
-    assert_page(&out, "_posts/2024/量子计算新突破/index.html", "量子计算新突破");
+    assert_page(
+        &out,
+        "_posts/2024/量子计算新突破/index.html",
+        "量子计算新突破",
+    );
 
     let jekyll = site(
-        &format!("{MINIMAL_CONFIG}permalink = \"/:categories/:year/:month/:day/:title:output_ext\"\n"),
+        &format!(
+            "{MINIMAL_CONFIG}permalink = \"/:categories/:year/:month/:day/:title:output_ext\"\n"
+        ),
         &files,
     );
     let out = build_ok(jekyll.path(), &[]);
@@ -133,7 +141,10 @@ fn an_unknown_pattern_token_is_a_config_error() {
     let out = build(dir.path(), &[]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("config.toml:3") && err.contains("`:yaer`"), "{err}");
+    assert!(
+        err.contains("config.toml:3") && err.contains("`:yaer`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -209,7 +220,9 @@ fn an_explicit_duplicate_is_a_warning_naming_both() {
     let public = dir.path().join("public");
     assert_page(&public, "about/index.html", "新版介绍");
     assert!(
-        !written(&public).iter().any(|f| read(&public, f).contains("旧版介绍")),
+        !written(&public)
+            .iter()
+            .any(|f| read(&public, f).contains("旧版介绍")),
         "the copy left out was published"
     );
 }
@@ -219,7 +232,11 @@ fn an_explicit_duplicate_fails_a_strict_build() {
     let dir = duplicate_site();
     let out = build(dir.path(), &["--strict"]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("content/b/about.md"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("content/b/about.md"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -254,7 +271,11 @@ fn dates_come_from_paths_folders_and_file_names() {
         ],
     );
     let out = build_ok(dir.path(), &[]);
-    assert_page(&out, "inside-news/2020/07/27/chip-fab/index.html", "2020-07-27");
+    assert_page(
+        &out,
+        "inside-news/2020/07/27/chip-fab/index.html",
+        "2020-07-27",
+    );
     assert_page(&out, "2021/05/launch/index.html", "2021-05-04");
     assert_page(&out, "2022/06/robot/index.html", "2022-06-01");
     assert_page(&out, "2022/06/drone/index.html", "2022-06-02");
@@ -314,6 +335,14 @@ fn punctuation_in_slugs_becomes_a_dash() {
         ],
     );
     let out = build_ok(dir.path(), &[]);
-    assert_page(&out, "2024/03/java-minor-gc-major-gc/index.html", "垃圾回收");
-    assert_page(&out, "2024/03/苹果-谷歌-微软-财报-第一季度/index.html", "财报");
+    assert_page(
+        &out,
+        "2024/03/java-minor-gc-major-gc/index.html",
+        "垃圾回收",
+    );
+    assert_page(
+        &out,
+        "2024/03/苹果-谷歌-微软-财报-第一季度/index.html",
+        "财报",
+    );
 }

@@ -382,7 +382,7 @@ fn url_clashes_are_reported_with_load_errors() {
     let err = build_fails(dir.path(), &[]);
     expect_all(
         &err,
-        &["content/bad.md:3", "two pages want the URL /2024/01/same/"],
+        &["content/bad.md:3", "both want the URL /2024/01/same/"],
     );
 }
 

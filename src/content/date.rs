@@ -669,11 +669,20 @@ mod tests {
         assert_eq!(date_in_name("2020_07_27_x"), Some((d(2020, 7, 27), "x")));
         assert_eq!(date_in_name("2020.07.27-x"), Some((d(2020, 7, 27), "x")));
         assert_eq!(date_in_name("20200727-x"), Some((d(2020, 7, 27), "x")));
-        assert_eq!(date_in_name("20230208.3-title"), Some((d(2023, 2, 8), "title")));
+        assert_eq!(
+            date_in_name("20230208.3-title"),
+            Some((d(2023, 2, 8), "title"))
+        );
         assert_eq!(date_in_name("20230208.12"), Some((d(2023, 2, 8), "")));
         assert_eq!(date_in_name("2020-07-27"), Some((d(2020, 7, 27), "")));
         assert_eq!(date_from_file_stem("2020.07.27"), None);
-        for none in ["202007271-x", "2020-07_27-x", "20201327-x", "2020-07-27x", "v2020-07-27"] {
+        for none in [
+            "202007271-x",
+            "2020-07_27-x",
+            "20201327-x",
+            "2020-07-27x",
+            "v2020-07-27",
+        ] {
             assert_eq!(date_in_name(none), None, "{none:?}");
         }
     }
@@ -684,7 +693,10 @@ mod tests {
         assert_eq!(date_in_path("inside-news/2020/07/27/x"), d(2020, 7, 27));
         assert_eq!(date_in_path("/2016/9/29/Rust-1.12/"), d(2016, 9, 29));
         assert_eq!(date_in_path("posts/2021-01-05-x/"), d(2021, 1, 5));
-        assert_eq!(date_in_path("content/资讯/20230208.3-标题.md"), d(2023, 2, 8));
+        assert_eq!(
+            date_in_path("content/资讯/20230208.3-标题.md"),
+            d(2023, 2, 8)
+        );
         assert_eq!(date_in_path("about/"), None);
         assert_eq!(date_in_path("2020/13/40/x"), None);
         assert_eq!(date_in_path("a/2020/07/"), None);
@@ -703,7 +715,10 @@ mod tests {
     fn short_years_are_read_as_moment_reads_them() {
         let year = |text: &str| {
             let parsed = parse_front_date(text, east(8)).expect(text);
-            (parsed.date.format("%Y-%m-%d %H:%M").to_string(), parsed.warning.is_some())
+            (
+                parsed.date.format("%Y-%m-%d %H:%M").to_string(),
+                parsed.warning.is_some(),
+            )
         };
         assert_eq!(year("20-07-27"), ("2020-07-27 00:00".into(), true));
         assert_eq!(year("68-1-2 10:00"), ("2068-01-02 10:00".into(), true));

@@ -334,7 +334,11 @@ fn token_value(token: &str, f: &Facts<'_>) -> String {
             TitleToken::File => file_title(f),
             TitleToken::Title => slug_or(&slugify(f.title), f.slug),
         },
-        "name" => file_title(f).rsplit('/').next().unwrap_or_default().to_string(),
+        "name" => file_title(f)
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string(),
         "post_title" => slug_or(&slugify(f.title), f.slug),
         "section" => folders(f.source).into_iter().next().unwrap_or_default(),
         "sections" => folders(f.source).join("/"),
@@ -511,12 +515,21 @@ mod tests {
             filled(":year/:month/:day/:title/", &a),
             "2024/03/08/2024/grok-3/"
         );
-        assert_eq!(filled(":year/:i_month/:i_day/:name/", &a), "2024/3/8/grok-3/");
+        assert_eq!(
+            filled(":year/:i_month/:i_day/:name/", &a),
+            "2024/3/8/grok-3/"
+        );
         assert_eq!(filled(":hour:minute:second-:name/", &a), "090507-grok-3/");
-        assert_eq!(filled(":category/:post_title/", &a), "科技/ai/openai-发布-gpt-5-推理更强/");
+        assert_eq!(
+            filled(":category/:post_title/", &a),
+            "科技/ai/openai-发布-gpt-5-推理更强/"
+        );
         let mut plain = article("content/_posts/grok.md", "grok");
         plain.categories.clear();
-        assert_eq!(filled(":category/:title.html", &plain), "uncategorized/grok.html");
+        assert_eq!(
+            filled(":category/:title.html", &plain),
+            "uncategorized/grok.html"
+        );
     }
 
     #[test]
@@ -537,14 +550,23 @@ mod tests {
     #[test]
     fn hugo_tokens() {
         let a = article("content/posts/tech/2024-03-08-grok.md", "2024-03-08-grok");
-        assert_eq!(filled("/:sections/:filename/", &a), "posts/tech/2024-03-08-grok/");
+        assert_eq!(
+            filled("/:sections/:filename/", &a),
+            "posts/tech/2024-03-08-grok/"
+        );
         assert_eq!(
             fill_with("/:section/:title/", &a, TitleToken::Title),
             "posts/openai-发布-gpt-5-推理更强/"
         );
         let bundle = article("content/posts/grok-3/index.md", "grok-3");
-        assert_eq!(filled("/:sections/:contentbasename/", &bundle), "posts/grok-3/");
-        assert_eq!(filled("/:year/:monthname/:slugorfilename/", &bundle), "2024/march/grok-3/");
+        assert_eq!(
+            filled("/:sections/:contentbasename/", &bundle),
+            "posts/grok-3/"
+        );
+        assert_eq!(
+            filled("/:year/:monthname/:slugorfilename/", &bundle),
+            "2024/march/grok-3/"
+        );
         assert_eq!(filled("/:title/", &bundle), "grok-3/");
     }
 
@@ -587,7 +609,10 @@ mod tests {
     fn front_matter_urls() {
         assert_eq!(url("/about/").expect("url"), "about/");
         assert_eq!(url("about").expect("url"), "about/");
-        assert_eq!(url("inside-news/2020/07/27/x").expect("url"), "inside-news/2020/07/27/x/");
+        assert_eq!(
+            url("inside-news/2020/07/27/x").expect("url"),
+            "inside-news/2020/07/27/x/"
+        );
         assert_eq!(url("/old/x.html").expect("url"), "old/x.html");
         assert_eq!(url("/2024/%E8%8A%AF%E7%89%87/").expect("url"), "2024/芯片/");
         assert_eq!(url("/../../x/").expect("url"), "x/");
@@ -602,8 +627,14 @@ mod tests {
 
     #[test]
     fn aliases_are_files_or_folders() {
-        assert_eq!(alias_path("/old/x.html", "2024/03/a/"), Ok("old/x.html".into()));
-        assert_eq!(alias_path("/old/grok", "2024/03/a/"), Ok("old/grok/".into()));
+        assert_eq!(
+            alias_path("/old/x.html", "2024/03/a/"),
+            Ok("old/x.html".into())
+        );
+        assert_eq!(
+            alias_path("/old/grok", "2024/03/a/"),
+            Ok("old/grok/".into())
+        );
         assert_eq!(alias_path("/rss.xml", "2024/03/a/"), Ok("rss.xml/".into()));
         assert_eq!(alias_path("/", "2024/03/a/"), Ok(String::new()));
         assert_eq!(alias_path("/%E6%97%A7/", "a/"), Ok("旧/".into()));
@@ -613,11 +644,23 @@ mod tests {
 
     #[test]
     fn relative_aliases_are_beside_the_page() {
-        assert_eq!(alias_path("old", "2024/03/grok/"), Ok("2024/03/old/".into()));
-        assert_eq!(alias_path("old.html", "2024/03/grok.html"), Ok("2024/03/old.html".into()));
-        assert_eq!(alias_path("../old/", "2024/03/grok/"), Ok("2024/old/".into()));
+        assert_eq!(
+            alias_path("old", "2024/03/grok/"),
+            Ok("2024/03/old/".into())
+        );
+        assert_eq!(
+            alias_path("old.html", "2024/03/grok.html"),
+            Ok("2024/03/old.html".into())
+        );
+        assert_eq!(
+            alias_path("../old/", "2024/03/grok/"),
+            Ok("2024/old/".into())
+        );
         assert_eq!(alias_path("old", "资讯/"), Ok("old/".into()));
-        assert_eq!(alias_path("old/../../../x.html", "2024/03/a/"), Ok("x.html".into()));
+        assert_eq!(
+            alias_path("old/../../../x.html", "2024/03/a/"),
+            Ok("x.html".into())
+        );
         assert!(alias_path("old/../../../../x.html", "2024/03/a/").is_err());
     }
 }

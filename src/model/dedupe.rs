@@ -110,8 +110,7 @@ mod tests {
         Article {
             source_path: PathBuf::from(source),
             title: source.into(),
-            date: chrono::DateTime::parse_from_rfc3339("2024-03-08T09:00:00+08:00")
-                .expect("date"),
+            date: chrono::DateTime::parse_from_rfc3339("2024-03-08T09:00:00+08:00").expect("date"),
             updated: None,
             author: None,
             source: None,
@@ -194,7 +193,10 @@ mod tests {
         assert_eq!(left.len(), 1);
         assert_eq!(warnings.len(), 1);
         let w = warnings[0].to_string();
-        assert!(w.contains("content/z.md") && w.contains("content/a.md"), "{w}");
+        assert!(
+            w.contains("content/z.md") && w.contains("content/a.md"),
+            "{w}"
+        );
         assert!(w.contains("content/a.md is published"), "{w}");
         assert!(!warnings[0].is_error());
     }

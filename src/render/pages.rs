@@ -317,7 +317,12 @@ fn static_clashes(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<
             });
         }
     }
-    for p in pages.iter().filter(|p| p.file() == marker) {
+    // A folder of that name (the alias `/.sitegen-output` is one) cannot be written either.
+    let in_marker = format!("{marker}/");
+    for p in pages
+        .iter()
+        .filter(|p| p.file() == marker || p.file().starts_with(&in_marker))
+    {
         errors.push(
             Diagnostic::new(
                 source_of(site, p.job),
@@ -399,7 +404,17 @@ pub fn clashes_with_pages<'f>(
     plan: &Plan<'_>,
     files: impl Iterator<Item = &'f str>,
 ) -> Vec<Diagnostic> {
-    let pages: HashMap<String, Job> = plan.pages.iter().map(|p| (p.file(), p.job)).collect();
+    // A page's file, and the folders holding it: an alias `/rss.xml` is written as
+    // `rss.xml/index.html`, and a folder cannot share the feed's name either.
+    let mut pages: HashMap<String, Job> = HashMap::with_capacity(plan.pages.len());
+    for p in &plan.pages {
+        let file = p.file();
+        let mut end = file.len();
+        while end > 0 {
+            pages.entry(file[..end].to_string()).or_insert(p.job);
+            end = file[..end].rfind('/').unwrap_or(0);
+        }
+    }
     files
         .filter_map(|file| {
             let job = *pages.get(file)?;
