@@ -169,16 +169,22 @@ fn build_article(
             warnings,
         ),
     };
-    let date = article_date(rel, &fm, &stem, config.offset, header_line, warnings)?;
+    // URLs read the date as written, as Hugo and Jekyll fill `:year/:month/:day` (old URLs
+    // must not move a day); pages, feeds and archives show it in the site's time zone.
+    let written = article_date(rel, &fm, &stem, config.offset, header_line, warnings)?;
+    let date = written.with_timezone(&config.offset);
     let updated = match &fm.updated {
-        Some(text) => Some(front_date(
-            rel,
-            "updated",
-            text,
-            fm.updated_line,
-            config.offset,
-            warnings,
-        )?),
+        Some(text) => Some(
+            front_date(
+                rel,
+                "updated",
+                text,
+                fm.updated_line,
+                config.offset,
+                warnings,
+            )?
+            .with_timezone(&config.offset),
+        ),
         None => None,
     };
     let slug = article_slug(&fm, &stem);
@@ -193,7 +199,7 @@ fn build_article(
     let section = section_of(rel);
     let facts = Facts {
         source: rel,
-        date: &date,
+        date: &written,
         slug: &slug,
         slug_set: fm.slug.as_deref().is_some_and(|s| !s.trim().is_empty()),
         title: &title,
@@ -379,8 +385,8 @@ fn article_date(
         })
 }
 
-/// A front-matter date (`date`, `updated`) in the site's time zone; a year read with a
-/// guess is a warning at the key's line.
+/// A front-matter date (`date`, `updated`) as written; a date read with a guess is a
+/// warning at the key's line.
 fn front_date(
     rel: &Path,
     key: &str,
@@ -398,7 +404,7 @@ fn front_date(
         warnings.push(
             Diagnostic::warning(rel, format!("`{key}`: {warning}"))
                 .at(line, 1)
-                .hint("write the year with four digits, e.g. 2020-07-27"),
+                .hint("write the date as 2020-07-27 09:30:00 +08:00: a four-digit year, then the time and offset"),
         );
     }
     Ok(parsed.date)

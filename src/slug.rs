@@ -11,6 +11,17 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 /// Turns a title, file stem or term into a URL path segment.
 pub fn slugify(text: &str) -> String {
+    segment(text, true)
+}
+
+/// [`slugify`] that keeps upper-case letters: Hexo's and Jekyll's `:title` is the file name
+/// as written (`Rust-1.12.md` → `/…/Rust-1.12/`), and a migrated archive must keep those
+/// URLs, which servers compare case-sensitively.
+pub fn slugify_keep_case(text: &str) -> String {
+    segment(text, false)
+}
+
+fn segment(text: &str, lower: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.chars() {
@@ -24,7 +35,9 @@ pub fn slugify(text: &str) -> String {
             out.push('-');
             pending_dash = false;
         }
-        if c.is_ascii() {
+        if !lower {
+            out.push(c);
+        } else if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
         } else {
             // Lower-casing can add marks (`İ` → `i` + U+0307) that a second slugify would
@@ -129,6 +142,16 @@ mod tests {
         assert_eq!(slugify("【快讯】芯片"), "快讯-芯片");
         assert_eq!(slugify("Don't panic"), "dont-panic");
         assert_eq!(slugify("cafe\u{301} 开业"), "cafe-开业");
+    }
+
+    #[test]
+    fn keeping_case_changes_only_case() {
+        assert_eq!(slugify_keep_case("Rust-1.12"), "Rust-1.12");
+        assert_eq!(slugify_keep_case("Hello World、你好"), "Hello-World-你好");
+        assert_eq!(
+            slugify_keep_case("İstanbul").to_lowercase(),
+            "i\u{307}stanbul"
+        );
     }
 
     #[test]

@@ -119,41 +119,70 @@ pub fn date_in_path(path: &str) -> Option<NaiveDate> {
     None
 }
 
-/// A front-matter date, in the site's time zone, and a warning when it was read with a
-/// guess (a year written with fewer than four digits).
+/// A front-matter date as written (its own offset kept), and a warning when it was read
+/// with a guess (a year written with fewer than four digits, words skipped).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontDate {
     pub date: DateTime<FixedOffset>,
     pub warning: Option<String>,
 }
 
-/// Parses a front-matter date and shows it in `site_offset`: a date written in UTC
-/// (`2024-03-11T01:30:00Z`) or any other offset is the same instant, but a Beijing
-/// newsroom's pages, archives and URLs must read Beijing's calendar and clock.
+impl FrontDate {
+    /// The date in the site's time zone, as pages, feeds and archives show it: a date
+    /// written in UTC (`2024-03-11T01:30:00Z`) or any other offset is the same instant,
+    /// but a Beijing newsroom reads Beijing's calendar and clock.
+    pub fn shown(&self, site_offset: FixedOffset) -> DateTime<FixedOffset> {
+        self.date.with_timezone(&site_offset)
+    }
+}
+
+/// Parses a front-matter date; one without offset is in `site_offset`.
 ///
-/// A year of one to three digits (`20-7-27`, typed by hand in Hexo archives) is read as
-/// Hexo reads it through moment.js: two digits are 2000-2068 up to `68` and 1969-1999
-/// from `69`; one or three digits are the year as written. The caller gets a warning
-/// saying which year was used.
 pub fn parse_front_date(text: &str, site_offset: FixedOffset) -> Result<FrontDate, DateError> {
     match parse_date(text, site_offset) {
         Ok(date) => Ok(FrontDate {
-            date: date.with_timezone(&site_offset),
+            date,
             warning: None,
         }),
         Err(e) => {
             let Some((short, year, rest)) = short_year(text.trim()) else {
-                return Err(e);
+                return salvage(text, site_offset).ok_or(e);
             };
             let date = parse_date(&format!("{year:04}{rest}"), site_offset)?;
             Ok(FrontDate {
-                date: date.with_timezone(&site_offset),
+                date,
                 warning: Some(format!(
                     "the year `{short}` has fewer than four digits: read as {year:04}, as Hexo reads it"
                 )),
             })
         }
     }
+}
+
+/// A date with words sitegen does not read between the time and the offset
+/// (`2023-01-29 18:30:22 2023 -0800`, in Jekyll's own news archive): Jekyll reads it with
+/// Ruby's lenient `Time.parse`, which skips them. The date and time that open it, and the
+/// offset that closes it, are used; a warning names the words skipped.
+fn salvage(text: &str, site_offset: FixedOffset) -> Option<FrontDate> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let (head, skipped, offset) = (1..words.len()).rev().find_map(|n| {
+        let head = words[..n].join(" ");
+        parse_date(&head, site_offset).ok()?;
+        let last = *words.last()?;
+        match parse_offset(last) {
+            Some(_) if n < words.len() - 1 => Some((head, &words[n..words.len() - 1], last)),
+            _ => Some((head, &words[n..], "")),
+        }
+    })?;
+    let date = parse_date(format!("{head} {offset}").trim(), site_offset).ok()?;
+    Some(FrontDate {
+        date,
+        warning: Some(format!(
+            "`{}` is not read: the date is {}",
+            skipped.join(" "),
+            format!("{head} {offset}").trim()
+        )),
+    })
 }
 
 /// `20-07-27 10:00` → ("20", 2020, "-07-27 10:00"): a year of one to three digits followed
@@ -704,11 +733,30 @@ mod tests {
 
     #[test]
     fn front_dates_are_shown_in_the_site_zone() {
-        let shown = parse_front_date("2024-03-11T01:30:00Z", east(8)).expect("date");
-        assert_eq!(shown.date.to_rfc3339(), "2024-03-11T09:30:00+08:00");
-        assert_eq!(shown.warning, None);
+        let zulu = parse_front_date("2024-03-11T01:30:00Z", east(8)).expect("date");
+        assert_eq!(zulu.date.to_rfc3339(), "2024-03-11T01:30:00+00:00");
+        assert_eq!(
+            zulu.shown(east(8)).to_rfc3339(),
+            "2024-03-11T09:30:00+08:00"
+        );
+        assert_eq!(zulu.warning, None);
         let india = parse_front_date("2024-03-11 09:30 +05:30", east(8)).expect("date");
-        assert_eq!(india.date.to_rfc3339(), "2024-03-11T12:00:00+08:00");
+        assert_eq!(
+            india.shown(east(8)).to_rfc3339(),
+            "2024-03-11T12:00:00+08:00"
+        );
+    }
+
+    #[test]
+    fn stray_words_before_the_offset_are_skipped_with_a_warning() {
+        let parsed = parse_front_date("2023-01-29 18:30:22 2023 -0800", east(8)).expect("date");
+        assert_eq!(parsed.date.to_rfc3339(), "2023-01-29T18:30:22-08:00");
+        let warning = parsed.warning.expect("a warning");
+        assert!(warning.contains("`2023`"), "{warning}");
+        let no_offset = parse_front_date("2023-01-29 18:30 左右", east(8)).expect("date");
+        assert_eq!(no_offset.date.to_rfc3339(), "2023-01-29T18:30:00+08:00");
+        assert!(parse_front_date("下周二 18:30", east(8)).is_err());
+        assert!(parse_front_date("2023-01-29", east(8)).is_ok_and(|d| d.warning.is_none()));
     }
 
     #[test]

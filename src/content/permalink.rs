@@ -18,7 +18,7 @@ use percent_encoding::percent_decode_str;
 use crate::content::date::date_in_name;
 use crate::content::frontmatter::FrontMatter;
 use crate::diagnostics::Diagnostic;
-use crate::slug::slugify;
+use crate::slug::{slugify, slugify_keep_case};
 
 /// What `:title` means in a pattern: the peers disagree. Hexo and Jekyll fill it from the
 /// file's name (Hexo: its path under `_posts/`), Hugo from the article's title.
@@ -364,7 +364,7 @@ fn slugs(terms: &[String]) -> Vec<String> {
 
 /// Hexo's and Jekyll's `:title`: the front-matter slug, else the path under `_posts/`
 /// (Hexo keeps subfolders: `_posts/2020/x.md` → `2020/x`), else the file's name, each
-/// without extension and date prefix.
+/// without extension and date prefix, in the case it is written in (both keep it).
 fn file_title(f: &Facts<'_>) -> String {
     if f.slug_set {
         return f.slug.to_string();
@@ -385,7 +385,7 @@ fn file_title(f: &Facts<'_>) -> String {
     parts.push(stem);
     let slugs: Vec<String> = parts
         .iter()
-        .map(|p| slugify(p))
+        .map(|p| slugify_keep_case(p))
         .filter(|s| !s.is_empty())
         .collect();
     if slugs.is_empty() {
