@@ -6,7 +6,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{MINIMAL_CONFIG, build, build_ok, read, site, stderr};
+use common::server::{get, serve};
+use common::{MINIMAL_CONFIG, build, build_ok, read, site, stderr, write};
 
 fn exists(out: &Path, rel: &str) -> bool {
     out.join(rel).is_file()
@@ -187,6 +188,43 @@ fn the_same_file_name_in_two_folders_gets_two_urls() {
     assert_page(&public, "2024/03/weekly/index.html", "深度周报");
     assert_page(&public, "2024/03/weekly-2/index.html", "评论周报");
     assert_page(&public, "2024/03/weekly-3/index.html", "资讯周报");
+}
+
+#[test]
+fn serve_gives_the_same_urls_and_keeps_them_across_saves() {
+    let text = |title: &str, body: &str| {
+        format!("+++\ntitle = \"{title}\"\ndate = 2024-03-08\n+++\n{body}\n")
+    };
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[
+            ("content/资讯/weekly.md", &text("资讯周报", "本周要闻。")),
+            ("content/评论/weekly.md", &text("评论周报", "本周观点。")),
+        ],
+    );
+    let server = serve(dir.path(), &[]);
+    let page = |path: &str| get(&server.addr, path).text();
+    assert!(page("/2024/03/weekly/").contains("评论周报"));
+    assert!(page("/2024/03/weekly-2/").contains("资讯周报"));
+    // A text edit of the article that gave way keeps its URL.
+    write(
+        dir.path(),
+        "content/资讯/weekly.md",
+        &text("资讯周报", "本周要闻（更新）。"),
+    );
+    assert!(
+        server.rebuilt_until(|| page("/2024/03/weekly-2/").contains("本周要闻（更新）")),
+        "{}",
+        server.output()
+    );
+    assert!(page("/2024/03/weekly/").contains("评论周报"));
+    // The one that kept the URL is deleted: the other takes it, as a fresh build gives.
+    std::fs::remove_file(dir.path().join("content/评论/weekly.md")).expect("remove");
+    assert!(
+        server.rebuilt_until(|| page("/2024/03/weekly/").contains("资讯周报")),
+        "{}",
+        server.output()
+    );
 }
 
 fn duplicate_site() -> tempfile::TempDir {
