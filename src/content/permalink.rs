@@ -167,7 +167,7 @@ pub fn explicit_url(
     if written.is_empty() {
         return None;
     }
-    let path = url_path(&fill(&decode(written), facts));
+    let path = url_path(&fill(&decode(without_origin(written)), facts));
     Some(match crate::paths::unsafe_url_path(&path) {
         None => Ok(path),
         Some(why) => Err(Diagnostic::new(
@@ -224,6 +224,15 @@ pub fn alias_path(alias: &str, page_path: &str) -> Result<String, String> {
     match crate::paths::unsafe_url_path(&path) {
         Some(why) => Err(why),
         None => Ok(path),
+    }
+}
+
+/// The path of a URL written with its site's address (`https://old.example.com/x/` →
+/// `/x/`): exports from a CMS write them so; the page lives on this site.
+fn without_origin(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((scheme, rest)) if !scheme.contains('/') => rest.find('/').map_or("/", |i| &rest[i..]),
+        _ => url,
     }
 }
 
@@ -616,6 +625,11 @@ mod tests {
         assert_eq!(url("/old/x.html").expect("url"), "old/x.html");
         assert_eq!(url("/2024/%E8%8A%AF%E7%89%87/").expect("url"), "2024/芯片/");
         assert_eq!(url("/../../x/").expect("url"), "x/");
+        assert_eq!(
+            url("https://old.example.com/2019/x/").expect("url"),
+            "2019/x/"
+        );
+        assert_eq!(url("/a/b/?from=rss#top").expect("url"), "a/b/");
         assert_eq!(
             url("/:categories/:year/:month/:day/:title/").expect("url"),
             "科技/ai/2024/03/08/grok/"
