@@ -34,9 +34,15 @@ pub struct Config {
     pub timezone: String,
     #[serde(default = "default_paginate_by")]
     pub paginate_by: usize,
-    /// Article URL pattern; tokens `:year :month :day :slug :section`.
+    /// Article URL pattern, for articles whose front matter sets no URL: the tokens of
+    /// Hugo, Hexo and Jekyll (see [`crate::content::permalink::TOKENS`]), so that a
+    /// migrating site keeps its URLs by copying its old pattern.
     #[serde(default = "default_permalink")]
     pub permalink: String,
+    /// What `:title` means in `permalink`: `"file"` (Hexo, Jekyll: the file's name, under
+    /// `_posts/` its path) or `"title"` (Hugo: the title, slugified).
+    #[serde(default)]
+    pub permalink_title: crate::content::permalink::TitleToken,
     /// Byline that `sitegen new` writes into new articles; empty means none. Only a default
     /// for the writer to edit: articles without `author` stay without one, so a syndicated
     /// story is never credited to the house by accident.
@@ -173,21 +179,13 @@ impl SiteConfig {
                 "`feed_limit` must be at least 1".into(),
             ));
         }
-        if !raw.permalink.contains(":slug") {
-            return Err(config_error(
-                text,
-                "permalink",
-                "`permalink` must contain `:slug`, or articles would share one URL".into(),
-            )
-            .hint("for example permalink = \"/:year/:month/:slug/\""));
-        }
-        if let Some(why) = permalink_escapes(&raw.permalink) {
+        if let Some(why) = crate::content::permalink::check_pattern(&raw.permalink) {
             return Err(config_error(
                 text,
                 "permalink",
                 format!("`permalink = \"{}\"` {why}", raw.permalink.escape_debug()),
             )
-            .hint("every article must be written inside the output folder: use only tokens and plain folder names, e.g. permalink = \"/:year/:month/:slug/\""));
+            .hint("every article needs its own URL inside the output folder: use tokens and plain folder names, e.g. permalink = \"/:year/:month/:slug/\""));
         }
         let ignore = Ignore::new(&raw.ignore).map_err(|message| {
             config_error(text, "ignore", message).hint(
@@ -216,18 +214,6 @@ impl SiteConfig {
             name
         }
     }
-}
-
-/// Why the URL paths a `permalink` pattern makes could leave the output folder, if they
-/// could. The tokens are filled with values that are always safe (digits and slugs), so
-/// what is checked is what the writer typed around them; a leading `/` is the usual way
-/// to write the pattern and means the site root.
-fn permalink_escapes(pattern: &str) -> Option<String> {
-    let filled = [":year", ":month", ":day", ":section", ":slug"]
-        .iter()
-        .fold(pattern.to_string(), |p, token| p.replace(token, "x"));
-    let joined: Vec<&str> = filled.split('/').filter(|s| !s.is_empty()).collect();
-    crate::paths::unsafe_url_path(&joined.join("/"))
 }
 
 /// The site's address: an absolute `http` or `https` URL with no query or fragment, which

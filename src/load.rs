@@ -3,7 +3,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, TimeZone};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
@@ -12,6 +12,7 @@ use crate::content::frontmatter::{self, Dialect, FrontMatter, FrontMatterError, 
 use crate::content::ignore::Ignore;
 use crate::content::kinds::{self, HexoPlace};
 use crate::content::markdown;
+use crate::content::permalink::{self, Facts};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Article, Kinds, ListMeta, StandalonePage};
 use crate::paths::is_markdown;
@@ -265,7 +266,7 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let header_line = split.front_line.saturating_sub(1).max(1);
-    let date = article_date(rel, &fm, &stem, config.offset)?;
+    let date = article_date(rel, &fm, &stem, config.offset, &mut warnings)?;
     let is_page =
         date.is_none() || kinds::wants_page(&fm.extra) || hexo == Some(HexoPlace::Elsewhere);
     if let Some(index) = kinds::theme_index(&fm.extra).filter(|_| is_page) {
@@ -279,7 +280,18 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
         return Ok((None, warnings));
     }
     if is_page {
-        let page = build_page(rel, &logical, &split, fm, date, config, &mut warnings)?;
+        // Hexo and Jekyll publish `docs/x.md` as `docs/x.html`.
+        let html_pages = hexo.is_some() && !kinds::is_bundle_index(rel);
+        let page = build_page(
+            rel,
+            &logical,
+            &split,
+            fm,
+            date,
+            html_pages,
+            config,
+            &mut warnings,
+        )?;
         return Ok((Some(Item::Page(page)), warnings));
     }
     let Some(date) = date else {
@@ -298,17 +310,23 @@ fn build_page(
     split: &Split<'_>,
     fm: FrontMatter,
     date: Option<DateTime<FixedOffset>>,
+    html_pages: bool,
     config: &SiteConfig,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<StandalonePage, Diagnostic> {
-    // Explicit URL keys: the one place a page reads them (the `urls` work replaces this).
-    let explicit = fm.path.clone();
+    let explicit = fm.path.as_deref().is_some_and(|p| !p.trim().is_empty());
     let slug = fm.slug.clone();
     // Undated: a stand-in date, never shown nor used (the page keeps `date: None`).
     let placeholder =
         date.unwrap_or_else(|| DateTime::<chrono::Utc>::UNIX_EPOCH.with_timezone(&config.offset));
     let a = build_article(rel, logical, split, fm, placeholder, config, warnings)?;
-    let path = kinds::page_path(logical, slug.as_deref(), explicit.as_deref());
+    // A URL the author set was read (and checked) as an article's is; otherwise the page
+    // sits at its folder path.
+    let path = if explicit {
+        a.path.clone()
+    } else {
+        kinds::page_path(logical, slug.as_deref(), html_pages)
+    };
     let header_line = split.front_line.saturating_sub(1).max(1);
     if let Some(why) = crate::paths::unsafe_url_path(&path)
         .or_else(|| path.is_empty().then(|| "is the home page's".to_string()))
@@ -356,14 +374,20 @@ fn build_index(
         title: fm.title.as_deref(),
     };
     let rendered = markdown::render(split.body, options);
+    // Relative aliases sit beside the listing, as they sit beside an article.
+    let folder_path = format!("{}/", kinds::index_folder(rel));
+    let mut aliases = Vec::with_capacity(fm.aliases.len());
     for alias in &fm.aliases {
-        if let Some(why) = unsafe_alias(alias) {
-            return Err(Diagnostic::new(
-                rel,
-                format!("the alias `{}` {why}", alias.escape_debug()),
-            )
-            .at(header_line, 1)
-            .hint("an alias is a URL path of this site, e.g. `/old-section/`"));
+        match permalink::alias_path(alias, &folder_path) {
+            Ok(resolved) => aliases.push(format!("/{resolved}")),
+            Err(why) => {
+                return Err(Diagnostic::new(
+                    rel,
+                    format!("the alias `{}` {why}", alias.escape_debug()),
+                )
+                .at(header_line, 1)
+                .hint("an alias is a URL path of this site, e.g. `/old-section/`"));
+            }
         }
     }
     let mut extra = fm.extra;
@@ -443,7 +467,7 @@ fn build_index(
         paginate_by,
         weight: fm.weight,
         template,
-        aliases: fm.aliases,
+        aliases,
         transparent,
         render,
         extra,
@@ -488,7 +512,7 @@ fn build_article(
     logical: &Path,
     split: &Split<'_>,
     fm: FrontMatter,
-    date: DateTime<FixedOffset>,
+    written: DateTime<FixedOffset>,
     config: &SiteConfig,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Article, Diagnostic> {
@@ -519,12 +543,21 @@ fn build_article(
             warnings,
         ),
     };
+    // URLs read the date as written, as Hugo and Jekyll fill `:year/:month/:day` (old URLs
+    // must not move a day); pages, feeds and archives show it in the site's time zone.
+    let date = written.with_timezone(&config.offset);
     let updated = match &fm.updated {
-        Some(text) => Some(date::parse_date(text, config.offset).map_err(|e| {
-            Diagnostic::new(rel, format!("`updated`: {}", e.message))
-                .at(fm.updated_line, 1)
-                .hint(e.hint)
-        })?),
+        Some(text) => Some(
+            front_date(
+                rel,
+                "updated",
+                text,
+                fm.updated_line,
+                config.offset,
+                warnings,
+            )?
+            .with_timezone(&config.offset),
+        ),
         None => None,
     };
     let slug = article_slug(&fm, &stem);
@@ -537,7 +570,23 @@ fn build_article(
         .hint("add a `slug` made of letters, digits or Chinese characters"));
     }
     let section = section_of(logical);
-    let path = permalink(&config.raw.permalink, &date, &slug, section.as_deref());
+    let facts = Facts {
+        source: rel,
+        date: &written,
+        slug: &slug,
+        slug_set: fm.slug.as_deref().is_some_and(|s| !s.trim().is_empty()),
+        title: &title,
+        categories: &fm.categories,
+        title_token: config.raw.permalink_title,
+    };
+    let (path, pattern_path) = match permalink::explicit_url(&fm, &facts, header_line) {
+        Some(url) => (url?, None),
+        None => {
+            let path = permalink::fill(&config.raw.permalink, &facts);
+            let from_pattern = (!facts.slug_set).then(|| path.clone());
+            (path, from_pattern)
+        }
+    };
     if let Some(why) = crate::paths::unsafe_url_path(&path) {
         return Err(
             Diagnostic::new(rel, format!("the article's URL /{path} {why}"))
@@ -545,14 +594,18 @@ fn build_article(
                 .hint("change `slug` (or `permalink` in config.toml) so the URL stays inside the site"),
         );
     }
+    let mut aliases = Vec::with_capacity(fm.aliases.len());
     for alias in &fm.aliases {
-        if let Some(why) = unsafe_alias(alias) {
-            return Err(Diagnostic::new(
-                rel,
-                format!("the alias `{}` {why}", alias.escape_debug()),
-            )
-            .at(header_line, 1)
-            .hint("an alias is a URL path of this site, e.g. `/2019/03/old-name/`"));
+        match permalink::alias_path(alias, &path) {
+            Ok(resolved) => aliases.push(format!("/{resolved}")),
+            Err(why) => {
+                return Err(Diagnostic::new(
+                    rel,
+                    format!("the alias `{}` {why}", alias.escape_debug()),
+                )
+                .at(header_line, 1)
+                .hint("an alias is a URL path of this site, e.g. `/2019/03/old-name/`"));
+            }
         }
     }
     let summary = fm
@@ -583,7 +636,8 @@ fn build_article(
         section,
         slug,
         path,
-        aliases: fm.aliases,
+        pattern_path,
+        aliases,
         cover: fm.cover,
         draft: fm.draft,
         weight: fm.weight,
@@ -633,14 +687,6 @@ fn strip_controls_in_value(value: &mut serde_json::Value) {
     }
 }
 
-/// Why an alias could not become a redirect page inside the output folder. A leading `/`
-/// is how aliases are written (a path from the site root), so it is allowed; what
-/// [`crate::paths::unsafe_url_path`] refuses otherwise is refused here too, as Hugo refuses
-/// aliases that climb out of the site.
-fn unsafe_alias(alias: &str) -> Option<String> {
-    crate::paths::unsafe_url_path(alias.trim_start_matches('/'))
-}
-
 /// The title of an article without one: the heading that opens its body (lifted out of
 /// it by the Markdown pass), else its file name made readable. A file without front
 /// matter that opens with a heading is a documented convention; anything else is a
@@ -685,24 +731,24 @@ fn untitled(
     readable
 }
 
-/// `date`, else the file name's date (`2024-03-11-slug.md`), else a path-like key
-/// (`path = "2016/09/29/Rust-1.12"`); None when there is none: a standalone page.
+/// `date`, else a date in the file's name (`2024-03-11-slug.md`, `20230208.3-slug.md`),
+/// its bundle folder's name (`2020-07-27-x/index.md`), the URL set in front matter
+/// (`path = "inside-news/2020/07/27/x"`) or the folders holding it (`2020/07/27/x.md`);
+/// None when there is none: a standalone page. The date is as written (its own offset).
 fn article_date(
     rel: &Path,
     fm: &FrontMatter,
     stem: &str,
     offset: FixedOffset,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<Option<DateTime<FixedOffset>>, Diagnostic> {
     if let Some(text) = &fm.date {
-        return date::parse_date(text, offset).map(Some).map_err(|e| {
-            Diagnostic::new(rel, format!("`date`: {}", e.message))
-                .at(fm.date_line, 1)
-                .hint(e.hint)
-        });
+        return front_date(rel, "date", text, fm.date_line, offset, warnings).map(Some);
     }
-    let guessed = date_from_file_stem(stem)
+    let guessed = date::date_in_name(stem)
         .map(|(d, _)| d)
-        .or_else(|| fm.path.as_deref().and_then(date_from_path));
+        .or_else(|| fm.path.as_deref().and_then(date::date_in_path))
+        .or_else(|| date::date_in_path(&rel.to_string_lossy()));
     Ok(guessed.and_then(|d| {
         offset
             .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
@@ -710,22 +756,40 @@ fn article_date(
     }))
 }
 
-/// `2016/09/29/Rust-1.12` → 2016-09-29.
-fn date_from_path(path: &str) -> Option<NaiveDate> {
-    let mut parts = path.trim_matches('/').split('/');
-    let y = parts.next()?.parse().ok()?;
-    let m = parts.next()?.parse().ok()?;
-    let d = parts.next()?.parse().ok()?;
-    NaiveDate::from_ymd_opt(y, m, d)
+/// A front-matter date (`date`, `updated`) as written; a date read with a guess is a
+/// warning at the key's line.
+fn front_date(
+    rel: &Path,
+    key: &str,
+    text: &str,
+    line: usize,
+    offset: FixedOffset,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<DateTime<FixedOffset>, Diagnostic> {
+    let parsed = date::parse_front_date(text, offset).map_err(|e| {
+        Diagnostic::new(rel, format!("`{key}`: {}", e.message))
+            .at(line, 1)
+            .hint(e.hint)
+    })?;
+    if let Some(warning) = parsed.warning {
+        warnings.push(
+            Diagnostic::warning(rel, format!("`{key}`: {warning}"))
+                .at(line, 1)
+                .hint("write the date as 2020-07-27 09:30:00 +08:00: a four-digit year, then the time and offset"),
+        );
+    }
+    Ok(parsed.date)
 }
 
 fn article_slug(fm: &FrontMatter, stem: &str) -> String {
     if let Some(slug) = fm.slug.as_deref().filter(|s| !s.trim().is_empty()) {
         return slugify(slug);
     }
+    // A URL holding placeholders (`/:year/:title/`) names no slug.
     if let Some(last) = fm
         .path
         .as_deref()
+        .filter(|p| !p.contains(':'))
         .and_then(|p| p.trim_matches('/').rsplit('/').next())
         && !last.is_empty()
     {
@@ -746,59 +810,9 @@ fn section_of(rel: &Path) -> Option<String> {
     }
 }
 
-/// Fills the permalink pattern; the result is relative to the site root and ends with `/`
-/// (or names a file, when the pattern ends in `.html`).
-pub fn permalink(
-    pattern: &str,
-    date: &DateTime<FixedOffset>,
-    slug: &str,
-    section: Option<&str>,
-) -> String {
-    let section = section.map(slugify).unwrap_or_default();
-    let filled = pattern
-        .replace(":year", &date.format("%Y").to_string())
-        .replace(":month", &date.format("%m").to_string())
-        .replace(":day", &date.format("%d").to_string())
-        .replace(":section", &section)
-        .replace(":slug", slug);
-    let mut path: String = filled
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("/");
-    if !path.ends_with(".html") {
-        path.push('/');
-    }
-    path
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).unwrap()
-    }
-
-    #[test]
-    fn permalink_fills_tokens() {
-        let d = at("2024-03-08T09:00:00+08:00");
-        assert_eq!(
-            permalink("/:year/:month/:slug/", &d, "grok", None),
-            "2024/03/grok/"
-        );
-        assert_eq!(
-            permalink(
-                "/:section/:year/:month/:day/:slug/",
-                &d,
-                "grok",
-                Some("资讯")
-            ),
-            "资讯/2024/03/08/grok/"
-        );
-        assert_eq!(permalink("/:section/:slug/", &d, "a", None), "a/");
-        assert_eq!(permalink("/:year/:slug.html", &d, "a", None), "2024/a.html");
-    }
 
     #[test]
     fn section_is_the_first_folder() {
@@ -815,15 +829,6 @@ mod tests {
             section_of(Path::new("content/资\u{1}讯/a.md")).as_deref(),
             Some("资讯")
         );
-    }
-
-    #[test]
-    fn date_comes_from_path_key() {
-        assert_eq!(
-            date_from_path("2016/09/29/Rust-1.12"),
-            NaiveDate::from_ymd_opt(2016, 9, 29)
-        );
-        assert_eq!(date_from_path("about/"), None);
     }
 
     #[test]

@@ -64,7 +64,9 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     // The model is made from whatever loaded, even when some files failed, so that URL
     // clashes among the rest (and with static files) are reported in this same run. When
     // nothing failed, rendering plans the pages and reports clashes itself: plan once.
-    let mut site = model::assemble(config, loaded.articles, Arc::new(statics), now);
+    let (articles, _left_out, duplicates) = model::dedupe(loaded.articles);
+    diagnostics.extend(duplicates);
+    let mut site = model::assemble(config, articles, Arc::new(statics), now);
     model::attach(&mut site, loaded.kinds);
     let urls = crate::urls::Urls::new(&site.config);
     diagnostics.extend(model::refs::resolve(

@@ -2,27 +2,42 @@
 //!
 //! Chinese stays Chinese in URLs, as Hugo does (`/tags/马斯克/`): pinyin converters get
 //! polyphones wrong (重庆 → zhong-qing), and browsers show UTF-8 paths readably. ASCII is
-//! lower-cased, whitespace becomes `-`, and characters unsafe in a path or file name are dropped.
+//! lower-cased; whitespace and punctuation between words (`、`, `，`, `/`, `｜`, `：`, `（）`,
+//! ASCII and full-width alike) become one `-`, so `Java-Minor-GC、Major-GC` keeps its two
+//! words apart (`java-minor-gc-major-gc`) rather than gluing them; apostrophes and
+//! combining marks, which sit inside a word, are dropped.
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 /// Turns a title, file stem or term into a URL path segment.
 pub fn slugify(text: &str) -> String {
+    segment(text, true)
+}
+
+/// [`slugify`] that keeps upper-case letters: Hexo's and Jekyll's `:title` is the file name
+/// as written (`Rust-1.12.md` → `/…/Rust-1.12/`), and a migrated archive must keep those
+/// URLs, which servers compare case-sensitively.
+pub fn slugify_keep_case(text: &str) -> String {
+    segment(text, false)
+}
+
+fn segment(text: &str, lower: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in text.chars() {
-        if c.is_whitespace() || c == '-' {
-            pending_dash = !out.is_empty();
-            continue;
-        }
         if !is_kept(c) {
+            if is_separator(c) {
+                pending_dash = !out.is_empty();
+            }
             continue;
         }
         if pending_dash {
             out.push('-');
             pending_dash = false;
         }
-        if c.is_ascii() {
+        if !lower {
+            out.push(c);
+        } else if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
         } else {
             // Lower-casing can add marks (`İ` → `i` + U+0307) that a second slugify would
@@ -43,6 +58,25 @@ fn is_kept(c: char) -> bool {
         // `·` joins transliterated names: 埃隆·马斯克.
         c.is_alphanumeric() || c == '·'
     }
+}
+
+/// Whether a character that is not kept separates words (whitespace, `-`, punctuation and
+/// symbols of any script) rather than sitting inside one (an apostrophe, a combining
+/// mark, a zero-width joiner, a variation selector, a control character).
+fn is_separator(c: char) -> bool {
+    !(c.is_control()
+        || matches!(
+            c,
+            '\'' | '’' | '‘' | '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}'
+        )
+        || matches!(c,
+            '\u{0300}'..='\u{036f}'
+            | '\u{1ab0}'..='\u{1aff}'
+            | '\u{1dc0}'..='\u{1dff}'
+            | '\u{20d0}'..='\u{20ff}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{fe20}'..='\u{fe2f}'
+            | '\u{e0100}'..='\u{e01ef}'))
 }
 
 /// Characters percent-encoded in an href path: everything non-ASCII plus what HTML or URLs
@@ -91,12 +125,33 @@ mod tests {
 
     #[test]
     fn drops_unsafe_characters() {
-        assert_eq!(slugify("a/b?c#d"), "abcd");
+        assert_eq!(slugify("a/b?c#d"), "a-b-c-d");
         assert_eq!(slugify("  <script>  "), "script");
-        assert_eq!(slugify("观点：AI 与“安全”"), "观点ai-与安全");
+        assert_eq!(slugify("观点：AI 与“安全”"), "观点-ai-与-安全");
         assert_eq!(slugify("C++ & Rust"), "c++-rust");
         assert_eq!(slugify(".."), "");
         assert_eq!(slugify("v1.2"), "v1.2");
+    }
+
+    #[test]
+    fn punctuation_between_words_becomes_one_dash() {
+        assert_eq!(slugify("Java-Minor-GC、Major-GC"), "java-minor-gc-major-gc");
+        assert_eq!(slugify("苹果，谷歌/微软｜亚马逊"), "苹果-谷歌-微软-亚马逊");
+        assert_eq!(slugify("发布会（直播）：要点"), "发布会-直播-要点");
+        assert_eq!(slugify("A -- B!!"), "a-b");
+        assert_eq!(slugify("【快讯】芯片"), "快讯-芯片");
+        assert_eq!(slugify("Don't panic"), "dont-panic");
+        assert_eq!(slugify("cafe\u{301} 开业"), "cafe-开业");
+    }
+
+    #[test]
+    fn keeping_case_changes_only_case() {
+        assert_eq!(slugify_keep_case("Rust-1.12"), "Rust-1.12");
+        assert_eq!(slugify_keep_case("Hello World、你好"), "Hello-World-你好");
+        assert_eq!(
+            slugify_keep_case("İstanbul").to_lowercase(),
+            "i\u{307}stanbul"
+        );
     }
 
     #[test]

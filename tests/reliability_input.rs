@@ -93,7 +93,7 @@ fn front_matter_urls_cannot_climb_out() {
 fn an_alias_that_climbs_out_is_an_error_at_the_article() {
     for alias in [
         "/../../escaped/",
-        "old/../../../escaped.html",
+        "old/../../../../escaped.html",
         "/a\\\\..\\\\..\\\\escaped/",
     ] {
         let text = format!("+++\ntitle = \"甲\"\ndate = {DATE}\naliases = [\"{alias}\"]\n+++\nx\n");
@@ -382,7 +382,7 @@ fn url_clashes_are_reported_with_load_errors() {
     let err = build_fails(dir.path(), &[]);
     expect_all(
         &err,
-        &["content/bad.md:3", "two pages want the URL /2024/01/same/"],
+        &["content/bad.md:3", "both want the URL /2024/01/same/"],
     );
 }
 

@@ -69,15 +69,140 @@ pub fn parse_date(
 /// A stem that is only a date (`2024-03-11`) also gives `None`: without a
 /// slug the caller must fall back to the whole stem anyway. Impossible dates
 /// (`2024-13-45-x`) are not a date prefix either, so such files keep their
-/// full name as slug instead of failing the build.
+/// full name as slug instead of failing the build. Every spelling of
+/// [`date_in_name`] is accepted.
 pub fn date_from_file_stem(stem: &str) -> Option<(NaiveDate, &str)> {
-    let mut cursor = Cursor::new(stem);
-    let (year, month, day) = cursor.date()?;
-    let slug = cursor.rest.strip_prefix(['-', '_'])?;
-    if slug.is_empty() {
+    date_in_name(stem).filter(|(_, rest)| !rest.is_empty())
+}
+
+/// A date that opens a file or folder name, and the rest of the name after it (empty when
+/// the name is only a date). Archives name files `2020-07-27-x`, `2020_07_27_x`,
+/// `2020.07.27-x`, `20200727-x`, and number several stories of one day `20230208.3-x`
+/// (the serial `.3` is dropped with the date).
+pub fn date_in_name(name: &str) -> Option<(NaiveDate, &str)> {
+    let mut cursor = Cursor::new(name);
+    let (year, month, day) = cursor.name_date()?;
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
+    if cursor.rest.is_empty() {
+        return Some((date, ""));
+    }
+    // A serial after the date: `.3` in `20230208.3-title`.
+    let mut serial = Cursor::new(cursor.rest);
+    if serial.eat('.') && serial.digits(1, 3).is_some() {
+        cursor = serial;
+        if cursor.rest.is_empty() {
+            return Some((date, ""));
+        }
+    }
+    let rest = cursor.rest.strip_prefix(['-', '_', '.', ' '])?;
+    Some((date, rest))
+}
+
+/// A date anywhere in a URL or path: three segments `2020/07/27` (`inside-news/2020/07/27/x`)
+/// or one segment opening with a date (`posts/2020-07-27-x/`). The first found wins.
+pub fn date_in_path(path: &str) -> Option<NaiveDate> {
+    let segments: Vec<&str> = path.split(['/', '\\']).filter(|s| !s.is_empty()).collect();
+    for (i, segment) in segments.iter().enumerate() {
+        if let [y, m, d] = segments.get(i..i + 3).unwrap_or_default()
+            && y.len() == 4
+            && let (Ok(y), Ok(m), Ok(d)) = (y.parse(), m.parse(), d.parse())
+            && m < 100
+            && d < 100
+            && let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
+        {
+            return Some(date);
+        }
+        if let Some((date, _)) = date_in_name(segment) {
+            return Some(date);
+        }
+    }
+    None
+}
+
+/// A front-matter date as written (its own offset kept), and a warning when it was read
+/// with a guess (a year written with fewer than four digits, words skipped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontDate {
+    pub date: DateTime<FixedOffset>,
+    pub warning: Option<String>,
+}
+
+impl FrontDate {
+    /// The date in the site's time zone, as pages, feeds and archives show it: a date
+    /// written in UTC (`2024-03-11T01:30:00Z`) or any other offset is the same instant,
+    /// but a Beijing newsroom reads Beijing's calendar and clock.
+    pub fn shown(&self, site_offset: FixedOffset) -> DateTime<FixedOffset> {
+        self.date.with_timezone(&site_offset)
+    }
+}
+
+/// Parses a front-matter date; one without offset is in `site_offset`.
+///
+pub fn parse_front_date(text: &str, site_offset: FixedOffset) -> Result<FrontDate, DateError> {
+    match parse_date(text, site_offset) {
+        Ok(date) => Ok(FrontDate {
+            date,
+            warning: None,
+        }),
+        Err(e) => {
+            let Some((short, year, rest)) = short_year(text.trim()) else {
+                return salvage(text, site_offset).ok_or(e);
+            };
+            let date = parse_date(&format!("{year:04}{rest}"), site_offset)?;
+            Ok(FrontDate {
+                date,
+                warning: Some(format!(
+                    "the year `{short}` has fewer than four digits: read as {year:04}, as Hexo reads it"
+                )),
+            })
+        }
+    }
+}
+
+/// A date with words sitegen does not read between the time and the offset
+/// (`2023-01-29 18:30:22 2023 -0800`, in Jekyll's own news archive): Jekyll reads it with
+/// Ruby's lenient `Time.parse`, which skips them. The date and time that open it, and the
+/// offset that closes it, are used; a warning names the words skipped.
+fn salvage(text: &str, site_offset: FixedOffset) -> Option<FrontDate> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let (head, skipped, offset) = (1..words.len()).rev().find_map(|n| {
+        let head = words[..n].join(" ");
+        parse_date(&head, site_offset).ok()?;
+        let last = *words.last()?;
+        match parse_offset(last) {
+            Some(_) if n < words.len() - 1 => Some((head, &words[n..words.len() - 1], last)),
+            _ => Some((head, &words[n..], "")),
+        }
+    })?;
+    let date = parse_date(format!("{head} {offset}").trim(), site_offset).ok()?;
+    Some(FrontDate {
+        date,
+        warning: Some(format!(
+            "`{}` is not read: the date is {}",
+            skipped.join(" "),
+            format!("{head} {offset}").trim()
+        )),
+    })
+}
+
+/// `20-07-27 10:00` → ("20", 2020, "-07-27 10:00"): a year of one to three digits followed
+/// by a date separator, with moment.js's reading of it.
+fn short_year(text: &str) -> Option<(&str, i32, &str)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=3).contains(&digits) {
         return None;
     }
-    Some((NaiveDate::from_ymd_opt(year, month, day)?, slug))
+    let (short, rest) = text.split_at(digits);
+    if !rest.starts_with(['-', '/']) {
+        return None;
+    }
+    let value: i32 = short.parse().ok()?;
+    let year = match digits {
+        2 if value > 68 => 1900 + value,
+        2 => 2000 + value,
+        _ => value,
+    };
+    Some((short, year, rest))
 }
 
 /// Parses an offset like "+08:00", "-05:30", "Z", "UTC" (for config `timezone`).
@@ -328,6 +453,28 @@ impl<'a> Cursor<'a> {
         Some((year, month, day))
     }
 
+    /// A date in a file or folder name: `YYYY` then `-`, `_` or `.` (the same twice)
+    /// around `M` and `D`, or `YYYYMMDD` written together.
+    fn name_date(&mut self) -> Option<(i32, u32, u32)> {
+        let year = i32::try_from(self.digits(4, 4)?).ok()?;
+        if let Some(separator) = ['-', '_', '.'].into_iter().find(|&sep| self.eat(sep)) {
+            let month = self.digits(1, 2)?;
+            if !self.eat(separator) {
+                return None;
+            }
+            let day = self.digits(1, 2)?;
+            return self.date_ends().then_some((year, month, day));
+        }
+        let month = self.digits(2, 2)?;
+        let day = self.digits(2, 2)?;
+        self.date_ends().then_some((year, month, day))
+    }
+
+    /// No digit right after a date: `202007271` is not a date followed by `1`.
+    fn date_ends(&self) -> bool {
+        !self.rest.starts_with(|c: char| c.is_ascii_digit())
+    }
+
     /// `H:M[:S[.fraction]]`.
     fn clock(&mut self) -> Option<Clock> {
         let hour = self.digits(1, 2)?;
@@ -544,6 +691,93 @@ mod tests {
         }
     }
 
+    #[test]
+    fn names_with_any_separator_and_serials() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("valid");
+        assert_eq!(date_in_name("2020-07-27-x"), Some((d(2020, 7, 27), "x")));
+        assert_eq!(date_in_name("2020_07_27_x"), Some((d(2020, 7, 27), "x")));
+        assert_eq!(date_in_name("2020.07.27-x"), Some((d(2020, 7, 27), "x")));
+        assert_eq!(date_in_name("20200727-x"), Some((d(2020, 7, 27), "x")));
+        assert_eq!(
+            date_in_name("20230208.3-title"),
+            Some((d(2023, 2, 8), "title"))
+        );
+        assert_eq!(date_in_name("20230208.12"), Some((d(2023, 2, 8), "")));
+        assert_eq!(date_in_name("2020-07-27"), Some((d(2020, 7, 27), "")));
+        assert_eq!(date_from_file_stem("2020.07.27"), None);
+        for none in [
+            "202007271-x",
+            "2020-07_27-x",
+            "20201327-x",
+            "2020-07-27x",
+            "v2020-07-27",
+        ] {
+            assert_eq!(date_in_name(none), None, "{none:?}");
+        }
+    }
+
+    #[test]
+    fn dates_anywhere_in_a_path() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(date_in_path("inside-news/2020/07/27/x"), d(2020, 7, 27));
+        assert_eq!(date_in_path("/2016/9/29/Rust-1.12/"), d(2016, 9, 29));
+        assert_eq!(date_in_path("posts/2021-01-05-x/"), d(2021, 1, 5));
+        assert_eq!(
+            date_in_path("content/资讯/20230208.3-标题.md"),
+            d(2023, 2, 8)
+        );
+        assert_eq!(date_in_path("about/"), None);
+        assert_eq!(date_in_path("2020/13/40/x"), None);
+        assert_eq!(date_in_path("a/2020/07/"), None);
+    }
+
+    #[test]
+    fn front_dates_are_shown_in_the_site_zone() {
+        let zulu = parse_front_date("2024-03-11T01:30:00Z", east(8)).expect("date");
+        assert_eq!(zulu.date.to_rfc3339(), "2024-03-11T01:30:00+00:00");
+        assert_eq!(
+            zulu.shown(east(8)).to_rfc3339(),
+            "2024-03-11T09:30:00+08:00"
+        );
+        assert_eq!(zulu.warning, None);
+        let india = parse_front_date("2024-03-11 09:30 +05:30", east(8)).expect("date");
+        assert_eq!(
+            india.shown(east(8)).to_rfc3339(),
+            "2024-03-11T12:00:00+08:00"
+        );
+    }
+
+    #[test]
+    fn stray_words_before_the_offset_are_skipped_with_a_warning() {
+        let parsed = parse_front_date("2023-01-29 18:30:22 2023 -0800", east(8)).expect("date");
+        assert_eq!(parsed.date.to_rfc3339(), "2023-01-29T18:30:22-08:00");
+        let warning = parsed.warning.expect("a warning");
+        assert!(warning.contains("`2023`"), "{warning}");
+        let no_offset = parse_front_date("2023-01-29 18:30 左右", east(8)).expect("date");
+        assert_eq!(no_offset.date.to_rfc3339(), "2023-01-29T18:30:00+08:00");
+        assert!(parse_front_date("下周二 18:30", east(8)).is_err());
+        assert!(parse_front_date("2023-01-29", east(8)).is_ok_and(|d| d.warning.is_none()));
+    }
+
+    #[test]
+    fn short_years_are_read_as_moment_reads_them() {
+        let year = |text: &str| {
+            let parsed = parse_front_date(text, east(8)).expect(text);
+            (
+                parsed.date.format("%Y-%m-%d %H:%M").to_string(),
+                parsed.warning.is_some(),
+            )
+        };
+        assert_eq!(year("20-07-27"), ("2020-07-27 00:00".into(), true));
+        assert_eq!(year("68-1-2 10:00"), ("2068-01-02 10:00".into(), true));
+        assert_eq!(year("69/1/2"), ("1969-01-02 00:00".into(), true));
+        assert_eq!(year("202-01-02").0, "0202-01-02 00:00");
+        let warning = parse_front_date("20-07-27", east(8)).expect("date").warning;
+        assert!(warning.is_some_and(|w| w.contains("`20`") && w.contains("2020")));
+        assert!(parse_front_date("20-13-27", east(8)).is_err());
+        assert!(parse_front_date("20x", east(8)).is_err());
+    }
+
     /// Formats one valid instant in every accepted spelling.
     fn spellings(dt: NaiveDateTime, offset: FixedOffset) -> Vec<(String, bool)> {
         let secs = offset.local_minus_utc();
@@ -577,6 +811,8 @@ mod tests {
         fn parse_date_never_panics(text in "\\PC{0,40}") {
             let _ = parse_date(&text, east(0));
             let _ = date_from_file_stem(&text);
+            let _ = date_in_path(&text);
+            let _ = parse_front_date(&text, east(0));
             let _ = parse_offset(&text);
         }
 

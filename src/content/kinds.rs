@@ -127,23 +127,22 @@ pub fn not_rendered(extra: &serde_json::Map<String, Value>) -> bool {
 
 /// The URL path of a standalone page: its folder structure under `content/` (each
 /// segment slugged, `about.md` → `about/`, `公司/关于我们.md` → `公司/关于我们/`), with
-/// `slug` replacing the last segment; an explicit path (`path`/`url`/`permalink`) wins.
-pub fn page_path(logical: &Path, slug: Option<&str>, explicit: Option<&str>) -> String {
-    if let Some(explicit) = explicit.map(|p| p.trim().trim_matches('/'))
-        && !explicit.is_empty()
-    {
-        let mut path = explicit.to_string();
-        if !path.ends_with(".html") {
-            path.push('/');
+/// `slug` replacing the last segment. With `html` (Hexo and Jekyll pages), the page is a
+/// file named as its source, case kept: `docs/Commands.md` → `docs/Commands.html`.
+pub fn page_path(logical: &Path, slug: Option<&str>, html: bool) -> String {
+    let name = |n: &str| {
+        if html {
+            crate::slug::slugify_keep_case(n)
+        } else {
+            slugify(n)
         }
-        return path;
-    }
+    };
     let mut segments: Vec<String> = logical
         .with_extension("")
         .components()
         .skip(1) // content/
         .filter_map(|c| match c {
-            Component::Normal(n) => Some(slugify(&n.to_string_lossy())),
+            Component::Normal(n) => Some(name(&n.to_string_lossy())),
             _ => None,
         })
         .collect();
@@ -160,6 +159,8 @@ pub fn page_path(logical: &Path, slug: Option<&str>, explicit: Option<&str>) -> 
         .join("/");
     if path.is_empty() {
         path
+    } else if html {
+        format!("{path}.html")
     } else {
         format!("{path}/")
     }
@@ -255,20 +256,19 @@ mod tests {
 
     #[test]
     fn page_paths_follow_folders_unless_set() {
-        assert_eq!(page_path(p("content/about.md"), None, None), "about/");
+        assert_eq!(page_path(p("content/about.md"), None, false), "about/");
         assert_eq!(
-            page_path(p("content/公司/关于我们.md"), None, None),
+            page_path(p("content/公司/关于我们.md"), None, false),
             "公司/关于我们/"
         );
         assert_eq!(
-            page_path(p("content/About.md"), Some("联系"), None),
+            page_path(p("content/About.md"), Some("联系"), false),
             "联系/"
         );
         assert_eq!(
-            page_path(p("content/a.md"), None, Some("/pages/x")),
-            "pages/x/"
+            page_path(p("content/docs/Commands.md"), None, true),
+            "docs/Commands.html"
         );
-        assert_eq!(page_path(p("content/a.md"), None, Some("x.html")), "x.html");
     }
 
     #[test]

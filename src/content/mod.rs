@@ -5,3 +5,4 @@ pub mod frontmatter;
 pub mod ignore;
 pub mod kinds;
 pub mod markdown;
+pub mod permalink;

@@ -5,6 +5,7 @@
 //! than copying them.
 
 mod assemble;
+mod dedupe;
 mod kinds;
 pub mod refs;
 mod related;
@@ -18,6 +19,7 @@ use crate::config::SiteConfig;
 use crate::statics::Statics;
 
 pub use assemble::assemble;
+pub use dedupe::dedupe;
 pub use kinds::{BundleFile, Kinds, ListMeta, SortBy, StandalonePage, attach};
 
 /// One article, fully loaded and rendered to HTML.
@@ -48,6 +50,10 @@ pub struct Article {
     pub slug: String,
     /// URL path relative to the site root, e.g. `2024/03/grok/`.
     pub path: String,
+    /// The URL the `permalink` pattern gave, when the author set neither a URL nor a
+    /// `slug`: such an article gives way (`x-2/`) when another wants the same URL (see
+    /// [`dedupe`]).
+    pub pattern_path: Option<String>,
     pub aliases: Vec<String>,
     pub cover: Option<String>,
     pub draft: bool,

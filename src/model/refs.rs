@@ -495,6 +495,7 @@ mod tests {
                 .map(|c| c.as_os_str().to_string_lossy().into_owned()),
             slug: slug.into(),
             path: path.into(),
+            pattern_path: None,
             aliases: Vec::new(),
             cover: None,
             draft: false,

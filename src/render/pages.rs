@@ -176,21 +176,12 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
 /// URL path of the search page.
 pub const SEARCH_PATH: &str = "search/";
 
-/// An alias as written (`/old/url/`, `old.html`, `/2019/grok`) → a URL path relative to the
-/// root. A path without an extension is a folder, as Hugo and Zola treat it.
+/// An alias → a URL path relative to the root (see
+/// [`crate::content::permalink::alias_path`]). Load resolved every alias to a path from
+/// the root already; one that still will not resolve is kept as written, for
+/// `unsafe_paths` to report.
 fn alias_path(alias: &str) -> String {
-    let clean: Vec<&str> = alias
-        .split('/')
-        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
-        .collect();
-    let mut path = clean.join("/");
-    let is_file = clean.last().is_some_and(|last| last.contains('.'));
-    // `/` is the home page's URL, `` (not `/`, which would make the absolute file
-    // `/index.html`).
-    if !is_file && !path.is_empty() {
-        path.push('/');
-    }
-    path
+    crate::content::permalink::alias_path(alias, "").unwrap_or_else(|_| alias.to_string())
 }
 
 fn page(path: &str, job: Job) -> Page {
@@ -447,7 +438,12 @@ fn static_clashes(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<
             });
         }
     }
-    for p in pages.iter().filter(|p| p.file() == marker) {
+    // A folder of that name (the alias `/.sitegen-output` is one) cannot be written either.
+    let in_marker = format!("{marker}/");
+    for p in pages
+        .iter()
+        .filter(|p| p.file() == marker || p.file().starts_with(&in_marker))
+    {
         errors.push(
             Diagnostic::new(
                 source_of(site, p.job),
@@ -529,7 +525,17 @@ pub fn clashes_with_pages<'f>(
     plan: &Plan<'_>,
     files: impl Iterator<Item = &'f str>,
 ) -> Vec<Diagnostic> {
-    let pages: HashMap<String, Job> = plan.pages.iter().map(|p| (p.file(), p.job)).collect();
+    // A page's file, and the folders holding it: an alias `/rss.xml` is written as
+    // `rss.xml/index.html`, and a folder cannot share the feed's name either.
+    let mut pages: HashMap<String, Job> = HashMap::with_capacity(plan.pages.len());
+    for p in &plan.pages {
+        let file = p.file();
+        let mut end = file.len();
+        while end > 0 {
+            pages.entry(file[..end].to_string()).or_insert(p.job);
+            end = file[..end].rfind('/').unwrap_or(0);
+        }
+    }
     files
         .filter_map(|file| {
             let job = *pages.get(file)?;
@@ -557,12 +563,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn alias_paths_stay_inside_the_site() {
+    fn alias_paths_are_files_or_folders() {
         assert_eq!(alias_path("/old/grok/"), "old/grok/");
         assert_eq!(alias_path("/old/grok"), "old/grok/");
-        assert_eq!(alias_path("old.html"), "old.html");
-        assert_eq!(alias_path("/../../etc/x"), "etc/x/");
+        assert_eq!(alias_path("/old.html"), "old.html");
+        assert_eq!(alias_path("/rss.xml"), "rss.xml/");
         assert_eq!(alias_path("/"), "");
-        assert_eq!(alias_path("."), "");
+        assert_eq!(alias_path("/../../etc/x"), "/../../etc/x");
     }
 }

@@ -256,6 +256,7 @@ mod tests {
             section: None,
             slug: title.into(),
             path: format!("2024/03/{title}/"),
+            pattern_path: None,
             aliases: Vec::new(),
             cover: None,
             draft,

@@ -133,14 +133,22 @@ impl Live {
             }
         }
         sources.dirty.clear();
+        let (articles, left_out, duplicates) = model::dedupe(articles);
+        // Left out for now, not forgotten: they are weighed again at the next assembly.
+        for article in left_out {
+            if let Some(source) = sources.files.get_mut(&article.source_path) {
+                source.parsed = Parsed::Waiting(Box::new(article));
+            }
+        }
         let mut site = model::assemble(config, articles, statics, now);
         let kinds = kinds_of(sources, &site.articles, &site.config.ignore);
         model::attach(&mut site, kinds);
-        self.link_warnings = model::refs::resolve(
+        self.link_warnings = duplicates;
+        self.link_warnings.extend(model::refs::resolve(
             &mut site.articles,
             &mut site.pages,
             &Urls::new(&site.config),
-        );
+        ));
         let positions = site
             .articles
             .iter()
@@ -252,6 +260,7 @@ fn kinds_of(sources: &Sources, articles: &[Article], ignore: &Ignore) -> model::
 /// order and indexes are built from is the same.
 fn same_shape(old: &Article, new: &Article) -> bool {
     old.date == new.date
+        && old.path == new.path
         && old.section == new.section
         && old.tags == new.tags
         && old.categories == new.categories
