@@ -10,6 +10,7 @@ use crate::config::SiteConfig;
 use crate::content::date::{self, date_from_file_stem};
 use crate::content::frontmatter::{self, Dialect, FrontMatter, FrontMatterError, Split};
 use crate::content::markdown;
+use crate::content::shortcodes::{self, Shortcodes};
 use crate::diagnostics::Diagnostic;
 use crate::model::Article;
 use crate::paths::is_markdown;
@@ -20,11 +21,13 @@ pub const CONTENT_DIR: &str = "content";
 
 /// Which articles make it into the site.
 #[derive(Debug, Clone, Copy)]
-pub struct LoadOptions {
+pub struct LoadOptions<'a> {
     pub drafts: bool,
     pub future: bool,
     /// Articles dated after this are left out unless `future` is set.
     pub now: DateTime<FixedOffset>,
+    /// The shortcode templates, built once per build.
+    pub shortcodes: &'a Shortcodes,
 }
 
 /// The published articles and every problem met on the way, errors and warnings.
@@ -38,7 +41,12 @@ pub struct Loaded {
 pub type FileResult = Result<(Option<Article>, Vec<Diagnostic>), Diagnostic>;
 
 /// Loads every `content/**/*.md` under `root`, counting the files read on `progress`.
-pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &Progress) -> Loaded {
+pub fn load(
+    root: &Path,
+    config: &SiteConfig,
+    options: LoadOptions<'_>,
+    progress: &Progress,
+) -> Loaded {
     let (files, mut diagnostics) = find_markdown(root);
     let loading = progress.stage("loading", files.len(), "files");
     let results: Vec<FileResult> = files
@@ -84,7 +92,12 @@ pub fn find_markdown(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 }
 
 /// Reads and parses one file.
-pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOptions) -> FileResult {
+pub fn load_file(
+    root: &Path,
+    rel: &Path,
+    config: &SiteConfig,
+    options: LoadOptions<'_>,
+) -> FileResult {
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::new(rel, format!("cannot read the file: {e}")))?;
     let text = decode(rel, &bytes)?;
@@ -102,7 +115,7 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
                 .hint(w.hint)
         })
         .collect();
-    let article = build_article(rel, &split, fm, config, &mut warnings)?;
+    let article = build_article(rel, &split, fm, config, options.shortcodes, &mut warnings)?;
     let due = article.date <= options.now || options.future;
     Ok((due.then_some(article), warnings))
 }
@@ -143,6 +156,7 @@ fn build_article(
     split: &Split<'_>,
     fm: FrontMatter,
     config: &SiteConfig,
+    shortcodes: &Shortcodes,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Article, Diagnostic> {
     let stem = rel
@@ -155,9 +169,17 @@ fn build_article(
         root_path: Some(&config.root_path),
         lift_title: front_title.is_none(),
     };
-    let mut rendered = markdown::render(split.body, options);
+    let page = shortcodes::Page {
+        path: rel,
+        first_line: split.body_line,
+        params: &fm.extra,
+        config,
+    };
+    let expanded = shortcodes::expand(split.body, &page, shortcodes);
+    warnings.extend(expanded.warnings);
+    let mut rendered = markdown::render(&expanded.text, options);
     for link in &mut rendered.links {
-        link.line += split.body_line - 1;
+        link.line = expanded.lines.source_line(link.line) + split.body_line - 1;
     }
     let header_line = split.front_line.saturating_sub(1).max(1);
     let title = match front_title {

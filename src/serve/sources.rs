@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::rebuild::Changes;
 use crate::config::SiteConfig;
+use crate::content::shortcodes::Shortcodes;
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, LoadOptions};
 use crate::model::Article;
@@ -48,6 +49,8 @@ pub(crate) struct Sources {
     /// `content/` has been walked since the cache was last cleared.
     scanned: bool,
     next_version: u64,
+    /// The shortcode templates every article was expanded with.
+    shortcodes: Shortcodes,
 }
 
 impl Sources {
@@ -59,7 +62,19 @@ impl Sources {
             dirty: HashSet::new(),
             scanned: false,
             next_version: 1,
+            shortcodes: Shortcodes::default(),
         }
+    }
+
+    /// Takes the shortcode templates as now on disk; when they changed, every article is
+    /// read again, since their output is part of the article. Returns whether they changed.
+    pub fn set_shortcodes(&mut self, shortcodes: Shortcodes) -> bool {
+        let changed = shortcodes != self.shortcodes;
+        if changed {
+            self.shortcodes = shortcodes;
+            self.clear();
+        }
+        changed
     }
 
     /// Forgets every file (the config changed: time zone, permalink pattern and CJK
@@ -122,6 +137,7 @@ impl Sources {
             drafts: self.drafts,
             future: true,
             now: crate::site::now(config.offset),
+            shortcodes: &self.shortcodes,
         };
         type Read = (Stamp, Parsed, Vec<Diagnostic>);
         let fresh: Vec<(PathBuf, Option<Read>)> = changed
