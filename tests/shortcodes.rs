@@ -326,7 +326,7 @@ puts "{% raw %}"
 
 #[test]
 fn unknown_shortcodes_are_warnings_shown_as_text() {
-    let body = "第一段。\n\n{{< 投票 id=\"7\" >}}\n\n文中 {% jsfiddle abc %} 结束。\n\n{{< 折叠 >}}\n**正文**保留\n{{< /折叠 >}}\n";
+    let body = "第一段。\n\n{{< 投票 id=\"7\" >}}\n\n文中 {% include_code demo.js %} 结束。\n\n{{< 折叠 >}}\n**正文**保留\n{{< /折叠 >}}\n";
     let dir = site(MINIMAL_CONFIG, &[("content/a.md", &page("投票", body))]);
     let out = build(dir.path(), &[]);
     assert!(out.status.success());
@@ -338,7 +338,7 @@ fn unknown_shortcodes_are_warnings_shown_as_text() {
     );
     assert!(err.contains("templates/shortcodes/投票.html"), "{err}");
     assert!(
-        err.contains("content/a.md:11:4: warning: unknown shortcode `jsfiddle`"),
+        err.contains("content/a.md:11:4: warning: unknown shortcode `include_code`"),
         "{err}"
     );
     assert!(
@@ -348,8 +348,13 @@ fn unknown_shortcodes_are_warnings_shown_as_text() {
     let html = read(&dir.path().join("public"), "2024/03/a/index.html");
     let prose = body_of(&html);
     assert!(prose.contains("{{&lt; 投票 id=\"7\" &gt;}}"), "{prose}");
-    assert!(prose.contains("文中 {% jsfiddle abc %} 结束。"), "{prose}");
-    assert!(prose.contains("<strong>正文</strong>保留"), "{prose}");
+    assert!(
+        prose.contains("文中 {% include_code demo.js %} 结束。"),
+        "{prose}"
+    );
+    // The body is shown too, as written: without a template nothing says what it is.
+    assert!(prose.contains("**正文**保留"), "{prose}");
+    assert!(!prose.contains("<strong>正文"), "{prose}");
     assert!(prose.contains("{{&lt; /折叠 &gt;}}"), "{prose}");
     // --strict makes them errors.
     let strict = build(dir.path(), &["--strict"]);
@@ -419,4 +424,21 @@ fn lines_after_an_expansion_stay_right() {
         err.contains("content/a.md:9: error: broken link to /2024/03/missing/"),
         "{err}"
     );
+}
+
+#[test]
+fn hugo_inline_shortcodes_are_shown_not_run() {
+    // A Go template that would pull a CDN's script into the page.
+    let body = "公式：\n\n{{< math.inline >}}\n<script src=\"https://cdn.example.com/katex.js\"></script>\n{{</ math.inline >}}\n";
+    let dir = site(MINIMAL_CONFIG, &[("content/a.md", &page("公式", body))]);
+    let out = build(dir.path(), &[]);
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/a.md:9:1: warning: inline shortcode `math.inline`"),
+        "{err}"
+    );
+    let html = read(&dir.path().join("public"), "2024/03/a/index.html");
+    assert_nothing_external(&html);
+    assert!(body_of(&html).contains("&lt;script src=\"https://cdn.example.com/katex.js\"&gt;"));
 }

@@ -52,7 +52,9 @@ impl Problem {
 /// Names that are another built-in's.
 fn canonical(name: &str) -> &str {
     match name {
-        "tweet" | "twitter" => "x",
+        "tweet" | "twitter" | "twitter_simple" => "x",
+        "vimeo_simple" => "vimeo",
+        "instagram_simple" => "instagram",
         "code" => "codeblock",
         "quote" => "blockquote",
         "image" => "img",
@@ -104,7 +106,10 @@ pub fn expand(
     // A site's template with the name as written (`tweet`) wins over the built-in alias.
     let name = if has(call.name) { call.name } else { name };
     if !has(name) {
-        return Err(unknown(call.name));
+        return Err(match call.name.strip_suffix(".inline") {
+            Some(_) if matches!(call.syntax, Syntax::Hugo { .. }) => inline_shortcode(call.name),
+            _ => unknown(call.name),
+        });
     }
     let mut vars = args.named.clone();
     let fixed = normalise(name, call.syntax, &args, call.body.as_deref(), page);
@@ -135,6 +140,15 @@ fn unknown(name: &str) -> Problem {
         format!(
             "add templates/shortcodes/{name}.html to render it: its arguments are template variables (positional ones in `args`), `body` is the text between its tags"
         ),
+    )
+}
+
+/// Hugo's inline shortcodes (`{{< x.inline >}}…{{< /x.inline >}}`) are Go templates
+/// written in the article; sitegen cannot run Go templates.
+fn inline_shortcode(name: &str) -> Problem {
+    Problem::new(
+        format!("inline shortcode `{name}`: its body is a Go template, which sitegen does not run"),
+        format!("write what it does as templates/shortcodes/{name}.html (Tera), or remove it"),
     )
 }
 
@@ -299,6 +313,20 @@ fn normalise(
             )
         }
         "bilibili" => bilibili(args),
+        "instagram" => {
+            let id = get("id", 0);
+            let url = format!("https://www.instagram.com/p/{}/", encode(&id));
+            embed(&id, &url, &named("title"), "Instagram")
+        }
+        "jsfiddle" => {
+            let id = get("id", 0);
+            let url = if is_url(&id) {
+                id.clone()
+            } else {
+                format!("https://jsfiddle.net/{}/", encode(&id))
+            };
+            embed(&id, &url, &named("title"), "JSFiddle")
+        }
         "gist" => gist(args, liquid),
         "x" => {
             let (user, id) = match (args.named_text("user"), args.named_text("id")) {

@@ -121,12 +121,12 @@ impl<'a> Expander<'a, '_> {
             }
             Ok(Some(output)) => self.place(out, tag.start, end, output),
             Err(problem) => {
+                // Shown whole, body and closing tag too: without its template nobody knows
+                // what the body is (code, a Go template that loads a CDN's script…), so
+                // none of it may become live HTML.
                 self.warn(tag.start, problem);
-                // A code body is shown whole, as text; any other body is Markdown and
-                // goes on through the walk, its closing tag shown as written.
-                let shown_to = if raw || close.is_none() { end } else { tag.end };
-                let written = shown(&self.text[tag.start..shown_to]);
-                self.place(out, tag.start, shown_to, Output::Text(written))
+                let written = shown(&self.text[tag.start..end]);
+                self.place(out, tag.start, end, Output::Text(written))
             }
         }
     }

@@ -55,26 +55,19 @@ impl Shortcodes {
         let mut tera = new_tera();
         let mut broken = BTreeMap::new();
         let mut good = Vec::new();
+        // Each template parsed alone: a syntax error is its own, whatever the others hold.
         for (name, source) in &sources {
             let file = file_name(name);
             match new_tera().add_raw_template(&file, &source.text) {
-                Ok(()) => good.push((file, source.text.as_str())),
-                Err(e) => {
+                Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {
                     broken.insert(name.clone(), error_text(&e));
                 }
+                _ => good.push((name.clone(), file, source.text.as_str())),
             }
         }
-        if let Err(e) = tera.add_raw_templates(good.iter().map(|(n, t)| (n.as_str(), *t))) {
-            // Templates that parse alone but not together (one extends a missing one):
-            // load them one by one, keeping those that work.
-            tera = new_tera();
-            for (file, text) in &good {
-                if let Err(e2) = tera.add_raw_template(file, text) {
-                    let name = file.trim_end_matches(".html").to_string();
-                    broken.insert(name, error_text(&e2));
-                }
-            }
-            let _ = e;
+        let all = good.iter().map(|(_, file, text)| (file.as_str(), *text));
+        if tera.add_raw_templates(all).is_err() {
+            tera = load_what_loads(good, &mut broken);
         }
         Shortcodes {
             tera,
@@ -116,16 +109,44 @@ impl Shortcodes {
     }
 }
 
+/// Templates that parse but not all together (one includes a missing one): added one at a
+/// time, again and again while any more goes in (an include must be there before the
+/// template that includes it); what never goes in is broken, with its last error.
+fn load_what_loads(
+    mut pending: Vec<(String, String, &str)>,
+    broken: &mut BTreeMap<String, String>,
+) -> Tera {
+    let mut tera = new_tera();
+    loop {
+        let before = pending.len();
+        let mut errors = Vec::new();
+        pending.retain(
+            |(name, file, text)| match tera.add_raw_template(file, text) {
+                Ok(()) => false,
+                Err(e) => {
+                    errors.push((name.clone(), error_text(&e)));
+                    true
+                }
+            },
+        );
+        if pending.is_empty() || pending.len() == before {
+            broken.extend(errors);
+            return tera;
+        }
+    }
+}
+
 fn new_tera() -> Tera {
     let mut tera = Tera::new();
     tera.register_filter("markdown", markdown_filter);
     tera
 }
 
-/// The name a shortcode's template is registered under; the `.html` suffix turns on
-/// autoescaping, as for page templates.
+/// The name a shortcode's template is registered under: its path under `templates/`, so
+/// that one shortcode can include another (`{% include "shortcodes/x.html" %}`, as Zola
+/// sites do); the `.html` suffix turns on autoescaping, as for page templates.
 fn file_name(name: &str) -> String {
-    format!("{name}.html")
+    format!("{}{name}.html", crate::theme::SHORTCODES_DIR)
 }
 
 /// An error and its causes on one line.
@@ -202,6 +223,19 @@ mod tests {
         );
         assert!(set.has("figure") && !set.has("nope"));
         assert_ne!(set, Shortcodes::default());
+    }
+
+    #[test]
+    fn shortcodes_include_one_another() {
+        let (_dir, set) = with_site(&[
+            ("a.html", "{% include \"shortcodes/b.html\" %}!"),
+            ("b.html", "B{{ n }}"),
+            ("c.html", "{% include \"shortcodes/none.html\" %}"),
+        ]);
+        let mut ctx = Context::new();
+        ctx.insert("n", &1);
+        assert_eq!(set.render("a", &ctx).unwrap(), "B1!");
+        assert!(set.render("c", &ctx).unwrap_err().contains("none.html"));
     }
 
     #[test]
