@@ -38,9 +38,8 @@ pub fn value_text(value: &Value) -> String {
     }
 }
 
-/// Splits words separated by whitespace; a word may be quoted (the quotes are removed and
-/// it may hold spaces). `raw` means Liquid's looser rule, where quotes group only at the
-/// start of a word.
+/// Splits words separated by whitespace; quotes (removed) group words, as Hexo reads tag
+/// arguments.
 fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut chars = text.chars().peekable();

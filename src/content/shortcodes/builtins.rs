@@ -72,6 +72,49 @@ pub fn raw_body(syntax: Syntax, name: &str) -> bool {
     }
 }
 
+/// Whether a built-in never has a body, so no closing tag is looked for: an archive with a
+/// thousand `{% asset_img %}` in one article must not look a thousand times to its end.
+pub fn never_has_body(syntax: Syntax, name: &str) -> bool {
+    let liquid = matches!(
+        name,
+        "asset_img"
+            | "asset_link"
+            | "asset_path"
+            | "post_link"
+            | "post_url"
+            | "img"
+            | "image"
+            | "iframe"
+            | "youtube"
+            | "vimeo"
+            | "link"
+            | "gist"
+            | "jsfiddle"
+    );
+    let hugo = matches!(
+        name,
+        "figure"
+            | "youtube"
+            | "vimeo"
+            | "bilibili"
+            | "gist"
+            | "x"
+            | "tweet"
+            | "twitter"
+            | "twitter_simple"
+            | "vimeo_simple"
+            | "instagram"
+            | "param"
+            | "ref"
+            | "relref"
+    );
+    match syntax {
+        Syntax::Liquid => liquid,
+        Syntax::Hugo { .. } => hugo,
+        _ => false,
+    }
+}
+
 /// One call, ready to expand.
 pub struct Call<'a> {
     pub syntax: Syntax,

@@ -93,6 +93,7 @@ impl<'a> Expander<'a, '_> {
     fn call(&mut self, tag: Tag<'a>, to: usize, out: &mut Out) -> usize {
         let raw = builtins::raw_body(tag.syntax, tag.name);
         let close = match (&tag.form, tag.syntax) {
+            _ if builtins::never_has_body(tag.syntax, tag.name) => None,
             (Form::Open, Syntax::Hugo { .. } | Syntax::ZolaBlock | Syntax::Liquid) => {
                 self.find_close(&tag, to, raw)
             }
