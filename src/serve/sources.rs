@@ -258,4 +258,23 @@ mod tests {
         assert!(sources.files.is_empty() && sources.dirty.len() == 2);
         assert!(version > 2);
     }
+
+    #[test]
+    fn a_changed_shortcode_template_rereads_every_article() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let config = config(root);
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/a.md"), article("甲")).unwrap();
+        let mut sources = Sources::new(root.to_path_buf(), false);
+        sources.refresh(&Changes::everything(), &config);
+        // The same templates: nothing to read again.
+        assert!(!sources.set_shortcodes(Shortcodes::load(root)));
+        assert_eq!(sources.files.len(), 1);
+        std::fs::create_dir_all(root.join("templates/shortcodes")).unwrap();
+        std::fs::write(root.join("templates/shortcodes/x.html"), "x").unwrap();
+        assert!(sources.set_shortcodes(Shortcodes::load(root)));
+        assert!(sources.files.is_empty());
+        assert_eq!(sources.refresh(&Changes::default(), &config).0, 1);
+    }
 }
