@@ -49,6 +49,37 @@ impl Problem {
     }
 }
 
+/// The theme's shortcode templates (`templates/shortcodes/NAME.html`).
+pub const BUILT_IN: &[&str] = &[
+    "admonition",
+    "asset_img",
+    "asset_link",
+    "bilibili",
+    "blockquote",
+    "center",
+    "codeblock",
+    "details",
+    "figure",
+    "gist",
+    "highlight",
+    "iframe",
+    "img",
+    "instagram",
+    "jsfiddle",
+    "left",
+    "link",
+    "music",
+    "note",
+    "post_link",
+    "pullquote",
+    "qr",
+    "right",
+    "vimeo",
+    "x",
+    "youku",
+    "youtube",
+];
+
 /// Names that are another built-in's.
 fn canonical(name: &str) -> &str {
     match name {
@@ -58,6 +89,8 @@ fn canonical(name: &str) -> &str {
         "code" => "codeblock",
         "quote" => "blockquote",
         "image" => "img",
+        "expand" => "details",
+        "notice" => "admonition",
         other => other,
     }
 }
@@ -107,6 +140,8 @@ pub fn never_has_body(syntax: Syntax, name: &str) -> bool {
             | "param"
             | "ref"
             | "relref"
+            | "youku"
+            | "music"
     );
     match syntax {
         Syntax::Liquid => liquid,
@@ -157,6 +192,9 @@ pub fn expand(
     let mut vars = args.named.clone();
     let fixed = normalise(name, call.syntax, &args, call.body.as_deref(), page);
     let code = fixed.contains_key("fence");
+    // A Hugo `{{% %}}` call's output is Markdown; the theme's templates already render
+    // their body, so theirs is HTML (Markdown would reread a `<pre>` with blank lines).
+    let markdown_call = markdown_call && !BUILT_IN.contains(&name);
     vars.extend(fixed);
     vars.insert(
         "args".into(),
@@ -360,6 +398,34 @@ fn normalise(
             let id = get("id", 0);
             let url = format!("https://www.instagram.com/p/{}/", encode(&id));
             embed(&id, &url, &named("title"), "Instagram")
+        }
+        "youku" => {
+            let id = get("id", 0);
+            let url = format!("https://v.youku.com/v_show/id_{}.html", encode(&id));
+            embed(&id, &url, &named("title"), "优酷")
+        }
+        "music" => {
+            let id = get("id", 0);
+            let url = format!("https://music.163.com/#/song?id={}", encode(&id));
+            embed(&id, &url, &named("title"), "网易云音乐")
+        }
+        "admonition" => {
+            let kind = args
+                .get("type", 0)
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| "note".into());
+            let title = args
+                .get("title", 1)
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| kind.clone());
+            json!({
+                "type": kind, "title": title,
+                "details": matches!(get("details", 2).as_str(), "true" | "open"),
+                "body_html": markdown_html(body.unwrap_or_default()),
+            })
+        }
+        "center" | "left" | "right" => {
+            json!({"body_html": markdown_html(body.unwrap_or_default())})
         }
         "jsfiddle" => {
             let id = get("id", 0);
@@ -859,6 +925,66 @@ mod tests {
             (v["href"].as_str(), v["text"].as_str()),
             (Some("@ref:hello-world"), Some(""))
         );
+    }
+
+    #[test]
+    fn built_in_lists_the_theme_templates() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/shortcodes");
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                e.unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .trim_end_matches(".html")
+                    .to_string()
+            })
+            .collect();
+        names.sort();
+        assert_eq!(names, BUILT_IN);
+    }
+
+    #[test]
+    fn chinese_hugo_theme_shortcodes() {
+        let v = vars(run(
+            Syntax::Hugo { markdown: true },
+            "admonition",
+            "warning \"注意\" true",
+            Some("**小心**"),
+        ));
+        assert_eq!(
+            (
+                v["type"].as_str(),
+                v["title"].as_str(),
+                v["details"].as_bool()
+            ),
+            (Some("warning"), Some("注意"), Some(true))
+        );
+        let v = vars(run(HUGO, "notice", "tip", Some("x")));
+        assert_eq!(v["title"], "tip");
+        let v = vars(run(HUGO, "expand", "\"展开看看\"", Some("x")));
+        assert_eq!(v["summary"], "展开看看");
+        let v = vars(run(HUGO, "youku", "XMzQ0ODUxMjM2NA", None));
+        assert_eq!(
+            v["url"],
+            "https://v.youku.com/v_show/id_XMzQ0ODUxMjM2NA.html"
+        );
+        let v = vars(run(
+            Syntax::Hugo { markdown: true },
+            "music",
+            "\"28196554\"",
+            None,
+        ));
+        assert_eq!(v["url"], "https://music.163.com/#/song?id=28196554");
+        // A built-in's `{{% %}}` output is HTML, not Markdown.
+        let e = run(Syntax::Hugo { markdown: true }, "center", "", Some("居中"));
+        assert!(matches!(
+            e,
+            Ok(Expansion::Template {
+                markdown: false,
+                ..
+            })
+        ));
     }
 
     #[test]
