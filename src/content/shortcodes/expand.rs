@@ -338,9 +338,11 @@ fn next_close_anywhere<'a>(
 }
 
 /// Comment forms left in copied text (they are in code, where the scanner does not look)
-/// become the shortcode they show, as Hugo and Zola do inside code blocks.
+/// become the shortcode they show, as Hugo and Zola do inside code blocks; and Liquid's
+/// `{% raw %}`/`{% endraw %}` there go, as Jekyll (which runs Liquid before Markdown)
+/// drops them from the code they protect.
 fn uncomment(text: &str) -> Cow<'_, str> {
-    if !text.contains("/*") {
+    if !text.contains("/*") && !text.contains("raw") {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -349,13 +351,17 @@ fn uncomment(text: &str) -> Cow<'_, str> {
         if i < pos {
             continue;
         }
-        if let Some(tag) = parse_at(text, i)
-            && let Form::Literal(literal) = &tag.form
-        {
-            out.push_str(&text[pos..i]);
-            out.push_str(literal);
-            pos = tag.end;
-        }
+        let Some(tag) = parse_at(text, i) else {
+            continue;
+        };
+        let shown = match &tag.form {
+            Form::Literal(literal) => literal.as_str(),
+            Form::Open | Form::Close if tag.syntax == Syntax::Liquid && tag.name == "raw" => "",
+            _ => continue,
+        };
+        out.push_str(&text[pos..i]);
+        out.push_str(shown);
+        pos = tag.end;
     }
     out.push_str(&text[pos..]);
     Cow::Owned(out)
@@ -560,6 +566,14 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("```\n{{< z >}}\n```"), "{text}");
+    }
+
+    #[test]
+    fn raw_tags_in_code_go_as_in_jekyll() {
+        let (text, _, warnings) =
+            expand("```liquid\n{% raw %}\n{{ page.title }}\n{% endraw %}\n```\n");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(text, "```liquid\n\n{{ page.title }}\n\n```\n");
     }
 
     #[test]
