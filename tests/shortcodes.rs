@@ -151,7 +151,7 @@ fn zola_shortcodes_and_site_shortcodes_with_a_body() {
             ("content/周报.md", &page("模型周报", body)),
             (
                 "templates/shortcodes/引用.html",
-                "<blockquote class=\"q{{ n }}\">{{ body | markdown | safe }}<footer>{{ author }}{% if strong %}!{% endif %}</footer></blockquote>",
+                "<blockquote class=\"q{{ n }}\">{{ body | markdown | safe }}<footer>{{ author }}{% if strong %}!{% endif %} · {{ config.title }}</footer></blockquote>",
             ),
             // Tera 1 syntax Tera 2 refuses: a warning naming the file, the call shown.
             (
@@ -178,7 +178,10 @@ fn zola_shortcodes_and_site_shortcodes_with_a_body() {
         prose.contains("<blockquote class=\"q2\"><p>开源<em>不是</em>终点。</p>"),
         "{prose}"
     );
-    assert!(prose.contains("<footer>李研究员!</footer>"), "{prose}");
+    assert!(
+        prose.contains("<footer>李研究员! · 测试日报</footer>"),
+        "{prose}"
+    );
     assert!(prose.contains("{{ 警告(text=\"测试版\") }}"), "{prose}");
     assert!(prose.contains("{{ youtube(id=\"literal\") }}"), "{prose}");
     assert!(
@@ -287,7 +290,7 @@ fn jekyll_liquid_renders() {
 [下载]({{ "/files/sdk.zip" | relative_url }}) 见 {{ site.url }}。
 
 {% highlight ruby linenos %}
-puts "{% raw %}"
+puts "{% raw %}{{ page.url }}{% endraw %}"
 {% endhighlight %}
 
 {% raw %}
@@ -310,7 +313,7 @@ puts "{% raw %}"
     assert!(prose.contains("href=\"/portal/files/sdk.zip\""), "{prose}");
     assert!(prose.contains("见 https://t.example.com。"), "{prose}");
     assert!(
-        prose.contains("<code class=\"language-ruby\">puts \"{% raw %}\""),
+        prose.contains("<code class=\"language-ruby\">puts \"{{ page.url }}\""),
         "{prose}"
     );
     assert!(prose.contains("模板写法 {{ page.title }}"), "{prose}");

@@ -470,7 +470,21 @@ fn normalise(
             "class": named("class"), "name": named("name"), "title": named("title"),
             "body_html": markdown_html(body.unwrap_or_default()),
         }),
-        "highlight" => code(&get("lang", 0), body.unwrap_or_default()),
+        "highlight" => {
+            let mut v = code(&get("lang", 0), body.unwrap_or_default());
+            let options = match get("options", 1).as_str() {
+                "linenos" => "linenos=true".to_string(),
+                other => other.to_string(),
+            };
+            let options = options.replace(['`', '{', '}', '\n'], "");
+            if !options.is_empty() && !v["lang"].as_str().unwrap_or("").is_empty() {
+                v["info"] = Value::from(format!(
+                    "{} {{{options}}}",
+                    v["lang"].as_str().unwrap_or("")
+                ));
+            }
+            v
+        }
         "codeblock" => codeblock(args, body.unwrap_or_default(), page),
         "asset_img" => asset_img(args),
         "asset_link" => {
@@ -607,7 +621,8 @@ fn code(lang: &str, body: &str) -> Value {
         .chars()
         .take_while(|c| !c.is_whitespace() && *c != '`' && *c != '{')
         .collect();
-    json!({"lang": lang, "code": body, "fence": "`".repeat(longest.max(2) + 1)})
+    let fence = "`".repeat(longest.max(2) + 1);
+    json!({"lang": lang, "info": lang, "code": body, "fence": fence})
 }
 
 /// Hexo `{% codeblock [title] [lang:x] [url] [link text] [option:value…] %}`.
@@ -842,6 +857,15 @@ mod tests {
             v["url"],
             "https://gist.github.com/spf13/7896402#file-img-html"
         );
+        let v = vars(run(
+            HUGO,
+            "highlight",
+            "go \"linenos=table,hl_lines=8 15-17\"",
+            Some("x"),
+        ));
+        assert_eq!(v["info"], "go {linenos=table,hl_lines=8 15-17}");
+        let v = vars(run(Syntax::Liquid, "highlight", "ruby linenos", Some("x")));
+        assert_eq!(v["info"], "ruby {linenos=true}");
     }
 
     #[test]

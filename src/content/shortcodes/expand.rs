@@ -31,6 +31,7 @@ pub(super) fn run(
         set,
         warnings: Vec::new(),
         counts: HashMap::new(),
+        config: None,
     };
     let mut out = Out::default();
     expander.walk(0, body.len(), &mut out);
@@ -51,6 +52,8 @@ struct Expander<'a, 'p> {
     warnings: Vec<Diagnostic>,
     /// Calls of each name so far, for `nth`.
     counts: HashMap<String, usize>,
+    /// `config` for templates, made at the first template call.
+    config: Option<tera::Value>,
 }
 
 /// What a call produced, and how it may be placed.
@@ -207,6 +210,7 @@ impl<'a> Expander<'a, '_> {
                     markdown,
                 } => {
                     let mut context = Context::new();
+                    context.insert_value("config", self.config_value());
                     for (key, value) in vars {
                         context.insert(key, &value);
                     }
@@ -225,6 +229,21 @@ impl<'a> Expander<'a, '_> {
                 }
             },
         ))
+    }
+
+    /// What a Zola shortcode template finds in `config`: `base_url`, `title`, `extra`.
+    fn config_value(&mut self) -> tera::Value {
+        let config = self.page.config;
+        self.config
+            .get_or_insert_with(|| {
+                let value = serde_json::json!({
+                    "base_url": config.base_url,
+                    "title": config.raw.title,
+                    "extra": config.raw.extra,
+                });
+                tera::Value::from_serializable(&value)
+            })
+            .clone()
     }
 
     fn warn(&mut self, at: usize, problem: Problem) {
