@@ -13,6 +13,7 @@ use crate::content::ignore::Ignore;
 use crate::content::kinds::{self, HexoPlace};
 use crate::content::markdown;
 use crate::content::permalink::{self, Facts};
+use crate::content::shortcodes::{self, Shortcodes};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Article, Kinds, ListMeta, StandalonePage};
 use crate::paths::is_markdown;
@@ -23,11 +24,13 @@ pub const CONTENT_DIR: &str = "content";
 
 /// Which articles make it into the site.
 #[derive(Debug, Clone, Copy)]
-pub struct LoadOptions {
+pub struct LoadOptions<'a> {
     pub drafts: bool,
     pub future: bool,
     /// Articles dated after this are left out unless `future` is set.
     pub now: DateTime<FixedOffset>,
+    /// The shortcode templates, built once per build.
+    pub shortcodes: &'a Shortcodes,
 }
 
 /// The published articles, the other kinds of content (pages, `_index.md` files, bundle
@@ -53,7 +56,12 @@ pub enum Item {
 pub type FileResult = Result<(Option<Item>, Vec<Diagnostic>), Diagnostic>;
 
 /// Loads every `content/**/*.md` under `root`, counting the files read on `progress`.
-pub fn load(root: &Path, config: &SiteConfig, options: LoadOptions, progress: &Progress) -> Loaded {
+pub fn load(
+    root: &Path,
+    config: &SiteConfig,
+    options: LoadOptions<'_>,
+    progress: &Progress,
+) -> Loaded {
     let (files, mut diagnostics) = find_markdown(root, &config.ignore);
     let loading = progress.stage("loading", files.len(), "files");
     let results: Vec<FileResult> = files
@@ -218,7 +226,12 @@ pub fn find_markdown(root: &Path, ignore: &Ignore) -> (Vec<PathBuf>, Vec<Diagnos
 }
 
 /// Reads and parses one file.
-pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOptions) -> FileResult {
+pub fn load_file(
+    root: &Path,
+    rel: &Path,
+    config: &SiteConfig,
+    options: LoadOptions<'_>,
+) -> FileResult {
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::new(rel, format!("cannot read the file: {e}")))?;
     // Hexo makes a page of every Markdown file, bundles or not.
@@ -254,7 +267,15 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
         })
         .collect();
     if kinds::is_section_index(rel) {
-        let meta = build_index(root, rel, &split, fm, config, &mut warnings)?;
+        let meta = build_index(
+            root,
+            rel,
+            &split,
+            fm,
+            config,
+            options.shortcodes,
+            &mut warnings,
+        )?;
         return Ok((Some(Item::Index(meta)), warnings));
     }
     if kinds::not_rendered(&fm.extra) {
@@ -266,6 +287,13 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let header_line = split.front_line.saturating_sub(1).max(1);
+    let file = File {
+        rel,
+        logical: &logical,
+        split: &split,
+        config,
+        shortcodes: options.shortcodes,
+    };
     let date = article_date(rel, &fm, &stem, config.offset, &mut warnings)?;
     let is_page =
         date.is_none() || kinds::wants_page(&fm.extra) || hexo == Some(HexoPlace::Elsewhere);
@@ -282,22 +310,13 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
     if is_page {
         // Hexo and Jekyll publish `docs/x.md` as `docs/x.html`.
         let html_pages = hexo.is_some() && !kinds::is_bundle_index(rel);
-        let page = build_page(
-            rel,
-            &logical,
-            &split,
-            fm,
-            date,
-            html_pages,
-            config,
-            &mut warnings,
-        )?;
+        let page = build_page(&file, fm, date, html_pages, &mut warnings)?;
         return Ok((Some(Item::Page(page)), warnings));
     }
     let Some(date) = date else {
         return Ok((None, warnings));
     };
-    let article = build_article(rel, &logical, &split, fm, date, config, &mut warnings)?;
+    let article = build_article(&file, fm, date, &mut warnings)?;
     let due = article.date <= options.now || options.future;
     Ok((due.then_some(Item::Article(article)), warnings))
 }
@@ -305,21 +324,19 @@ pub fn load_file(root: &Path, rel: &Path, config: &SiteConfig, options: LoadOpti
 /// A standalone page: built as an article (title, body, aliases, checks), then placed at
 /// its folder path rather than the permalink pattern (see [`kinds::page_path`]).
 fn build_page(
-    rel: &Path,
-    logical: &Path,
-    split: &Split<'_>,
+    file: &File<'_>,
     fm: FrontMatter,
     date: Option<DateTime<FixedOffset>>,
     html_pages: bool,
-    config: &SiteConfig,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<StandalonePage, Diagnostic> {
+    let (rel, logical, split, config) = (file.rel, file.logical, file.split, file.config);
     let explicit = fm.path.as_deref().is_some_and(|p| !p.trim().is_empty());
     let slug = fm.slug.clone();
     // Undated: a stand-in date, never shown nor used (the page keeps `date: None`).
     let placeholder =
         date.unwrap_or_else(|| DateTime::<chrono::Utc>::UNIX_EPOCH.with_timezone(&config.offset));
-    let a = build_article(rel, logical, split, fm, placeholder, config, warnings)?;
+    let a = build_article(file, fm, placeholder, warnings)?;
     // A URL the author set was read (and checked) as an article's is; otherwise the page
     // sits at its folder path.
     let path = if explicit {
@@ -364,6 +381,7 @@ fn build_index(
     split: &Split<'_>,
     fm: FrontMatter,
     config: &SiteConfig,
+    shortcodes: &Shortcodes,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<ListMeta, Diagnostic> {
     let header_line = split.front_line.saturating_sub(1).max(1);
@@ -373,7 +391,15 @@ fn build_index(
         lift_title: false,
         title: fm.title.as_deref(),
     };
-    let rendered = markdown::render(split.body, options);
+    let page = shortcodes::Page {
+        path: rel,
+        first_line: split.body_line,
+        params: &fm.extra,
+        config,
+    };
+    let expanded = shortcodes::expand(split.body, &page, shortcodes);
+    warnings.extend(expanded.warnings);
+    let rendered = markdown::render(&expanded.text, options);
     // Relative aliases sit beside the listing, as they sit beside an article.
     let folder_path = format!("{}/", kinds::index_folder(rel));
     let mut aliases = Vec::with_capacity(fm.aliases.len());
@@ -507,15 +533,23 @@ fn fm_error(rel: &Path, e: FrontMatterError) -> Diagnostic {
         .maybe_hint(e.hint)
 }
 
+/// A Markdown file being built, with what every part of the build needs of it.
+struct File<'a> {
+    rel: &'a Path,
+    /// See [`kinds::logical_path`].
+    logical: &'a Path,
+    split: &'a Split<'a>,
+    config: &'a SiteConfig,
+    shortcodes: &'a Shortcodes,
+}
+
 fn build_article(
-    rel: &Path,
-    logical: &Path,
-    split: &Split<'_>,
+    file: &File<'_>,
     fm: FrontMatter,
     written: DateTime<FixedOffset>,
-    config: &SiteConfig,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Article, Diagnostic> {
+    let (rel, logical, split, config) = (file.rel, file.logical, file.split, file.config);
     let stem = logical
         .file_stem()
         .map(|s| s.to_string_lossy())
@@ -527,9 +561,17 @@ fn build_article(
         lift_title: front_title.is_none(),
         title: front_title.as_deref(),
     };
-    let mut rendered = markdown::render(split.body, options);
+    let page = shortcodes::Page {
+        path: rel,
+        first_line: split.body_line,
+        params: &fm.extra,
+        config,
+    };
+    let expanded = shortcodes::expand(split.body, &page, file.shortcodes);
+    warnings.extend(expanded.warnings);
+    let mut rendered = markdown::render(&expanded.text, options);
     for link in &mut rendered.links {
-        link.line += split.body_line - 1;
+        link.line = expanded.lines.source_line(link.line) + split.body_line - 1;
     }
     let header_line = split.front_line.saturating_sub(1).max(1);
     let title = match front_title {

@@ -10,6 +10,7 @@ use chrono::{DateTime, FixedOffset, Utc};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
+use crate::content::shortcodes::Shortcodes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{self, LoadOptions};
 use crate::model::{self, Site};
@@ -44,10 +45,12 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     let mut config = SiteConfig::load(&options.root, options.base_url.as_deref())?;
     config.raw.strict |= options.strict;
     let now = now(config.offset);
+    let shortcodes = Shortcodes::load(&options.root);
     let load_options = LoadOptions {
         drafts: options.drafts,
         future: options.future,
         now,
+        shortcodes: &shortcodes,
     };
     let loaded = load::load(&options.root, &config, load_options, &options.progress);
     let mut diagnostics = loaded.diagnostics;

@@ -27,12 +27,47 @@ pub struct TemplateSource {
     pub origin: String,
 }
 
-/// Built-in templates overlaid with the site's own, keyed by name (`partials/item.html`).
+/// The folder under `templates/` holding shortcode templates. They are not page templates:
+/// they render inside article bodies (see `content::shortcodes`), and a site's may be
+/// written for Zola's Tera 1, so a page build must not fail on them.
+pub const SHORTCODES_DIR: &str = "shortcodes/";
+
+/// Built-in page templates overlaid with the site's own, keyed by name
+/// (`partials/item.html`); shortcode templates are left out (see [`shortcode_templates`]).
 pub fn templates(root: &Path) -> Result<BTreeMap<String, TemplateSource>, Vec<Diagnostic>> {
+    let (mut all, errors) = all_templates(Some(root));
+    all.retain(|name, _| !name.starts_with(SHORTCODES_DIR));
+    if errors.is_empty() {
+        Ok(all)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Built-in shortcode templates overlaid with the site's own, keyed by shortcode name
+/// (`youtube` for `templates/shortcodes/youtube.html`), and the files that could not be read.
+/// Without a site root, the theme's only.
+pub fn shortcode_templates(
+    root: Option<&Path>,
+) -> (BTreeMap<String, TemplateSource>, Vec<Diagnostic>) {
+    let (all, errors) = all_templates(root);
+    let shortcodes = all
+        .into_iter()
+        .filter_map(|(name, source)| {
+            let name = name.strip_prefix(SHORTCODES_DIR)?.strip_suffix(".html")?;
+            Some((name.to_string(), source))
+        })
+        .collect();
+    (shortcodes, errors)
+}
+
+fn all_templates(root: Option<&Path>) -> (BTreeMap<String, TemplateSource>, Vec<Diagnostic>) {
     let mut all = BTreeMap::new();
     collect_embedded(&TEMPLATES, &mut all);
-    let dir = root.join("templates");
     let mut errors = Vec::new();
+    let Some(dir) = root.map(|r| r.join("templates")) else {
+        return (all, errors);
+    };
     if dir.is_dir() {
         for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
             let entry = match entry {
@@ -55,11 +90,7 @@ pub fn templates(root: &Path) -> Result<BTreeMap<String, TemplateSource>, Vec<Di
             }
         }
     }
-    if errors.is_empty() {
-        Ok(all)
-    } else {
-        Err(errors)
-    }
+    (all, errors)
 }
 
 fn collect_embedded(dir: &Dir<'_>, out: &mut BTreeMap<String, TemplateSource>) {

@@ -117,11 +117,7 @@ fn config_patterns_take_the_peers_tokens() {
         &files,
     );
     let out = build_ok(hugo.path(), &[]);
-    assert_page(
-        &out,
-        "2024/量子计算新突破/index.html",
-        "量子计算新突破",
-    );
+    assert_page(&out, "2024/量子计算新突破/index.html", "量子计算新突破");
 
     let jekyll = site(
         &format!(

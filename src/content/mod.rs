@@ -1,4 +1,4 @@
-//! Reading one content file: front matter, dates and Markdown.
+//! Reading one content file: front matter, dates, shortcodes and Markdown.
 
 pub mod date;
 pub mod frontmatter;
@@ -6,3 +6,4 @@ pub mod ignore;
 pub mod kinds;
 pub mod markdown;
 pub mod permalink;
+pub mod shortcodes;

@@ -260,6 +260,10 @@ impl Builder {
         if changes.templates || self.renderer.is_none() {
             self.renderer = None;
             self.renderer = Some(Renderer::new(&root).map_err(Diagnostics::sorted)?);
+            let shortcodes = crate::content::shortcodes::Shortcodes::load(&root);
+            if self.sources.set_shortcodes(shortcodes) {
+                self.live = Live::default();
+            }
             self.generation += 1;
         }
         if changes.statics || self.statics.is_none() {

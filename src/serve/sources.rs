@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use super::rebuild::Changes;
 use crate::config::SiteConfig;
+use crate::content::shortcodes::Shortcodes;
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, LoadOptions};
 use crate::model::Article;
@@ -51,6 +52,8 @@ pub(crate) struct Sources {
     /// `content/` has been walked since the cache was last cleared.
     scanned: bool,
     next_version: u64,
+    /// The shortcode templates every article was expanded with.
+    shortcodes: Shortcodes,
 }
 
 impl Sources {
@@ -62,7 +65,19 @@ impl Sources {
             dirty: HashSet::new(),
             scanned: false,
             next_version: 1,
+            shortcodes: Shortcodes::default(),
         }
+    }
+
+    /// Takes the shortcode templates as now on disk; when they changed, every article is
+    /// read again, since their output is part of the article. Returns whether they changed.
+    pub fn set_shortcodes(&mut self, shortcodes: Shortcodes) -> bool {
+        let changed = shortcodes != self.shortcodes;
+        if changed {
+            self.shortcodes = shortcodes;
+            self.clear();
+        }
+        changed
     }
 
     /// Forgets every file (the config changed: time zone, permalink pattern and CJK
@@ -128,6 +143,7 @@ impl Sources {
             drafts: self.drafts,
             future: true,
             now: crate::site::now(config.offset),
+            shortcodes: &self.shortcodes,
         };
         type Read = (Stamp, Parsed, Vec<Diagnostic>);
         let fresh: Vec<(PathBuf, Option<Read>)> = changed
@@ -248,5 +264,24 @@ mod tests {
         sources.refresh(&vanished, &config);
         assert!(sources.files.is_empty() && sources.dirty.len() == 2);
         assert!(version > 2);
+    }
+
+    #[test]
+    fn a_changed_shortcode_template_rereads_every_article() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let config = config(root);
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/a.md"), article("甲")).unwrap();
+        let mut sources = Sources::new(root.to_path_buf(), false);
+        sources.refresh(&Changes::everything(), &config);
+        // The same templates: nothing to read again.
+        assert!(!sources.set_shortcodes(Shortcodes::load(root)));
+        assert_eq!(sources.files.len(), 1);
+        std::fs::create_dir_all(root.join("templates/shortcodes")).unwrap();
+        std::fs::write(root.join("templates/shortcodes/x.html"), "x").unwrap();
+        assert!(sources.set_shortcodes(Shortcodes::load(root)));
+        assert!(sources.files.is_empty());
+        assert_eq!(sources.refresh(&Changes::default(), &config).0, 1);
     }
 }
