@@ -92,3 +92,276 @@ fn header_nav(html: &str) -> Vec<String> {
         .filter(|name| !["首页", "标签", "分类", "归档"].contains(&name.as_str()))
         .collect()
 }
+
+// ---------------------------------------------------------------------------------------
+// One small archive per source generator, written the way its documentation and example
+// sites write content, built unchanged: each page at the URL the source generator gives
+// it, its assets beside it, no shortcode syntax left, footnotes at the end, `check` clean.
+
+/// Builds the site, then runs `sitegen check` on it; both must pass.
+fn build_and_check(dir: &std::path::Path, args: &[&str]) -> std::path::PathBuf {
+    let out = build_ok(dir, args);
+    let check = common::sitegen()
+        .arg("check")
+        .arg("-r")
+        .arg(dir)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .output()
+        .expect("run sitegen check");
+    // `check` follows every link, relative ones included, to a file of the output.
+    assert!(
+        check.status.success(),
+        "check failed:\n{}",
+        common::stderr(&check)
+    );
+    out
+}
+
+/// No page carries shortcode or tag-plugin syntax outside code blocks.
+fn assert_no_shortcode_syntax(out: &std::path::Path) {
+    for page in common::html_files(out) {
+        let html = common::read(out, page.to_str().expect("utf-8 path"));
+        let outside_code: String = html
+            .split("<pre")
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    part.split("</pre>").nth(1).unwrap_or("")
+                }
+            })
+            .collect();
+        for syntax in ["{{<", "{{%", "{%", "{{ "] {
+            assert!(
+                !outside_code.contains(syntax),
+                "{} still holds `{syntax}`",
+                page.display()
+            );
+        }
+    }
+}
+
+fn exists(out: &std::path::Path, rel: &str) -> bool {
+    out.join(rel).is_file()
+}
+
+#[test]
+fn a_hugo_archive_builds_as_hugo_built_it() {
+    let config = format!("{MINIMAL_CONFIG}permalink = \"/:sections/:slug/\"\n");
+    let article = "---\ntitle: 英伟达 H20 开始向国内客户交付\ndate: 2024-03-08T02:00:00Z\ntags: [芯片, 英伟达]\naliases: [/old/h20.html]\n---\n\
+英伟达面向国内市场的 H20 加速卡开始交付[^1]。\n\n\
+{{< figure src=\"/images/h20.svg\" title=\"H20 加速卡\" >}}\n\n\
+{{< bilibili BV1GJ411x7h7 >}}\n\n\
+[^1]: 据多家供应链企业透露。\n\n\
+{{< highlight go \"linenos=table\" >}}\nfmt.Println(\"<b>交付</b>\")\n{{< /highlight >}}\n\n\
+延伸阅读：[国产 GPU 进展]({{< ref \"post/gpu/index.md\" >}})。\n\n\
+## 市场反应\n\n分析师认为交付节奏取决于许可审批。\n";
+    let dir = site(
+        &config,
+        &[
+            (
+                "content/_index.md",
+                "+++\ntitle = \"硅基周刊\"\ndescription = \"芯片与算力\"\n+++\n",
+            ),
+            (
+                "content/post/_index.md",
+                "+++\ntitle = \"文章\"\nweight = 1\naliases = [\"/posts/\"]\n+++\n本栏目收录芯片产业报道。\n",
+            ),
+            ("content/post/nvidia-h20.md", article),
+            (
+                "content/post/gpu/index.md",
+                "---\ntitle: 国产 GPU 进展\ndate: 2024-03-01\n---\n![架构图](arch.svg)\n\n多家厂商公布新架构。\n",
+            ),
+            (
+                "content/post/gpu/arch.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+            (
+                "content/about.md",
+                "---\ntitle: 关于我们\n---\n硅基周刊关注芯片与算力。\n",
+            ),
+            (
+                "static/images/h20.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+        ],
+    );
+    let out = build_and_check(dir.path(), &[]);
+    let html = common::read(&out, "post/nvidia-h20/index.html");
+    assert!(html.contains("英伟达 H20 开始向国内客户交付"));
+    // A `Z` date is shown in the site's time zone (+08:00).
+    assert!(
+        html.contains("2024-03-08T10:00:00+08:00"),
+        "date not in +08:00"
+    );
+    assert!(exists(&out, "old/h20.html"), "the .html alias is a file");
+    assert!(exists(&out, "posts/index.html"), "the section's alias");
+    assert!(html.contains("href=\"/post/gpu/\""), "ref resolved");
+    assert!(
+        html.contains("&lt;b&gt;交付&lt;/b&gt;"),
+        "highlight body escaped"
+    );
+    // The footnote sits after the last paragraph, not where it was written.
+    let notes = html.find("class=\"footnotes\"").expect("footnotes");
+    assert!(notes > html.find("分析师认为").expect("last paragraph"));
+    // The bundle's page is named by its folder, its file beside it.
+    assert!(exists(&out, "post/gpu/index.html") && exists(&out, "post/gpu/arch.svg"));
+    // The undated file is a page, not an article: no listing or feed shows it.
+    assert!(common::read(&out, "about/index.html").contains("硅基周刊关注芯片与算力"));
+    assert!(!common::read(&out, "rss.xml").contains("关于我们"));
+    let section = common::read(&out, "post/index.html");
+    assert!(
+        section.contains("本栏目收录芯片产业报道"),
+        "the _index.md body"
+    );
+    assert!(!exists(&out, "post/_index/index.html"));
+    assert_no_shortcode_syntax(&out);
+}
+
+#[test]
+fn a_zola_archive_builds_as_zola_built_it() {
+    let config = format!("{MINIMAL_CONFIG}permalink = \"/:sections/:slug/\"\n");
+    let article = "+++\ntitle = \"Rust 2024 版本发布\"\n[taxonomies]\ntags = [\"Rust\"]\n+++\n\
+新版本稳定了异步闭包，详见[发布说明](@/blog/release-notes/index.md)。\n\n\
+{% callout(kind=\"注意\") %}\n升级前请先运行 cargo fix。\n{% end %}\n\n\
+```rust,name=main.rs\nfn main() { println!(\"{{ 不是短代码 }}\"); }\n```\n";
+    let dir = site(
+        &config,
+        &[
+            ("content/_index.md", "+++\nsort_by = \"date\"\n+++\n"),
+            (
+                "content/blog/_index.md",
+                "+++\ntitle = \"博客\"\nsort_by = \"date\"\n+++\n",
+            ),
+            ("content/blog/2024-03-05-rust-2024.md", article),
+            (
+                "content/blog/release-notes/index.md",
+                "+++\ntitle = \"发布说明\"\ndate = 2024-03-01\n+++\n![流程图](diagram.svg)\n",
+            ),
+            (
+                "content/blog/release-notes/diagram.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+            (
+                "content/pages/about.md",
+                "+++\ntitle = \"关于\"\npath = \"about\"\n+++\n一份关注编程语言的周刊。\n",
+            ),
+            (
+                "templates/shortcodes/callout.html",
+                "<aside class=\"callout\"><b>{{ kind }}</b>{{ body }}</aside>",
+            ),
+        ],
+    );
+    let out = build_and_check(dir.path(), &[]);
+    // Zola takes the date from the file name and drops it from the slug.
+    let html = common::read(&out, "blog/rust-2024/index.html");
+    assert!(html.contains("2024-03-05"));
+    assert!(
+        html.contains("href=\"/blog/release-notes/\""),
+        "@/ link resolved"
+    );
+    assert!(
+        html.contains("<aside class=\"callout\"><b>注意</b>"),
+        "site shortcode with a body"
+    );
+    assert!(html.contains("main.rs"), "the fence's file name");
+    assert!(html.contains("{{ 不是短代码 }}"), "code is left alone");
+    assert!(exists(&out, "blog/release-notes/diagram.svg"));
+    assert!(common::read(&out, "about/index.html").contains("关注编程语言"));
+    assert!(common::read(&out, "blog/index.html").contains("博客"));
+    assert_no_shortcode_syntax(&out);
+}
+
+#[test]
+fn a_hexo_archive_builds_as_hexo_built_it() {
+    let config = format!("{MINIMAL_CONFIG}permalink = \":year/:month/:day/:title/\"\n");
+    let post = "---\ntitle: 从 Hexo 迁移到 sitegen\ndate: 2024-03-10 09:00:00\ntags: [迁移]\ncategories:\n- [教程]\n---\n\
+这是列表页的摘要。\n\n<!-- more -->\n\n\
+{% codeblock app.js lang:javascript %}\nconsole.log('{% 不展开 %}');\n{% endcodeblock %}\n\n\
+{% note info %}\n迁移前请备份 source 目录。\n{% endnote %}\n\n\
+下一篇：{% post_link second-post %}\n";
+    let dir = site(
+        &config,
+        &[
+            ("content/_posts/hello-sitegen.md", post),
+            (
+                "content/_posts/second-post.md",
+                "---\ntitle: 第二篇：主题适配\ndate: 2024-03-11 09:00:00\n---\n正文。\n",
+            ),
+            (
+                "content/_drafts/draft.md",
+                "---\ntitle: 未完成的草稿\n---\n草稿。\n",
+            ),
+            (
+                "content/about/index.md",
+                "---\ntitle: 关于本站\ndate: 2024-01-01 00:00:00\n---\n本站由 Hexo 迁移而来。\n",
+            ),
+            (
+                "content/images/logo.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+        ],
+    );
+    let out = build_and_check(dir.path(), &[]);
+    let html = common::read(&out, "2024/03/10/hello-sitegen/index.html");
+    assert!(
+        html.contains("href=\"/2024/03/11/second-post/\">第二篇：主题适配</a>"),
+        "post_link takes the target's URL and title"
+    );
+    assert!(html.contains("{% 不展开 %}"), "a codeblock body is code");
+    assert!(html.contains("迁移前请备份"));
+    assert!(common::read(&out, "index.html").contains("这是列表页的摘要"));
+    // Hexo pages live at their folder; the rest of source/ is published as it is.
+    assert!(common::read(&out, "about/index.html").contains("本站由 Hexo 迁移而来"));
+    assert!(!common::read(&out, "rss.xml").contains("关于本站"));
+    assert!(exists(&out, "images/logo.svg"));
+    assert!(
+        !out.join("2024/03/draft").exists()
+            && !common::read(&out, "index.html").contains("未完成的草稿")
+    );
+    assert!(!out.join("_posts").exists());
+    assert_no_shortcode_syntax(&out);
+}
+
+#[test]
+fn a_jekyll_archive_builds_as_jekyll_built_it() {
+    let config = format!(
+        "{MINIMAL_CONFIG}permalink = \"/:categories/:year/:month/:day/:title:output_ext\"\n"
+    );
+    let post = "---\nlayout: post\ntitle: \"欢迎来到新站\"\ndate: 2024-03-12 10:00:00 +0800\ncategories: [jekyll, update]\n---\n\
+{% highlight ruby %}\nputs \"你好\"\n{% endhighlight %}\n\n\
+上一篇：[开站公告]({% post_url 2024-03-01-hello %})\n\n\
+![截图]({{ site.baseurl }}/assets/shot.svg)\n";
+    let dir = site(
+        &config,
+        &[
+            ("content/_posts/2024-03-12-welcome.markdown", post),
+            (
+                "content/_posts/2024-03-01-hello.md",
+                "---\nlayout: post\ntitle: 开站公告\n---\n新站上线。\n",
+            ),
+            (
+                "content/about.md",
+                "---\nlayout: page\ntitle: 关于\npermalink: /about/\n---\n一个技术博客。\n",
+            ),
+            (
+                "content/assets/shot.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+        ],
+    );
+    let out = build_and_check(dir.path(), &[]);
+    let html = common::read(&out, "jekyll/update/2024/03/12/welcome.html");
+    assert!(
+        html.contains("href=\"/2024/03/01/hello.html\""),
+        "post_url resolved"
+    );
+    assert!(html.contains("src=\"/assets/shot.svg\""));
+    assert!(html.contains("language-ruby"));
+    assert!(exists(&out, "2024/03/01/hello.html"));
+    assert!(common::read(&out, "about/index.html").contains("一个技术博客"));
+    assert!(exists(&out, "assets/shot.svg"));
+    assert_no_shortcode_syntax(&out);
+}
