@@ -34,6 +34,8 @@ pub struct BuildSummary {
     /// Time spent in each stage, for `--timings`.
     pub stages: Stopwatch,
     pub warnings: Diagnostics,
+    /// Markdown files not published, with why.
+    pub skipped: Vec<(PathBuf, crate::load::Skip)>,
 }
 
 /// Builds the site into its output folder, replacing it only on success.
@@ -88,6 +90,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         output: target,
         stages: watch,
         warnings,
+        skipped: loaded.skipped,
     })
 }
 

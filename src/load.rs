@@ -38,7 +38,70 @@ pub struct LoadOptions<'a> {
 pub struct Loaded {
     pub articles: Vec<Article>,
     pub kinds: Kinds,
+    /// Files read but not published, with why (drafts, future articles, headless pages).
+    pub skipped: Vec<(PathBuf, Skip)>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a Markdown file read is not published. Nothing is dropped silently: the build
+/// counts these and `check` names each file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Skip {
+    /// `draft: true`, `published: false` or Hexo's `_drafts/`, without `--drafts`.
+    Draft,
+    /// Dated after now, without `--future`.
+    Future,
+    /// Hugo's `headless: true`, Zola's `render = false`.
+    NotRendered,
+    /// A theme's `type: tags` (`categories`, `archives`) page: sitegen makes that page.
+    ThemePage,
+    /// A Markdown file inside a page bundle: a resource of that page, as Hugo reads it.
+    BundleResource,
+}
+
+/// ` (3 drafts, 1 future articles)`-style counts of `skipped`, by reason, in reason order.
+pub fn skipped_counts(skipped: &[(PathBuf, Skip)]) -> String {
+    let mut counts: std::collections::BTreeMap<Skip, usize> = Default::default();
+    for (_, why) in skipped {
+        *counts.entry(*why).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(why, n)| {
+            let (_, one, many) = why.describe();
+            crate::diagnostics::count_noun(n, one, many)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Skip {
+    /// What it is, for one file (`a draft …`), and the noun for a count of them.
+    pub fn describe(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Skip::Draft => ("a draft (--drafts publishes it)", "draft", "drafts"),
+            Skip::Future => (
+                "dated in the future (--future publishes it)",
+                "future article",
+                "future articles",
+            ),
+            Skip::NotRendered => (
+                "headless / render = false",
+                "headless page",
+                "headless pages",
+            ),
+            Skip::ThemePage => (
+                "a theme's index page, which sitegen makes itself",
+                "theme page",
+                "theme pages",
+            ),
+            Skip::BundleResource => (
+                "Markdown inside a page bundle: a resource of that page",
+                "bundle resource",
+                "bundle resources",
+            ),
+        }
+    }
 }
 
 /// What one Markdown file is (see [`crate::content::kinds`]).
@@ -49,6 +112,8 @@ pub enum Item {
     Page(StandalonePage),
     /// An `_index.md`: what its folder's listing shows.
     Index(ListMeta),
+    /// Read, not published.
+    Skipped(Skip),
 }
 
 /// One file read: what it is (None for a draft, a future article or a page that is not
@@ -74,13 +139,15 @@ pub fn load(
         .collect();
     let mut articles = Vec::with_capacity(results.len());
     let mut kinds = Kinds::default();
-    for result in results {
+    let mut skipped = Vec::new();
+    for (rel, result) in files.iter().zip(results) {
         match result {
             Ok((item, warnings)) => {
                 match item {
                     Some(Item::Article(a)) => articles.push(a),
                     Some(Item::Page(p)) => kinds.pages.push(p),
                     Some(Item::Index(m)) => kinds.indexes.push(m),
+                    Some(Item::Skipped(why)) => skipped.push((rel.clone(), why)),
                     None => {}
                 }
                 diagnostics.extend(warnings);
@@ -97,6 +164,7 @@ pub fn load(
     Loaded {
         articles,
         kinds,
+        skipped,
         diagnostics,
     }
 }
@@ -247,7 +315,7 @@ pub fn load_file(
             ),
         )
         .hint("move the file out of the bundle's folder to make it a page");
-        return Ok((None, vec![warning]));
+        return Ok((Some(Item::Skipped(Skip::BundleResource)), vec![warning]));
     }
     let text = decode(rel, &bytes)?;
     let split = frontmatter::split(&text).map_err(|e| fm_error(rel, e))?;
@@ -255,7 +323,7 @@ pub fn load_file(
     let hexo = kinds::is_hexo_site(root).then(|| kinds::hexo_place(rel));
     fm.draft |= hexo == Some(HexoPlace::Drafts);
     if fm.draft && !options.drafts {
-        return Ok((None, Vec::new()));
+        return Ok((Some(Item::Skipped(Skip::Draft)), Vec::new()));
     }
     let mut warnings: Vec<Diagnostic> = fm
         .warnings
@@ -279,7 +347,7 @@ pub fn load_file(
         return Ok((Some(Item::Index(meta)), warnings));
     }
     if kinds::not_rendered(&fm.extra) {
-        return Ok((None, warnings));
+        return Ok((Some(Item::Skipped(Skip::NotRendered)), warnings));
     }
     let logical = kinds::logical_path(rel);
     let stem = logical
@@ -305,7 +373,7 @@ pub fn load_file(
         .at(header_line, 1)
         .hint("nothing to do; remove the file once the migration is done");
         warnings.push(warning);
-        return Ok((None, warnings));
+        return Ok((Some(Item::Skipped(Skip::ThemePage)), warnings));
     }
     if is_page {
         // Hexo and Jekyll publish `docs/x.md` as `docs/x.html`.
@@ -318,7 +386,12 @@ pub fn load_file(
     };
     let article = build_article(&file, fm, date, &mut warnings)?;
     let due = article.date <= options.now || options.future;
-    Ok((due.then_some(Item::Article(article)), warnings))
+    let item = if due {
+        Item::Article(article)
+    } else {
+        Item::Skipped(Skip::Future)
+    };
+    Ok((Some(item), warnings))
 }
 
 /// A standalone page: built as an article (title, body, aliases, checks), then placed at

@@ -185,6 +185,12 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
                     summary.elapsed.as_secs_f64(),
                     with_warnings(&summary.warnings),
                 );
+                if !summary.skipped.is_empty() {
+                    println!(
+                        "not published: {} (`sitegen check` names them)",
+                        sitegen::load::skipped_counts(&summary.skipped)
+                    );
+                }
             }
             if timings {
                 eprint!("{}", summary.stages.table());
@@ -221,6 +227,9 @@ fn run_check(args: CheckArgs, quiet: bool) -> ExitCode {
         Ok(summary) => {
             eprint!("{}", summary.warnings.list());
             if !quiet {
+                for (path, why) in &summary.skipped {
+                    println!("{}: not published: {}", path.display(), why.describe().0);
+                }
                 println!(
                     "checked {} links on {} pages: all good{}",
                     summary.links,

@@ -36,6 +36,8 @@ pub struct Options {
 pub struct Loaded {
     pub site: Site,
     pub warnings: Diagnostics,
+    /// Markdown files read but not published, with why, sorted by path.
+    pub skipped: Vec<(PathBuf, load::Skip)>,
 }
 
 /// Reads config, content and static files into the site model. Errors (and, with
@@ -67,6 +69,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     // The model is made from whatever loaded, even when some files failed, so that URL
     // clashes among the rest (and with static files) are reported in this same run. When
     // nothing failed, rendering plans the pages and reports clashes itself: plan once.
+    let skipped = loaded.skipped;
     let (articles, _left_out, duplicates) = model::dedupe(loaded.articles);
     diagnostics.extend(duplicates);
     let mut site = model::assemble(config, articles, Arc::new(statics), now);
@@ -87,6 +90,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     Ok(Loaded {
         site,
         warnings: diagnostics,
+        skipped,
     })
 }
 

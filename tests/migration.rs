@@ -365,3 +365,51 @@ fn a_jekyll_archive_builds_as_jekyll_built_it() {
     assert!(exists(&out, "assets/shot.svg"));
     assert_no_shortcode_syntax(&out);
 }
+
+/// Nothing is dropped silently: the build counts the files it read but did not publish,
+/// and `check` names each with its reason.
+#[test]
+fn files_not_published_are_counted_and_named() {
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[
+            (
+                "content/资讯/发布.md",
+                "---\ntitle: 已发布\ndate: 2024-03-01\n---\n正文。\n",
+            ),
+            (
+                "content/资讯/草稿.md",
+                "---\ntitle: 草稿\ndate: 2024-03-02\ndraft: true\n---\n正文。\n",
+            ),
+            (
+                "content/资讯/预告.md",
+                "---\ntitle: 预告\ndate: 2099-01-01\n---\n正文。\n",
+            ),
+            (
+                "content/片段/index.md",
+                "---\ntitle: 片段\nheadless: true\n---\n",
+            ),
+        ],
+    );
+    let out = common::build(dir.path(), &["--strict"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(
+        stdout.contains("not published: 1 draft, 1 future article, 1 headless page"),
+        "{stdout}"
+    );
+    let check = common::sitegen()
+        .args(["check", "-r"])
+        .arg(dir.path())
+        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .output()
+        .expect("run sitegen check");
+    let listed = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        listed.contains("content/资讯/草稿.md: not published: a draft"),
+        "{listed}"
+    );
+    assert!(listed.contains("content/资讯/预告.md: not published: dated in the future"));
+    assert!(listed.contains("content/片段/index.md: not published: headless"));
+    assert!(!listed.contains("发布.md: not published"));
+}

@@ -37,6 +37,8 @@ pub struct CheckSummary {
     pub pages: usize,
     pub links: usize,
     pub warnings: Diagnostics,
+    /// Markdown files not published, with why.
+    pub skipped: Vec<(std::path::PathBuf, crate::load::Skip)>,
 }
 
 /// The rendered site in memory: output path → HTML, plus the set of static files.
@@ -66,6 +68,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
             pages: rendered.pages.len(),
             links: body_links + page_links,
             warnings: loaded.warnings,
+            skipped: loaded.skipped,
         })
     } else {
         broken.extend(loaded.warnings.0);

@@ -243,7 +243,7 @@ fn kinds_of(sources: &Sources, articles: &[Article], ignore: &Ignore) -> model::
             match &**item {
                 Item::Page(page) => kinds.pages.push(page.clone()),
                 Item::Index(meta) => kinds.indexes.push(meta.clone()),
-                Item::Article(_) => {}
+                Item::Article(_) | Item::Skipped(_) => {}
             }
         }
     }

@@ -154,8 +154,10 @@ impl Sources {
                         Ok((Some(load::Item::Article(article)), warnings)) => {
                             (Parsed::Waiting(Box::new(article)), warnings)
                         }
+                        Ok((Some(load::Item::Skipped(_)) | None, warnings)) => {
+                            (Parsed::Draft, warnings)
+                        }
                         Ok((Some(other), warnings)) => (Parsed::Other(Box::new(other)), warnings),
-                        Ok((None, warnings)) => (Parsed::Draft, warnings),
                         Err(e) => (Parsed::Failed(e), Vec::new()),
                     };
                     (stamp, parsed, warnings)
