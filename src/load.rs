@@ -365,7 +365,7 @@ pub fn load_file(
     let date = article_date(rel, &fm, &stem, config.offset, &mut warnings)?;
     let is_page =
         date.is_none() || kinds::wants_page(&fm.extra) || hexo == Some(HexoPlace::Elsewhere);
-    if let Some(index) = kinds::theme_index(&fm.extra).filter(|_| is_page) {
+    if let Some(index) = kinds::theme_index(&fm.extra) {
         let warning = Diagnostic::warning(
             rel,
             format!("a `{index}` page for a theme: sitegen makes /{index}/ itself; this file is not built"),

@@ -182,6 +182,11 @@ fn a_hugo_archive_builds_as_hugo_built_it() {
                 "content/about.md",
                 "---\ntitle: 关于我们\n---\n硅基周刊关注芯片与算力。\n",
             ),
+            // A theme's stand-in for the archive page, dated, as Hugo's example site has it.
+            (
+                "content/archives.md",
+                "---\ndate: 2019-05-28\ntype: section\nlayout: archives\n---\n",
+            ),
             (
                 "static/images/h20.svg",
                 "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
