@@ -475,20 +475,7 @@ fn build_index(
     let rendered = markdown::render(&expanded.text, options);
     // Relative aliases sit beside the listing, as they sit beside an article.
     let folder_path = format!("{}/", kinds::index_folder(rel));
-    let mut aliases = Vec::with_capacity(fm.aliases.len());
-    for alias in &fm.aliases {
-        match permalink::alias_path(alias, &folder_path) {
-            Ok(resolved) => aliases.push(format!("/{resolved}")),
-            Err(why) => {
-                return Err(Diagnostic::new(
-                    rel,
-                    format!("the alias `{}` {why}", alias.escape_debug()),
-                )
-                .at(header_line, 1)
-                .hint("an alias is a URL path of this site, e.g. `/old-section/`"));
-            }
-        }
-    }
+    let aliases = resolve_aliases(rel, &fm.aliases, &folder_path, header_line, "/old-section/")?;
     let mut extra = fm.extra;
     extra.values_mut().for_each(strip_controls_in_value);
     let text = |key: &str| {
@@ -709,20 +696,7 @@ fn build_article(
                 .hint("change `slug` (or `permalink` in config.toml) so the URL stays inside the site"),
         );
     }
-    let mut aliases = Vec::with_capacity(fm.aliases.len());
-    for alias in &fm.aliases {
-        match permalink::alias_path(alias, &path) {
-            Ok(resolved) => aliases.push(format!("/{resolved}")),
-            Err(why) => {
-                return Err(Diagnostic::new(
-                    rel,
-                    format!("the alias `{}` {why}", alias.escape_debug()),
-                )
-                .at(header_line, 1)
-                .hint("an alias is a URL path of this site, e.g. `/2019/03/old-name/`"));
-            }
-        }
-    }
+    let aliases = resolve_aliases(rel, &fm.aliases, &path, header_line, "/2019/03/old-name/")?;
     let summary = fm
         .summary
         .clone()
@@ -758,6 +732,31 @@ fn build_article(
         weight: fm.weight,
         extra,
     })
+}
+
+/// The aliases as root-relative URL paths (`/old/x/`), relative ones resolved against
+/// `page_path` (see [`permalink::alias_path`]); one that leaves the site is an error.
+fn resolve_aliases(
+    rel: &Path,
+    aliases: &[String],
+    page_path: &str,
+    header_line: usize,
+    example: &str,
+) -> Result<Vec<String>, Diagnostic> {
+    aliases
+        .iter()
+        .map(|alias| match permalink::alias_path(alias, page_path) {
+            Ok(resolved) => Ok(format!("/{resolved}")),
+            Err(why) => Err(Diagnostic::new(
+                rel,
+                format!("the alias `{}` {why}", alias.escape_debug()),
+            )
+            .at(header_line, 1)
+            .hint(format!(
+                "an alias is a URL path of this site, e.g. `{example}`"
+            ))),
+        })
+        .collect()
 }
 
 /// Text without control characters other than tab and newline. They arrive in titles and

@@ -325,61 +325,50 @@ fn rewrite<D: Document>(doc: &D, index: &Index<'_>) -> Rewrite {
     }
 }
 
-impl Document for Article {
-    fn source_path(&self) -> &Path {
-        &self.source_path
-    }
-    fn url_path(&self) -> &str {
-        &self.path
-    }
-    fn title(&self) -> &str {
-        &self.title
-    }
-    fn slug(&self) -> &str {
-        &self.slug
-    }
-    fn section(&self) -> Option<&str> {
-        self.section.as_deref()
-    }
-    fn content(&self) -> &str {
-        &self.content
-    }
-    fn links(&self) -> &[BodyLink] {
-        &self.links
-    }
-    fn set_body(&mut self, html: String, links: Vec<BodyLink>) {
-        self.content = html;
-        self.links = links;
-    }
+/// Implements [`Document`] for a type with the fields articles and pages share.
+macro_rules! document {
+    ($type:ty, $section:expr) => {
+        impl Document for $type {
+            fn source_path(&self) -> &Path {
+                &self.source_path
+            }
+            fn url_path(&self) -> &str {
+                &self.path
+            }
+            fn title(&self) -> &str {
+                &self.title
+            }
+            fn slug(&self) -> &str {
+                &self.slug
+            }
+            fn section(&self) -> Option<&str> {
+                $section(self)
+            }
+            fn content(&self) -> &str {
+                &self.content
+            }
+            fn links(&self) -> &[BodyLink] {
+                &self.links
+            }
+            fn set_body(&mut self, html: String, links: Vec<BodyLink>) {
+                self.content = html;
+                self.links = links;
+            }
+        }
+    };
 }
 
-impl Document for StandalonePage {
-    fn source_path(&self) -> &Path {
-        &self.source_path
-    }
-    fn url_path(&self) -> &str {
-        &self.path
-    }
-    fn title(&self) -> &str {
-        &self.title
-    }
-    fn slug(&self) -> &str {
-        &self.slug
-    }
-    fn section(&self) -> Option<&str> {
-        None
-    }
-    fn content(&self) -> &str {
-        &self.content
-    }
-    fn links(&self) -> &[BodyLink] {
-        &self.links
-    }
-    fn set_body(&mut self, html: String, links: Vec<BodyLink>) {
-        self.content = html;
-        self.links = links;
-    }
+fn article_section(article: &Article) -> Option<&str> {
+    article.section.as_deref()
 }
+
+/// A standalone page is in no section.
+fn no_section(_: &StandalonePage) -> Option<&str> {
+    None
+}
+
+document!(Article, article_section);
+document!(StandalonePage, no_section);
 
 fn title_of<'a>(target: &Target<'a>) -> Option<&'a str> {
     match target {
