@@ -16,22 +16,44 @@ pub fn html(text: &str) -> String {
     xml(text)
 }
 
+/// Text shown as written inside Markdown, whatever Markdown and HTML would make of it:
+/// what [`html`] escapes, and the punctuation Markdown (and shortcode syntax) reads
+/// (`*`, `_`, `[`, `` ` ``, `{`…) as character references. Lines stay as they are. For an
+/// unknown shortcode shown to the reader as the author wrote it.
+pub fn markdown_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        match c {
+            '{' | '}' | '%' | '*' | '_' | '[' | ']' | '`' | '\\' | '#' | '|' | '~' | '!' => {
+                out.push_str(&format!("&#{};", c as u32));
+            }
+            c => push_xml_char(&mut out, c),
+        }
+    }
+    out
+}
+
 /// Escapes text for an XML text node or a double- or single-quoted attribute, and drops
 /// characters XML cannot carry.
 pub fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
+        push_xml_char(&mut out, c);
     }
     out
+}
+
+/// Appends `c` escaped for XML, or nothing when XML cannot carry it.
+fn push_xml_char(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&apos;"),
+        c if is_xml_char(c) => out.push(c),
+        _ => {}
+    }
 }
 
 /// Wraps HTML in an XML CDATA section. A `]]>` inside would end the section early, so it
@@ -50,6 +72,14 @@ fn is_xml_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_literal_shows_shortcode_syntax_as_written() {
+        assert_eq!(
+            markdown_literal("{{< x a=\"<b>\" >}} *强调*\u{1}"),
+            "&#123;&#123;&lt; x a=&quot;&lt;b&gt;&quot; &gt;&#125;&#125; &#42;强调&#42;"
+        );
+    }
 
     #[test]
     fn html_escapes_markup_and_both_quotes() {

@@ -82,11 +82,16 @@ impl<'a> Expander<'a, '_> {
     /// Handles one tag; returns where the walk goes on.
     fn tag(&mut self, tag: Tag<'a>, to: usize, out: &mut Out) -> usize {
         match &tag.form {
-            Form::Literal(text) => self.place(out, tag.start, tag.end, Output::Text(shown(text))),
+            Form::Literal(text) => self.place(
+                out,
+                tag.start,
+                tag.end,
+                Output::Text(crate::escape::markdown_literal(text)),
+            ),
             // A closing tag nothing opened (the opening one was unknown and is shown, or
             // was never written): shown as it is written.
             Form::Close => {
-                let written = shown(&self.text[tag.start..tag.end]);
+                let written = crate::escape::markdown_literal(&self.text[tag.start..tag.end]);
                 self.place(out, tag.start, tag.end, Output::Text(written))
             }
             Form::Open | Form::SelfClosing => self.call(tag, to, out),
@@ -129,7 +134,7 @@ impl<'a> Expander<'a, '_> {
                 // what the body is (code, a Go template that loads a CDN's script…), so
                 // none of it may become live HTML.
                 self.warn(tag.start, problem);
-                let written = shown(&self.text[tag.start..end]);
+                let written = crate::escape::markdown_literal(&self.text[tag.start..end]);
                 self.place(out, tag.start, end, Output::Text(written))
             }
         }
@@ -384,27 +389,6 @@ fn uncomment(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[pos..]);
     Cow::Owned(out)
-}
-
-/// Text shown as written, whatever Markdown and HTML would make of it: markup characters
-/// and the punctuation Markdown reads (`*`, `_`, `[`, `` ` ``, `{`…) become character
-/// references. Lines stay as they are.
-fn shown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '{' | '}' | '%' | '*' | '_' | '[' | ']' | '`' | '\\' | '#' | '|' | '~' | '!' => {
-                out.push_str(&format!("&#{};", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// HTML as lines for an HTML block: no blank line (outside `<pre>`, blank lines go;
