@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{ARCHIVES_PATH, CATEGORIES_PATH, ListMeta, Site, TAGS_PATH, Term};
+use crate::model::{
+    ARCHIVES_PATH, CATEGORIES_PATH, ListMeta, NOT_FOUND_PATH, Site, TAGS_PATH, Term,
+};
 
 /// What kind of article list a listing page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +145,7 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
     pages.push(page(CATEGORIES_PATH, Job::CategoryIndex));
     pages.push(page(ARCHIVES_PATH, Job::Archives));
     pages.push(page(SEARCH_PATH, Job::Search));
-    pages.push(page("404.html", Job::NotFound));
+    pages.push(page(NOT_FOUND_PATH, Job::NotFound));
     for (i, a) in site.articles.iter().enumerate() {
         pages.extend(a.aliases.iter().map(|alias| Page {
             path: alias_path(alias),
@@ -173,8 +175,7 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
     }
 }
 
-/// URL path of the search page.
-pub const SEARCH_PATH: &str = "search/";
+pub use crate::model::SEARCH_PATH;
 
 /// An alias → a URL path relative to the root (see
 /// [`crate::content::permalink::alias_path`]). Load resolved every alias to a path from
