@@ -947,6 +947,98 @@ mod tests {
         assert_eq!(v, serde_json::json!({"k": ["x", {"n": "y"}], "n": 1}));
     }
 
+    /// Loads the site written by `files` (path, text) and returns what it publishes
+    /// beside its pages and sections: (owner, output path) pairs, sorted.
+    fn files_beside(files: &[(&str, &str)]) -> (Vec<(String, String)>, Vec<(String, String)>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        let config = SiteConfig::parse(
+            "title = \"科技日报\"\nbase_url = \"https://news.example.com/\"\n",
+            None,
+        )
+        .expect("config");
+        let shortcodes = Shortcodes::load(root);
+        let options = LoadOptions {
+            drafts: true,
+            future: true,
+            now: chrono::Utc::now().fixed_offset(),
+            shortcodes: &shortcodes,
+        };
+        let loaded = load(root, &config, options, &Progress::default());
+        let pairs = |files: &[crate::model::BundleFile]| {
+            let mut pairs: Vec<(String, String)> = files
+                .iter()
+                .map(|f| (crate::diagnostics::display_path(&f.owner), f.rel.clone()))
+                .collect();
+            pairs.sort();
+            pairs
+        };
+        (
+            pairs(&loaded.kinds.bundle_files),
+            pairs(&loaded.kinds.section_files),
+        )
+    }
+
+    fn pair(owner: &str, rel: &str) -> (String, String) {
+        (owner.to_string(), rel.to_string())
+    }
+
+    #[test]
+    fn hexo_post_asset_folders_are_published_beside_the_post() {
+        let post = "---\ntitle: 芯片出口新规\ndate: 2024-03-11 09:30:00\n---\n正文\n";
+        let (bundles, sections) = files_beside(&[
+            ("content/_posts/2024-03-11-芯片.md", post),
+            ("content/_posts/2024-03-11-芯片/chart.png", "png"),
+            ("content/_posts/2024-03-11-芯片/数据/表.csv", "csv"),
+            ("content/_posts/2024-03-11-芯片/.DS_Store", "x"),
+            // A folder with no post of that name: not the asset folder of any post.
+            ("content/_posts/无主/孤儿.png", "png"),
+            ("content/images/logo.png", "png"),
+        ]);
+        let owner = "content/_posts/2024-03-11-芯片.md";
+        assert_eq!(
+            bundles,
+            [
+                pair(owner, "2024/03/芯片/chart.png"),
+                pair(owner, "2024/03/芯片/数据/表.csv"),
+                // Hexo's `source/` files keep their own path, as before.
+                pair("content/images/logo.png", "images/logo.png"),
+            ]
+        );
+        assert!(sections.is_empty(), "{sections:?}");
+    }
+
+    #[test]
+    fn a_sections_own_files_wait_for_its_listing() {
+        let index = "+++\ntitle = \"资讯\"\n+++\n";
+        let (bundles, sections) = files_beside(&[
+            ("content/_index.md", index),
+            ("content/favicon.ico", "ico"),
+            ("content/资讯/_index.md", index),
+            ("content/资讯/logo.svg", "<svg/>"),
+            ("content/资讯/附录.md", "# 附录\n"),
+            ("content/资讯/.hidden.png", "png"),
+            ("content/资讯/图/深处.png", "png"),
+            // A bundle with an `_index.md` too: its files are the bundle's.
+            ("content/专题/_index.md", index),
+            ("content/专题/index.md", "+++\ntitle = \"专题\"\n+++\n"),
+            ("content/专题/封面.png", "png"),
+        ]);
+        assert_eq!(
+            sections,
+            [
+                pair("content/_index.md", "favicon.ico"),
+                pair("content/资讯/_index.md", "logo.svg"),
+            ]
+        );
+        assert_eq!(bundles, [pair("content/专题/index.md", "专题/封面.png")]);
+    }
+
     #[test]
     fn decode_reports_the_bad_byte() {
         let err = decode(Path::new("a.md"), b"title\n\xff").unwrap_err();

@@ -220,8 +220,8 @@ fn lost_to_alias(first: &Wanting, w: &Wanting) -> Diagnostic {
     Diagnostic::warning(
         left,
         format!(
-            "{kept} and {left} both have the alias {}: the one of {kept} is kept (its source path sorts first), the one of {left} is left out",
-            w.alias
+            "{kept} and {left} both have an alias at /{}: the one of {kept} is kept (its source path sorts first), the one of {left} (`{}`) is left out",
+            w.file, w.alias
         ),
     )
     .line(1)
@@ -249,5 +249,184 @@ fn drop_lost(site: &mut Site, lost: &[(Owner, usize)]) {
             at += 1;
             !gone.contains(&(at - 1))
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, StandalonePage};
+
+    fn article(source: &str, path: &str, aliases: &[&str]) -> Article {
+        Article {
+            source_path: PathBuf::from(source),
+            title: source.into(),
+            date: chrono::DateTime::parse_from_rfc3339("2024-03-08T09:00:00+08:00").expect("date"),
+            updated: None,
+            author: None,
+            source: None,
+            original_title: None,
+            summary: String::new(),
+            content: String::new(),
+            text: String::new(),
+            tags: vec!["芯片".into()],
+            categories: Vec::new(),
+            section: None,
+            slug: String::new(),
+            path: path.into(),
+            pattern_path: None,
+            written_aliases: None,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            cover: None,
+            draft: false,
+            weight: None,
+            reading_minutes: 1,
+            cjk_chars: 0,
+            latin_words: 0,
+            links: Vec::new(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    fn page(source: &str, path: &str, aliases: &[&str]) -> StandalonePage {
+        StandalonePage {
+            source_path: PathBuf::from(source),
+            title: source.into(),
+            date: None,
+            updated: None,
+            summary: String::new(),
+            content: String::new(),
+            text: String::new(),
+            slug: String::new(),
+            path: path.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            cover: None,
+            draft: false,
+            weight: None,
+            links: Vec::new(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    fn site(articles: Vec<Article>, pages: Vec<StandalonePage>) -> Site {
+        let config = crate::config::SiteConfig::parse(
+            "title = \"科技日报\"\nbase_url = \"https://news.example.com/\"\n",
+            None,
+        )
+        .expect("config");
+        let now = articles[0].date;
+        let mut site = crate::model::assemble(config, articles, Default::default(), now);
+        site.pages = pages;
+        site
+    }
+
+    fn aliases_of(site: &Site, source: &str) -> Vec<String> {
+        let a = site
+            .articles
+            .iter()
+            .find(|a| a.source_path == Path::new(source));
+        let p = site
+            .pages
+            .iter()
+            .find(|p| p.source_path == Path::new(source));
+        a.map(|a| a.aliases.clone())
+            .or_else(|| p.map(|p| p.aliases.clone()))
+            .expect("source")
+    }
+
+    #[test]
+    fn between_two_aliases_the_first_source_path_wins() {
+        let mut site = site(
+            vec![
+                article("content/z.md", "2024/03/z/", &["/conduct/", "/z-old/"]),
+                article("content/a.md", "2024/03/a/", &["/conduct/index.html"]),
+            ],
+            Vec::new(),
+        );
+        let warnings = dedupe_aliases(&mut site);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let w = &warnings[0];
+        assert!(!w.is_error());
+        assert_eq!(w.path, Path::new("content/z.md"));
+        assert!(
+            w.message.contains(
+                "content/a.md and content/z.md both have an alias at /conduct/index.html"
+            ) && w.message.contains("the one of content/a.md is kept"),
+            "{w}"
+        );
+        assert_eq!(aliases_of(&site, "content/a.md"), ["/conduct/index.html"]);
+        assert_eq!(aliases_of(&site, "content/z.md"), ["/z-old/"]);
+    }
+
+    #[test]
+    fn pages_and_listings_beat_aliases_whatever_their_paths() {
+        let mut site = site(
+            vec![
+                article("content/b.md", "2024/03/b/", &[]),
+                article(
+                    "content/a.md",
+                    "2024/03/a/",
+                    &["/2024/03/b/", "/关于/", "/tags/芯片/"],
+                ),
+            ],
+            vec![page("content/关于.md", "关于/", &["/search/", "/关于/"])],
+        );
+        let warnings = dedupe_aliases(&mut site);
+        let messages: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 5, "{messages:#?}");
+        assert!(messages.iter().any(|m| m.contains(
+            "the alias /2024/03/b/ wants the URL of the article content/b.md: a page always keeps its URL"
+        )));
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("the page content/关于.md"))
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("the tag listing `芯片`"))
+        );
+        assert!(messages.iter().any(|m| m.contains("the search page")));
+        assert!(
+            messages
+                .iter()
+                .any(|m| m
+                    .contains("the alias /关于/ is the URL of the page content/关于.md itself"))
+        );
+        assert!(aliases_of(&site, "content/a.md").is_empty());
+        assert!(aliases_of(&site, "content/关于.md").is_empty());
+    }
+
+    #[test]
+    fn settling_again_starts_from_the_aliases_as_written() {
+        let mut site = site(
+            vec![
+                article("content/b.md", "2024/03/b/", &["/旧/", "/b-old/"]),
+                article("content/a.md", "2024/03/a/", &["/旧/"]),
+            ],
+            Vec::new(),
+        );
+        assert_eq!(dedupe_aliases(&mut site).len(), 1);
+        assert_eq!(aliases_of(&site, "content/b.md"), ["/b-old/"]);
+        // The keeper gives its alias up (serve: `content/a.md` was edited).
+        let a = site
+            .articles
+            .iter_mut()
+            .find(|a| a.source_path == Path::new("content/a.md"))
+            .expect("a");
+        a.aliases.clear();
+        assert!(dedupe_aliases(&mut site).is_empty());
+        assert_eq!(aliases_of(&site, "content/b.md"), ["/旧/", "/b-old/"]);
+    }
+
+    #[test]
+    fn an_alias_listed_twice_in_one_file_is_written_once_without_a_word() {
+        let mut site = site(
+            vec![article("content/a.md", "2024/03/a/", &["/old/", "/old"])],
+            Vec::new(),
+        );
+        assert!(dedupe_aliases(&mut site).is_empty());
+        assert_eq!(aliases_of(&site, "content/a.md"), ["/old/"]);
     }
 }
