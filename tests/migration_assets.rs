@@ -345,3 +345,29 @@ fn serve_publishes_section_files_and_settles_alias_clashes_as_build_does() {
         server.output()
     );
 }
+
+#[test]
+fn an_alias_wanting_a_later_listing_page_stays_an_error() {
+    let config = format!("{MINIMAL_CONFIG}paginate_by = 1\n");
+    let dir = site(
+        &config,
+        &[
+            (
+                "content/资讯/a.md",
+                &page("芯片出口新规", "2024-03-01", &["/资讯/page/2/"], "正文。"),
+            ),
+            (
+                "content/资讯/b.md",
+                "---\ntitle: 开源周报\ndate: 2024-03-02\n---\n正文。\n",
+            ),
+        ],
+    );
+    let built = build(dir.path(), &[]);
+    let err = stderr(&built);
+    assert!(!built.status.success(), "{err}");
+    assert!(
+        err.contains("content/资讯/a.md:1: error: two pages want the URL /资讯/page/2/")
+            && err.contains("hint: remove or change the alias in `aliases`"),
+        "{err}"
+    );
+}

@@ -494,9 +494,15 @@ fn collision(
 ) -> Diagnostic {
     // Blame an article (or its alias) rather than a generated page: that is what a
     // writer can change; an alias before an article's own URL.
+    let alias = |job| {
+        matches!(
+            job,
+            Job::Alias { .. } | Job::PageAlias { .. } | Job::ListAlias { .. }
+        )
+    };
     let (blamed, other) = match (first, second) {
-        (Job::Alias { .. }, _) => (first, second),
-        (_, Job::Alias { .. }) => (second, first),
+        _ if alias(first) => (first, second),
+        _ if alias(second) => (second, first),
         (Job::Article(_), _) => (first, second),
         _ => (second, first),
     };
@@ -511,9 +517,7 @@ fn collision(
     )
     .line(1)
     .hint(match (blamed, other) {
-        (Job::Alias { .. }, _) | (_, Job::Alias { .. }) => {
-            "remove or change the alias in `aliases`"
-        }
+        _ if alias(blamed) || alias(other) => "remove or change the alias in `aliases`",
         (_, Job::Article(_)) => "give one of the articles another `slug`",
         _ => "give the article another `slug`, or change `permalink` in config.toml",
     })
