@@ -44,7 +44,8 @@ pub struct Loaded {
 /// What one Markdown file is (see [`crate::content::kinds`]).
 #[derive(Debug, Clone)]
 pub enum Item {
-    Article(Article),
+    /// Boxed: an article is larger than the other kinds.
+    Article(Box<Article>),
     /// A standalone page: no date, `layout: page`, or a Hexo file outside `_posts/`.
     Page(StandalonePage),
     /// An `_index.md`: what its folder's listing shows.
@@ -78,7 +79,7 @@ pub fn load(
         match result {
             Ok((item, warnings)) => {
                 match item {
-                    Some(Item::Article(a)) => articles.push(a),
+                    Some(Item::Article(a)) => articles.push(*a),
                     Some(Item::Page(p)) => kinds.pages.push(p),
                     Some(Item::Index(m)) => kinds.indexes.push(m),
                     None => {}
@@ -375,7 +376,7 @@ pub fn load_file(
     };
     let article = build_article(&file, fm, date, &mut warnings)?;
     let due = article.date <= options.now || options.future;
-    Ok((due.then_some(Item::Article(article)), warnings))
+    Ok((due.then(|| Item::Article(Box::new(article))), warnings))
 }
 
 /// A standalone page: built as an article (title, body, aliases, checks), then placed at
@@ -947,9 +948,12 @@ mod tests {
         assert_eq!(v, serde_json::json!({"k": ["x", {"n": "y"}], "n": 1}));
     }
 
+    /// (owner, output path) pairs.
+    type Published = Vec<(String, String)>;
+
     /// Loads the site written by `files` (path, text) and returns what it publishes
-    /// beside its pages and sections: (owner, output path) pairs, sorted.
-    fn files_beside(files: &[(&str, &str)]) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    /// beside its pages and sections, sorted.
+    fn files_beside(files: &[(&str, &str)]) -> (Published, Published) {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
         for (path, text) in files {
