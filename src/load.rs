@@ -107,7 +107,8 @@ impl Skip {
 /// What one Markdown file is (see [`crate::content::kinds`]).
 #[derive(Debug, Clone)]
 pub enum Item {
-    Article(Article),
+    /// Boxed: an article is larger than the other kinds.
+    Article(Box<Article>),
     /// A standalone page: no date, `layout: page`, or a Hexo file outside `_posts/`.
     Page(StandalonePage),
     /// An `_index.md`: what its folder's listing shows.
@@ -144,7 +145,7 @@ pub fn load(
         match result {
             Ok((item, warnings)) => {
                 match item {
-                    Some(Item::Article(a)) => articles.push(a),
+                    Some(Item::Article(a)) => articles.push(*a),
                     Some(Item::Page(p)) => kinds.pages.push(p),
                     Some(Item::Index(m)) => kinds.indexes.push(m),
                     Some(Item::Skipped(why)) => skipped.push((rel.clone(), why)),
@@ -158,6 +159,9 @@ pub fn load(
     let (files, problems) = bundle_files(root, &articles, &kinds.pages, &config.ignore);
     kinds.bundle_files = files;
     diagnostics.extend(problems);
+    let (files, problems) = section_files(root, &kinds.indexes, &config.ignore);
+    kinds.section_files = files;
+    diagnostics.extend(problems);
     let (files, problems) = hexo_source_files(root, &config.ignore);
     kinds.bundle_files.extend(files);
     diagnostics.extend(problems);
@@ -169,37 +173,33 @@ pub fn load(
     }
 }
 
-/// The files of every page bundle among `articles` and `pages` (`x/index.md`): each
-/// non-Markdown file in the bundle's folder and below (but not inside a nested bundle),
-/// published under the page's URL folder.
+/// The files published beside the pages among `articles` and `pages`: each non-Markdown
+/// file in a page bundle's folder (`x/index.md`) or a Hexo post's asset folder
+/// (`_posts/x.md` + `_posts/x/`, see [`kinds::asset_folder`]) and below (but not inside a
+/// nested bundle), under the page's URL folder.
 pub fn bundle_files(
     root: &Path,
     articles: &[Article],
     pages: &[StandalonePage],
     ignore: &Ignore,
 ) -> (Vec<crate::model::BundleFile>, Vec<Diagnostic>) {
+    let hexo = kinds::is_hexo_site(root);
     let owners = articles
         .iter()
         .map(|a| (&a.source_path, &a.path))
         .chain(pages.iter().map(|p| (&p.source_path, &p.path)))
-        .filter(|(source, _)| kinds::is_bundle_index(source));
+        .filter_map(|(source, url)| Some((source, url, kinds::asset_folder(source, hexo)?)));
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for (source, url_path) in owners {
-        let Some(dir) = source.parent() else { continue };
+    for (source, url_path, dir) in owners {
         let (found, walk_problems) =
-            crate::paths::site_files(root, &root.join(dir), crate::paths::Hidden::Skip);
+            crate::paths::site_files(root, &root.join(&dir), crate::paths::Hidden::Skip);
         problems.extend(walk_problems);
-        // A page written to `x.html` has its files in the folder the file is in.
-        let base = match url_path.rsplit_once('/') {
-            _ if url_path.ends_with('/') || url_path.is_empty() => url_path.clone(),
-            Some((folder, _)) => format!("{folder}/"),
-            None => String::new(),
-        };
+        let base = url_folder(url_path);
         let published = |p: &PathBuf| !is_markdown(p) && !is_ignored(root, p, ignore);
         for path in found.into_iter().filter(published) {
-            let inner = path.strip_prefix(root.join(dir)).unwrap_or(&path);
-            if in_nested_bundle(&root.join(dir), inner) {
+            let inner = path.strip_prefix(root.join(&dir)).unwrap_or(&path);
+            if in_nested_bundle(&root.join(&dir), inner) {
                 continue;
             }
             files.push(crate::model::BundleFile {
@@ -207,6 +207,63 @@ pub fn bundle_files(
                 file: dir.join(inner),
                 source: path,
                 owner: source.clone(),
+            });
+        }
+    }
+    (files, problems)
+}
+
+/// The URL folder a page's relative links resolve against: the page's own (`x/`), or for
+/// a page written to `x.html` the folder the file is in.
+fn url_folder(url_path: &str) -> String {
+    match url_path.rsplit_once('/') {
+        _ if url_path.ends_with('/') || url_path.is_empty() => url_path.to_string(),
+        Some((folder, _)) => format!("{folder}/"),
+        None => String::new(),
+    }
+}
+
+/// The files of every section among `indexes` (a folder with an `_index.md`): each
+/// non-Markdown file directly in the folder, as Zola copies a section's assets and Hugo
+/// publishes a branch bundle's resources; subfolders are sections or pages of their own.
+/// Their `rel` is relative to the section's URL folder until [`crate::model::attach`]
+/// places them under the listing. None in a Hexo site, whose `source/` files are
+/// published at their own paths ([`hexo_source_files`]), nor for a folder that is also
+/// a page bundle (it has an `index.md`: [`bundle_files`] publishes its files).
+pub fn section_files(
+    root: &Path,
+    indexes: &[ListMeta],
+    ignore: &Ignore,
+) -> (Vec<crate::model::BundleFile>, Vec<Diagnostic>) {
+    if kinds::is_hexo_site(root) {
+        return (Vec::new(), Vec::new());
+    }
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for meta in indexes {
+        let Some(dir) = meta.source_path.parent() else {
+            continue;
+        };
+        let bundle = ["index.md", "index.markdown"]
+            .iter()
+            .any(|name| root.join(dir).join(name).is_file());
+        // `content/index.md` is the home page's (Hexo), never a bundle.
+        if bundle && dir != Path::new(CONTENT_DIR) {
+            continue;
+        }
+        let (found, walk_problems) =
+            crate::paths::site_files_to(root, &root.join(dir), crate::paths::Hidden::Skip, 1);
+        problems.extend(walk_problems);
+        let published = |p: &PathBuf| !is_markdown(p) && !is_ignored(root, p, ignore);
+        for path in found.into_iter().filter(published) {
+            let Some(name) = path.file_name() else {
+                continue;
+            };
+            files.push(crate::model::BundleFile {
+                rel: name.to_string_lossy().into_owned(),
+                file: dir.join(name),
+                source: path.clone(),
+                owner: meta.source_path.clone(),
             });
         }
     }
@@ -355,16 +412,17 @@ pub fn load_file(
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let header_line = split.front_line.saturating_sub(1).max(1);
+    let date = article_date(rel, &fm, &stem, config.offset, &mut warnings)?;
+    let is_page =
+        date.is_none() || kinds::wants_page(&fm.extra) || hexo == Some(HexoPlace::Elsewhere);
     let file = File {
         rel,
         logical: &logical,
         split: &split,
         config,
         shortcodes: options.shortcodes,
+        noun: if is_page { "page" } else { "article" },
     };
-    let date = article_date(rel, &fm, &stem, config.offset, &mut warnings)?;
-    let is_page =
-        date.is_none() || kinds::wants_page(&fm.extra) || hexo == Some(HexoPlace::Elsewhere);
     if let Some(index) = kinds::theme_index(&fm.extra) {
         let warning = Diagnostic::warning(
             rel,
@@ -387,7 +445,7 @@ pub fn load_file(
     let article = build_article(&file, fm, date, &mut warnings)?;
     let due = article.date <= options.now || options.future;
     let item = if due {
-        Item::Article(article)
+        Item::Article(Box::new(article))
     } else {
         Item::Skipped(Skip::Future)
     };
@@ -601,6 +659,8 @@ struct File<'a> {
     split: &'a Split<'a>,
     config: &'a SiteConfig,
     shortcodes: &'a Shortcodes,
+    /// What the file becomes, for messages: `article` or `page`.
+    noun: &'static str,
 }
 
 fn build_article(
@@ -636,14 +696,7 @@ fn build_article(
     let header_line = split.front_line.saturating_sub(1).max(1);
     let title = match front_title {
         Some(title) => title,
-        None => untitled(
-            rel,
-            split,
-            &stem,
-            rendered.title.take(),
-            header_line,
-            warnings,
-        ),
+        None => untitled(file, &stem, rendered.title.take(), header_line, warnings),
     };
     // URLs read the date as written, as Hugo and Jekyll fill `:year/:month/:day` (old URLs
     // must not move a day); pages, feeds and archives show it in the site's time zone.
@@ -666,7 +719,10 @@ fn build_article(
     if slug.is_empty() {
         return Err(Diagnostic::new(
             rel,
-            "the article's slug is empty after removing unsafe characters",
+            format!(
+                "the {}'s slug is empty after removing unsafe characters",
+                file.noun
+            ),
         )
         .at(header_line, 1)
         .hint("add a `slug` made of letters, digits or Chinese characters"));
@@ -691,7 +747,7 @@ fn build_article(
     };
     if let Some(why) = crate::paths::unsafe_url_path(&path) {
         return Err(
-            Diagnostic::new(rel, format!("the article's URL /{path} {why}"))
+            Diagnostic::new(rel, format!("the {}'s URL /{path} {why}", file.noun))
                 .at(header_line, 1)
                 .hint("change `slug` (or `permalink` in config.toml) so the URL stays inside the site"),
         );
@@ -726,6 +782,7 @@ fn build_article(
         slug,
         path,
         pattern_path,
+        written_aliases: None,
         aliases,
         cover: fm.cover,
         draft: fm.draft,
@@ -801,18 +858,18 @@ fn strip_controls_in_value(value: &mut serde_json::Value) {
     }
 }
 
-/// The title of an article without one: the heading that opens its body (lifted out of
+/// The title of an article or page without one: the heading that opens its body (lifted out of
 /// it by the Markdown pass), else its file name made readable. A file without front
 /// matter that opens with a heading is a documented convention; anything else is a
 /// warning, since Hugo, Zola and Hexo build such files with an empty title.
 fn untitled(
-    rel: &Path,
-    split: &Split<'_>,
+    file: &File<'_>,
     stem: &str,
     heading: Option<String>,
     header_line: usize,
     warnings: &mut Vec<Diagnostic>,
 ) -> String {
+    let (rel, split, noun) = (file.rel, file.split, file.noun);
     let add_title = match split.dialect {
         Dialect::Yaml => "add a line `title: …` to the front matter",
         _ => "add `title = \"…\"` to the front matter",
@@ -820,9 +877,12 @@ fn untitled(
     if let Some(heading) = heading {
         if split.dialect != Dialect::None {
             warnings.push(
-                Diagnostic::warning(rel, "the article has no `title`: its first heading is used")
-                    .at(header_line, 1)
-                    .hint(add_title),
+                Diagnostic::warning(
+                    rel,
+                    format!("the {noun} has no `title`: its first heading is used"),
+                )
+                .at(header_line, 1)
+                .hint(add_title),
             );
         }
         return heading;
@@ -837,7 +897,7 @@ fn untitled(
     warnings.push(
         Diagnostic::warning(
             rel,
-            format!("the article has no `title`: its file name is used (`{readable}`)"),
+            format!("the {noun} has no `title`: its file name is used (`{readable}`)"),
         )
         .at(header_line, 1)
         .hint(add_title),
@@ -958,6 +1018,101 @@ mod tests {
         let mut v = serde_json::json!({"k": ["x\u{2}", {"n": "y\u{3}"}], "n": 1});
         strip_controls_in_value(&mut v);
         assert_eq!(v, serde_json::json!({"k": ["x", {"n": "y"}], "n": 1}));
+    }
+
+    /// (owner, output path) pairs.
+    type Published = Vec<(String, String)>;
+
+    /// Loads the site written by `files` (path, text) and returns what it publishes
+    /// beside its pages and sections, sorted.
+    fn files_beside(files: &[(&str, &str)]) -> (Published, Published) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for (path, text) in files {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        }
+        let config = SiteConfig::parse(
+            "title = \"科技日报\"\nbase_url = \"https://news.example.com/\"\n",
+            None,
+        )
+        .expect("config");
+        let shortcodes = Shortcodes::load(root);
+        let options = LoadOptions {
+            drafts: true,
+            future: true,
+            now: chrono::Utc::now().fixed_offset(),
+            shortcodes: &shortcodes,
+        };
+        let loaded = load(root, &config, options, &Progress::default());
+        let pairs = |files: &[crate::model::BundleFile]| {
+            let mut pairs: Vec<(String, String)> = files
+                .iter()
+                .map(|f| (crate::diagnostics::display_path(&f.owner), f.rel.clone()))
+                .collect();
+            pairs.sort();
+            pairs
+        };
+        (
+            pairs(&loaded.kinds.bundle_files),
+            pairs(&loaded.kinds.section_files),
+        )
+    }
+
+    fn pair(owner: &str, rel: &str) -> (String, String) {
+        (owner.to_string(), rel.to_string())
+    }
+
+    #[test]
+    fn hexo_post_asset_folders_are_published_beside_the_post() {
+        let post = "---\ntitle: 芯片出口新规\ndate: 2024-03-11 09:30:00\n---\n正文\n";
+        let (bundles, sections) = files_beside(&[
+            ("content/_posts/2024-03-11-芯片.md", post),
+            ("content/_posts/2024-03-11-芯片/chart.png", "png"),
+            ("content/_posts/2024-03-11-芯片/数据/表.csv", "csv"),
+            ("content/_posts/2024-03-11-芯片/.DS_Store", "x"),
+            // A folder with no post of that name: not the asset folder of any post.
+            ("content/_posts/无主/孤儿.png", "png"),
+            ("content/images/logo.png", "png"),
+        ]);
+        let owner = "content/_posts/2024-03-11-芯片.md";
+        assert_eq!(
+            bundles,
+            [
+                pair(owner, "2024/03/芯片/chart.png"),
+                pair(owner, "2024/03/芯片/数据/表.csv"),
+                // Hexo's `source/` files keep their own path, as before.
+                pair("content/images/logo.png", "images/logo.png"),
+            ]
+        );
+        assert!(sections.is_empty(), "{sections:?}");
+    }
+
+    #[test]
+    fn a_sections_own_files_wait_for_its_listing() {
+        let index = "+++\ntitle = \"资讯\"\n+++\n";
+        let (bundles, sections) = files_beside(&[
+            ("content/_index.md", index),
+            ("content/favicon.ico", "ico"),
+            ("content/资讯/_index.md", index),
+            ("content/资讯/logo.svg", "<svg/>"),
+            ("content/资讯/附录.md", "# 附录\n"),
+            ("content/资讯/.hidden.png", "png"),
+            ("content/资讯/图/深处.png", "png"),
+            // A bundle with an `_index.md` too: its files are the bundle's.
+            ("content/专题/_index.md", index),
+            ("content/专题/index.md", "+++\ntitle = \"专题\"\n+++\n"),
+            ("content/专题/封面.png", "png"),
+        ]);
+        assert_eq!(
+            sections,
+            [
+                pair("content/_index.md", "favicon.ico"),
+                pair("content/资讯/_index.md", "logo.svg"),
+            ]
+        );
+        assert_eq!(bundles, [pair("content/专题/index.md", "专题/封面.png")]);
     }
 
     #[test]

@@ -56,6 +56,16 @@ pub fn link_outside_site(root: &Path, canonical_root: &Path, path: &Path) -> Opt
 /// the files' paths and every problem met: links out of the site (warnings, not followed:
 /// see [`link_outside_site`]), link loops and unreadable folders (errors).
 pub fn site_files(root: &Path, dir: &Path, hidden: Hidden) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    site_files_to(root, dir, hidden, usize::MAX)
+}
+
+/// [`site_files`] down to `depth` levels below `dir` (1: the files directly in it).
+pub fn site_files_to(
+    root: &Path,
+    dir: &Path,
+    hidden: Hidden,
+    depth: usize,
+) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     if !dir.is_dir() {
@@ -64,6 +74,7 @@ pub fn site_files(root: &Path, dir: &Path, hidden: Hidden) -> (Vec<PathBuf>, Vec
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut skipped = Vec::new();
     let walk = walkdir::WalkDir::new(dir)
+        .max_depth(depth)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()

@@ -73,7 +73,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     let (articles, _left_out, duplicates) = model::dedupe(loaded.articles);
     diagnostics.extend(duplicates);
     let mut site = model::assemble(config, articles, Arc::new(statics), now);
-    model::attach(&mut site, loaded.kinds);
+    diagnostics.extend(model::attach(&mut site, loaded.kinds));
     let urls = crate::urls::Urls::new(&site.config);
     diagnostics.extend(model::refs::resolve(
         &mut site.articles,

@@ -63,6 +63,20 @@ pub fn logical_path(rel: &Path) -> PathBuf {
     parent.join(name)
 }
 
+/// The folder whose files are published beside the page of `rel`, when it has one: a
+/// bundle's own folder (`x/index.md` → `x/`), or, in a Hexo site (`hexo`), the asset
+/// folder named as a post's file (`_posts/2024-03-11-芯片.md` →
+/// `_posts/2024-03-11-芯片/`: Hexo's `post_asset_folder`, copied into the post's output
+/// folder so that `{% asset_img %}` and `![](chart.png)` resolve). Whether the folder
+/// exists is for the caller to see.
+pub fn asset_folder(rel: &Path, hexo: bool) -> Option<PathBuf> {
+    if is_bundle_index(rel) {
+        return rel.parent().map(Path::to_path_buf);
+    }
+    let post = hexo && hexo_place(rel) != HexoPlace::Elsewhere && crate::paths::is_markdown(rel);
+    post.then(|| rel.with_extension(""))
+}
+
 /// Whether the site follows Hexo's layout (`content/_posts/`): then only files in
 /// `_posts/` and `_drafts/` are articles.
 pub fn is_hexo_site(root: &Path) -> bool {
@@ -269,6 +283,27 @@ mod tests {
             page_path(p("content/docs/Commands.md"), None, true),
             "docs/Commands.html"
         );
+    }
+
+    #[test]
+    fn asset_folders_of_bundles_and_hexo_posts() {
+        let folder = |rel, hexo| asset_folder(p(rel), hexo);
+        assert_eq!(
+            folder("content/资讯/芯片/index.md", false),
+            Some(PathBuf::from("content/资讯/芯片"))
+        );
+        assert_eq!(
+            folder("content/_posts/2024-03-11-芯片.md", true),
+            Some(PathBuf::from("content/_posts/2024-03-11-芯片"))
+        );
+        assert_eq!(
+            folder("content/_drafts/科技/草稿.markdown", true),
+            Some(PathBuf::from("content/_drafts/科技/草稿"))
+        );
+        // Hexo pages outside `_posts/` are published with `source/` as it is; outside a
+        // Hexo site a file is no post.
+        assert_eq!(folder("content/about.md", true), None);
+        assert_eq!(folder("content/_posts/2024-03-11-芯片.md", false), None);
     }
 
     #[test]

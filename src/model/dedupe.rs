@@ -12,8 +12,9 @@
 //!   whose source path sorts first is published and each other one is a warning naming
 //!   both files, and is left out (with `--strict`, an error).
 //!
-//! Clashes with generated pages (tags, search, archives …) and with aliases stay errors
-//! of [`crate::render::plan`]: those a writer must fix.
+//! Clashes with generated pages (tags, search, archives …) stay errors of
+//! [`crate::render::plan`]: those a writer must fix. Aliases are settled once pages are
+//! attached ([`super::dedupe_aliases`]).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -124,6 +125,7 @@ mod tests {
             slug: String::new(),
             path: path.into(),
             pattern_path: from_pattern.then(|| path.to_string()),
+            written_aliases: None,
             aliases: Vec::new(),
             cover: None,
             draft: false,

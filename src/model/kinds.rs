@@ -107,7 +107,9 @@ impl StandalonePage {
     }
 }
 
-/// A file of a page bundle, published beside its page so relative links resolve.
+/// A file published beside its page so relative links resolve: a page bundle's, a Hexo
+/// post's asset folder's, a section's (Zola's section assets), or in a Hexo site a file
+/// of `source/` at its own path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleFile {
     /// Output path relative to the output root (`2024/03/芯片/cover.png`).
@@ -116,7 +118,7 @@ pub struct BundleFile {
     pub source: PathBuf,
     /// The file relative to the site root, for messages.
     pub file: PathBuf,
-    /// The Markdown file of the bundle, relative to the site root.
+    /// The Markdown file of the bundle (or section), relative to the site root.
     pub owner: PathBuf,
 }
 
@@ -126,18 +128,26 @@ pub struct Kinds {
     pub pages: Vec<StandalonePage>,
     pub indexes: Vec<ListMeta>,
     pub bundle_files: Vec<BundleFile>,
+    /// Files of sections (see [`crate::load::section_files`]), owned by their
+    /// `_index.md`; `rel` is relative to the section's listing until [`attach`] knows
+    /// where that is.
+    pub section_files: Vec<BundleFile>,
 }
 
 /// Attaches pages, index files and bundle files to a site whose article indexes are
 /// built: each `_index.md` to its term (a section, nested section, tag or category) or
-/// the home page. A folder with an `_index.md` but no term of its own (a nested folder,
-/// or a section without articles yet) gets a listing of its own in `Site::folders`.
-pub fn attach(site: &mut Site, kinds: Kinds) {
+/// the home page, and its folder's files under that listing's URL. A folder with an
+/// `_index.md` but no term of its own (a nested folder, or a section without articles
+/// yet) gets a listing of its own in `Site::folders`.
+///
+/// Then settles aliases wanting a URL that a page holds or that another alias wants
+/// ([`super::dedupe_aliases`]), returning a warning for each alias left out.
+#[must_use = "the warnings name every alias left out"]
+pub fn attach(site: &mut Site, kinds: Kinds) -> Vec<crate::diagnostics::Diagnostic> {
     let mut pages = kinds.pages;
     pages.sort_by(|a, b| a.source_path.cmp(&b.source_path));
     site.pages = pages;
     site.bundle_files = kinds.bundle_files;
-    site.bundle_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut indexes = kinds.indexes;
     indexes.sort_by(|a, b| a.source_path.cmp(&b.source_path));
     for (m, meta) in indexes.iter_mut().enumerate() {
@@ -173,7 +183,27 @@ pub fn attach(site: &mut Site, kinds: Kinds) {
             _ => site.folder_metas.push(m),
         }
     }
+    site.bundle_files
+        .extend(place_section_files(&indexes, kinds.section_files));
+    site.bundle_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     site.list_metas = indexes;
+    super::dedupe_aliases(site)
+}
+
+/// Section files under their listing's URL folder (`资讯/logo.svg`).
+fn place_section_files(metas: &[ListMeta], files: Vec<BundleFile>) -> Vec<BundleFile> {
+    let listings: std::collections::HashMap<&PathBuf, &str> = metas
+        .iter()
+        .map(|m| (&m.source_path, m.listing_path.as_str()))
+        .collect();
+    files
+        .into_iter()
+        .filter_map(|mut file| {
+            let listing = listings.get(&file.owner)?;
+            file.rel = format!("{listing}{}", file.rel);
+            Some(file)
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

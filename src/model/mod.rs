@@ -4,6 +4,7 @@
 //! lists of indexes into that vector, so listing pages and feeds share the articles rather
 //! than copying them.
 
+mod aliases;
 mod assemble;
 mod dedupe;
 mod kinds;
@@ -18,6 +19,7 @@ use chrono::{DateTime, FixedOffset};
 use crate::config::SiteConfig;
 use crate::statics::Statics;
 
+pub use aliases::dedupe_aliases;
 pub use assemble::assemble;
 pub use dedupe::dedupe;
 pub use kinds::{BundleFile, Kinds, ListMeta, SortBy, StandalonePage, attach};
@@ -54,7 +56,12 @@ pub struct Article {
     /// `slug`: such an article gives way (`x-2/`) when another wants the same URL (see
     /// [`dedupe`]).
     pub pattern_path: Option<String>,
+    /// Old URLs that redirect here, less any given up to a page or an earlier alias
+    /// ([`dedupe_aliases`]).
     pub aliases: Vec<String>,
+    /// The aliases as front matter lists them, kept when some were given up, so that
+    /// settling again (serve keeps articles between saves) starts from all of them.
+    pub written_aliases: Option<Vec<String>>,
     pub cover: Option<String>,
     pub draft: bool,
     /// `weight` (or `order`) from front matter: an editor's ordering hint for templates.
@@ -159,3 +166,7 @@ pub struct Site {
 pub const TAGS_PATH: &str = "tags/";
 pub const CATEGORIES_PATH: &str = "categories/";
 pub const ARCHIVES_PATH: &str = "archives/";
+/// URL path of the search page.
+pub const SEARCH_PATH: &str = "search/";
+/// URL path of the page served for a missing one.
+pub const NOT_FOUND_PATH: &str = "404.html";

@@ -485,6 +485,7 @@ mod tests {
             slug: slug.into(),
             path: path.into(),
             pattern_path: None,
+            written_aliases: None,
             aliases: Vec::new(),
             cover: None,
             draft: false,

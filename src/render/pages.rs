@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::Diagnostic;
-use crate::model::{ARCHIVES_PATH, CATEGORIES_PATH, ListMeta, Site, TAGS_PATH, Term};
+use crate::model::{
+    ARCHIVES_PATH, CATEGORIES_PATH, ListMeta, NOT_FOUND_PATH, Site, TAGS_PATH, Term,
+};
 
 /// What kind of article list a listing page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,7 +145,7 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
     pages.push(page(CATEGORIES_PATH, Job::CategoryIndex));
     pages.push(page(ARCHIVES_PATH, Job::Archives));
     pages.push(page(SEARCH_PATH, Job::Search));
-    pages.push(page("404.html", Job::NotFound));
+    pages.push(page(NOT_FOUND_PATH, Job::NotFound));
     for (i, a) in site.articles.iter().enumerate() {
         pages.extend(a.aliases.iter().map(|alias| Page {
             path: alias_path(alias),
@@ -173,8 +175,7 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
     }
 }
 
-/// URL path of the search page.
-pub const SEARCH_PATH: &str = "search/";
+pub use crate::model::SEARCH_PATH;
 
 /// An alias → a URL path relative to the root (see
 /// [`crate::content::permalink::alias_path`]). Load resolved every alias to a path from
@@ -493,9 +494,15 @@ fn collision(
 ) -> Diagnostic {
     // Blame an article (or its alias) rather than a generated page: that is what a
     // writer can change; an alias before an article's own URL.
+    let alias = |job| {
+        matches!(
+            job,
+            Job::Alias { .. } | Job::PageAlias { .. } | Job::ListAlias { .. }
+        )
+    };
     let (blamed, other) = match (first, second) {
-        (Job::Alias { .. }, _) => (first, second),
-        (_, Job::Alias { .. }) => (second, first),
+        _ if alias(first) => (first, second),
+        _ if alias(second) => (second, first),
         (Job::Article(_), _) => (first, second),
         _ => (second, first),
     };
@@ -510,9 +517,7 @@ fn collision(
     )
     .line(1)
     .hint(match (blamed, other) {
-        (Job::Alias { .. }, _) | (_, Job::Alias { .. }) => {
-            "remove or change the alias in `aliases`"
-        }
+        _ if alias(blamed) || alias(other) => "remove or change the alias in `aliases`",
         (_, Job::Article(_)) => "give one of the articles another `slug`",
         _ => "give the article another `slug`, or change `permalink` in config.toml",
     })

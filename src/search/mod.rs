@@ -257,6 +257,7 @@ mod tests {
             slug: title.into(),
             path: format!("2024/03/{title}/"),
             pattern_path: None,
+            written_aliases: None,
             aliases: Vec::new(),
             cover: None,
             draft,

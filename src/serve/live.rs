@@ -142,8 +142,8 @@ impl Live {
         }
         let mut site = model::assemble(config, articles, statics, now);
         let kinds = kinds_of(sources, &site.articles, &site.config.ignore);
-        model::attach(&mut site, kinds);
         self.link_warnings = duplicates;
+        self.link_warnings.extend(model::attach(&mut site, kinds));
         self.link_warnings.extend(model::refs::resolve(
             &mut site.articles,
             &mut site.pages,
@@ -235,7 +235,7 @@ impl Model {
 }
 
 /// The pages and `_index.md` files the parse cache holds, and the files of the bundles
-/// among them and `articles`, for [`model::attach`].
+/// and sections among them and `articles`, for [`model::attach`].
 fn kinds_of(sources: &Sources, articles: &[Article], ignore: &Ignore) -> model::Kinds {
     let mut kinds = model::Kinds::default();
     for source in sources.files.values() {
@@ -250,6 +250,7 @@ fn kinds_of(sources: &Sources, articles: &[Article], ignore: &Ignore) -> model::
     // Unreadable bundle folders were reported by the parse; a preview serves what it can.
     (kinds.bundle_files, _) =
         crate::load::bundle_files(&sources.root, articles, &kinds.pages, ignore);
+    (kinds.section_files, _) = crate::load::section_files(&sources.root, &kinds.indexes, ignore);
     kinds
         .bundle_files
         .extend(crate::load::hexo_source_files(&sources.root, ignore).0);
@@ -257,7 +258,8 @@ fn kinds_of(sources: &Sources, articles: &[Article], ignore: &Ignore) -> model::
 }
 
 /// Whether `new` can take `old`'s place without re-assembling: everything the model's
-/// order and indexes are built from is the same.
+/// order and indexes are built from is the same. Aliases too: they are settled against
+/// every page and alias of the site, so an article that gave one up is settled afresh.
 fn same_shape(old: &Article, new: &Article) -> bool {
     old.date == new.date
         && old.path == new.path
@@ -265,6 +267,8 @@ fn same_shape(old: &Article, new: &Article) -> bool {
         && old.tags == new.tags
         && old.categories == new.categories
         && old.draft == new.draft
+        && old.written_aliases.is_none()
+        && old.aliases == new.aliases
 }
 
 /// Per article, a hash of the names and URLs of its section, tags and categories: what its

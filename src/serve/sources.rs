@@ -152,7 +152,7 @@ impl Sources {
                 let parsed = stamp.map(|stamp| {
                     let (parsed, warnings) = match load::load_file(root, &rel, config, options) {
                         Ok((Some(load::Item::Article(article)), warnings)) => {
-                            (Parsed::Waiting(Box::new(article)), warnings)
+                            (Parsed::Waiting(article), warnings)
                         }
                         Ok((Some(load::Item::Skipped(_)) | None, warnings)) => {
                             (Parsed::Draft, warnings)
