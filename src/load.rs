@@ -129,11 +129,12 @@ pub fn load(
     progress: &Progress,
 ) -> Loaded {
     let (files, mut diagnostics) = find_markdown(root, &config.ignore);
+    let layout = kinds::Layout::new(root, &files);
     let loading = progress.stage("loading", files.len(), "files");
     let results: Vec<FileResult> = files
         .par_iter()
         .map(|rel| {
-            let result = load_file(root, rel, config, options);
+            let result = load_file(root, rel, config, options, &layout);
             loading.inc(1);
             result
         })
@@ -356,19 +357,20 @@ pub fn load_file(
     rel: &Path,
     config: &SiteConfig,
     options: LoadOptions<'_>,
+    layout: &kinds::Layout,
 ) -> FileResult {
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::new(rel, format!("cannot read the file: {e}")))?;
     // Hexo makes a page of every Markdown file, bundles or not.
-    let resource = (!kinds::is_hexo_site(root))
-        .then(|| kinds::enclosing_bundle(root, rel))
+    let resource = (!layout.hexo)
+        .then(|| layout.enclosing_bundle(rel))
         .flatten();
     if let Some(bundle) = resource {
         let warning = Diagnostic::warning(
             rel,
             format!(
                 "inside the page bundle {}: a resource of that page (as Hugo reads it), not a page of its own; not built",
-                crate::diagnostics::display_path(&bundle)
+                crate::diagnostics::display_path(bundle)
             ),
         )
         .hint("move the file out of the bundle's folder to make it a page");
@@ -377,7 +379,7 @@ pub fn load_file(
     let text = decode(rel, &bytes)?;
     let split = frontmatter::split(&text).map_err(|e| fm_error(rel, e))?;
     let mut fm = frontmatter::parse(&split).map_err(|e| fm_error(rel, e))?;
-    let hexo = kinds::is_hexo_site(root).then(|| kinds::hexo_place(rel));
+    let hexo = layout.hexo.then(|| kinds::hexo_place(rel));
     fm.draft |= hexo == Some(HexoPlace::Drafts);
     if fm.draft && !options.drafts {
         return Ok((Some(Item::Skipped(Skip::Draft)), Vec::new()));

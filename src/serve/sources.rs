@@ -125,6 +125,9 @@ impl Sources {
         };
         let root = &self.root;
         let files = &self.files;
+        // What the saved files are depends on the others (a new `index.md` makes a bundle).
+        let layout =
+            crate::content::kinds::Layout::new(root, files.keys().chain(candidates.iter()));
         let changed: Vec<(PathBuf, Option<Stamp>)> = candidates
             .into_par_iter()
             .map(|rel| {
@@ -150,16 +153,19 @@ impl Sources {
             .into_par_iter()
             .map(|(rel, stamp)| {
                 let parsed = stamp.map(|stamp| {
-                    let (parsed, warnings) = match load::load_file(root, &rel, config, options) {
-                        Ok((Some(load::Item::Article(article)), warnings)) => {
-                            (Parsed::Waiting(article), warnings)
-                        }
-                        Ok((Some(load::Item::Skipped(_)) | None, warnings)) => {
-                            (Parsed::Draft, warnings)
-                        }
-                        Ok((Some(other), warnings)) => (Parsed::Other(Box::new(other)), warnings),
-                        Err(e) => (Parsed::Failed(e), Vec::new()),
-                    };
+                    let (parsed, warnings) =
+                        match load::load_file(root, &rel, config, options, &layout) {
+                            Ok((Some(load::Item::Article(article)), warnings)) => {
+                                (Parsed::Waiting(article), warnings)
+                            }
+                            Ok((Some(load::Item::Skipped(_)) | None, warnings)) => {
+                                (Parsed::Draft, warnings)
+                            }
+                            Ok((Some(other), warnings)) => {
+                                (Parsed::Other(Box::new(other)), warnings)
+                            }
+                            Err(e) => (Parsed::Failed(e), Vec::new()),
+                        };
                     (stamp, parsed, warnings)
                 });
                 (rel, parsed)
