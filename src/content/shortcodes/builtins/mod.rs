@@ -197,6 +197,9 @@ pub fn expand(
     if !has(name) {
         return Err(match call.name.strip_suffix(".inline") {
             Some(_) if matches!(call.syntax, Syntax::Hugo { .. }) => inline_shortcode(call.name),
+            _ if call.syntax == Syntax::Liquid && LIQUID_LOGIC.contains(&call.name) => {
+                liquid_logic(call.name)
+            }
             _ => unknown(call.name),
         });
     }
@@ -232,6 +235,37 @@ fn unknown(name: &str) -> Problem {
         format!(
             "add templates/shortcodes/{name}.html to render it: its arguments are template variables (positional ones in `args`), `body` is the text between its tags"
         ),
+    )
+}
+
+/// Liquid's own tags, which Jekyll runs in every page: template logic, not shortcodes.
+const LIQUID_LOGIC: &[&str] = &[
+    "if",
+    "unless",
+    "case",
+    "for",
+    "assign",
+    "capture",
+    "include",
+    "include_relative",
+    "increment",
+    "decrement",
+    "cycle",
+    "tablerow",
+    "comment",
+    "elsif",
+    "else",
+    "when",
+];
+
+/// A Liquid tag such as `{% for %}` or `{% include %}` in a Jekyll page: a program over
+/// the site's data, which sitegen does not run.
+fn liquid_logic(name: &str) -> Problem {
+    Problem::new(
+        format!(
+            "Liquid `{{% {name} %}}` is template logic, which sitegen does not run: shown as written"
+        ),
+        "write what it produces into the page, or move it into a template",
     )
 }
 

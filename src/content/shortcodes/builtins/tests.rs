@@ -89,6 +89,10 @@ fn values() {
         value(run(HUGO, "nope", "", None)),
         "problem unknown shortcode `nope`"
     );
+    assert!(
+        value(run(Syntax::Liquid, "for", "post in site.posts", None))
+            .starts_with("problem Liquid `{% for %}` is template logic")
+    );
 }
 
 #[test]
