@@ -57,6 +57,9 @@ pub enum Skip {
     ThemePage,
     /// A Markdown file inside a page bundle: a resource of that page, as Hugo reads it.
     BundleResource,
+    /// In an underscore folder of a Jekyll or Hexo site (`_includes/`, a collection
+    /// `_config.yml` does not publish), which neither publishes.
+    UnderscoreFolder,
 }
 
 /// ` (3 drafts, 1 future articles)`-style counts of `skipped`, by reason, in reason order.
@@ -99,6 +102,11 @@ impl Skip {
                 "Markdown inside a page bundle: a resource of that page",
                 "bundle resource",
                 "bundle resources",
+            ),
+            Skip::UnderscoreFolder => (
+                "in an underscore folder, which Jekyll publishes only as a collection with `output: true` in _config.yml",
+                "file in underscore folders",
+                "files in underscore folders",
             ),
         }
     }
@@ -376,6 +384,13 @@ pub fn load_file(
         .hint("move the file out of the bundle's folder to make it a page");
         return Ok((Some(Item::Skipped(Skip::BundleResource)), vec![warning]));
     }
+    // A Jekyll collection's document has its collection's URL; other underscore folders
+    // are not published.
+    let collection_url = match layout.hexo.then(|| layout.collections.place(rel)).flatten() {
+        Some(None) => return Ok((Some(Item::Skipped(Skip::UnderscoreFolder)), Vec::new())),
+        Some(Some(url)) => Some(url),
+        None => None,
+    };
     let text = decode(rel, &bytes)?;
     let split = frontmatter::split(&text).map_err(|e| fm_error(rel, e))?;
     let mut fm = frontmatter::parse(&split).map_err(|e| fm_error(rel, e))?;
@@ -415,8 +430,10 @@ pub fn load_file(
         .unwrap_or_default();
     let header_line = split.front_line.saturating_sub(1).max(1);
     let date = article_date(rel, &fm, &stem, config.offset, &mut warnings)?;
-    let is_page =
-        date.is_none() || kinds::wants_page(&fm.extra) || hexo == Some(HexoPlace::Elsewhere);
+    let is_page = date.is_none()
+        || kinds::wants_page(&fm.extra)
+        || hexo == Some(HexoPlace::Elsewhere)
+        || collection_url.is_some();
     let file = File {
         rel,
         logical: &logical,
@@ -438,7 +455,9 @@ pub fn load_file(
     if is_page {
         // Hexo and Jekyll publish `docs/x.md` as `docs/x.html`.
         let html_pages = hexo.is_some() && !kinds::is_bundle_index(rel);
-        let page = build_page(&file, fm, date, html_pages, &mut warnings)?;
+        let default_path = collection_url
+            .unwrap_or_else(|| kinds::page_path(&logical, fm.slug.as_deref(), html_pages));
+        let page = build_page(&file, fm, date, default_path, &mut warnings)?;
         return Ok((Some(Item::Page(page)), warnings));
     }
     let Some(date) = date else {
@@ -460,22 +479,21 @@ fn build_page(
     file: &File<'_>,
     fm: FrontMatter,
     date: Option<DateTime<FixedOffset>>,
-    html_pages: bool,
+    default_path: String,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<StandalonePage, Diagnostic> {
-    let (rel, logical, split, config) = (file.rel, file.logical, file.split, file.config);
+    let (rel, split, config) = (file.rel, file.split, file.config);
     let explicit = fm.path.as_deref().is_some_and(|p| !p.trim().is_empty());
-    let slug = fm.slug.clone();
     // Undated: a stand-in date, never shown nor used (the page keeps `date: None`).
     let placeholder =
         date.unwrap_or_else(|| DateTime::<chrono::Utc>::UNIX_EPOCH.with_timezone(&config.offset));
     let a = build_article(file, fm, placeholder, warnings)?;
     // A URL the author set was read (and checked) as an article's is; otherwise the page
-    // sits at its folder path.
+    // sits at `default_path` (its folder path, or its Jekyll collection's pattern).
     let path = if explicit {
         a.path.clone()
     } else {
-        kinds::page_path(logical, slug.as_deref(), html_pages)
+        default_path
     };
     let header_line = split.front_line.saturating_sub(1).max(1);
     if let Some(why) = crate::paths::unsafe_url_path(&path)

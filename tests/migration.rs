@@ -355,9 +355,26 @@ fn a_jekyll_archive_builds_as_jekyll_built_it() {
                 "content/assets/shot.svg",
                 "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
             ),
+            // A collection published by _config.yml, and folders Jekyll never publishes.
+            (
+                "content/_config.yml",
+                "title: 技术博客\ncollections:\n  docs:\n    output: true\n    permalink: /:collection/:path/\n  notes:\n    output: false\n",
+            ),
+            (
+                "content/_docs/部署/静态托管.md",
+                "---\ntitle: 部署到静态托管\n---\n把生成的目录上传即可。\n",
+            ),
+            (
+                "content/_notes/想法.md",
+                "---\ntitle: 随手记\n---\n不发布。\n",
+            ),
+            ("content/_includes/页脚.md", "版权所有。\n"),
         ],
     );
     let out = build_and_check(dir.path(), &[]);
+    assert!(common::read(&out, "docs/部署/静态托管/index.html").contains("上传即可"));
+    assert!(!out.join("_notes").exists() && !out.join("_includes").exists());
+    assert!(!out.join("notes").exists() && !out.join("_config.yml").exists());
     let html = common::read(&out, "jekyll/update/2024/03/12/welcome.html");
     assert!(
         html.contains("href=\"/2024/03/01/hello.html\""),

@@ -186,6 +186,8 @@ pub fn page_path(logical: &Path, slug: Option<&str>, html: bool) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct Layout {
     pub hexo: bool,
+    /// Jekyll's published collections, from `content/_config.yml` (Hexo/Jekyll layout only).
+    pub collections: crate::content::jekyll::Collections,
     /// Every bundle's index file (`content/x/index.md`).
     bundles: std::collections::HashSet<PathBuf>,
 }
@@ -193,8 +195,14 @@ pub struct Layout {
 impl Layout {
     /// From the site root and every Markdown file under `content/` (relative to the root).
     pub fn new<'a>(root: &Path, markdown: impl IntoIterator<Item = &'a PathBuf>) -> Self {
+        let hexo = is_hexo_site(root);
         Layout {
-            hexo: is_hexo_site(root),
+            hexo,
+            collections: if hexo {
+                crate::content::jekyll::Collections::read(root)
+            } else {
+                Default::default()
+            },
             bundles: markdown
                 .into_iter()
                 .filter(|rel| is_bundle_index(rel))

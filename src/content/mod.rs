@@ -3,6 +3,7 @@
 pub mod date;
 pub mod frontmatter;
 pub mod ignore;
+pub mod jekyll;
 pub mod kinds;
 pub mod markdown;
 pub mod permalink;
