@@ -166,32 +166,41 @@ fn is_more(html: &str) -> bool {
 /// Template delimiters whose spans are never summary text: Hugo `{{< >}}` and `{{% %}}`,
 /// Zola `{{ name() }}`, Hexo and Jekyll `{% %}`. They reach the text only where a
 /// shortcode was shown as written (an unknown one, or one in a summary cut before it
-/// closed).
-const TEMPLATE_SPANS: [(&str, &str); 4] =
-    [("{{<", ">}}"), ("{{%", "%}}"), ("{{", "}}"), ("{%", "%}")];
+/// closed). Returns the opening and closing delimiter of the span starting at `at` (a `{`).
+fn template_span(bytes: &[u8], at: usize) -> Option<(&'static str, &'static str)> {
+    match (bytes.get(at + 1), bytes.get(at + 2)) {
+        (Some(b'{'), Some(b'<')) => Some(("{{<", ">}}")),
+        (Some(b'{'), Some(b'%')) => Some(("{{%", "%}}")),
+        (Some(b'{'), _) => Some(("{{", "}}")),
+        (Some(b'%'), _) => Some(("{%", "%}")),
+        _ => None,
+    }
+}
 
-/// `text` without template spans; an unclosed span runs to the end.
+/// `text` without template spans, whitespace collapsed; an unclosed span runs to the end.
+/// One pass over `text`: a Jekyll page can hold hundreds of spans.
 fn without_template_syntax(text: &str) -> String {
-    if !text.contains("{{") && !text.contains("{%") {
+    let bytes = text.as_bytes();
+    if memchr::memmem::find(bytes, b"{{").is_none() && memchr::memmem::find(bytes, b"{%").is_none()
+    {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    'outer: while !rest.is_empty() {
-        let next = TEMPLATE_SPANS
-            .iter()
-            .filter_map(|(open, close)| rest.find(open).map(|at| (at, *open, *close)))
-            .min_by_key(|(at, open, _)| (*at, std::cmp::Reverse(open.len())));
-        let Some((at, open, close)) = next else {
-            out.push_str(rest);
-            break 'outer;
+    let mut pos = 0;
+    while let Some(found) = memchr::memchr(b'{', &bytes[pos..]) {
+        let at = pos + found;
+        let Some((open, close)) = template_span(bytes, at) else {
+            out.push_str(&text[pos..=at]);
+            pos = at + 1;
+            continue;
         };
-        out.push_str(&rest[..at]);
-        let after = &rest[at + open.len()..];
-        rest = after
+        out.push_str(&text[pos..at]);
+        let after = at + open.len();
+        pos = text[after..]
             .find(close)
-            .map_or("", |end| &after[end + close.len()..]);
+            .map_or(text.len(), |end| after + end + close.len());
     }
+    out.push_str(&text[pos..]);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
