@@ -484,6 +484,7 @@ fn build_page(
 ) -> Result<StandalonePage, Diagnostic> {
     let (rel, split, config) = (file.rel, file.split, file.config);
     let explicit = fm.path.as_deref().is_some_and(|p| !p.trim().is_empty());
+    let written_aliases = fm.aliases.clone();
     // Undated: a stand-in date, never shown nor used (the page keeps `date: None`).
     let placeholder =
         date.unwrap_or_else(|| DateTime::<chrono::Utc>::UNIX_EPOCH.with_timezone(&config.offset));
@@ -505,6 +506,12 @@ fn build_page(
                 .hint("set `slug` (or `url`) so the page has a URL of its own inside the site"),
         );
     }
+    // Relative aliases sit beside the page's own URL, not the pattern's.
+    let aliases = if explicit {
+        a.aliases
+    } else {
+        resolve_aliases(rel, &written_aliases, &path, header_line, "/old-page/")?
+    };
     Ok(StandalonePage {
         source_path: a.source_path,
         title: a.title,
@@ -515,7 +522,7 @@ fn build_page(
         text: a.text,
         slug: a.slug,
         path,
-        aliases: a.aliases,
+        aliases,
         cover: a.cover,
         draft: a.draft,
         weight: a.weight,

@@ -435,3 +435,23 @@ fn files_not_published_are_counted_and_named() {
     assert!(listed.contains("content/片段/index.md: not published: headless"));
     assert!(!listed.contains("发布.md: not published"));
 }
+
+/// A standalone page's relative alias sits beside the page's own URL (Hugo), not beside
+/// the URL the article pattern would have given it.
+#[test]
+fn a_pages_relative_alias_sits_beside_the_page() {
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[(
+            "content/公司/关于我们.md",
+            "---\ntitle: 关于我们\naliases: [about-us, /company.html]\n---\n硅基日报创办于 2024 年。\n",
+        )],
+    );
+    let out = build_and_check(dir.path(), &["--strict"]);
+    assert!(exists(&out, "公司/关于我们/index.html"));
+    assert!(
+        exists(&out, "公司/about-us/index.html"),
+        "relative alias beside the page"
+    );
+    assert!(exists(&out, "company.html"));
+}
