@@ -259,32 +259,9 @@ mod tests {
 
     fn article(source: &str, path: &str, aliases: &[&str]) -> Article {
         Article {
-            source_path: PathBuf::from(source),
-            title: source.into(),
-            date: chrono::DateTime::parse_from_rfc3339("2024-03-08T09:00:00+08:00").expect("date"),
-            updated: None,
-            author: None,
-            source: None,
-            original_title: None,
-            summary: String::new(),
-            content: String::new(),
-            text: String::new(),
             tags: vec!["芯片".into()],
-            categories: Vec::new(),
-            section: None,
-            slug: String::new(),
-            path: path.into(),
-            pattern_path: None,
-            written_aliases: None,
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            cover: None,
-            draft: false,
-            weight: None,
-            reading_minutes: 1,
-            cjk_chars: 0,
-            latin_words: 0,
-            links: Vec::new(),
-            extra: serde_json::Map::new(),
+            ..Article::for_tests(source, path)
         }
     }
 

@@ -105,36 +105,11 @@ fn duplicate(keeper: &Article, other: &Article) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     fn article(source: &str, path: &str, from_pattern: bool) -> Article {
         Article {
-            source_path: PathBuf::from(source),
-            title: source.into(),
-            date: chrono::DateTime::parse_from_rfc3339("2024-03-08T09:00:00+08:00").expect("date"),
-            updated: None,
-            author: None,
-            source: None,
-            original_title: None,
-            summary: String::new(),
-            content: String::new(),
-            text: String::new(),
-            tags: Vec::new(),
-            categories: Vec::new(),
-            section: None,
-            slug: String::new(),
-            path: path.into(),
             pattern_path: from_pattern.then(|| path.to_string()),
-            written_aliases: None,
-            aliases: Vec::new(),
-            cover: None,
-            draft: false,
-            weight: None,
-            reading_minutes: 1,
-            cjk_chars: 0,
-            latin_words: 0,
-            links: Vec::new(),
-            extra: serde_json::Map::new(),
+            ..Article::for_tests(source, path)
         }
     }
 

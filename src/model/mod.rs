@@ -83,6 +83,44 @@ impl Article {
     }
 }
 
+#[cfg(test)]
+impl Article {
+    /// An article for unit tests, from `source` at URL `path`, dated 2024-03-08 09:00
+    /// (+08:00), titled by its source and otherwise empty: a test sets what it looks at
+    /// with `Article { …, ..Article::for_tests(source, path) }`, so a new field is added
+    /// here once rather than in every test.
+    pub fn for_tests(source: &str, path: &str) -> Article {
+        Article {
+            source_path: PathBuf::from(source),
+            title: source.into(),
+            date: DateTime::parse_from_rfc3339("2024-03-08T09:00:00+08:00").expect("date"),
+            updated: None,
+            author: None,
+            source: None,
+            original_title: None,
+            summary: String::new(),
+            content: String::new(),
+            text: String::new(),
+            tags: Vec::new(),
+            categories: Vec::new(),
+            section: None,
+            slug: String::new(),
+            path: path.into(),
+            pattern_path: None,
+            written_aliases: None,
+            aliases: Vec::new(),
+            cover: None,
+            draft: false,
+            weight: None,
+            reading_minutes: 1,
+            cjk_chars: 0,
+            latin_words: 0,
+            links: Vec::new(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
 /// A section, tag or category with the articles filed under it (newest first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {

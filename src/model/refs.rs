@@ -463,38 +463,18 @@ mod tests {
 
     fn article(source: &str, slug: &str, path: &str, title: &str, content: &str) -> Article {
         let rendered = crate::content::markdown::render(content, Default::default());
-        let date = chrono::DateTime::parse_from_rfc3339("2024-03-11T09:30:00+08:00").unwrap();
         Article {
-            source_path: PathBuf::from(source),
             title: title.into(),
-            date,
-            updated: None,
-            author: None,
-            source: None,
-            original_title: None,
-            summary: String::new(),
             content: rendered.html,
             text: rendered.text,
-            tags: Vec::new(),
-            categories: Vec::new(),
             section: Path::new(source)
                 .components()
                 .nth(2)
                 .and_then(|_| Path::new(source).components().nth(1))
                 .map(|c| c.as_os_str().to_string_lossy().into_owned()),
             slug: slug.into(),
-            path: path.into(),
-            pattern_path: None,
-            written_aliases: None,
-            aliases: Vec::new(),
-            cover: None,
-            draft: false,
-            weight: None,
-            reading_minutes: 1,
-            cjk_chars: 0,
-            latin_words: 0,
             links: rendered.links,
-            extra: Default::default(),
+            ..Article::for_tests(source, path)
         }
     }
 

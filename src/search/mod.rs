@@ -49,7 +49,6 @@ pub fn docs<'a>(site: &'a Site, urls: &Urls) -> Vec<index::Doc<'a>> {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
-    use std::path::PathBuf;
 
     use super::index::{self, Built, Doc};
     use super::query::{self, Results};
@@ -241,32 +240,12 @@ mod tests {
         .expect("config");
         let date = chrono::DateTime::parse_from_rfc3339("2024-03-11T09:30:00+08:00").expect("date");
         let article = |title: &str, draft: bool| Article {
-            source_path: PathBuf::from(format!("content/{title}.md")),
             title: title.into(),
-            date,
-            updated: None,
-            author: None,
-            source: None,
-            original_title: None,
-            summary: String::new(),
-            content: String::new(),
             text: "开源社区的新闻".into(),
-            tags: Vec::new(),
-            categories: Vec::new(),
-            section: None,
             slug: title.into(),
-            path: format!("2024/03/{title}/"),
-            pattern_path: None,
-            written_aliases: None,
-            aliases: Vec::new(),
-            cover: None,
             draft,
-            weight: None,
-            reading_minutes: 1,
             cjk_chars: 7,
-            latin_words: 0,
-            links: Vec::new(),
-            extra: Default::default(),
+            ..Article::for_tests(&format!("content/{title}.md"), &format!("2024/03/{title}/"))
         };
         let site = crate::model::assemble(
             config,
