@@ -746,12 +746,12 @@ mod tests {
             RenderOptions::default(),
         );
         assert!(
-            r.html.contains("<figure class=\"code-block\"><figcaption>lib.rs</figcaption><pre><code class=\"language-rust\" data-name=\"lib.rs\" data-hl-lines=\"2\">fn a() {}\n</code></pre></figure>"),
+            r.html.contains("<figure class=\"code-block\"><figcaption>lib.rs</figcaption><pre><code class=\"language-rust\" data-name=\"lib.rs\" data-hl-lines=\"2\"><span class=\"line\"><span class=\"hl-k\">fn</span>"),
             "{}",
             r.html
         );
         assert!(
-            r.html.contains("<pre><code class=\"language-go\" data-hl-lines=\"2 4-5\" data-linenos=\"true\" data-linenostart=\"10\">x &lt; y\n</code></pre>"),
+            r.html.contains("<pre><code class=\"language-go\" data-hl-lines=\"2 4-5\" data-linenos=\"true\" data-linenostart=\"10\"><span class=\"line\" data-line=\"10\"><span class=\"hl-v\">x</span> <span class=\"hl-o\">&lt;</span>"),
             "{}",
             r.html
         );
