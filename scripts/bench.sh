@@ -2,6 +2,7 @@
 # Build benchmark: sitegen against Hugo on the same synthetic corpus (issue 5).
 #
 #   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep] [--baseline BIN]
+#                      [--highlight-off]
 #
 # Generates N articles with examples/gen_corpus.rs into a temporary folder, builds them with
 # sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
@@ -20,6 +21,9 @@
 #   --baseline BIN        also time another sitegen binary (e.g. one built from an older
 #                         commit) on the same corpus, three runs each, interleaved, and print
 #                         the ratio of the median wall and CPU times: "is this change slower?"
+#   --highlight-off       also time the same corpus with `[markdown] highlight_code = false`,
+#                         three runs each way, interleaved, and print the medians and the
+#                         on/off ratio: what code highlighting costs (issue 14)
 #
 # A build that would exhaust the machine's memory is killed (BENCH_MIN_AVAIL_MB, default 1500
 # MB of MemAvailable) and reported in the table.
@@ -29,7 +33,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 die() {
@@ -43,11 +47,13 @@ CHECK_DET=0
 KEEP=0
 SEED=42
 BASELINE=""
+HIGHLIGHT_OFF=0
 while (($#)); do
   case "$1" in
     --no-hugo) NO_HUGO=1 ;;
     --check-determinism) CHECK_DET=1 ;;
     --keep) KEEP=1 ;;
+    --highlight-off) HIGHLIGHT_OFF=1 ;;
     --baseline)
       (($# >= 2)) || usage
       BASELINE="$2"
@@ -198,6 +204,45 @@ if [[ -n "$BASELINE" ]]; then
   rm -rf "$WORK/out-baseline" "$WORK/out-current"
 fi
 
+# --- highlighting on and off -------------------------------------------------------------
+# The same corpus with highlight_code = false (hard links, its own config.toml), three runs
+# each way, interleaved like --baseline; the medians are compared.
+HIGHLIGHT_REPORT=""
+if ((HIGHLIGHT_OFF)); then
+  cp -al "$WORK/site" "$WORK/site-plain"
+  rm "$WORK/site-plain/config.toml"
+  { cat "$WORK/site/config.toml"; printf '\n[markdown]\nhighlight_code = false\n'; } \
+    >"$WORK/site-plain/config.toml"
+  ON_WALLS=() ON_CPUS=() OFF_WALLS=() OFF_CPUS=()
+  for run in 1 2 3; do
+    for mode in off on; do
+      src="$WORK/site"
+      [[ "$mode" == on ]] || src="$WORK/site-plain"
+      rm -rf "$WORK/out-$mode"
+      timed "highlight-$mode-$run" "$WORK/highlight-$mode-$run" \
+        "$SITEGEN" build -q -r "$src" -o "$WORK/out-$mode" || die "highlight $mode build failed"
+      if [[ "$mode" == on ]]; then
+        ON_WALLS+=("$T_WALL") ON_CPUS+=("$T_CPU")
+      else
+        OFF_WALLS+=("$T_WALL") OFF_CPUS+=("$T_CPU")
+      fi
+    done
+  done
+  grep -q 'class="hl-' -r "$WORK/out-on" --include='*.html' -m 1 ||
+    die "highlighting on wrote no highlighted code"
+  ! grep -q 'class="hl-' -r "$WORK/out-off" --include='*.html' -m 1 ||
+    die "highlighting off still highlighted code"
+  mid() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+  HIGHLIGHT_REPORT="$(awk -v ow="$(mid "${ON_WALLS[@]}")" -v fw="$(mid "${OFF_WALLS[@]}")" \
+    -v oc="$(mid "${ON_CPUS[@]}")" -v fc="$(mid "${OFF_CPUS[@]}")" \
+    -v owl="${ON_WALLS[*]}" -v fwl="${OFF_WALLS[*]}" -v ocl="${ON_CPUS[*]}" -v fcl="${OFF_CPUS[*]}" 'BEGIN {
+      printf "highlight_code = false: median %.2f s wall, %.2f s CPU (runs: %s wall; %s CPU)\n", fw, fc, fwl, fcl
+      printf "highlight_code = true:  median %.2f s wall, %.2f s CPU (runs: %s wall; %s CPU)\n", ow, oc, owl, ocl
+      printf "on/off: %.2fx wall time, %.2fx CPU time\n", ow / (fw > 0 ? fw : 0.01), oc / (fc > 0 ? fc : 0.01)
+    }')"
+  ((KEEP)) || rm -rf "$WORK/out-on" "$WORK/out-off" "$WORK/site-plain"
+fi
+
 # --- Hugo -------------------------------------------------------------------------------
 HUGO_VERSION=""
 HUGO_FAILED=""
@@ -242,6 +287,11 @@ fi
 if [[ -n "$BASELINE_REPORT" ]]; then
   echo
   echo "$BASELINE_REPORT"
+fi
+
+if [[ -n "$HIGHLIGHT_REPORT" ]]; then
+  echo
+  echo "$HIGHLIGHT_REPORT"
 fi
 
 # --- determinism ------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 //! - plain: ```` ```python ````
 //! - Zola: ```` ```rust,name=lib.rs,linenos,hl_lines=1 3-5 ````
 //! - Hugo: ```` ```go {linenos=true, hl_lines=[2,"4-5"], linenostart=10} ````
-//! - Pandoc and Hugo: ```` ```{.python .numberLines} ````
+//! - Pandoc and Hugo: ```` ```{.python .numberLines startFrom=5} ```` (read as `linenos` and
+//!   `linenostart`)
 //!
 //! all parse into a language plus attributes. The block is written as
 //! `<pre><code class="language-rust" data-name="lib.rs">`, with `data-` attributes for the
@@ -151,9 +152,14 @@ impl FenceInfo {
                 None => "true".to_string(),
             };
             if let Some(class) = key.strip_prefix('.') {
-                if self.lang.is_none() && !class.is_empty() {
+                if class.eq_ignore_ascii_case("numberlines") {
+                    // Pandoc's line numbers: `{.python .numberLines startFrom=5}`.
+                    self.push("linenos", "true");
+                } else if self.lang.is_none() && !class.is_empty() {
                     self.lang = Some(class.to_string());
                 }
+            } else if key.eq_ignore_ascii_case("startfrom") {
+                self.push("linenostart", &value);
             } else if !key.starts_with('#') && !key.is_empty() {
                 self.push(key, &value);
             }
@@ -250,7 +256,7 @@ mod tests {
     fn pandoc_classes() {
         let f = FenceInfo::parse("{.python .numberLines #snippet startFrom=5}");
         assert_eq!(f.lang.as_deref(), Some("python"));
-        assert_eq!(f.attrs, attrs(&[("startfrom", "5")]));
+        assert_eq!(f.attrs, attrs(&[("linenos", "true"), ("linenostart", "5")]));
     }
 
     #[test]

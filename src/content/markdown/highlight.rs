@@ -15,8 +15,9 @@
 //! turned off, gives plain escaped code.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use arborium::{Config, GrammarStore, Highlighter};
 use arborium_highlight::{FlatToken, spans_to_flat_tokens};
@@ -98,10 +99,33 @@ fn store() -> &'static Arc<GrammarStore> {
 thread_local! {
     /// Each thread's parser state over the shared grammars.
     static HIGHLIGHTER: RefCell<Option<Highlighter>> = const { RefCell::new(None) };
+    /// The languages this thread has asked for, and whether there is a grammar for each.
+    static KNOWN: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
+}
+
+/// Whether `lang` has a grammar, compiling it the first time any thread asks. Compiling a
+/// grammar's queries takes 10-40 ms; the store would let two threads that meet a language
+/// at once both compile it, so first uses take turns here.
+fn has_grammar(lang: &str) -> bool {
+    static COMPILING: Mutex<()> = Mutex::new(());
+    if let Some(known) = KNOWN.with(|known| known.borrow().get(lang).copied()) {
+        return known;
+    }
+    let found = {
+        let _turn = COMPILING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        store().get(lang).is_some()
+    };
+    KNOWN.with(|known| known.borrow_mut().insert(lang.to_string(), found));
+    found
 }
 
 /// The code's tokens in order, never overlapping; `None` when the language has no grammar.
 fn tokens(lang: &str, code: &str) -> Option<Vec<FlatToken>> {
+    if !has_grammar(lang) {
+        return None;
+    }
     HIGHLIGHTER.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
         let highlighter = slot.get_or_insert_with(|| {
