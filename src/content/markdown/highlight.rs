@@ -6,6 +6,7 @@ use pulldown_cmark_escape::escape_html_body_text;
 use super::FenceInfo;
 
 #[derive(Debug, Clone, Copy, Default)]
+#[allow(dead_code)] // read once highlighting lands
 pub struct CodeOptions {
     pub highlight: bool,
 }
