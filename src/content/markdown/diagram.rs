@@ -4,12 +4,17 @@
 
 use crate::escape;
 
+/// Whether a fence's language asks for a diagram (`mermaid`, any case).
+pub(super) fn is_mermaid(lang: &str) -> bool {
+    lang.eq_ignore_ascii_case("mermaid")
+}
+
 /// The figure for a mermaid fence: `<pre class="mermaid">` with the source escaped, which
 /// is what mermaid looks for, and which shows the source where no script runs.
 pub(super) fn mermaid(code: &str) -> String {
     format!(
         "<figure class=\"diagram\"><pre class=\"mermaid\">{}</pre></figure>\n",
-        escape::html(code.trim_end_matches('\n'))
+        escape::html(code)
     )
 }
 
@@ -22,7 +27,7 @@ mod tests {
         let code = "graph LR\n  A[用户] -->|请求 <b>| B{网关 & 鉴权}\n";
         assert_eq!(
             mermaid(code),
-            "<figure class=\"diagram\"><pre class=\"mermaid\">graph LR\n  A[用户] --&gt;|请求 &lt;b&gt;| B{网关 &amp; 鉴权}</pre></figure>\n"
+            "<figure class=\"diagram\"><pre class=\"mermaid\">graph LR\n  A[用户] --&gt;|请求 &lt;b&gt;| B{网关 &amp; 鉴权}\n</pre></figure>\n"
         );
     }
 
