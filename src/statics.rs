@@ -10,6 +10,12 @@ use crate::diagnostics::Diagnostic;
 
 pub const STATIC_DIR: &str = "static";
 
+/// Where the theme keeps third-party scripts: the mermaid release that draws diagrams
+/// (`js/vendor/mermaid-VERSION.min.js`, 3.5 MB). They carry their version in their name, so
+/// they are not content-hashed ([`crate::assets::is_hashable`]), and the theme's copies are
+/// published only on sites with a diagram ([`StaticFile::only_for_diagrams`]).
+pub const VENDOR_DIR: &str = "js/vendor/";
+
 /// Where a static file's bytes are.
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -27,6 +33,13 @@ pub struct StaticFile {
 }
 
 impl StaticFile {
+    /// A theme file that a site needs only when one of its pages has a diagram: the
+    /// mermaid release. A site without diagrams should not carry 3.5 MB it never loads. A
+    /// file the site put in its own `static/js/vendor/` is published as always.
+    pub fn only_for_diagrams(&self) -> bool {
+        matches!(self.source, Source::Theme(_)) && self.rel.starts_with(VENDOR_DIR)
+    }
+
     pub fn read(&self) -> Result<std::borrow::Cow<'static, [u8]>, Diagnostic> {
         match &self.source {
             Source::Theme(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
@@ -46,6 +59,16 @@ pub struct Statics {
 }
 
 impl Statics {
+    /// The files to publish: all of them, less the theme's diagram script when no page
+    /// has a diagram.
+    pub fn published(&self, has_diagram: bool) -> Vec<StaticFile> {
+        self.files
+            .iter()
+            .filter(|f| has_diagram || !f.only_for_diagrams())
+            .cloned()
+            .collect()
+    }
+
     /// Lists the theme's files and the site's `static/`, and reads the stylesheets and
     /// scripts for their hashed names. Returns the statics and the warnings (links out of
     /// the site, skipped: see [`crate::paths::link_outside_site`]), or every error and
