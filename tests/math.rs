@@ -266,3 +266,37 @@ fn a_site_without_diagrams_does_not_carry_the_mermaid_release() {
         files(&out)
     );
 }
+
+/// In a real browser, under a sub-path: the loader fetches the site's own mermaid, a
+/// diagram becomes SVG, and a diagram mermaid cannot read keeps showing its source.
+#[test]
+fn the_browser_draws_the_diagram_and_keeps_a_broken_one_readable() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let broken = "```mermaid\ngraph LR\n  甲 --> 乙 --> [[[ 写错了\n```\n";
+    let config = "title = \"测试日报\"\nbase_url = \"https://t.example.com/portal/\"\n";
+    let dir = one_article(config, "网关", &format!("{DIAGRAM}\n{broken}"));
+    let out = build_ok(dir.path(), &[]);
+    let port = common::server::serve_folder(out, "/portal/");
+    let scratch = dir.path().join("chromium");
+    std::fs::create_dir_all(&scratch).expect("scratch dir");
+    let dom = dump_dom(
+        &chromium,
+        &format!("http://127.0.0.1:{port}/portal/2024/03/网关/"),
+        &scratch,
+        &["--virtual-time-budget=20000"],
+    );
+    let figures: Vec<&str> = dom.split("<figure class=\"diagram\">").skip(1).collect();
+    assert_eq!(figures.len(), 2, "{dom}");
+    assert!(
+        figures[0].contains("<svg") && figures[0].contains("网关"),
+        "the diagram is drawn: {}",
+        figures[0]
+    );
+    assert!(
+        !figures[1].contains("<svg") && figures[1].contains("写错了"),
+        "the broken one keeps its source: {}",
+        figures[1]
+    );
+}

@@ -41,11 +41,23 @@
       blocks[i].removeAttribute("data-processed");
       blocks[i].textContent = sources[i];
     }
-    mermaid.run({ nodes: blocks, suppressErrors: true }).catch(function (e) {
-      if (window.console) {
-        console.warn("diagram:", e);
+    mermaid
+      .run({ nodes: blocks, suppressErrors: true })
+      .catch(function (e) {
+        if (window.console) {
+          console.warn("diagram:", e);
+        }
+      })
+      .then(keepSources);
+  }
+
+  // Mermaid empties a block it cannot draw: it shows its source again.
+  function keepSources() {
+    for (var i = 0; i < blocks.length; i++) {
+      if (!blocks[i].querySelector("svg")) {
+        blocks[i].textContent = sources[i];
       }
-    });
+    }
   }
 
   var script = document.createElement("script");
