@@ -105,3 +105,47 @@ impl Statics {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rels(files: &[StaticFile]) -> Vec<&str> {
+        files.iter().map(|f| f.rel.as_str()).collect()
+    }
+
+    #[test]
+    fn the_theme_s_mermaid_is_published_only_for_diagrams() {
+        let dir = tempfile::tempdir().unwrap();
+        let (statics, _) = Statics::collect(dir.path()).unwrap();
+        let vendored: Vec<&str> = rels(&statics.files)
+            .into_iter()
+            .filter(|r| r.starts_with(VENDOR_DIR))
+            .collect();
+        assert!(
+            vendored.iter().any(|r| r.starts_with("js/vendor/mermaid-")),
+            "{vendored:?}"
+        );
+        let without = statics.published(false);
+        assert!(!rels(&without).iter().any(|r| r.starts_with(VENDOR_DIR)));
+        assert!(rels(&without).contains(&"js/search.js"));
+        assert_eq!(statics.published(true).len(), statics.files.len());
+        assert!(
+            !statics
+                .assets
+                .names()
+                .keys()
+                .any(|r| r.starts_with(VENDOR_DIR)),
+            "not content-hashed"
+        );
+    }
+
+    #[test]
+    fn a_site_s_own_vendor_files_are_always_published() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("static/js/vendor")).unwrap();
+        std::fs::write(dir.path().join("static/js/vendor/chart.js"), "var c;").unwrap();
+        let (statics, _) = Statics::collect(dir.path()).unwrap();
+        assert!(rels(&statics.published(false)).contains(&"js/vendor/chart.js"));
+    }
+}
