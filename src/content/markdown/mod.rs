@@ -7,7 +7,9 @@
 //! read as Zola and Hugo read them ([`FenceInfo`]), and summaries without code, notes or a
 //! repeated title ([`plain`]).
 
+mod breaks;
 mod cjk;
+mod emphasis;
 mod fence;
 mod footnotes;
 mod links;
