@@ -73,9 +73,49 @@ pub struct Config {
     /// Zola's `ignored_content`): `["*.bak.md", "草稿箱", "资讯/2019/**"]`.
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// How article bodies are rendered (`[markdown]`).
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
     /// Free table handed to templates as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// `[markdown]`: what article bodies get beyond CommonMark. Every switch but the external
+/// link ones is on by default: they are what a reader of a tech site expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Highlight fenced code at build time (CSS classes, styled by `css/code.css`).
+    pub highlight_code: bool,
+    /// `$…$` and `$$…$$` become MathML; false leaves `$` literal.
+    pub math: bool,
+    /// A line break between two Chinese characters inside a paragraph renders as nothing,
+    /// not a space (Hugo's `eastAsianLineBreaks`).
+    pub east_asian_line_breaks: bool,
+    /// `**` and `*` next to Chinese punctuation open and close emphasis (the CommonMark
+    /// CJK-friendly amendments), where plain CommonMark leaves them literal.
+    pub cjk_friendly_emphasis: bool,
+    /// Links to other sites open in a new tab (`target="_blank"`).
+    pub external_links_target_blank: bool,
+    /// Links to other sites get `rel="nofollow"`.
+    pub external_links_no_follow: bool,
+    /// Links to other sites get `rel="noreferrer"`.
+    pub external_links_no_referrer: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            highlight_code: true,
+            math: true,
+            east_asian_line_breaks: true,
+            cjk_friendly_emphasis: true,
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]

@@ -15,7 +15,7 @@ use crate::content::markdown;
 use crate::content::permalink::{self, Facts};
 use crate::content::shortcodes::{self, Shortcodes};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Article, Kinds, ListMeta, StandalonePage};
+use crate::model::{Article, BodyInfo, Kinds, ListMeta, StandalonePage};
 use crate::paths::is_markdown;
 use crate::progress::Progress;
 use crate::slug::slugify;
@@ -527,6 +527,7 @@ fn build_page(
         draft: a.draft,
         weight: a.weight,
         links: a.links,
+        body: a.body,
         extra: a.extra,
     })
 }
@@ -548,6 +549,7 @@ fn build_index(
         root_path: Some(&config.root_path),
         lift_title: false,
         title: fm.title.as_deref(),
+        markdown: config.raw.markdown,
     };
     let page = shortcodes::Page {
         path: rel,
@@ -556,8 +558,7 @@ fn build_index(
         config,
     };
     let expanded = shortcodes::expand(split.body, &page, shortcodes);
-    warnings.extend(expanded.warnings);
-    let rendered = markdown::render(&expanded.text, options);
+    let rendered = render_body(rel, expanded, split.body_line, options, warnings);
     // Relative aliases sit beside the listing, as they sit beside an article.
     let folder_path = format!("{}/", kinds::index_folder(rel));
     let aliases = resolve_aliases(rel, &fm.aliases, &folder_path, header_line, "/old-section/")?;
@@ -707,6 +708,7 @@ fn build_article(
         root_path: Some(&config.root_path),
         lift_title: front_title.is_none(),
         title: front_title.as_deref(),
+        markdown: config.raw.markdown,
     };
     let page = shortcodes::Page {
         path: rel,
@@ -715,11 +717,7 @@ fn build_article(
         config,
     };
     let expanded = shortcodes::expand(split.body, &page, file.shortcodes);
-    warnings.extend(expanded.warnings);
-    let mut rendered = markdown::render(&expanded.text, options);
-    for link in &mut rendered.links {
-        link.line = expanded.lines.source_line(link.line) + split.body_line - 1;
-    }
+    let mut rendered = render_body(rel, expanded, split.body_line, options, warnings);
     let header_line = split.front_line.saturating_sub(1).max(1);
     let title = match front_title {
         Some(title) => title,
@@ -788,6 +786,7 @@ fn build_article(
 
     let mut extra = fm.extra;
     extra.values_mut().for_each(strip_controls_in_value);
+    let body = body_info(&rendered, &extra);
     Ok(Article {
         source_path: rel.to_path_buf(),
         title: strip_controls(title.trim().to_string()),
@@ -802,6 +801,7 @@ fn build_article(
         latin_words: rendered.latin_words,
         content: strip_controls(rendered.html),
         text: strip_controls(rendered.text),
+        body,
         links: rendered.links,
         tags: fm.tags.into_iter().map(strip_controls).collect(),
         categories: fm.categories.into_iter().map(strip_controls).collect(),
@@ -816,6 +816,44 @@ fn build_article(
         weight: fm.weight,
         extra,
     })
+}
+
+/// Renders a body whose shortcodes are expanded, with its links and warnings (the
+/// shortcodes', then the Markdown's) placed at lines of the source file (`body_line` is the
+/// file line the body starts on).
+fn render_body(
+    rel: &Path,
+    expanded: shortcodes::Expanded<'_>,
+    body_line: usize,
+    options: markdown::RenderOptions<'_>,
+    warnings: &mut Vec<Diagnostic>,
+) -> markdown::Rendered {
+    warnings.extend(expanded.warnings);
+    let mut rendered = markdown::render(&expanded.text, options);
+    let source_line = |line| expanded.lines.source_line(line) + body_line - 1;
+    for link in &mut rendered.links {
+        link.line = source_line(link.line);
+    }
+    for warning in rendered.warnings.drain(..) {
+        let line = source_line(warning.line);
+        warnings.push(Diagnostic::warning(rel, warning.message).at(line, warning.col));
+    }
+    rendered
+}
+
+/// The table of contents and what the page must load; `toc = false` in front matter
+/// (Zola's and many Hugo themes' switch) hides the contents.
+fn body_info(
+    rendered: &markdown::Rendered,
+    extra: &serde_json::Map<String, serde_json::Value>,
+) -> BodyInfo {
+    BodyInfo {
+        toc: markdown::toc(&rendered.headings),
+        toc_wanted: extra.get("toc") != Some(&serde_json::Value::Bool(false)),
+        has_code: rendered.has_code,
+        has_math: rendered.has_math,
+        has_diagram: rendered.has_diagram,
+    }
 }
 
 /// The aliases as root-relative URL paths (`/old/x/`), relative ones resolved against

@@ -267,21 +267,8 @@ mod tests {
 
     fn page(source: &str, path: &str, aliases: &[&str]) -> StandalonePage {
         StandalonePage {
-            source_path: PathBuf::from(source),
-            title: source.into(),
-            date: None,
-            updated: None,
-            summary: String::new(),
-            content: String::new(),
-            text: String::new(),
-            slug: String::new(),
-            path: path.into(),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            cover: None,
-            draft: false,
-            weight: None,
-            links: Vec::new(),
-            extra: serde_json::Map::new(),
+            ..StandalonePage::for_tests(source, path)
         }
     }
 

@@ -94,7 +94,34 @@ pub struct StandalonePage {
     pub draft: bool,
     pub weight: Option<i64>,
     pub links: Vec<crate::content::markdown::BodyLink>,
+    pub body: super::BodyInfo,
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[cfg(test)]
+impl StandalonePage {
+    /// A page for unit tests, from `source` at URL `path`, undated and otherwise empty
+    /// (see [`super::Article::for_tests`]).
+    pub fn for_tests(source: &str, path: &str) -> StandalonePage {
+        StandalonePage {
+            source_path: PathBuf::from(source),
+            title: source.into(),
+            date: None,
+            updated: None,
+            summary: String::new(),
+            content: String::new(),
+            text: String::new(),
+            slug: String::new(),
+            path: path.into(),
+            aliases: Vec::new(),
+            cover: None,
+            draft: false,
+            weight: None,
+            links: Vec::new(),
+            body: super::BodyInfo::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
 }
 
 impl StandalonePage {
@@ -295,23 +322,7 @@ mod tests {
     #[test]
     fn undated_page_has_no_lastmod() {
         let d = DateTime::parse_from_rfc3339("2024-03-11T09:30:00+08:00").ok();
-        let mut page = StandalonePage {
-            source_path: PathBuf::from("content/关于我们.md"),
-            title: "关于我们".into(),
-            date: None,
-            updated: None,
-            summary: String::new(),
-            content: String::new(),
-            text: String::new(),
-            slug: "关于我们".into(),
-            path: "关于我们/".into(),
-            aliases: Vec::new(),
-            cover: None,
-            draft: false,
-            weight: None,
-            links: Vec::new(),
-            extra: serde_json::Map::new(),
-        };
+        let mut page = StandalonePage::for_tests("content/关于我们.md", "关于我们/");
         assert_eq!(page.last_modified(), None);
         page.date = d;
         assert_eq!(page.last_modified(), d);

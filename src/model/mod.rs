@@ -71,8 +71,23 @@ pub struct Article {
     pub latin_words: usize,
     /// Links and images in the body, with their lines in the source file.
     pub links: Vec<crate::content::markdown::BodyLink>,
+    /// The body's table of contents and what its page must load.
+    pub body: BodyInfo,
     /// Every front-matter key sitegen does not know, for templates (`page.extra.KEY`).
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What a page's template needs to know about its body beyond the HTML: the table of
+/// contents, and which stylesheets and scripts the body needs (so a page without code
+/// or diagrams loads neither).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodyInfo {
+    pub toc: Vec<crate::content::markdown::TocEntry>,
+    /// The front matter did not turn the table of contents off (`toc = false`).
+    pub toc_wanted: bool,
+    pub has_code: bool,
+    pub has_math: bool,
+    pub has_diagram: bool,
 }
 
 impl Article {
@@ -116,6 +131,7 @@ impl Article {
             cjk_chars: 0,
             latin_words: 0,
             links: Vec::new(),
+            body: BodyInfo::default(),
             extra: serde_json::Map::new(),
         }
     }

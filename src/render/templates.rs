@@ -533,6 +533,35 @@ struct ArticleExtra<'a> {
     /// `cover_absolute`, `modified_iso`, `json_ld` for the head (see `render::seo`).
     #[serde(flatten)]
     seo: Option<super::seo::ArticleSeo>,
+    #[serde(flatten)]
+    body: BodyView<'a>,
+}
+
+/// `page.toc`, `page.show_toc` and what the body needs loaded (`page.has_code`,
+/// `page.has_math`, `page.has_diagram`), for articles and standalone pages alike.
+#[derive(Serialize)]
+struct BodyView<'a> {
+    toc: &'a [crate::content::markdown::TocEntry],
+    /// The theme shows the contents beside a long text: three `##` sections or more,
+    /// unless the front matter says `toc = false`.
+    show_toc: bool,
+    has_code: bool,
+    has_math: bool,
+    has_diagram: bool,
+}
+
+/// Sections a text needs before the theme shows its table of contents.
+const TOC_MIN_SECTIONS: usize = 3;
+
+fn body_view(body: &crate::model::BodyInfo) -> BodyView<'_> {
+    let sections = body.toc.iter().filter(|e| e.level == 2).count();
+    BodyView {
+        toc: &body.toc,
+        show_toc: body.toc_wanted && sections >= TOC_MIN_SECTIONS,
+        has_code: body.has_code,
+        has_math: body.has_math,
+        has_diagram: body.has_diagram,
+    }
 }
 
 fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
@@ -552,6 +581,7 @@ fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
         extra: &a.extra,
         aliases: &a.aliases,
         seo: super::seo::article_seo(site, &shared.urls, i),
+        body: body_view(&a.body),
     };
     let mut page = shared.refs[i].as_map().cloned().unwrap_or_default();
     if let Some(more) = Value::from_serializable(&extra).into_map() {
@@ -590,6 +620,8 @@ struct PageView<'a> {
     updated_iso: Option<String>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
     aliases: &'a [String],
+    #[serde(flatten)]
+    body: BodyView<'a>,
 }
 
 fn page_context(shared: &Shared<'_>, p: &crate::model::StandalonePage, ctx: &mut Context) {
@@ -607,6 +639,7 @@ fn page_context(shared: &Shared<'_>, p: &crate::model::StandalonePage, ctx: &mut
         updated_iso: p.updated.map(|d| d.to_rfc3339()),
         extra: &p.extra,
         aliases: &p.aliases,
+        body: body_view(&p.body),
     };
     let mut value = Value::from_serializable(&view)
         .into_map()

@@ -159,6 +159,7 @@ mod tests {
         assert_eq!(raw.footer.icp, defaults.footer.icp);
         assert_eq!(raw.publisher.name, defaults.publisher.name);
         assert_eq!(raw.publisher.logo, defaults.publisher.logo);
+        assert_eq!(raw.markdown, defaults.markdown);
         assert!(raw.extra.is_empty());
         assert_eq!(raw.author, "编辑部");
     }

@@ -224,6 +224,6 @@ mod tests {
         .html;
         assert_eq!(html.matches("id=\"fn-1\"").count(), 1, "{html}");
         assert_eq!(html.matches("id=\"fnref-1\"").count(), 1, "{html}");
-        assert!(html.contains("<h2 id=\"h-fn-1\">fn-1</h2>"), "{html}");
+        assert!(html.contains("<h2 id=\"h-fn-1\">fn-1<a"), "{html}");
     }
 }

@@ -1,7 +1,10 @@
 //! Links in the body: where each is written (so `check` and the internal-link resolver can
 //! point at the line a writer must fix), and host-relative links moved under the site's path.
 
-use pulldown_cmark::{CowStr, Event, Tag};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag};
+
+use crate::config::MarkdownConfig;
+use crate::escape;
 
 /// A link or image destination as written, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,6 +147,11 @@ impl<'a> LineCounter<'a> {
         }
     }
 
+    /// The length of the text, in bytes.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
     pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
         if offset < self.offset {
             self.offset = 0;
@@ -163,6 +171,58 @@ impl<'a> LineCounter<'a> {
             .map_or(0, |s| s.chars().count());
         (self.line, col + 1)
     }
+}
+
+/// A link's opening: as pulldown-cmark writes it, or, for a link to another site when
+/// `[markdown] external_links_…` asks, with `target` and `rel` (as Zola offers).
+pub(super) fn open_link<'a>(
+    link_type: LinkType,
+    dest_url: CowStr<'a>,
+    title: CowStr<'a>,
+    id: CowStr<'a>,
+    config: MarkdownConfig,
+) -> Event<'a> {
+    let rel: Vec<&str> = [
+        (config.external_links_no_follow, "nofollow"),
+        (config.external_links_no_referrer, "noreferrer"),
+        (config.external_links_target_blank, "noopener"),
+    ]
+    .iter()
+    .filter_map(|(on, rel)| on.then_some(*rel))
+    .collect();
+    if rel.is_empty() || !is_external(&dest_url) {
+        return Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        });
+    }
+    let mut html = String::from("<a href=\"");
+    push_href(&mut html, &dest_url);
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(&format!(" title=\"{}\"", escape::html(&title)));
+    }
+    if config.external_links_target_blank {
+        html.push_str(" target=\"_blank\"");
+    }
+    html.push_str(&format!(" rel=\"{}\">", rel.join(" ")));
+    Event::InlineHtml(CowStr::from(html))
+}
+
+/// A link that leaves the site: a scheme with a host (`https://`, `http://`) or a
+/// protocol-relative `//host/`.
+fn is_external(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || url.starts_with("//")
+}
+
+/// Writes a URL as pulldown-cmark writes `href` and `src` (percent-encoding what a URL may
+/// not hold raw, HTML-escaping `&` and quotes), so links sitegen writes itself match.
+pub(super) fn push_href(out: &mut String, url: &str) {
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_href(out, url);
 }
 
 #[cfg(test)]

@@ -9,13 +9,19 @@
 
 mod breaks;
 mod cjk;
+mod diagram;
 mod emphasis;
 mod fence;
 mod footnotes;
+mod highlight;
+mod images;
 mod links;
+mod math;
 mod plain;
+mod toc;
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
@@ -23,9 +29,13 @@ use pulldown_cmark::{
 
 pub use fence::FenceInfo;
 pub use links::{BodyLink, decode_entities, html_attribute_values, in_tag};
+pub use toc::{TocEntry, toc};
 
+use crate::config::MarkdownConfig;
+use crate::escape;
 use cjk::CjkSpacer;
 use footnotes::Footnotes;
+use images::{ImageBuffer, Images};
 use links::{LineCounter, with_root_path};
 use plain::TextState;
 
@@ -53,6 +63,36 @@ pub struct Rendered {
     /// Every link and image in the body (Markdown or raw HTML) with where it is (relative
     /// to the body), so `sitegen check` can point at the line a writer must fix.
     pub links: Vec<BodyLink>,
+    /// Every heading, in order, with the id it was given (see [`toc`]).
+    pub headings: Vec<Heading>,
+    /// Problems in the body a writer should fix (a formula that does not parse), at lines
+    /// relative to the body.
+    pub warnings: Vec<BodyWarning>,
+    /// The body has a code block: its page loads the code stylesheet and copy script.
+    pub has_code: bool,
+    /// The body has a formula.
+    pub has_math: bool,
+    /// The body has a diagram: its page loads the diagram script.
+    pub has_diagram: bool,
+}
+
+/// A heading of the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 for `#`, 2 for `##`…
+    pub level: u8,
+    pub id: String,
+    /// Its text, whitespace collapsed.
+    pub title: String,
+}
+
+/// A problem in the body, at a line relative to it (`load` shifts it to the file's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyWarning {
+    pub line: usize,
+    /// 1-based column in characters.
+    pub col: usize,
+    pub message: String,
 }
 
 impl Rendered {
@@ -86,12 +126,16 @@ pub fn truncate_chars(text: &str, max: usize) -> String {
     }
 }
 
-fn parser_options() -> Options {
-    Options::ENABLE_TABLES
+fn parser_options(markdown: MarkdownConfig) -> Options {
+    let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if markdown.math {
+        options |= Options::ENABLE_MATH;
+    }
+    options
 }
 
 /// How to render article bodies.
@@ -110,59 +154,161 @@ pub struct RenderOptions<'a> {
     /// The article's title from front matter: an opening heading that repeats it is left
     /// out of the summary.
     pub title: Option<&'a str>,
+    /// The site's `[markdown]` switches.
+    pub markdown: MarkdownConfig,
 }
 
 /// Renders a Markdown body.
 pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
-    let prefix = options.root_path.filter(|p| *p != "/");
-    let mut state = TextState::new(options.title);
-    let mut spacer = options.cjk_spacing.then(CjkSpacer::default);
-    let mut body: Vec<Event<'_>> = Vec::new();
-    let mut footnotes = Footnotes::default();
-    let mut heading: Option<HeadingBuffer<'_>> = None;
-    let mut fences: Vec<Option<FenceInfo>> = Vec::new();
-    let mut ids = IdAllocator::default();
-    let mut links = Vec::new();
-    let mut lines = LineCounter::new(markdown);
-    let mut title = TitleLift::new(options.lift_title);
+    let switches = options.markdown;
+    let mut events: Vec<(Event<'_>, Range<usize>)> =
+        Parser::new_ext(markdown, parser_options(switches))
+            .into_offset_iter()
+            .collect();
+    if switches.cjk_friendly_emphasis {
+        events = emphasis::cjk_friendly(markdown, events);
+    }
+    if switches.east_asian_line_breaks {
+        events = breaks::join_cjk_lines(events);
+    }
+    let mut body = Body::new(markdown, options);
+    for (event, range) in events {
+        body.event(event, range);
+    }
+    body.finish()
+}
 
-    for (event, range) in Parser::new_ext(markdown, parser_options()).into_offset_iter() {
-        if title.take(&event) {
-            continue;
+/// The state of one body's render: each event goes through the passes in order (title
+/// lift, CJK spacing, site path, link and text collection), then is written out, some
+/// (code blocks, formulas, images, headings) through their own renderers.
+struct Body<'a, 'o> {
+    options: RenderOptions<'o>,
+    state: TextState,
+    spacer: Option<CjkSpacer>,
+    out: Vec<Event<'a>>,
+    footnotes: Footnotes<'a>,
+    heading: Option<HeadingBuffer<'a>>,
+    code: Option<CodeBuffer>,
+    image: Option<ImageBuffer<'a>>,
+    images: Images,
+    ids: IdAllocator,
+    headings: Vec<Heading>,
+    links: Vec<BodyLink>,
+    lines: LineCounter<'a>,
+    title: TitleLift,
+    warnings: Vec<BodyWarning>,
+    has_code: bool,
+    has_math: bool,
+    has_diagram: bool,
+}
+
+impl<'a, 'o> Body<'a, 'o> {
+    fn new(markdown: &'a str, options: RenderOptions<'o>) -> Self {
+        Body {
+            options,
+            state: TextState::new(options.title),
+            spacer: options.cjk_spacing.then(CjkSpacer::default),
+            out: Vec::new(),
+            footnotes: Footnotes::default(),
+            heading: None,
+            code: None,
+            image: None,
+            images: Images::default(),
+            ids: IdAllocator::default(),
+            headings: Vec::new(),
+            links: Vec::new(),
+            lines: LineCounter::new(markdown),
+            title: TitleLift::new(options.lift_title),
+            warnings: Vec::new(),
+            has_code: false,
+            has_math: false,
+            has_diagram: false,
         }
-        let event = match spacer.as_mut() {
+    }
+
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if self.title.take(&event) {
+            return;
+        }
+        let event = match self.spacer.as_mut() {
             Some(spacer) => spacer.apply(event),
             None => event,
         };
-        let event = match prefix {
+        let event = match self.options.root_path.filter(|p| *p != "/") {
             Some(prefix) => with_root_path(event, prefix),
             None => event,
         };
-        links::collect(&event, range.start, &mut lines, &mut links);
-        state.observe(&event);
+        links::collect(&event, range.start, &mut self.lines, &mut self.links);
+        self.state.observe(&event);
+        if let Some(code) = self.code.as_mut() {
+            match event {
+                Event::Text(text) => code.text.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => self.close_code_block(),
+                _ => {}
+            }
+            return;
+        }
+        if let Some(image) = self.image.as_mut() {
+            match event {
+                Event::End(TagEnd::Image) => self.close_image(),
+                Event::Text(t) | Event::Code(t) => image.alt.push_str(&t),
+                _ => {}
+            }
+            return;
+        }
         let event = match event {
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                footnotes.start(&label);
-                continue;
+                self.footnotes.start(&label);
+                return;
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                footnotes.end();
-                continue;
+                self.footnotes.end();
+                return;
             }
-            Event::Start(Tag::CodeBlock(kind)) => open_code_block(kind, &mut fences),
-            Event::End(TagEnd::CodeBlock) => close_code_block(&mut fences),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                self.code = Some(CodeBuffer::open(kind));
+                return;
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                self.image = Some(ImageBuffer::new(dest_url, title));
+                return;
+            }
+            Event::InlineMath(tex) => self.formula(&tex, false, range.start),
+            Event::DisplayMath(tex) => self.formula(&tex, true, range.start),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => links::open_link(link_type, dest_url, title, id, self.options.markdown),
+            Event::End(TagEnd::Paragraph) => {
+                let out = self.footnotes.sink().unwrap_or(&mut self.out);
+                if self.images.make_figure(out) {
+                    return;
+                }
+                Event::End(TagEnd::Paragraph)
+            }
+            Event::Text(text) if self.heading.is_none() => breaks::keep_runs_together(text),
             other => other,
         };
-        let events = footnotes.sink().unwrap_or(&mut body);
-        if let Some(mut buf) = heading.take() {
+        self.write(event);
+    }
+
+    /// Writes an event out, through the heading being gathered if one is open.
+    fn write(&mut self, event: Event<'a>) {
+        let out = self.footnotes.sink().unwrap_or(&mut self.out);
+        if let Some(mut heading) = self.heading.take() {
             if let Event::End(TagEnd::Heading(_)) = event {
-                buf.flush(events, &mut ids);
-                events.push(event);
+                let written = heading.flush(out, &mut self.ids);
+                self.headings.push(written);
+                out.push(event);
             } else {
-                buf.push(event);
-                heading = Some(buf);
+                heading.push(event);
+                self.heading = Some(heading);
             }
-            continue;
+            return;
         }
         match event {
             Event::Start(Tag::Heading {
@@ -170,59 +316,102 @@ pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
                 id,
                 classes,
                 attrs,
-            }) => {
-                heading = Some(HeadingBuffer {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                    inner: Vec::new(),
-                    text: String::new(),
-                });
+            }) => self.heading = Some(HeadingBuffer::new(level, id, classes, attrs)),
+            other => out.push(other),
+        }
+    }
+
+    fn close_code_block(&mut self) {
+        let Some(code) = self.code.take() else {
+            return;
+        };
+        let html = match &code.fence {
+            Some(fence) if fence.lang.as_deref().is_some_and(diagram::is_mermaid) => {
+                self.has_diagram = true;
+                diagram::mermaid(&code.text)
             }
-            other => events.push(other),
+            fence => {
+                self.has_code = true;
+                let options = highlight::CodeOptions {
+                    highlight: self.options.markdown.highlight_code,
+                };
+                highlight::code_block(fence.as_ref(), &code.text, options)
+            }
+        };
+        self.write(Event::Html(CowStr::from(html)));
+    }
+
+    fn close_image(&mut self) {
+        let Some(image) = self.image.take() else {
+            return;
+        };
+        let html = self.images.render(&image);
+        self.write(Event::InlineHtml(CowStr::from(html)));
+    }
+
+    /// A formula as MathML; one that does not parse is a warning at its place and is
+    /// shown as its source.
+    fn formula(&mut self, tex: &str, display: bool, at: usize) -> Event<'a> {
+        self.has_math = true;
+        match math::to_mathml(tex, display) {
+            Ok(mathml) => Event::InlineHtml(CowStr::from(mathml)),
+            Err(message) => {
+                let (line, col) = self.lines.line_col(at);
+                self.warnings.push(BodyWarning {
+                    line,
+                    col,
+                    message: format!("formula `{}` does not parse: {message}", tex.trim()),
+                });
+                Event::InlineHtml(CowStr::from(format!(
+                    "<code class=\"math-error\">{}</code>",
+                    escape::html(tex)
+                )))
+            }
         }
     }
 
-    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
-    html::push_html(&mut html, footnotes.finish(body).into_iter());
-    // It lives as long as the site model: on a 10,000-article site the slack that growing
-    // it left behind is tens of megabytes.
-    html.shrink_to_fit();
-    let plain = state.finish();
-    Rendered {
-        html,
-        text: plain.text,
-        more_summary: plain.more_summary,
-        summary_text: plain.summary_text,
-        title: title.done,
-        cjk_chars: plain.cjk_chars,
-        latin_words: plain.latin_words,
-        links,
+    fn finish(self) -> Rendered {
+        let markdown_len = self.lines.len();
+        let mut html = String::with_capacity(markdown_len + markdown_len / 2);
+        html::push_html(&mut html, self.footnotes.finish(self.out).into_iter());
+        // It lives as long as the site model: on a 10,000-article site the slack that
+        // growing it left behind is tens of megabytes.
+        html.shrink_to_fit();
+        let plain = self.state.finish();
+        Rendered {
+            html,
+            text: plain.text,
+            more_summary: plain.more_summary,
+            summary_text: plain.summary_text,
+            title: self.title.done,
+            cjk_chars: plain.cjk_chars,
+            latin_words: plain.latin_words,
+            links: self.links,
+            headings: self.headings,
+            warnings: self.warnings,
+            has_code: self.has_code,
+            has_math: self.has_math,
+            has_diagram: self.has_diagram,
+        }
     }
 }
 
-/// A fenced block opens as its info string says ([`FenceInfo`]); an indented one as
-/// pulldown-cmark writes it.
-fn open_code_block<'a>(kind: CodeBlockKind<'a>, fences: &mut Vec<Option<FenceInfo>>) -> Event<'a> {
-    match kind {
-        CodeBlockKind::Fenced(info) => {
-            let fence = FenceInfo::parse(&info);
-            let open = fence.open_html();
-            fences.push(Some(fence));
-            Event::Html(CowStr::from(open))
-        }
-        indented => {
-            fences.push(None);
-            Event::Start(Tag::CodeBlock(indented))
-        }
-    }
+/// A code block's text, gathered until it closes so it can be highlighted whole.
+struct CodeBuffer {
+    /// None for an indented block.
+    fence: Option<FenceInfo>,
+    text: String,
 }
 
-fn close_code_block<'a>(fences: &mut Vec<Option<FenceInfo>>) -> Event<'a> {
-    match fences.pop().flatten() {
-        Some(fence) => Event::Html(CowStr::Borrowed(fence.close_html())),
-        None => Event::End(TagEnd::CodeBlock),
+impl CodeBuffer {
+    fn open(kind: CodeBlockKind<'_>) -> Self {
+        CodeBuffer {
+            fence: match kind {
+                CodeBlockKind::Fenced(info) => Some(FenceInfo::parse(&info)),
+                CodeBlockKind::Indented => None,
+            },
+            text: String::new(),
+        }
     }
 }
 
@@ -237,25 +426,61 @@ struct HeadingBuffer<'a> {
 }
 
 impl<'a> HeadingBuffer<'a> {
-    fn push(&mut self, event: Event<'a>) {
-        if let Event::Text(t) | Event::Code(t) = &event {
-            self.text.push_str(t);
+    fn new(
+        level: HeadingLevel,
+        id: Option<CowStr<'a>>,
+        classes: Vec<CowStr<'a>>,
+        attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    ) -> Self {
+        HeadingBuffer {
+            level,
+            id,
+            classes,
+            attrs,
+            inner: Vec::new(),
+            text: String::new(),
         }
+    }
+
+    fn push(&mut self, event: Event<'a>) {
+        let event = match event {
+            Event::Text(t) => {
+                self.text.push_str(&t);
+                breaks::keep_runs_together(t)
+            }
+            Event::Code(t) => {
+                self.text.push_str(&t);
+                Event::Code(t)
+            }
+            other => other,
+        };
         self.inner.push(event);
     }
 
-    fn flush(self, events: &mut Vec<Event<'a>>, ids: &mut IdAllocator) {
+    /// Writes the heading with its id and a `#` link to itself; returns it for the table
+    /// of contents.
+    fn flush(self, events: &mut Vec<Event<'a>>, ids: &mut IdAllocator) -> Heading {
         let id = match self.id {
-            Some(given) => given,
-            None => CowStr::from(ids.allocate(&self.text)),
+            Some(given) => given.to_string(),
+            None => ids.allocate(&self.text),
         };
+        let anchor = format!(
+            "<a class=\"anchor\" href=\"#{}\" aria-label=\"本节链接\">#</a>",
+            escape::html(&id)
+        );
         events.push(Event::Start(Tag::Heading {
             level: self.level,
-            id: Some(id),
+            id: Some(CowStr::from(id.clone())),
             classes: self.classes,
             attrs: self.attrs,
         }));
         events.extend(self.inner);
+        events.push(Event::InlineHtml(CowStr::from(anchor)));
+        Heading {
+            level: self.level as u8,
+            id,
+            title: self.text.split_whitespace().collect::<Vec<_>>().join(" "),
+        }
     }
 }
 
@@ -351,10 +576,14 @@ mod tests {
             RenderOptions::default(),
         );
         assert!(
-            r.html.contains("<h2 id=\"开源之争\">开源之争</h2>"),
+            r.html.contains(
+                "<h2 id=\"开源之争\">开源之争<a class=\"anchor\" href=\"#开源之争\" aria-label=\"本节链接\">#</a></h2>"
+            ),
             "{}",
             r.html
         );
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["开源之争", "开源之争-1", "grok-1.5-发布"]);
         assert!(r.html.contains("<h2 id=\"开源之争-1\">"));
         assert!(r.html.contains("<h2 id=\"grok-1.5-发布\">"));
         assert_eq!(r.title, None, "nothing is lifted unless asked");

@@ -1,0 +1,81 @@
+//! Pictures in the body: lazy loading below the fold, and a titled picture that stands in
+//! its own paragraph (`![马斯克](a.jpg "发布会现场")`) shown as a figure with a caption, as
+//! Hugo's and Zola's figure shortcodes do.
+
+use pulldown_cmark::{CowStr, Event, Tag};
+
+use super::links::push_href;
+use crate::escape;
+
+/// An image's parts, gathered until it closes (its alt text is the events inside it).
+pub(super) struct ImageBuffer<'a> {
+    src: CowStr<'a>,
+    title: CowStr<'a>,
+    pub alt: String,
+}
+
+impl<'a> ImageBuffer<'a> {
+    pub fn new(src: CowStr<'a>, title: CowStr<'a>) -> Self {
+        ImageBuffer {
+            src,
+            title,
+            alt: String::new(),
+        }
+    }
+}
+
+/// The body's pictures so far.
+#[derive(Default)]
+pub(super) struct Images {
+    written: usize,
+    /// The caption of the picture just written, until its paragraph closes.
+    caption: Option<String>,
+}
+
+impl Images {
+    /// The `<img>` tag. The first picture is likely above the fold and loads at once; the
+    /// others load as the reader scrolls to them, and none holds up the page's rendering.
+    pub fn render(&mut self, image: &ImageBuffer<'_>) -> String {
+        let mut html = String::from("<img src=\"");
+        push_href(&mut html, &image.src);
+        html.push_str("\" alt=\"");
+        html.push_str(&escape::html(&image.alt));
+        html.push('"');
+        if !image.title.is_empty() {
+            html.push_str(" title=\"");
+            html.push_str(&escape::html(&image.title));
+            html.push('"');
+        }
+        if self.written > 0 {
+            html.push_str(" loading=\"lazy\" decoding=\"async\"");
+        }
+        html.push('>');
+        self.written += 1;
+        self.caption = (!image.title.is_empty()).then(|| image.title.to_string());
+        html
+    }
+
+    /// At a paragraph's end: when the paragraph is a titled picture alone, turns it into
+    /// `<figure>` with the title as its caption and returns true (the paragraph is gone).
+    pub fn make_figure(&mut self, out: &mut Vec<Event<'_>>) -> bool {
+        let Some(caption) = self.caption.take() else {
+            return false;
+        };
+        let n = out.len();
+        let alone = n >= 2
+            && matches!(out[n - 2], Event::Start(Tag::Paragraph))
+            && matches!(&out[n - 1], Event::InlineHtml(h) if h.starts_with("<img "));
+        if !alone {
+            return false;
+        }
+        let Some(Event::InlineHtml(img)) = out.pop() else {
+            return false;
+        };
+        out.pop();
+        out.push(Event::Html(CowStr::from(format!(
+            "<figure class=\"picture\">{img}<figcaption>{}</figcaption></figure>\n",
+            escape::html(&caption)
+        ))));
+        true
+    }
+}

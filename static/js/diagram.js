@@ -1,0 +1,1 @@
+// Mermaid diagram loader: being written on branch h-math (issue 14).
