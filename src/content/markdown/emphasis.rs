@@ -65,16 +65,16 @@ fn rework_containers<'a>(source: &'a str, events: Vec<Spanned<'a>>, all: bool) -
 fn containers_to_rework(events: &[Spanned<'_>], all: bool) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     let mut verbatim = 0usize;
-    let mut open: Option<(usize, Worth)> = None;
+    let mut open: Option<(usize, Delimiters)> = None;
     for (index, (event, _)) in events.iter().enumerate() {
         if verbatim == 0 && is_inline(event) {
-            open.get_or_insert((index, Worth::default()))
+            open.get_or_insert((index, Delimiters::default()))
                 .1
                 .observe(event);
             continue;
         }
-        if let Some((start, worth)) = open.take()
-            && (all || worth.worth_it())
+        if let Some((start, delimiters)) = open.take()
+            && (all || delimiters.could_change(&events[start..index]))
         {
             found.push(start..index);
         }
@@ -88,51 +88,57 @@ fn containers_to_rework(events: &[Spanned<'_>], all: bool) -> Vec<Range<usize>> 
             _ => {}
         }
     }
-    if let Some((start, worth)) = open
-        && (all || worth.worth_it())
+    if let Some((start, delimiters)) = open
+        && (all || delimiters.could_change(&events[start..]))
     {
         found.push(start..events.len());
     }
     found
 }
 
-/// What one container holds, as far as deciding whether to rework it.
+/// The delimiters in one container, counted while scanning for containers.
 #[derive(Default)]
-struct Worth {
+struct Delimiters {
     /// Some text has `*`, `_` or `~` that pulldown-cmark left literal.
-    literal_delimiters: bool,
+    literal: bool,
+    /// Emphasis, strong and strikethrough spans pulldown-cmark made.
     spans: usize,
-    /// Some text has a character at or above U+1000 (a UTF-8 lead byte from 0xE1): the
-    /// amended rules differ from CommonMark's only next to CJK characters and variation
-    /// selectors, all of which are up there.
-    wide: bool,
-    /// Some text has a character of U+FE00–U+FE3F (UTF-8 `EF B8 ..`), which takes in the
-    /// variation selectors.
-    selectors: bool,
 }
 
-impl Worth {
+impl Delimiters {
     fn observe(&mut self, event: &Event<'_>) {
         match event {
-            Event::Text(text) => {
-                let bytes = text.as_bytes();
-                self.literal_delimiters |= memchr3(b'*', b'_', b'~', bytes).is_some();
-                self.wide = self.wide || bytes.iter().any(|&b| b >= 0xE1);
-                self.selectors = self.selectors || memmem::find(bytes, b"\xEF\xB8").is_some();
+            Event::Text(text) if !self.literal => {
+                self.literal = memchr3(b'*', b'_', b'~', text.as_bytes()).is_some();
             }
             Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => self.spans += 1,
             _ => {}
         }
     }
 
-    /// One span alone and nothing literal cannot change — its opener still opens and its
-    /// closer still closes (the amended rules only widen CommonMark's), and nothing else is
-    /// there to pair with — unless a variation selector is about: punctuation followed by
-    /// one is still punctuation to the amendment, which may stop a run from closing.
-    fn worth_it(&self) -> bool {
-        let could_change =
-            self.literal_delimiters || self.spans >= 2 || (self.spans == 1 && self.selectors);
-        self.wide && could_change
+    /// Whether the amended rules could pair the container's runs otherwise than
+    /// CommonMark did. One span alone and nothing literal cannot change — its opener still
+    /// opens and its closer still closes (the amendment only widens CommonMark's rules),
+    /// and nothing else is there to pair with — unless a variation selector is about:
+    /// punctuation followed by one is still punctuation to the amendment, which may stop a
+    /// run from closing. And the rules differ only next to characters at or above U+1000
+    /// (a UTF-8 lead byte from 0xE1), where the CJK characters and the selectors are; the
+    /// selectors are in U+FE00–U+FE3F (UTF-8 `EF B8 ..`).
+    fn could_change(&self, container: &[Spanned<'_>]) -> bool {
+        if !self.literal && self.spans == 0 {
+            return false;
+        }
+        let texts = || {
+            container.iter().filter_map(|(event, _)| match event {
+                Event::Text(text) => Some(text.as_bytes()),
+                _ => None,
+            })
+        };
+        if self.literal || self.spans >= 2 {
+            texts().any(|bytes| bytes.iter().any(|&b| b >= 0xE1))
+        } else {
+            texts().any(|bytes| memmem::find(bytes, b"\xEF\xB8").is_some())
+        }
     }
 }
 
