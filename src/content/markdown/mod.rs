@@ -169,7 +169,7 @@ pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
         math::dollars_as_text(markdown, &mut events);
     }
     if switches.cjk_friendly_emphasis {
-        events = emphasis::cjk_friendly(events);
+        events = emphasis::cjk_friendly(markdown, events);
     }
     if switches.east_asian_line_breaks {
         events = breaks::join_cjk_lines(events);
