@@ -46,11 +46,14 @@ impl Assets {
     }
 }
 
-/// Stylesheets and scripts get hashed names.
+/// Stylesheets and scripts get hashed names, except third-party releases under
+/// [`crate::statics::VENDOR_DIR`]: their names carry their version already, and hashing
+/// (and minifying) megabytes of someone else's minified code on every build buys nothing.
 pub fn is_hashable(rel: &str) -> bool {
-    Path::new(rel)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("css") || e.eq_ignore_ascii_case("js"))
+    !rel.starts_with(crate::statics::VENDOR_DIR)
+        && Path::new(rel)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("css") || e.eq_ignore_ascii_case("js"))
 }
 
 /// `css/style.css` + bytes → `css/style.<hash>.css`.

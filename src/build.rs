@@ -67,8 +67,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         Diagnostics::sorted(errors.0)
     })?;
     let copying = progress.step("copying static files");
-    let static_files =
-        output.copy_static(&site.statics.files)? + output.copy_static(&bundle_statics(site))?;
+    let static_files = output.copy_static(&site.statics.published(has_diagram(site)))?
+        + output.copy_static(&bundle_statics(site))?;
     if options.minify {
         // The plain-named copies of stylesheets and scripts `static/` put in (the hashed ones
         // pages link went through the sink above).
@@ -92,6 +92,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         warnings,
         skipped: loaded.skipped,
     })
+}
+
+/// Whether some article or page has a diagram, so the site needs the diagram script.
+fn has_diagram(site: &crate::model::Site) -> bool {
+    site.articles.iter().any(|a| a.body.has_diagram)
+        || site.pages.iter().any(|p| p.body.has_diagram)
 }
 
 /// The files of page bundles, copied as static files are.

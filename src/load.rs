@@ -558,8 +558,7 @@ fn build_index(
         config,
     };
     let expanded = shortcodes::expand(split.body, &page, shortcodes);
-    warnings.extend(expanded.warnings);
-    let rendered = markdown::render(&expanded.text, options);
+    let rendered = render_body(rel, expanded, split.body_line, options, warnings);
     // Relative aliases sit beside the listing, as they sit beside an article.
     let folder_path = format!("{}/", kinds::index_folder(rel));
     let aliases = resolve_aliases(rel, &fm.aliases, &folder_path, header_line, "/old-section/")?;
@@ -718,16 +717,7 @@ fn build_article(
         config,
     };
     let expanded = shortcodes::expand(split.body, &page, file.shortcodes);
-    warnings.extend(expanded.warnings);
-    let mut rendered = markdown::render(&expanded.text, options);
-    let source_line = |line| expanded.lines.source_line(line) + split.body_line - 1;
-    for link in &mut rendered.links {
-        link.line = source_line(link.line);
-    }
-    for warning in rendered.warnings.drain(..) {
-        let line = source_line(warning.line);
-        warnings.push(Diagnostic::warning(rel, warning.message).at(line, warning.col));
-    }
+    let mut rendered = render_body(rel, expanded, split.body_line, options, warnings);
     let header_line = split.front_line.saturating_sub(1).max(1);
     let title = match front_title {
         Some(title) => title,
@@ -826,6 +816,29 @@ fn build_article(
         weight: fm.weight,
         extra,
     })
+}
+
+/// Renders a body whose shortcodes are expanded, with its links and warnings (the
+/// shortcodes', then the Markdown's) placed at lines of the source file (`body_line` is the
+/// file line the body starts on).
+fn render_body(
+    rel: &Path,
+    expanded: shortcodes::Expanded<'_>,
+    body_line: usize,
+    options: markdown::RenderOptions<'_>,
+    warnings: &mut Vec<Diagnostic>,
+) -> markdown::Rendered {
+    warnings.extend(expanded.warnings);
+    let mut rendered = markdown::render(&expanded.text, options);
+    let source_line = |line| expanded.lines.source_line(line) + body_line - 1;
+    for link in &mut rendered.links {
+        link.line = source_line(link.line);
+    }
+    for warning in rendered.warnings.drain(..) {
+        let line = source_line(warning.line);
+        warnings.push(Diagnostic::warning(rel, warning.message).at(line, warning.col));
+    }
+    rendered
 }
 
 /// The table of contents and what the page must load; `toc = false` in front matter

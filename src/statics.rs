@@ -10,6 +10,12 @@ use crate::diagnostics::Diagnostic;
 
 pub const STATIC_DIR: &str = "static";
 
+/// Where the theme keeps third-party scripts: the mermaid release that draws diagrams
+/// (`js/vendor/mermaid-VERSION.min.js`, 3.5 MB). They carry their version in their name, so
+/// they are not content-hashed ([`crate::assets::is_hashable`]), and the theme's copies are
+/// published only on sites with a diagram ([`StaticFile::only_for_diagrams`]).
+pub const VENDOR_DIR: &str = "js/vendor/";
+
 /// Where a static file's bytes are.
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -27,6 +33,13 @@ pub struct StaticFile {
 }
 
 impl StaticFile {
+    /// A theme file that a site needs only when one of its pages has a diagram: the
+    /// mermaid release. A site without diagrams should not carry 3.5 MB it never loads. A
+    /// file the site put in its own `static/js/vendor/` is published as always.
+    pub fn only_for_diagrams(&self) -> bool {
+        matches!(self.source, Source::Theme(_)) && self.rel.starts_with(VENDOR_DIR)
+    }
+
     pub fn read(&self) -> Result<std::borrow::Cow<'static, [u8]>, Diagnostic> {
         match &self.source {
             Source::Theme(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
@@ -46,6 +59,16 @@ pub struct Statics {
 }
 
 impl Statics {
+    /// The files to publish: all of them, less the theme's diagram script when no page
+    /// has a diagram.
+    pub fn published(&self, has_diagram: bool) -> Vec<StaticFile> {
+        self.files
+            .iter()
+            .filter(|f| has_diagram || !f.only_for_diagrams())
+            .cloned()
+            .collect()
+    }
+
     /// Lists the theme's files and the site's `static/`, and reads the stylesheets and
     /// scripts for their hashed names. Returns the statics and the warnings (links out of
     /// the site, skipped: see [`crate::paths::link_outside_site`]), or every error and
@@ -80,5 +103,49 @@ impl Statics {
             errors.extend(warnings);
             Err(errors)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rels(files: &[StaticFile]) -> Vec<&str> {
+        files.iter().map(|f| f.rel.as_str()).collect()
+    }
+
+    #[test]
+    fn the_theme_s_mermaid_is_published_only_for_diagrams() {
+        let dir = tempfile::tempdir().unwrap();
+        let (statics, _) = Statics::collect(dir.path()).unwrap();
+        let vendored: Vec<&str> = rels(&statics.files)
+            .into_iter()
+            .filter(|r| r.starts_with(VENDOR_DIR))
+            .collect();
+        assert!(
+            vendored.iter().any(|r| r.starts_with("js/vendor/mermaid-")),
+            "{vendored:?}"
+        );
+        let without = statics.published(false);
+        assert!(!rels(&without).iter().any(|r| r.starts_with(VENDOR_DIR)));
+        assert!(rels(&without).contains(&"js/search.js"));
+        assert_eq!(statics.published(true).len(), statics.files.len());
+        assert!(
+            !statics
+                .assets
+                .names()
+                .keys()
+                .any(|r| r.starts_with(VENDOR_DIR)),
+            "not content-hashed"
+        );
+    }
+
+    #[test]
+    fn a_site_s_own_vendor_files_are_always_published() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("static/js/vendor")).unwrap();
+        std::fs::write(dir.path().join("static/js/vendor/chart.js"), "var c;").unwrap();
+        let (statics, _) = Statics::collect(dir.path()).unwrap();
+        assert!(rels(&statics.published(false)).contains(&"js/vendor/chart.js"));
     }
 }

@@ -1,7 +1,9 @@
 //! The default theme in a real browser: the demo site's home, an article, a tag page and an
 //! archive page, each at 375 px and 1280 px wide in headless Chromium, must not scroll
 //! sideways, and the side column must sit beside the list on wide screens and below it on
-//! phones. Skipped (with a note) when `chromium` is not installed; CI installs it.
+//! phones. A long article's table of contents must sit beside the text, open, on wide
+//! screens and collapsed above it on phones, and mark the section scrolled to. Skipped
+//! (with a note) when `chromium` is not installed; CI installs it.
 //!
 //! The pages are served over HTTP from a small std-only server on 127.0.0.1 and loaded one by
 //! one into a same-origin `<iframe>` of each width by a harness page written into the output;
@@ -13,10 +15,12 @@ use common::server::serve_folder;
 use common::*;
 
 /// Pages to check: a name for the report and the URL path.
-const PAGES: [(&str, &str); 4] = [
+const PAGES: [(&str, &str); 5] = [
     ("home", "/"),
     // An article with a cover image and a table: the widest content in the demo.
     ("article", "/2026/02/cloud-ai-capex/"),
+    // A long explainer: table of contents, code, a formula and a diagram.
+    ("explainer", "/2026/11/kv-cache-cost/"),
     ("tag", "/tags/%E9%A9%AC%E6%96%AF%E5%85%8B/"),
     ("archive", "/archives/2024/"),
 ];
@@ -24,7 +28,7 @@ const WIDTHS: [u32; 2] = [375, 1280];
 
 /// The harness: loads each page into an iframe of each width, one after the other, and
 /// writes one line per check into `<pre id="result">`, then `DONE`.
-const HARNESS: &str = r#"<!doctype html>
+const HARNESS: &str = r##"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>layout</title></head>
 <body style="margin:0">
 <pre id="result"></pre>
@@ -62,7 +66,39 @@ function measure(frame, name, width) {
     if (width >= 960 && !(a.left >= p.right)) problems.push("side column is not beside the list");
     if (width < 960 && !(a.top >= p.bottom)) problems.push("side column is not below the list");
   }
+  // The table of contents: beside the text and open on wide screens, collapsed above it on
+  // phones; the section scrolled to (see next()) is the one marked.
+  const toc = doc.querySelector(".toc");
+  const prose = doc.querySelector(".prose");
+  if (toc && prose) {
+    const t = toc.getBoundingClientRect(), p = prose.getBoundingClientRect();
+    const open = toc.querySelector("details").open;
+    if (width >= 1200 && !(open && t.left >= p.right)) problems.push("contents not open beside the text");
+    if (width < 1200 && !(!open && t.bottom <= p.top)) problems.push("contents not collapsed above the text");
+    const current = toc.querySelector("a[aria-current]");
+    // The current section is the last one whose heading is above the upper third of the
+    // screen (at the end of the page: on screen); the scrolled-to heading is at the top.
+    const win = frame.contentWindow;
+    const atEnd = win.innerHeight + win.scrollY >= root.scrollHeight - 2;
+    const line = atEnd ? win.innerHeight : win.innerHeight / 3;
+    let target = null;
+    for (const h of doc.querySelectorAll(".prose h2[id], .prose h3[id]")) {
+      if (links(toc).includes(h.id) && h.getBoundingClientRect().top <= line) target = h.id;
+    }
+    const order = links(toc);
+    if (order.indexOf(target) < order.indexOf(frame.scrolledTo)) target = "before " + frame.scrolledTo;
+    if (!current || !target || decodeURIComponent(current.getAttribute("href")) !== "#" + target) {
+      const h = doc.getElementById(target);
+      problems.push("section marked is " + (current && current.getAttribute("href")) + ", scrolled to " + target +
+        " (scrollY " + Math.round(frame.contentWindow.scrollY) + ", its top " + (h && Math.round(h.getBoundingClientRect().top)) +
+        ", page height " + root.scrollHeight + ")");
+    }
+  }
   return (problems.length ? "FAIL " : "OK ") + name + " " + width + (problems.length ? ": " + problems.join("; ") : "");
+}
+
+function links(toc) {
+  return [...toc.querySelectorAll("a")].map((a) => decodeURIComponent(a.getAttribute("href").slice(1)));
 }
 
 function next(i) {
@@ -70,20 +106,31 @@ function next(i) {
   const [name, url, width] = checks[i];
   const frame = document.createElement("iframe");
   frame.style.cssText = "border:0;display:block;height:900px;width:" + width + "px";
-  frame.onload = () => setTimeout(() => {
+  frame.onload = () => {
+    // On a page with contents, scroll to its third section first.
+    const headings = frame.contentDocument.querySelectorAll(".prose h2[id]");
+    if (frame.contentDocument.querySelector(".toc") && headings.length >= 3) {
+      frame.scrolledTo = headings[2].id;
+      headings[2].scrollIntoView();
+      // Headless Chromium may draw no frame (so fire no scroll event) within the budget.
+      frame.contentWindow.dispatchEvent(new Event("scroll"));
+    }
+    setTimeout(done, 300);
+  };
+  const done = () => {
     let line;
     try { line = measure(frame, name, width); } catch (e) { line = "FAIL " + name + " " + width + ": " + e; }
     out.textContent += line + "\n";
     frame.remove();
     next(i + 1);
-  }, 100);
+  };
   frame.src = url;
   document.body.appendChild(frame);
 }
 next(0);
 </script>
 </body></html>
-"#;
+"##;
 
 #[test]
 fn demo_pages_do_not_overflow_sideways_at_phone_and_desktop_widths() {

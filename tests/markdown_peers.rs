@@ -74,7 +74,7 @@ fn footnotes_go_to_the_end_with_working_back_links() {
     );
     // A heading named `fn-1` does not take the note's id.
     assert_eq!(page.matches("id=\"fn-1\"").count(), 1, "{body}");
-    assert!(body.contains("<h2 id=\"h-fn-1\">fn-1</h2>"), "{body}");
+    assert!(body.contains("<h2 id=\"h-fn-1\">fn-1<a "), "{body}");
     // Every back-link and reference lands on an element that exists.
     let checked = check(dir.path());
     assert!(checked.status.success(), "{}", stderr(&checked));

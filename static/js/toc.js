@@ -20,7 +20,7 @@
     // On a phone, jumping to a section folds the list away again.
     a.addEventListener("click", function () { if (!wide.matches && details) details.open = false; });
   });
-  if (!headings.length || !("IntersectionObserver" in window)) return;
+  if (!headings.length) return;
 
   var current = null;
   function mark(id) {
@@ -29,16 +29,20 @@
     current = id;
     if (id && links[id]) links[id].setAttribute("aria-current", "true");
   }
-  // The current section is the last heading above the upper third of the screen.
+  // The current section is the last heading above the upper third of the screen; at the
+  // end of the page, the last heading on screen (short last sections never reach the top).
   function update() {
     var line = window.innerHeight / 3;
+    var atEnd = window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2;
     var id = headings[0].id;
     for (var i = 0; i < headings.length; i++) {
-      if (headings[i].getBoundingClientRect().top <= line) id = headings[i].id; else break;
+      var top = headings[i].getBoundingClientRect().top;
+      if (top <= line || (atEnd && top < window.innerHeight)) id = headings[i].id; else break;
     }
     mark(id);
   }
-  var observer = new IntersectionObserver(update, { rootMargin: "0px 0px -66% 0px" });
-  headings.forEach(function (h) { observer.observe(h); });
+  // Browsers fire scroll at most once a frame; a dozen rectangles per event is cheap.
+  window.addEventListener("scroll", update, { passive: true });
+  window.addEventListener("resize", update);
   update();
 })();

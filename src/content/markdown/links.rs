@@ -173,32 +173,6 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_quoted_href_and_src_only() {
-        let html = r#"<a href="/a/?x=1&amp;y=2">a</a><img data-src="/no.png" src='/i.png'>"#;
-        let found: Vec<&str> = html_attribute_values(html)
-            .into_iter()
-            .map(|(_, v)| v)
-            .collect();
-        assert_eq!(found, vec!["/a/?x=1&amp;y=2", "/i.png"]);
-        let text = r#"<p>write href="/no/" in a tag</p>"#;
-        assert!(html_attribute_values(text).is_empty());
-        assert_eq!(decode_entities("/a/?x=1&amp;y=2"), "/a/?x=1&y=2");
-    }
-
-    #[test]
-    fn counts_lines_and_columns_in_characters() {
-        let mut lines = LineCounter::new("第一行\n见[a](/x/)\n");
-        let at = "第一行\n见".len();
-        assert_eq!(lines.line_col(at), (2, 2));
-        assert_eq!(lines.line_col(0), (1, 1));
-    }
-}
-
 /// A link's opening: as pulldown-cmark writes it, or, for a link to another site when
 /// `[markdown] external_links_…` asks, with `target` and `rel` (as Zola offers).
 pub(super) fn open_link<'a>(
@@ -249,4 +223,30 @@ fn is_external(url: &str) -> bool {
 pub(super) fn push_href(out: &mut String, url: &str) {
     // Writing into a String cannot fail.
     let _ = pulldown_cmark_escape::escape_href(out, url);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_quoted_href_and_src_only() {
+        let html = r#"<a href="/a/?x=1&amp;y=2">a</a><img data-src="/no.png" src='/i.png'>"#;
+        let found: Vec<&str> = html_attribute_values(html)
+            .into_iter()
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(found, vec!["/a/?x=1&amp;y=2", "/i.png"]);
+        let text = r#"<p>write href="/no/" in a tag</p>"#;
+        assert!(html_attribute_values(text).is_empty());
+        assert_eq!(decode_entities("/a/?x=1&amp;y=2"), "/a/?x=1&y=2");
+    }
+
+    #[test]
+    fn counts_lines_and_columns_in_characters() {
+        let mut lines = LineCounter::new("第一行\n见[a](/x/)\n");
+        let at = "第一行\n见".len();
+        assert_eq!(lines.line_col(at), (2, 2));
+        assert_eq!(lines.line_col(0), (1, 1));
+    }
 }

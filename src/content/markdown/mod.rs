@@ -165,8 +165,11 @@ pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
         Parser::new_ext(markdown, parser_options(switches))
             .into_offset_iter()
             .collect();
+    if switches.math {
+        math::dollars_as_text(markdown, &mut events);
+    }
     if switches.cjk_friendly_emphasis {
-        events = emphasis::cjk_friendly(events);
+        events = emphasis::cjk_friendly(markdown, events);
     }
     if switches.east_asian_line_breaks {
         events = breaks::join_cjk_lines(events);
@@ -360,7 +363,7 @@ impl<'a, 'o> Body<'a, 'o> {
                 self.warnings.push(BodyWarning {
                     line,
                     col,
-                    message: format!("formula `{}` does not parse: {message}", tex.trim()),
+                    message: format!("formula does not parse: {message}"),
                 });
                 Event::InlineHtml(CowStr::from(format!(
                     "<code class=\"math-error\">{}</code>",
