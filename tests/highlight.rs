@@ -58,6 +58,11 @@ curl -s "http://localhost:8000/v1/health?x=1&y=2" | jq .
 var ready = make(chan struct{})
 ```
 
+```mermaid
+graph LR
+  客户端 --> 网关
+```
+
 ```brainfart
 +++[>++<-] 这不是一门已知语言 <script>alert(1)</script> & 完
 ```
@@ -196,7 +201,9 @@ fn fences() -> Vec<(String, String)> {
         let info = &rest[open + 3..info_end];
         let close = info_end + rest[info_end..].find("\n```").expect("closing fence");
         let lang = info.split([',', ' ']).next().unwrap_or_default();
-        fences.push((lang.to_string(), rest[info_end + 1..close + 1].to_string()));
+        if lang != "mermaid" {
+            fences.push((lang.to_string(), rest[info_end + 1..close + 1].to_string()));
+        }
         rest = &rest[close + 4..];
     }
     fences
@@ -319,7 +326,8 @@ fn browser_copy_buttons_and_token_colours() {
 window.addEventListener("load", function () {
   var r = [];
   var buttons = document.querySelectorAll(".prose .code-frame > pre + button.code-copy");
-  r.push("pres=" + document.querySelectorAll(".prose pre").length);
+  r.push("code-blocks=" + document.querySelectorAll(".prose pre > code").length);
+  r.push("diagram-buttons=" + document.querySelectorAll(".code-frame pre.mermaid").length);
   r.push("buttons=" + buttons.length);
   r.push("label=" + buttons[0].getAttribute("aria-label") + "/" + buttons[0].textContent + "/" + buttons[0].type);
   var k = document.querySelector(".prose .hl-k");
@@ -351,11 +359,20 @@ window.addEventListener("load", function () {
         .unwrap_or_else(|| panic!("no result in the dumped DOM:\n{dom}"));
     let end = dom[start..].find("</pre>").expect("</pre>") + start;
     let result = dom[start + "<pre id=\"result\">".len()..end].replace("&quot;", "\"");
-    let pres = blocks(prose(&page)).len();
-    assert_eq!(pres, 11, "blocks in the page");
+    let body = prose(&page);
+    assert!(
+        body.contains("<pre class=\"mermaid\">"),
+        "a diagram too: {body}"
+    );
+    let pres = blocks(body)
+        .iter()
+        .filter(|b| b.starts_with("<pre><code"))
+        .count();
+    assert_eq!(pres, 11, "code blocks in the page");
     for want in [
-        format!("pres={pres}"),
+        format!("code-blocks={pres}"),
         format!("buttons={pres}"),
+        "diagram-buttons=0".to_string(),
         "label=复制代码/复制/button".to_string(),
         "keyword-coloured=true".to_string(),
         "go-text-starts=\"func main() \"".to_string(),

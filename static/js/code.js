@@ -1,5 +1,5 @@
 // Copy buttons for code blocks (issue 14). Standalone: no library, no other script needed.
-// Each <pre> in the article body gets a real <button> that copies the code's text: the
+// Each code block (<pre><code>) in the article body gets a real <button> that copies the code's text: the
 // text content of <code>, so line numbers (CSS generated content, css/code.css) stay out.
 (function () {
   "use strict";
@@ -53,7 +53,7 @@
     if (pre.parentNode && pre.parentNode.classList.contains("code-frame")) {
       return;
     }
-    var code = pre.querySelector("code") || pre;
+    var code = pre.querySelector("code");
     var frame = document.createElement("div");
     frame.className = "code-frame";
     pre.parentNode.insertBefore(frame, pre);
@@ -74,10 +74,11 @@
     frame.appendChild(button);
   }
 
+  // Code blocks only: a diagram's <pre class="mermaid"> has no <code> and gets no button.
   function init() {
-    var blocks = document.querySelectorAll(".prose pre");
-    for (var i = 0; i < blocks.length; i++) {
-      addButton(blocks[i]);
+    var codes = document.querySelectorAll(".prose pre > code");
+    for (var i = 0; i < codes.length; i++) {
+      addButton(codes[i].parentNode);
     }
   }
 

@@ -27,7 +27,6 @@ use super::FenceInfo;
 
 /// How code blocks are written; filled from the `[markdown]` config.
 #[derive(Debug, Clone, Copy, Default)]
-#[allow(dead_code)] // read once highlighting lands
 pub struct CodeOptions {
     /// Colour the code by language; false writes plain escaped code with no classes.
     pub highlight: bool,
