@@ -102,11 +102,11 @@ fn fence_info_becomes_language_and_data_attributes() {
         "{body}"
     );
     assert!(
-        body.contains("<pre><code class=\"language-go\" data-hl-lines=\"2 4-5\" data-linenos=\"true\" data-linenostart=\"10\">func main() {}"),
+        body.contains("<pre><code class=\"language-go\" data-hl-lines=\"2 4-5\" data-linenos=\"true\" data-linenostart=\"10\"><span class=\"line\" data-line=\"10\"><span class=\"hl-k\">func</span>"),
         "{body}"
     );
     assert!(
-        body.contains("<pre><code class=\"language-python\">print(1 &lt; 2)"),
+        body.contains("<pre><code class=\"language-python\"><span class=\"hl-f\">print</span>(<span class=\"hl-n\">1</span> <span class=\"hl-o\">&lt;</span>"),
         "{body}"
     );
     assert!(

@@ -158,7 +158,10 @@ fn minified_build_is_smaller_well_formed_and_every_link_resolves() {
         article.contains("  空格要保留  "),
         "whitespace inside <pre> is kept"
     );
-    assert!(article.contains("fn main() {\n"), "code keeps its lines");
+    assert!(
+        article.contains("<span class=hl-p>{</span>\n"),
+        "code keeps its lines"
+    );
     assert!(
         article.contains("application/ld+json"),
         "structured data stays"

@@ -262,7 +262,7 @@ echo "<b>安装</b>" && make {{ all }}
         prose.contains("<div class=\"code-caption\"><span>安装.sh</span>"),
         "{prose}"
     );
-    assert!(prose.contains("<code class=\"language-bash\">echo \"&lt;b&gt;安装&lt;/b&gt;\" &amp;&amp; make {{ all }}"), "{prose}");
+    assert!(prose.contains("<code class=\"language-bash\"><span class=\"hl-f\">echo</span> <span class=\"hl-s\">\"&lt;b&gt;安装&lt;/b&gt;\"</span> <span class=\"hl-o\">&amp;&amp;</span> <span class=\"hl-f\">make</span> {{ all }}"), "{prose}");
     assert!(prose.contains("<strong>硬科技</strong>") && prose.contains("<strong>张工</strong>"));
     assert!(prose.contains("<cite>发布会致辞</cite>"), "{prose}");
     assert!(prose.contains("<blockquote class=\"pullquote left\"><p>一句金句</p>"));
@@ -317,7 +317,7 @@ puts "{% raw %}{{ page.url }}{% endraw %}"
     assert!(prose.contains("见 https://t.example.com。"), "{prose}");
     assert!(
         prose.contains(
-            "<code class=\"language-ruby\" data-linenos=\"true\">puts \"{{ page.url }}\""
+            "<code class=\"language-ruby\" data-linenos=\"true\"><span class=\"line\" data-line=\"1\">puts \"{{ page.url }}\""
         ),
         "{prose}"
     );
