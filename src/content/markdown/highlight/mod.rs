@@ -14,14 +14,12 @@
 //! by all threads; each thread keeps its own parser. An unknown language, or highlighting
 //! turned off, gives plain escaped code.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::fmt::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+mod tokens;
 
-use arborium::{Config, GrammarStore, Highlighter};
-use arborium_highlight::{FlatToken, spans_to_flat_tokens};
+use std::fmt::Write;
+
 use pulldown_cmark_escape::escape_html_body_text;
+use tokens::Token;
 
 use super::FenceInfo;
 
@@ -48,8 +46,8 @@ pub(super) fn code_block(fence: Option<&FenceInfo>, code: &str, options: CodeOpt
     let tokens = fence
         .lang
         .as_deref()
-        .and_then(grammar_name)
-        .and_then(|lang| tokens(&lang, code))
+        .and_then(canonical)
+        .and_then(|lang| tokens::tokens(lang, code))
         .unwrap_or_default();
     let lines = LineMarks::from_fence(fence);
     write_body(&mut html, code, &tokens, &lines);
@@ -71,79 +69,37 @@ fn push_escaped(html: &mut String, text: &str) {
     let _ = escape_html_body_text(html, text);
 }
 
-/// The grammar for a fence's language as written (`JS`, `c++`, `console`), lower-cased and
-/// with the aliases arborium does not know itself; `None` for "no highlighting wanted".
-fn grammar_name(lang: &str) -> Option<String> {
+/// The grammar for a language as a fence or an injection names it (`JS`, `c++`,
+/// `console`), case-insensitive; None for an unknown language or "no highlighting wanted".
+fn canonical(lang: &str) -> Option<&'static str> {
     let lang = lang.trim().to_ascii_lowercase();
-    let name = match lang.as_str() {
-        "" | "text" | "txt" | "plain" | "plaintext" | "none" => return None,
+    Some(match lang.as_str() {
         // Shell sessions and zsh read well enough with the bash grammar; one grammar fewer
         // in the binary.
-        "console" | "shell-session" | "shellsession" | "terminal" | "zsh" | "bash" => "bash",
-        "c#" | "cs" | "csharp" => "c-sharp",
-        "makefile" | "mk" | "mak" => "make",
+        "bash" | "sh" | "shell" | "console" | "shell-session" | "shellsession" | "terminal"
+        | "zsh" => "bash",
+        "c" | "h" => "c",
+        "c#" | "cs" | "csharp" | "c-sharp" => "c-sharp",
+        "cpp" | "c++" | "cxx" | "cc" | "hpp" => "cpp",
+        "css" => "css",
+        "diff" | "patch" => "diff",
         "dockerfile" | "docker" | "containerfile" => "dockerfile",
-        "jsonc" | "json5" => "json",
-        "tsx" | "mts" => "typescript",
-        other => other,
-    };
-    Some(name.to_string())
-}
-
-/// The grammars, compiled on first use of each language and shared by every thread.
-fn store() -> &'static Arc<GrammarStore> {
-    static STORE: OnceLock<Arc<GrammarStore>> = OnceLock::new();
-    STORE.get_or_init(|| Arc::new(GrammarStore::new()))
-}
-
-thread_local! {
-    /// Each thread's parser state over the shared grammars.
-    static HIGHLIGHTER: RefCell<Option<Highlighter>> = const { RefCell::new(None) };
-    /// The languages this thread has asked for, and whether there is a grammar for each.
-    static KNOWN: RefCell<HashMap<String, bool>> = RefCell::new(HashMap::new());
-}
-
-/// Whether `lang` has a grammar, compiling it the first time any thread asks. Compiling a
-/// grammar's queries takes 10-40 ms; the store would let two threads that meet a language
-/// at once both compile it, so first uses take turns here.
-fn has_grammar(lang: &str) -> bool {
-    static COMPILING: Mutex<()> = Mutex::new(());
-    if let Some(known) = KNOWN.with(|known| known.borrow().get(lang).copied()) {
-        return known;
-    }
-    let found = {
-        let _turn = COMPILING
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        store().get(lang).is_some()
-    };
-    KNOWN.with(|known| known.borrow_mut().insert(lang.to_string(), found));
-    found
-}
-
-/// The code's tokens in order, never overlapping; `None` when the language has no grammar.
-fn tokens(lang: &str, code: &str) -> Option<Vec<FlatToken>> {
-    if !has_grammar(lang) {
-        return None;
-    }
-    HIGHLIGHTER.with(|cell| {
-        let mut slot = cell.try_borrow_mut().ok()?;
-        let highlighter = slot.get_or_insert_with(|| {
-            Highlighter::with_store_and_config(store().clone(), Config::default())
-        });
-        // A bug in a grammar must not take the build down with it: that block is written
-        // plain, and the thread starts over with a fresh parser.
-        let spans = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            highlighter.highlight_spans(lang, code)
-        }));
-        match spans {
-            Ok(Ok(spans)) => Some(spans_to_flat_tokens(code, spans)),
-            Ok(Err(_)) => None,
-            Err(_) => {
-                *slot = None;
-                None
-            }
-        }
+        "go" | "golang" => "go",
+        "html" | "htm" | "xhtml" => "html",
+        "java" => "java",
+        "javascript" | "js" | "jsx" | "mjs" | "cjs" | "ecmascript" => "javascript",
+        "json" | "jsonc" | "json5" => "json",
+        "kotlin" | "kt" | "kts" => "kotlin",
+        "make" | "makefile" | "mk" | "mak" => "make",
+        "markdown" | "md" => "markdown",
+        "python" | "py" | "python3" => "python",
+        "rust" | "rs" => "rust",
+        "sql" => "sql",
+        "swift" => "swift",
+        "toml" => "toml",
+        "typescript" | "ts" | "tsx" | "mts" => "typescript",
+        "yaml" | "yml" => "yaml",
+        _ => return None,
     })
 }
 
@@ -199,7 +155,7 @@ fn parse_ranges(value: &str) -> Vec<(u64, u64)> {
 
 /// The code, escaped, with each token in `<span class="hl-TAG">` and, when `lines` asks for
 /// it, each line in `<span class="line">`.
-fn write_body(html: &mut String, code: &str, tokens: &[FlatToken], lines: &LineMarks) {
+fn write_body(html: &mut String, code: &str, tokens: &[Token], lines: &LineMarks) {
     if !lines.any() {
         write_tokens(html, code, 0, code.len(), tokens);
         return;
@@ -236,8 +192,8 @@ fn write_tokens<'t>(
     code: &str,
     start: usize,
     end: usize,
-    mut tokens: &'t [FlatToken],
-) -> &'t [FlatToken] {
+    mut tokens: &'t [Token],
+) -> &'t [Token] {
     let mut at = start;
     while let Some(token) = tokens.first() {
         let (t_start, t_end) = (token.start as usize, token.end as usize);
