@@ -25,7 +25,7 @@ sleep 1
 pages=(
   "home / 1800 1400"
   "article /2026/02/cloud-ai-capex/ 1800 1400"
-  "explainer /2026/11/kv-cache-cost/ 2400 1600"
+  "explainer /2026/11/kv-cache-cost/ 2600 2000"
 )
 for page in "${pages[@]}"; do
   read -r name path tall_phone tall_desk <<<"$page"

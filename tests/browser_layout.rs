@@ -19,7 +19,7 @@ const PAGES: [(&str, &str); 5] = [
     ("home", "/"),
     // An article with a cover image and a table: the widest content in the demo.
     ("article", "/2026/02/cloud-ai-capex/"),
-    // A long explainer: table of contents, code, a formula and a diagram.
+    // A long explainer: table of contents, code, a display formula and a diagram.
     ("explainer", "/2026/11/kv-cache-cost/"),
     ("tag", "/tags/%E9%A9%AC%E6%96%AF%E5%85%8B/"),
     ("archive", "/archives/2024/"),
@@ -65,6 +65,11 @@ function measure(frame, name, width) {
     const p = primary.getBoundingClientRect(), a = aside.getBoundingClientRect();
     if (width >= 960 && !(a.left >= p.right)) problems.push("side column is not beside the list");
     if (width < 960 && !(a.top >= p.bottom)) problems.push("side column is not below the list");
+  }
+  // A display formula is laid out as math (one line here), not as a stack of blocks.
+  for (const m of doc.querySelectorAll(".prose math[display=block]")) {
+    const h = m.getBoundingClientRect().height;
+    if (h > 80) problems.push("formula " + Math.round(h) + "px tall: not laid out as math");
   }
   // The table of contents: beside the text and open on wide screens, collapsed above it on
   // phones; the section scrolled to (see next()) is the one marked.
