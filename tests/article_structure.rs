@@ -7,15 +7,6 @@ use common::*;
 
 const DATE: &str = "2024-03-11T09:30:00+08:00";
 
-/// The article's body as rendered on its page.
-fn prose(page: &str) -> &str {
-    let start = page.find("<div class=\"prose\">").expect("prose");
-    let end = page[start..]
-        .find("<footer class=\"article-footer\">")
-        .expect("footer");
-    &page[start..start + end]
-}
-
 /// The table of contents on a page, if the theme shows one.
 fn toc(page: &str) -> Option<&str> {
     let start = page.find("<nav class=\"toc\"")?;

@@ -8,15 +8,6 @@ use common::*;
 
 const DATE: &str = "2024-05-20T10:00:00+08:00";
 
-/// The article's body as rendered on its page.
-fn prose(page: &str) -> &str {
-    let start = page.find("<div class=\"prose\">").expect("prose");
-    let end = page[start..]
-        .find("<footer class=\"article-footer\">")
-        .expect("footer");
-    &page[start..start + end]
-}
-
 const EMPHASIS: &str = "\
 本期架构解读采用**依赖注入（DI）**方式组织网关代码。
 

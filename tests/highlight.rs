@@ -70,15 +70,6 @@ graph LR
     缩进的代码块 a < b
 "#;
 
-/// The article body as rendered on its page.
-fn prose(page: &str) -> &str {
-    let start = page.find("<div class=\"prose\">").expect("prose");
-    let end = page[start..]
-        .find("<footer class=\"article-footer\">")
-        .expect("footer");
-    &page[start..start + end]
-}
-
 /// The code blocks of a body, each from `<pre` to `</pre>`.
 fn blocks(body: &str) -> Vec<&str> {
     body.match_indices("<pre")

@@ -18,15 +18,6 @@ fn check(root: &std::path::Path) -> std::process::Output {
         .expect("run sitegen check")
 }
 
-/// The article's body as rendered on its page.
-fn prose(page: &str) -> &str {
-    let start = page.find("<div class=\"prose\">").expect("prose");
-    let end = page[start..]
-        .find("<footer class=\"article-footer\">")
-        .expect("footer");
-    &page[start..start + end]
-}
-
 #[test]
 fn footnotes_go_to_the_end_with_working_back_links() {
     let body = "## fn-1\n\n英伟达发布新一代 GPU[^hbm]，功耗下降三成[^power]。\n\n\

@@ -11,15 +11,6 @@ use common::*;
 
 const DATE: &str = "2024-03-11T09:30:00+08:00";
 
-/// The article's body as rendered on its page.
-fn prose(page: &str) -> &str {
-    let start = page.find("<div class=\"prose\">").expect("prose");
-    let end = page[start..]
-        .find("<footer class=\"article-footer\">")
-        .expect("footer");
-    &page[start..start + end]
-}
-
 /// A site with one article, `content/深度/NAME.md`, whose page is `2024/03/NAME/index.html`.
 fn one_article(config: &str, name: &str, body: &str) -> tempfile::TempDir {
     site(

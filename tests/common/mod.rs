@@ -72,6 +72,16 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// An article's (or page's) body as rendered on its page: from `<div class="prose">` to
+/// the article footer.
+pub fn prose(page: &str) -> &str {
+    let start = page.find("<div class=\"prose\">").expect("prose");
+    let end = page[start..]
+        .find("<footer class=\"article-footer\">")
+        .expect("footer");
+    &page[start..start + end]
+}
+
 pub fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
 }
