@@ -55,6 +55,11 @@ impl Images {
         html
     }
 
+    /// Something followed the picture just written in its paragraph: it is not a figure.
+    pub fn not_alone(&mut self) {
+        self.caption = None;
+    }
+
     /// At a paragraph's end: when the paragraph is a titled picture alone, turns it into
     /// `<figure>` with the title as its caption and returns true (the paragraph is gone).
     pub fn make_figure(&mut self, out: &mut Vec<Event<'_>>) -> bool {
@@ -77,5 +82,23 @@ impl Images {
             escape::html(&caption)
         ))));
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{RenderOptions, render};
+
+    #[test]
+    fn only_a_titled_picture_alone_in_its_paragraph_is_a_figure() {
+        let html = render(
+            "![甲](/a.png \"说明\")\n\n![乙](/b.png \"说明\") 后文\n\n- ![丙](/c.png \"列表里\")\n\n<img src=\"/d.png\">\n\n[![丁](/e.png \"链接里\")](/x/)\n",
+            RenderOptions::default(),
+        )
+        .html;
+        assert_eq!(html.matches("<figure").count(), 1, "{html}");
+        assert!(html.contains("<figcaption>说明</figcaption>"), "{html}");
+        assert!(!html.contains("列表里</figcaption>"), "{html}");
+        assert!(html.contains("<img src=\"/d.png\">\n"), "{html}");
     }
 }

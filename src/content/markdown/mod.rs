@@ -259,6 +259,10 @@ impl<'a, 'o> Body<'a, 'o> {
             }
             return;
         }
+        if !matches!(event, Event::End(TagEnd::Paragraph)) {
+            // Only a picture that closes its paragraph stands alone in it.
+            self.images.not_alone();
+        }
         let event = match event {
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 self.footnotes.start(&label);
