@@ -75,7 +75,11 @@ fn context_of(message: &str) -> Option<String> {
         .lines()
         .skip_while(|l| !l.contains("context:"))
         .skip(1)
-        .find_map(|l| l.strip_prefix('│').filter(|rest| !rest.trim().is_empty()))?;
+        // A line of only `…` marks context cut off before the shown part.
+        .find_map(|l| {
+            l.strip_prefix('│')
+                .filter(|rest| !rest.trim().trim_matches('…').trim().is_empty())
+        })?;
     let near = line.strip_prefix([' ', '…']).unwrap_or(line).trim();
     (!near.chars().all(|c| c == '^')).then(|| near.to_string())
 }
@@ -273,6 +277,9 @@ mod tests {
         let e = to_mathml(r"x + \foo", true).unwrap_err();
         assert!(e.contains("unknown primitive command"), "{e}");
         assert!(e.contains(r"\foo"), "{e}");
+        // Context cut off before the part shown (a `…` line) still names the part.
+        let e = to_mathml("\\frac{n!}{k!(n-k)!} = {^n}C_k\n{n \\choose k}", true).unwrap_err();
+        assert!(e.contains(r"near `{n \choose k}`"), "{e}");
         let e = to_mathml(r"\begin{nosuch} x \end{nosuch}", false).unwrap_err();
         assert_eq!(
             e,
