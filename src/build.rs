@@ -98,6 +98,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
 fn has_diagram(site: &crate::model::Site) -> bool {
     site.articles.iter().any(|a| a.body.has_diagram)
         || site.pages.iter().any(|p| p.body.has_diagram)
+        || site.list_metas.iter().any(|m| m.body.has_diagram)
 }
 
 /// The files of page bundles, copied as static files are.

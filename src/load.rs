@@ -623,6 +623,7 @@ fn build_index(
     ] {
         extra.remove(key);
     }
+    let body = body_info(&rendered, &extra);
     Ok(ListMeta {
         source_path: rel.to_path_buf(),
         folder: kinds::index_folder(rel),
@@ -635,6 +636,7 @@ fn build_index(
             .map(strip_controls)
             .filter(|t| !t.trim().is_empty()),
         content: strip_controls(rendered.html),
+        body,
         sort_by,
         paginate_by,
         weight: fm.weight,

@@ -192,3 +192,33 @@ fn pages_load_code_and_diagram_assets_only_where_the_body_has_them() {
         "listings load no article scripts"
     );
 }
+
+#[test]
+fn a_section_whose_description_has_code_or_a_diagram_loads_what_it_needs() {
+    let index = "+++\ntitle = \"开发者\"\n+++\n本栏目的示例：\n\n```go\nfunc main() {}\n```\n\n```mermaid\ngraph LR\n  A --> B\n```\n";
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[
+            ("content/开发者/_index.md", index),
+            (
+                "content/开发者/纯文.md",
+                &article("纯文", DATE, &[], &[], "只有文字。"),
+            ),
+        ],
+    );
+    let out = build_ok(dir.path(), &[]);
+    let listing = read(&out, "开发者/index.html");
+    assert!(listing.contains("class=\"hl-"), "{listing}");
+    for asset in ["/css/code.", "/js/code.", "/js/diagram."] {
+        assert!(listing.contains(asset), "{asset} on the listing");
+    }
+    assert!(
+        out.join("js/vendor").is_dir(),
+        "the diagram script is published for a listing's diagram"
+    );
+    let home = read(&out, "index.html");
+    assert!(
+        !home.contains("/js/diagram."),
+        "other listings load nothing"
+    );
+}

@@ -53,6 +53,8 @@ pub struct ListMeta {
     pub description: Option<String>,
     /// The body as HTML, shown on the listing's first page.
     pub content: String,
+    /// What the body needs loaded (code, diagrams), as for an article.
+    pub body: super::BodyInfo,
     pub sort_by: SortBy,
     pub paginate_by: Option<usize>,
     /// Navigation order among sections.

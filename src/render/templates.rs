@@ -768,7 +768,8 @@ fn listing_context(
 }
 
 /// What list templates see of the listing's `_index.md` as `section`: title,
-/// description, content (safe HTML), extra, weight, sort_by; none without one.
+/// description, content (safe HTML), extra, weight, transparent, and what the content needs
+/// loaded (has_code, has_math, has_diagram); none without one.
 fn section_value(meta: Option<&crate::model::ListMeta>) -> Value {
     let Some(m) = meta else {
         return Value::none();
@@ -784,6 +785,9 @@ fn section_value(meta: Option<&crate::model::ListMeta>) -> Value {
         m.weight.map_or_else(Value::none, Value::from),
     );
     map.insert("transparent".into(), Value::from(m.transparent));
+    map.insert("has_code".into(), Value::from(m.body.has_code));
+    map.insert("has_math".into(), Value::from(m.body.has_math));
+    map.insert("has_diagram".into(), Value::from(m.body.has_diagram));
     Value::from(map)
 }
 
