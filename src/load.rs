@@ -544,21 +544,14 @@ fn build_index(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<ListMeta, Diagnostic> {
     let header_line = split.front_line.saturating_sub(1).max(1);
-    let options = markdown::RenderOptions {
-        cjk_spacing: config.raw.cjk_spacing,
-        root_path: Some(&config.root_path),
-        lift_title: false,
-        title: fm.title.as_deref(),
-        markdown: config.raw.markdown,
-    };
     let page = shortcodes::Page {
         path: rel,
         first_line: split.body_line,
         params: &fm.extra,
         config,
     };
-    let expanded = shortcodes::expand(split.body, &page, shortcodes);
-    let rendered = render_body(rel, expanded, split.body_line, options, warnings);
+    let title = fm.title.as_deref();
+    let rendered = render_body(&page, split.body, shortcodes, title, false, warnings);
     // Relative aliases sit beside the listing, as they sit beside an article.
     let folder_path = format!("{}/", kinds::index_folder(rel));
     let aliases = resolve_aliases(rel, &fm.aliases, &folder_path, header_line, "/old-section/")?;
@@ -705,21 +698,20 @@ fn build_article(
         .map(|s| s.to_string_lossy())
         .unwrap_or_default();
     let front_title = fm.title.clone().filter(|t| !t.trim().is_empty());
-    let options = markdown::RenderOptions {
-        cjk_spacing: config.raw.cjk_spacing,
-        root_path: Some(&config.root_path),
-        lift_title: front_title.is_none(),
-        title: front_title.as_deref(),
-        markdown: config.raw.markdown,
-    };
     let page = shortcodes::Page {
         path: rel,
         first_line: split.body_line,
         params: &fm.extra,
         config,
     };
-    let expanded = shortcodes::expand(split.body, &page, file.shortcodes);
-    let mut rendered = render_body(rel, expanded, split.body_line, options, warnings);
+    let mut rendered = render_body(
+        &page,
+        split.body,
+        file.shortcodes,
+        front_title.as_deref(),
+        front_title.is_none(),
+        warnings,
+    );
     let header_line = split.front_line.saturating_sub(1).max(1);
     let title = match front_title {
         Some(title) => title,
@@ -820,25 +812,35 @@ fn build_article(
     })
 }
 
-/// Renders a body whose shortcodes are expanded, with its links and warnings (the
-/// shortcodes', then the Markdown's) placed at lines of the source file (`body_line` is the
-/// file line the body starts on).
+/// Renders a body as the site's config says: its shortcodes expanded first, then the
+/// Markdown, with its links and warnings (the shortcodes', then the Markdown's) placed at
+/// lines of the source file. `title` and `lift_title` are as in [`markdown::RenderOptions`].
 fn render_body(
-    rel: &Path,
-    expanded: shortcodes::Expanded<'_>,
-    body_line: usize,
-    options: markdown::RenderOptions<'_>,
+    page: &shortcodes::Page<'_>,
+    body: &str,
+    set: &Shortcodes,
+    title: Option<&str>,
+    lift_title: bool,
     warnings: &mut Vec<Diagnostic>,
 ) -> markdown::Rendered {
+    let config = page.config;
+    let options = markdown::RenderOptions {
+        cjk_spacing: config.raw.cjk_spacing,
+        root_path: Some(&config.root_path),
+        lift_title,
+        title,
+        markdown: config.raw.markdown,
+    };
+    let expanded = shortcodes::expand(body, page, set);
     warnings.extend(expanded.warnings);
     let mut rendered = markdown::render(&expanded.text, options);
-    let source_line = |line| expanded.lines.source_line(line) + body_line - 1;
+    let source_line = |line| expanded.lines.source_line(line) + page.first_line - 1;
     for link in &mut rendered.links {
         link.line = source_line(link.line);
     }
     for warning in rendered.warnings.drain(..) {
         let line = source_line(warning.line);
-        warnings.push(Diagnostic::warning(rel, warning.message).at(line, warning.col));
+        warnings.push(Diagnostic::warning(page.path, warning.message).at(line, warning.col));
     }
     rendered
 }
