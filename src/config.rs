@@ -76,6 +76,9 @@ pub struct Config {
     /// How article bodies are rendered (`[markdown]`).
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// How pictures are resized and converted (`[images]`).
+    #[serde(default)]
+    pub images: ImagesConfig,
     /// Free table handed to templates as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,
@@ -114,6 +117,51 @@ impl Default for MarkdownConfig {
             external_links_target_blank: false,
             external_links_no_follow: false,
             external_links_no_referrer: false,
+        }
+    }
+}
+
+/// `[images]`: local raster pictures (covers and pictures in bodies) are published in
+/// several widths and in WebP beside their own format, so a phone downloads a picture its
+/// size; the work is cached in `cache_dir`, so an unchanged picture is never decoded again.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// Resize and convert at all; false publishes pictures as they are.
+    pub process: bool,
+    /// Widths, in pixels, of the versions of a cover or a body picture (never wider than
+    /// the picture itself).
+    pub widths: Vec<u32>,
+    /// Extra formats besides the picture's own, best first: `"webp"`, `"avif"` (AVIF is
+    /// smaller but slow to encode: seconds per picture).
+    pub formats: Vec<String>,
+    /// Encoding quality, 1–100, for JPEG, WebP and AVIF.
+    pub quality: u8,
+    /// Aspect ratio listing thumbnails are cropped to, around the centre (`"16:9"`).
+    pub thumbnail_ratio: String,
+    /// Widths of listing thumbnails.
+    pub thumbnail_widths: Vec<u32>,
+    /// Make a 1200×630 JPEG of each cover for share cards (`og:image`).
+    pub share_card: bool,
+    /// Where processed pictures are kept between builds, relative to the site root.
+    pub cache_dir: String,
+    /// Megabytes of decoded pictures held at once across threads: a 50-megapixel photo
+    /// takes 150 MB decoded, so the build waits rather than decoding many at once.
+    pub memory_mb: u32,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            process: true,
+            widths: vec![480, 960, 1440],
+            formats: vec!["webp".into()],
+            quality: 80,
+            thumbnail_ratio: "16:9".into(),
+            thumbnail_widths: vec![480, 960],
+            share_card: true,
+            cache_dir: ".sitegen-cache".into(),
+            memory_mb: 512,
         }
     }
 }

@@ -32,6 +32,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod escape;
+pub mod images;
 pub mod load;
 pub mod minify;
 pub mod model;
