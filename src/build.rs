@@ -66,9 +66,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         errors.extend(loaded.warnings.0.iter().cloned());
         Diagnostics::sorted(errors.0)
     })?;
+    // Versions templates asked for while rendering (`resize_image`) are made now.
+    let mut late_warnings = site.images.make_missing(progress);
+    site.images.save_notes();
     let copying = progress.step("copying static files");
     let static_files = output.copy_static(&site.statics.published(has_diagram(site)))?
-        + output.copy_static(&bundle_statics(site))?;
+        + output.copy_static(&bundle_statics(site))?
+        + output.copy_static(&site.images.files())?;
     if options.minify {
         // The plain-named copies of stylesheets and scripts `static/` put in (the hashed ones
         // pages link went through the sink above).
@@ -81,7 +85,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let committed = output.commit()?;
     watch.lap("swap in");
     let mut warnings = loaded.warnings;
-    warnings.0.extend(committed.warnings);
+    late_warnings.extend(committed.warnings);
+    warnings.0.extend(late_warnings);
     Ok(BuildSummary {
         pages,
         articles: site.articles.len(),

@@ -63,6 +63,7 @@ impl From<SiteArgs> for sitegen::site::Options {
             future: args.future,
             strict: args.strict,
             progress: Progress::default(),
+            images: Default::default(),
         }
     }
 }
