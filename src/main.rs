@@ -186,6 +186,12 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
                     summary.elapsed.as_secs_f64(),
                     with_warnings(&summary.warnings),
                 );
+                if summary.picture_versions > 0 {
+                    println!(
+                        "pictures: {} versions published, {} made now, the rest from the cache",
+                        summary.picture_versions, summary.pictures_made
+                    );
+                }
                 if !summary.skipped.is_empty() {
                     println!(
                         "not published: {} (`sitegen check` names them)",

@@ -18,6 +18,7 @@ pub mod resolve;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -82,6 +83,8 @@ pub struct Images {
     /// The cache's notes of sources read before, and what this run added.
     notes: Mutex<cache::Notes>,
     site_root: PathBuf,
+    /// Versions made (not found in the cache) by this run.
+    made: AtomicUsize,
 }
 
 impl Images {
@@ -207,6 +210,9 @@ impl Images {
                 let source = wanted.first()?.source.clone();
                 let made = cache::make(settings, &source, &wanted, &budget);
                 stage.inc(wanted.len() as u64);
+                if made.is_ok() {
+                    self.made.fetch_add(wanted.len(), Ordering::Relaxed);
+                }
                 made.err().map(|e| (source, e))
             })
             .collect();
@@ -225,6 +231,11 @@ impl Images {
         self.unreadable
             .lock()
             .is_ok_and(|u| u.contains_key(&source.rel))
+    }
+
+    /// How many versions this run made rather than found in the cache.
+    pub fn made(&self) -> usize {
+        self.made.load(Ordering::Relaxed)
     }
 
     /// How many versions are planned.
