@@ -206,14 +206,14 @@ fn pages_say_srcset_sizes_width_and_height() {
         cover.contains(".960w.jpg\" srcset="),
         "the fallback is the 960 px JPEG: {cover}"
     );
-    // Body pictures: the first loads at once (a figure with its caption), the next lazily.
+    // Body pictures: lazy, as the cover is above them; a figure with its caption.
     let prose = common::prose(&page);
     assert!(
         prose.contains("<figure class=\"picture\"><picture><source type=\"image/webp\""),
         "{prose}"
     );
     assert!(
-        prose.contains("alt=\"厂房\" title=\"新厂房外景\"><"),
+        prose.contains("alt=\"厂房\" title=\"新厂房外景\" loading=\"lazy\" decoding=\"async\"><"),
         "{prose}"
     );
     assert!(
@@ -395,7 +395,9 @@ fn broken_and_mislabelled_pictures_are_warnings_and_published_as_they_are() {
     assert!(versions(&out, "img", "cut").is_empty() && versions(&out, "img", "named").is_empty());
     let page = read(&out, "2026/03/broken/index.html");
     assert!(
-        page.contains("<img src=\"/img/cut.jpg\" width=\"1200\" height=\"800\" alt=\"一半\">"),
+        page.contains(
+            "<img src=\"/img/cut.jpg\" width=\"1200\" height=\"800\" alt=\"一半\" loading=\"lazy\""
+        ),
         "the original, with the size its header gives: {page}"
     );
     assert!(
@@ -420,7 +422,7 @@ fn page_bundle_covers_and_processing_off() {
             &news("cover.jpg", "![](inside.jpg)"),
         )],
     );
-    put(dir.path(), "content/资讯/fab/cover.jpg", &jpeg(1000, 600));
+    put(dir.path(), "content/资讯/fab/cover.jpg", &jpeg(1200, 600));
     put(dir.path(), "content/资讯/fab/inside.jpg", &jpeg(700, 700));
     let out = build_ok(dir.path(), &[]);
     let page = read(&out, "2026/03/fab/index.html");

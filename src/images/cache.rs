@@ -62,6 +62,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("cannot write to the cache ({}): {e}", path.display()))
 }
 
+/// A source's content hash and header, or why it cannot be read.
+pub type Read = Result<(String, Probe), String>;
+
 /// What the cache knows of one source file.
 #[derive(Debug, Clone, PartialEq)]
 struct Note {
@@ -94,7 +97,7 @@ impl Notes {
 
     /// The hash and header of a file: from the notes when its size and time are as
     /// noted, else read from the file.
-    pub fn peek_or_read(&self, path: &Path) -> Result<(String, Probe), String> {
+    pub fn peek_or_read(&self, path: &Path) -> Read {
         let meta = fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
         let (len, modified) = (meta.len(), modified(&meta));
         if let Some(note) = self.by_path.get(self.key(path))
@@ -110,7 +113,7 @@ impl Notes {
     }
 
     /// [`Notes::peek_or_read`], keeping what was read.
-    pub fn read(&mut self, path: &Path) -> Result<(String, Probe), String> {
+    pub fn read(&mut self, path: &Path) -> Read {
         let (hash, probe) = self.peek_or_read(path)?;
         self.remember(path, &hash, probe);
         Ok((hash, probe))

@@ -196,31 +196,43 @@ pub fn plan_pages(site: &Site, images: &Images) {
 /// Replaces each processed Markdown picture of every body with its `<picture>`.
 pub fn rewrite_bodies(site: &mut Site, images: &Images) {
     let urls = Urls::new(&site.config);
-    let rewrite = |page_path: &str, content: &mut String, pictures: &[BodyImage]| {
-        if let Some(new) = rewritten(images, &urls, page_path, content, pictures) {
+    let rewrite = |page: Page<'_>, content: &mut String, pictures: &[BodyImage]| {
+        if let Some(new) = rewritten(images, &urls, page, content, pictures) {
             *content = new;
         }
     };
-    site.articles
-        .par_iter_mut()
-        .for_each(|a| rewrite(&a.path, &mut a.content, &a.body.images));
-    site.pages
-        .par_iter_mut()
-        .for_each(|p| rewrite(&p.path, &mut p.content, &p.body.images));
+    site.articles.par_iter_mut().for_each(|a| {
+        let page = Page::new(&a.path, a.cover.is_some());
+        rewrite(page, &mut a.content, &a.body.images);
+    });
+    site.pages.par_iter_mut().for_each(|p| {
+        let page = Page::new(&p.path, p.cover.is_some());
+        rewrite(page, &mut p.content, &p.body.images);
+    });
     for m in &mut site.list_metas {
-        rewrite(&m.listing_path.clone(), &mut m.content, &m.body.images);
+        let path = m.listing_path.clone();
+        rewrite(Page::new(&path, false), &mut m.content, &m.body.images);
+    }
+}
+
+/// The page a body belongs to.
+#[derive(Clone, Copy)]
+struct Page<'a> {
+    path: &'a str,
+    /// A cover heads the page: every body picture is below the fold.
+    covered: bool,
+}
+
+impl<'a> Page<'a> {
+    fn new(path: &'a str, covered: bool) -> Self {
+        Page { path, covered }
     }
 }
 
 /// Rewrites one article's body (serve swaps an edited article into the model in place).
 pub fn rewrite_article(images: &Images, urls: &Urls, article: &mut crate::model::Article) {
-    if let Some(new) = rewritten(
-        images,
-        urls,
-        &article.path,
-        &article.content,
-        &article.body.images,
-    ) {
+    let page = Page::new(&article.path, article.cover.is_some());
+    if let Some(new) = rewritten(images, urls, page, &article.content, &article.body.images) {
         article.content = new;
     }
 }
@@ -229,7 +241,7 @@ pub fn rewrite_article(images: &Images, urls: &Urls, article: &mut crate::model:
 fn rewritten(
     images: &Images,
     urls: &Urls,
-    page_path: &str,
+    page: Page<'_>,
     content: &str,
     pictures: &[BodyImage],
 ) -> Option<String> {
@@ -237,14 +249,14 @@ fn rewritten(
     let mut rest = content;
     let mut changed = false;
     for p in pictures {
-        let Some(source) = images.find(page_path, &p.src) else {
+        let Some(source) = images.find(page.path, &p.src) else {
             continue;
         };
         let Some(at) = rest.find(&p.tag) else {
             continue;
         };
         let picture = images.picture(source, Purpose::Body, urls);
-        let loading = if p.lazy {
+        let loading = if p.lazy || page.covered {
             Loading::Lazy
         } else {
             Loading::Eager

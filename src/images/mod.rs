@@ -13,8 +13,11 @@ pub mod budget;
 pub mod cache;
 pub mod html;
 pub mod plan;
-pub mod process;
 pub mod resolve;
+
+/// The pixel work (probe, decode, resize, encode), in a crate of its own so that debug
+/// builds optimise it.
+pub use sitegen_pixels as process;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -94,6 +97,14 @@ impl Images {
         self.settings.as_ref()?;
         let candidates = resolve::candidates(page_path, reference, &self.root_path);
         candidates.iter().find_map(|rel| self.by_rel.get(rel))
+    }
+
+    /// The output path of the published file `reference` names from the page at
+    /// `page_path` (processed or not): a page bundle's `cover.jpg` is beside its page.
+    pub fn published_rel(&self, page_path: &str, reference: &str) -> Option<String> {
+        resolve::candidates(page_path, reference, &self.root_path)
+            .into_iter()
+            .find(|rel| self.published.contains_key(rel))
     }
 
     /// The `<picture>` of a source for a use, its versions registered.
@@ -351,14 +362,20 @@ pub fn prepare(site: &mut Site, mode: Mode, progress: &Progress) -> Vec<Diagnost
         Ok(settings) => settings,
         Err(errors) => return errors,
     };
-    let Some(settings) = settings else {
-        return warnings;
-    };
     let root_path = site.config.root_path.clone();
     let published = resolve::published(site);
+    let Some(settings) = settings else {
+        // Nothing is processed, but references are still read as the browser reads them.
+        site.images = Arc::new(Images {
+            root_path,
+            published,
+            ..Images::default()
+        });
+        return warnings;
+    };
     let wanted = resolve::wanted(site, &published, &root_path);
     let mut notes = cache::Notes::load(&settings.cache_dir, root);
-    let read: Vec<(String, Result<(String, Probe), String>)> = {
+    let read: Vec<(String, cache::Read)> = {
         let notes = &notes;
         wanted
             .par_iter()

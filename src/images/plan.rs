@@ -216,10 +216,15 @@ pub fn variants(
         .collect()
 }
 
-/// The widths a source of `width` pixels gets: those below it, and the largest wanted
-/// capped at its own width (a picture is never enlarged).
+/// The widths a source of `width` pixels gets: those well below it (a 480 px version of a
+/// 512 px picture saves nothing), and the largest wanted capped at its own width (a
+/// picture is never enlarged).
 fn capped_widths(wanted: &[u32], width: u32) -> Vec<u32> {
-    let mut widths: Vec<u32> = wanted.iter().copied().filter(|&w| w < width).collect();
+    let mut widths: Vec<u32> = wanted
+        .iter()
+        .copied()
+        .filter(|&w| u64::from(w) * 100 < u64::from(width) * 85)
+        .collect();
     let largest = wanted.last().copied().unwrap_or(width).min(width);
     if widths.last() != Some(&largest) {
         widths.push(largest);
@@ -288,6 +293,11 @@ mod tests {
         assert_eq!(capped_widths(&[480, 960, 1440], 1200), [480, 960, 1200]);
         assert_eq!(capped_widths(&[480, 960, 1440], 960), [480, 960]);
         assert_eq!(capped_widths(&[480, 960, 1440], 300), [300]);
+        assert_eq!(
+            capped_widths(&[480, 960, 1440], 512),
+            [512],
+            "no near-duplicate"
+        );
     }
 
     #[test]

@@ -52,7 +52,13 @@ pub(crate) fn article_seo(site: &Site, urls: &Urls, i: usize) -> Option<ArticleS
         .and_then(|source| site.images.share_card(source));
     let cover = match card {
         Some(rel) => Some(urls.absolute(&rel)),
-        None => a.cover.as_deref().and_then(|c| absolute_asset(urls, c)),
+        None => a
+            .cover
+            .as_deref()
+            .and_then(|c| match site.images.published_rel(&a.path, c) {
+                Some(rel) => Some(urls.absolute(&rel)),
+                None => absolute_asset(urls, c),
+            }),
     };
     let publisher_name = site.config.publisher_name();
     let mut publisher = json!({ "@type": "Organization", "name": publisher_name });

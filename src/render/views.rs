@@ -183,7 +183,13 @@ pub fn cover_values(
             Value::from_serializable(&images.picture(source, Purpose::Body, urls)),
             Value::from_serializable(&images.picture(source, Purpose::Thumbnail, urls)),
         ),
-        (Some(c), None) => (Value::from(urls.asset(c)), Value::none(), Value::none()),
+        (Some(c), None) => {
+            let url = match images.published_rel(page_path, c) {
+                Some(rel) => urls.href(&rel),
+                None => urls.asset(c),
+            };
+            (Value::from(url), Value::none(), Value::none())
+        }
         (None, None) => (Value::none(), Value::none(), Value::none()),
     };
     map.insert("cover".into(), url);

@@ -1,5 +1,10 @@
-//! Decoding, resizing and encoding one picture: the pixel work, with no knowledge of sites,
-//! caches or URLs.
+//! Decoding, resizing and encoding one picture: the pixel work of sitegen's image stage,
+//! with no knowledge of sites, caches or URLs.
+//!
+//! A crate of its own so that it is optimised even in debug builds: `fast_image_resize`
+//! and `image` do their work in generic and `#[inline]` functions, which are compiled in the
+//! crate that calls them, and unoptimised they are 20-40x slower (a test site with a few
+//! photos took minutes). See `[profile.dev.package.sitegen-pixels]` in the root Cargo.toml.
 //!
 //! - [`probe`] reads a header only (format from the bytes, displayed size, alpha).
 //! - [`decode`] decodes once, within a memory limit, turns the picture upright (EXIF
@@ -125,7 +130,7 @@ impl Probe {
     /// Memory [`decode`] needs for this picture at its peak, a little generously: the
     /// upright 8-bit picture (3 or 4 bytes a pixel) and room for one more copy, made while
     /// turning a sideways photo upright or converting a grey or 16-bit source (a 16-bit
-    /// PNG needs up to 3×). A weight for the [`Budget`](super::budget::Budget); give
+    /// PNG needs up to 3×). A weight for sitegen's memory budget; give
     /// [`decode`] the whole budget as its limit.
     pub fn decode_bytes(&self) -> u64 {
         let channels = if self.alpha { 4 } else { 3 };
