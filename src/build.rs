@@ -36,6 +36,10 @@ pub struct BuildSummary {
     pub warnings: Diagnostics,
     /// Markdown files not published, with why.
     pub skipped: Vec<(PathBuf, crate::load::Skip)>,
+    /// Versions of pictures published, and how many of them were made by this build (the
+    /// rest came from the cache).
+    pub picture_versions: usize,
+    pub pictures_made: usize,
 }
 
 /// Builds the site into its output folder, replacing it only on success.
@@ -66,9 +70,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         errors.extend(loaded.warnings.0.iter().cloned());
         Diagnostics::sorted(errors.0)
     })?;
+    // Versions templates asked for while rendering (`resize_image`) are made now.
+    let mut late_warnings = site.images.make_missing(progress);
+    site.images.save_notes();
+    let picture_versions = site.images.files();
     let copying = progress.step("copying static files");
     let static_files = output.copy_static(&site.statics.published(has_diagram(site)))?
-        + output.copy_static(&bundle_statics(site))?;
+        + output.copy_static(&bundle_statics(site))?
+        + output.copy_static(&picture_versions)?;
     if options.minify {
         // The plain-named copies of stylesheets and scripts `static/` put in (the hashed ones
         // pages link went through the sink above).
@@ -81,7 +90,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let committed = output.commit()?;
     watch.lap("swap in");
     let mut warnings = loaded.warnings;
-    warnings.0.extend(committed.warnings);
+    late_warnings.extend(committed.warnings);
+    warnings.0.extend(late_warnings);
     Ok(BuildSummary {
         pages,
         articles: site.articles.len(),
@@ -91,6 +101,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         stages: watch,
         warnings,
         skipped: loaded.skipped,
+        picture_versions: picture_versions.len(),
+        pictures_made: site.images.made(),
     })
 }
 

@@ -857,6 +857,7 @@ fn body_info(
         has_code: rendered.has_code,
         has_math: rendered.has_math,
         has_diagram: rendered.has_diagram,
+        images: rendered.images.clone(),
     }
 }
 

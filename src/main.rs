@@ -63,6 +63,7 @@ impl From<SiteArgs> for sitegen::site::Options {
             future: args.future,
             strict: args.strict,
             progress: Progress::default(),
+            images: Default::default(),
         }
     }
 }
@@ -185,6 +186,12 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
                     summary.elapsed.as_secs_f64(),
                     with_warnings(&summary.warnings),
                 );
+                if summary.picture_versions > 0 {
+                    println!(
+                        "pictures: {} versions published, {} made now, the rest from the cache",
+                        summary.picture_versions, summary.pictures_made
+                    );
+                }
                 if !summary.skipped.is_empty() {
                     println!(
                         "not published: {} (`sitegen check` names them)",

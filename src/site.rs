@@ -30,6 +30,8 @@ pub struct Options {
     pub strict: bool,
     /// Where `load` and `render` report how far along they are; none by default.
     pub progress: Progress,
+    /// Whether picture versions are made while loading (build) or when asked for.
+    pub images: crate::images::Mode,
 }
 
 /// A loaded site and the warnings met loading it.
@@ -79,6 +81,11 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
         &mut site.articles,
         &mut site.pages,
         &urls,
+    ));
+    diagnostics.extend(crate::images::prepare(
+        &mut site,
+        options.images,
+        &options.progress,
     ));
     let failing = |d: &Diagnostic| d.is_error() || site.config.raw.strict;
     if diagnostics.iter().any(failing)
@@ -141,6 +148,7 @@ pub fn render_pages(
     pages: Pages<'_>,
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
+    renderer.use_images(&shared.site.images);
     let render_one = |buf: &mut Vec<u8>, page: &render::Page| {
         buf.clear();
         renderer

@@ -82,7 +82,7 @@ pub fn absolutize(html: &str, origin: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     loop {
-        let next = ["href=\"/", "src=\"/"]
+        let next = ["href=\"/", "src=\"/", "srcset=\"/"]
             .iter()
             .filter_map(|attr| rest.find(attr).map(|i| (i, attr.len())))
             .min();
@@ -94,6 +94,22 @@ pub fn absolutize(html: &str, origin: &str) -> String {
         let whole = i == 0 || rest[..i].ends_with(|c: char| c.is_ascii_whitespace());
         let (head, tail) = rest.split_at(i + len - 1);
         out.push_str(head);
+        let srcset = head.ends_with("srcset=\"");
+        if whole && srcset {
+            // `url 480w, url 960w`: every candidate.
+            let end = tail.find('"').unwrap_or(tail.len());
+            for (n, candidate) in tail[..end].split(", ").enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                if candidate.starts_with('/') && !candidate.starts_with("//") {
+                    out.push_str(origin);
+                }
+                out.push_str(candidate);
+            }
+            rest = &tail[end..];
+            continue;
+        }
         if whole && !tail.starts_with("//") {
             out.push_str(origin);
         }
@@ -183,6 +199,14 @@ mod tests {
         assert_eq!(
             absolutize(html, "https://h.io"),
             r#"<a href="https://h.io/portal/x/">x</a><img src="https://h.io/a.png"><a href="../y/">y</a><a href="//cdn/z">z</a><a data-href="/no">n</a><a href="https://o/">o</a>"#
+        );
+    }
+    #[test]
+    fn every_candidate_of_a_srcset_becomes_absolute() {
+        let html = r#"<source srcset="/a.480w.webp 480w, /a.960w.webp 960w"><img srcset="//cdn/b 1x, /c 2x">"#;
+        assert_eq!(
+            absolutize(html, "https://h.io"),
+            r#"<source srcset="https://h.io/a.480w.webp 480w, https://h.io/a.960w.webp 960w"><img srcset="//cdn/b 1x, https://h.io/c 2x">"#
         );
     }
 }

@@ -50,7 +50,11 @@ struct RenderedSite {
 /// Loads and renders everything without writing, then checks every internal link (and
 /// every external one with `external`).
 pub fn check(options: &CheckOptions) -> Result<CheckSummary, Diagnostics> {
-    let loaded = site::load(&options.site)?;
+    // Versions are named and planned, not made: check reads pages, not pixels.
+    let loaded = site::load(&site::Options {
+        images: crate::images::Mode::OnDemand,
+        ..options.site.clone()
+    })?;
     let site = loaded.site;
     let renderer = Renderer::new(&options.site.root).map_err(Diagnostics::sorted)?;
     let rendered = render_in_memory(&site, &renderer, &options.site.progress)?;
@@ -217,6 +221,7 @@ fn render_in_memory(
     let mut files: HashSet<String> = all.keys().cloned().collect();
     files.extend(site.statics.files.iter().map(|f| f.rel.clone()));
     files.extend(site.bundle_files.iter().map(|f| f.rel.clone()));
+    files.extend(site.images.files().into_iter().map(|f| f.rel));
     let pages = all
         .into_iter()
         .filter(|(file, _)| file.ends_with(".html"))

@@ -3,9 +3,394 @@
 //! a share card for `og:image`; processed once and kept in a cache folder.
 //!
 //! The stage runs between the model and render ([`prepare`]): it resolves every picture a
-//! page uses to a published file, reads each file's header (or the cache's note of it),
-//! plans the versions, makes the missing ones when building, and rewrites the `<img>` tags
-//! of bodies into `<picture>` elements with `srcset`, `width` and `height`.
+//! page uses to a published file ([`resolve`]), reads each file's header, or the cache's
+//! note of it ([`cache`]), plans the versions ([`plan`]), makes the missing ones when
+//! building, and rewrites the `<img>` tags of bodies into `<picture>` elements with
+//! `srcset`, `width` and `height` ([`html`]). Templates reach covers and thumbnails through
+//! [`Images::picture`] and any variant through `resize_image`.
 
 pub mod budget;
+pub mod cache;
+pub mod html;
+pub mod plan;
 pub mod process;
+pub mod resolve;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::progress::Progress;
+pub use html::Picture;
+pub use plan::{Purpose, Settings};
+use process::{Probe, SourceFormat};
+
+/// What the stage does with the versions it plans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Make every missing version now (build): pages link only versions that exist.
+    #[default]
+    Make,
+    /// Plan only; versions are made when first asked for (serve) or never (check).
+    OnDemand,
+}
+
+/// A published original that the stage processes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Its output path (`img/covers/chip.jpg`).
+    pub rel: String,
+    /// The file on disk.
+    pub path: PathBuf,
+    /// The file as shown in messages (relative to the site root).
+    pub file: PathBuf,
+    /// Content hash (hex): versions are named and cached by it.
+    pub hash: String,
+    pub probe: Probe,
+}
+
+/// One version to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub source: Arc<Source>,
+    pub op: process::Op,
+    pub encoding: process::Encoding,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The site's pictures: the sources pages use and every version planned of them. Shared
+/// by render (pictures in pages), the writer (the files to copy) and serve (versions made
+/// on request).
+#[derive(Debug, Default)]
+pub struct Images {
+    pub settings: Option<Settings>,
+    /// The site's path (`/` or `/portal/`), to read host-relative references.
+    root_path: String,
+    /// Published files by output path: where a reference may point.
+    published: HashMap<String, PathBuf>,
+    by_rel: HashMap<String, Arc<Source>>,
+    /// Output path of each version → what it is. Grows while templates ask for versions
+    /// (`resize_image`), hence the lock.
+    variants: Mutex<BTreeMap<String, Variant>>,
+    /// Sources that could not be read, by output path: used as they are.
+    unreadable: Mutex<HashMap<String, String>>,
+    /// The cache's notes of sources read before, and what this run added.
+    notes: Mutex<cache::Notes>,
+    site_root: PathBuf,
+    /// Versions made (not found in the cache) by this run.
+    made: AtomicUsize,
+}
+
+impl Images {
+    /// The source a page's reference (a cover, a body `src`) names, if it is a local
+    /// raster picture this stage processes. `page_path` is the page's URL path.
+    pub fn find(&self, page_path: &str, reference: &str) -> Option<&Arc<Source>> {
+        self.settings.as_ref()?;
+        let candidates = resolve::candidates(page_path, reference, &self.root_path);
+        candidates.iter().find_map(|rel| self.by_rel.get(rel))
+    }
+
+    /// The `<picture>` of a source for a use, its versions registered.
+    pub fn picture(
+        &self,
+        source: &Arc<Source>,
+        purpose: Purpose,
+        urls: &crate::urls::Urls,
+    ) -> Picture {
+        let Some(settings) = self
+            .settings
+            .as_ref()
+            .filter(|_| !self.is_unreadable(source))
+        else {
+            return Picture::original(source, urls);
+        };
+        let planned = plan::variants(settings, source, purpose);
+        let picture = html::picture(source, &planned, urls);
+        self.register(planned);
+        picture
+    }
+
+    /// The share card of a source (1200×630 JPEG) as a path under the output root.
+    pub fn share_card(&self, source: &Arc<Source>) -> Option<String> {
+        let settings = self.settings.as_ref()?;
+        if !settings.share_card || self.is_unreadable(source) {
+            return None;
+        }
+        let planned = plan::variants(settings, source, Purpose::ShareCard);
+        let rel = planned.first().map(|(rel, _)| rel.clone());
+        self.register(planned);
+        rel
+    }
+
+    fn register(&self, planned: Vec<(String, Variant)>) {
+        if let Ok(mut variants) = self.variants.lock() {
+            variants.extend(planned);
+        }
+    }
+
+    /// Every version planned so far, as static files whose bytes are in the cache.
+    pub fn files(&self) -> Vec<crate::statics::StaticFile> {
+        let Some(settings) = &self.settings else {
+            return Vec::new();
+        };
+        let variants = self.variants.lock().map(|v| v.clone()).unwrap_or_default();
+        variants
+            .into_iter()
+            .filter(|(_, variant)| !self.is_unreadable(&variant.source))
+            .map(|(rel, variant)| crate::statics::StaticFile {
+                rel,
+                source: crate::statics::Source::Disk(cache::version_path(
+                    &settings.cache_dir,
+                    &variant,
+                )),
+            })
+            .collect()
+    }
+
+    /// Whether `rel` is a version this site publishes.
+    pub fn is_version(&self, rel: &str) -> bool {
+        self.variants.lock().is_ok_and(|v| v.contains_key(rel))
+    }
+
+    /// Makes the version at `rel` if the cache lacks it, and returns its file (serve asks
+    /// on the first request of each).
+    pub fn ensure(&self, rel: &str) -> Option<Result<PathBuf, Diagnostic>> {
+        let settings = self.settings.as_ref()?;
+        let variant = self.variants.lock().ok()?.get(rel).cloned()?;
+        let budget = budget::Budget::new(settings.memory);
+        let path = cache::version_path(&settings.cache_dir, &variant);
+        if path.is_file() {
+            return Some(Ok(path));
+        }
+        Some(
+            cache::make(
+                settings,
+                &variant.source,
+                std::slice::from_ref(&variant),
+                &budget,
+            )
+            .map(|()| path)
+            .map_err(|e| unreadable_warning(&variant.source, &e)),
+        )
+    }
+
+    /// Makes every planned version the cache lacks, in parallel within the memory budget,
+    /// showing progress. A source that cannot be decoded is a warning; its pages then show
+    /// the original ([`Images::unreadable`]).
+    pub fn make_missing(&self, progress: &Progress) -> Vec<Diagnostic> {
+        let Some(settings) = &self.settings else {
+            return Vec::new();
+        };
+        let variants = self.variants.lock().map(|v| v.clone()).unwrap_or_default();
+        // Grouped by source: each is decoded once for all its missing versions.
+        let mut by_source: BTreeMap<String, Vec<Variant>> = BTreeMap::new();
+        for variant in variants.into_values() {
+            if !cache::version_path(&settings.cache_dir, &variant).is_file() {
+                by_source
+                    .entry(variant.source.rel.clone())
+                    .or_default()
+                    .push(variant);
+            }
+        }
+        if by_source.is_empty() {
+            return Vec::new();
+        }
+        let total: usize = by_source.values().map(Vec::len).sum();
+        let stage = progress.stage("processing images", total, "versions");
+        let budget = budget::Budget::new(settings.memory);
+        let failed: Vec<(Arc<Source>, String)> = by_source
+            .into_par_iter()
+            .filter_map(|(_, wanted)| {
+                let source = wanted.first()?.source.clone();
+                let made = cache::make(settings, &source, &wanted, &budget);
+                stage.inc(wanted.len() as u64);
+                if made.is_ok() {
+                    self.made.fetch_add(wanted.len(), Ordering::Relaxed);
+                }
+                made.err().map(|e| (source, e))
+            })
+            .collect();
+        let mut warnings = Vec::new();
+        if let Ok(mut unreadable) = self.unreadable.lock() {
+            for (source, error) in failed {
+                warnings.push(unreadable_warning(&source, &error));
+                unreadable.insert(source.rel.clone(), error);
+            }
+        }
+        warnings
+    }
+
+    /// Whether a source failed to decode in this run.
+    pub fn is_unreadable(&self, source: &Source) -> bool {
+        self.unreadable
+            .lock()
+            .is_ok_and(|u| u.contains_key(&source.rel))
+    }
+
+    /// How many versions this run made rather than found in the cache.
+    pub fn made(&self) -> usize {
+        self.made.load(Ordering::Relaxed)
+    }
+
+    /// How many versions are planned.
+    pub fn version_count(&self) -> usize {
+        self.variants.lock().map(|v| v.len()).unwrap_or(0)
+    }
+
+    /// Writes the cache's notes of the sources read this run, for the next.
+    pub fn save_notes(&self) {
+        let Some(settings) = &self.settings else {
+            return;
+        };
+        if let Ok(notes) = self.notes.lock() {
+            notes.save(&settings.cache_dir, &self.site_root);
+        }
+    }
+
+    /// A source a template names by path (`resize_image(path=…)`): a published file, as
+    /// a reference from the site root, read now if no page used it.
+    pub fn source_for_template(&self, path: &str) -> Result<Arc<Source>, String> {
+        if let Some(source) = self.find("", path) {
+            return Ok(source.clone());
+        }
+        // An output path, or where the file is in the site (`content/…`, `static/…`).
+        let on_disk: Vec<PathBuf> = ["", crate::statics::STATIC_DIR, "content"]
+            .iter()
+            .map(|dir| self.site_root.join(dir).join(path.trim_start_matches('/')))
+            .collect();
+        let rel = resolve::candidates("", path, &self.root_path)
+            .into_iter()
+            .find(|rel| self.published.contains_key(rel))
+            .or_else(|| {
+                self.published
+                    .iter()
+                    .find(|(_, file)| on_disk.contains(file))
+                    .map(|(rel, _)| rel.clone())
+            })
+            .ok_or_else(|| format!("no published file `{path}` (in static/ or beside a page)"))?;
+        let file = self.published[&rel].clone();
+        let mut notes = self
+            .notes
+            .lock()
+            .map_err(|_| "a thread panicked".to_string())?;
+        let (hash, probe) = notes.read(&file)?;
+        if !processable(probe) {
+            return Err(format!("`{path}` is not a JPEG, PNG or WebP picture"));
+        }
+        Ok(Arc::new(Source {
+            file: file
+                .strip_prefix(&self.site_root)
+                .unwrap_or(&file)
+                .to_path_buf(),
+            rel,
+            path: file,
+            hash,
+            probe,
+        }))
+    }
+
+    /// Registers a version a template asked for and returns its output path and size.
+    pub fn template_variant(
+        &self,
+        source: &Arc<Source>,
+        op: process::Op,
+        format: Option<process::Format>,
+    ) -> Result<(String, u32, u32), String> {
+        let settings = self.settings.as_ref().ok_or("image processing is off")?;
+        let format = format.unwrap_or_else(|| plan::own_format(source.probe));
+        let (rel, variant) = plan::variant(settings, source, op, format);
+        let (w, h) = (variant.width, variant.height);
+        self.register(vec![(rel.clone(), variant)]);
+        Ok((rel, w, h))
+    }
+}
+
+fn unreadable_warning(source: &Source, error: &str) -> Diagnostic {
+    unreadable(&source.file, error)
+}
+
+fn unreadable(file: &std::path::Path, error: &str) -> Diagnostic {
+    Diagnostic::warning(
+        file,
+        format!("cannot process this picture: {error}; it is published as it is"),
+    )
+    .hint("re-save it from an image editor, or check that its extension matches its format")
+}
+
+/// The image stage: finds the pictures pages use, reads them (or the cache's notes), plans
+/// their versions, makes the missing ones in [`Mode::Make`], and rewrites the bodies'
+/// `<img>` tags. Returns the warnings (a picture that cannot be read, a bad `[images]`
+/// setting).
+pub fn prepare(site: &mut Site, mode: Mode, progress: &Progress) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    let root = site.config.root.clone();
+    let root = root.as_path();
+    let settings = match Settings::from_config(&site.config.raw.images, root) {
+        Ok(settings) => settings,
+        Err(errors) => return errors,
+    };
+    let Some(settings) = settings else {
+        return warnings;
+    };
+    let root_path = site.config.root_path.clone();
+    let published = resolve::published(site);
+    let wanted = resolve::wanted(site, &published, &root_path);
+    let mut notes = cache::Notes::load(&settings.cache_dir, root);
+    let read: Vec<(String, Result<(String, Probe), String>)> = {
+        let notes = &notes;
+        wanted
+            .par_iter()
+            .map(|rel| (rel.clone(), notes.peek_or_read(&published[rel])))
+            .collect()
+    };
+    let mut images = Images {
+        root_path,
+        site_root: root.to_path_buf(),
+        ..Images::default()
+    };
+    for (rel, result) in read {
+        let path = published[&rel].clone();
+        let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        match result {
+            Ok((hash, probe)) if processable(probe) => {
+                notes.remember(&path, &hash, probe);
+                let source = Source {
+                    rel: rel.clone(),
+                    path,
+                    file,
+                    hash,
+                    probe,
+                };
+                images.by_rel.insert(rel, Arc::new(source));
+            }
+            Ok(_) => {}
+            Err(error) => warnings.push(unreadable(&file, &error)),
+        }
+    }
+    images.published = published;
+    images.notes = Mutex::new(notes);
+    images.settings = Some(settings);
+    html::plan_pages(site, &images);
+    if mode == Mode::Make {
+        warnings.extend(images.make_missing(progress));
+    }
+    html::rewrite_bodies(site, &images);
+    images.save_notes();
+    site.images = Arc::new(images);
+    warnings
+}
+
+/// JPEG, PNG and WebP are resized; a GIF (maybe animated) and anything else pass through.
+fn processable(probe: Probe) -> bool {
+    matches!(
+        probe.format,
+        SourceFormat::Jpeg | SourceFormat::Png | SourceFormat::Webp
+    ) && probe.width > 0
+        && probe.height > 0
+}

@@ -59,6 +59,7 @@ pub fn assemble(
         home_meta: None,
         folders: Vec::new(),
         folder_metas: Vec::new(),
+        images: Arc::default(),
         years: archives(&articles),
         all_articles: (0..articles.len()).collect(),
         config,

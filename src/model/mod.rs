@@ -88,6 +88,9 @@ pub struct BodyInfo {
     pub has_code: bool,
     pub has_math: bool,
     pub has_diagram: bool,
+    /// The body's Markdown pictures, until the image stage ([`crate::images`]) has
+    /// replaced those it processes with `<picture>` elements.
+    pub images: Vec<crate::content::markdown::BodyImage>,
 }
 
 impl Article {
@@ -214,6 +217,9 @@ pub struct Site {
     pub folders: Vec<Term>,
     /// Parallel to `folders`: their `_index.md`.
     pub folder_metas: Vec<usize>,
+    /// The pictures pages use and their versions, planned by the image stage
+    /// ([`crate::images::prepare`]); empty until it runs.
+    pub images: Arc<crate::images::Images>,
 }
 
 /// URL path prefixes of the two taxonomies.

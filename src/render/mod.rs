@@ -8,6 +8,7 @@
 mod alias;
 mod feeds;
 mod pages;
+mod resize;
 mod seo;
 mod sitemap;
 mod templates;

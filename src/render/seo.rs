@@ -44,7 +44,16 @@ pub(crate) fn article_seo(site: &Site, urls: &Urls, i: usize) -> Option<ArticleS
     let a = site.articles.get(i)?;
     let links = site.links.get(i);
     let permalink = urls.absolute(&a.path);
-    let cover = a.cover.as_deref().and_then(|c| absolute_asset(urls, c));
+    // A processed cover is shared as its 1200×630 card, which share cards show uncropped.
+    let card = a
+        .cover
+        .as_deref()
+        .and_then(|c| site.images.find(&a.path, c))
+        .and_then(|source| site.images.share_card(source));
+    let cover = match card {
+        Some(rel) => Some(urls.absolute(&rel)),
+        None => a.cover.as_deref().and_then(|c| absolute_asset(urls, c)),
+    };
     let publisher_name = site.config.publisher_name();
     let mut publisher = json!({ "@type": "Organization", "name": publisher_name });
     if let Some(logo) = absolute_asset(urls, &site.config.raw.publisher.logo) {

@@ -53,6 +53,8 @@ pub struct Renderer {
     /// Components whose body calls themselves: where each is defined, to place Tera's
     /// "maximum recursion depth" error, which names no template.
     self_calling: Vec<SelfCalling>,
+    /// The pictures of the site being rendered, for `resize_image`.
+    images: super::resize::ImagesSlot,
 }
 
 /// A component that calls itself (legitimate for trees, an error when it never stops).
@@ -90,6 +92,8 @@ impl Renderer {
         }
         let mut tera = Tera::new();
         tera.register_function("get_url", get_url);
+        let images = super::resize::ImagesSlot::default();
+        super::resize::register(&mut tera, &images);
         tera.add_raw_templates(
             sources
                 .iter()
@@ -110,7 +114,19 @@ impl Renderer {
             tera,
             origins,
             self_calling,
+            images,
         })
+    }
+
+    /// Points `resize_image` at the pictures of the site about to be rendered.
+    pub fn use_images(&self, images: &std::sync::Arc<crate::images::Images>) {
+        let mut slot = self
+            .images
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !std::sync::Arc::ptr_eq(&slot, images) {
+            *slot = std::sync::Arc::clone(images);
+        }
     }
 
     /// Renders one planned page to HTML.
@@ -645,6 +661,14 @@ fn page_context(shared: &Shared<'_>, p: &crate::model::StandalonePage, ctx: &mut
         .into_map()
         .unwrap_or_default();
     value.insert("content".into(), Value::safe_string(&p.content));
+    let site = shared.site;
+    views::cover_values(
+        &mut value,
+        &shared.urls,
+        &site.images,
+        &p.path,
+        p.cover.as_deref(),
+    );
     ctx.insert_value("page", Value::from(value));
     let home = Link {
         name: "首页",

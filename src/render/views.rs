@@ -65,7 +65,7 @@ pub fn article_refs(site: &Site, urls: &Urls) -> Vec<Value> {
         .par_iter()
         .zip(site.links.par_iter())
         .map(|(a, l)| {
-            article_ref(urls, a, l, &|kind, i| match kind {
+            article_ref(urls, &site.images, a, l, &|kind, i| match kind {
                 TermKind::Section => term(&terms.sections, i),
                 TermKind::Tag => term(&terms.tags, i),
                 TermKind::Category => term(&terms.categories, i),
@@ -80,7 +80,7 @@ pub fn article_ref_value(site: &Site, urls: &Urls, i: usize) -> Value {
     let (Some(a), Some(l)) = (site.articles.get(i), site.links.get(i)) else {
         return Value::none();
     };
-    article_ref(urls, a, l, &|kind, i| {
+    article_ref(urls, &site.images, a, l, &|kind, i| {
         let list = match kind {
             TermKind::Section => &site.sections,
             TermKind::Tag => &site.tags,
@@ -119,6 +119,7 @@ enum TermKind {
 
 fn article_ref(
     urls: &Urls,
+    images: &crate::images::Images,
     a: &Article,
     links: &ArticleLinks,
     term: &dyn Fn(TermKind, usize) -> Value,
@@ -158,11 +159,36 @@ fn article_ref(
         .section
         .map_or_else(Value::none, |s| term(TermKind::Section, s));
     map.insert("section".into(), section);
-    let cover = a.cover.as_deref().map(|c| urls.asset(c));
-    map.insert("cover".into(), text(cover.as_ref()));
+    cover_values(&mut map, urls, images, &a.path, a.cover.as_deref());
     map.insert("author".into(), text(a.author.as_ref()));
     map.insert("source".into(), text(a.source.as_ref()));
     Value::from(map)
+}
+
+/// `cover` (the original's URL), and for a processed local picture `cover_image` (its
+/// versions, for the head of the article and the lead story) and `thumbnail` (cropped, for
+/// listings); none otherwise.
+pub fn cover_values(
+    map: &mut tera::Map,
+    urls: &Urls,
+    images: &crate::images::Images,
+    page_path: &str,
+    cover: Option<&str>,
+) {
+    use crate::images::Purpose;
+    let source = cover.and_then(|c| images.find(page_path, c));
+    let (url, cover_image, thumbnail) = match (cover, source) {
+        (_, Some(source)) => (
+            Value::from(urls.href(&source.rel)),
+            Value::from_serializable(&images.picture(source, Purpose::Body, urls)),
+            Value::from_serializable(&images.picture(source, Purpose::Thumbnail, urls)),
+        ),
+        (Some(c), None) => (Value::from(urls.asset(c)), Value::none(), Value::none()),
+        (None, None) => (Value::none(), Value::none(), Value::none()),
+    };
+    map.insert("cover".into(), url);
+    map.insert("cover_image".into(), cover_image);
+    map.insert("thumbnail".into(), thumbnail);
 }
 
 #[derive(Serialize)]

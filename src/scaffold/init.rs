@@ -20,7 +20,9 @@ pub(crate) const SAMPLE_PATH: &str = "content/资讯/欢迎使用-sitegen.md";
 const WORKFLOW: &str = include_str!("files/deploy.yml");
 /// The output folder and the staging folders `build` keeps beside it are never sources.
 const GITIGNORE: &str = "# sitegen build output, and the folders it prepares beside it\n\
-                         /public\n/.public.sitegen-tmp\n/.public.sitegen-old\n";
+                         /public\n/.public.sitegen-tmp\n/.public.sitegen-old\n\
+                         # resized pictures, kept between builds ([images] cache_dir)\n\
+                         /.sitegen-cache\n";
 
 /// What `sitegen init` was asked to do.
 #[derive(Debug, Clone)]

@@ -200,10 +200,39 @@ async fn find(state: &Arc<State>, rel: &str) -> Option<Found> {
     if let Some(path) = bundled {
         return Some(Found::Disk(path));
     }
+    if let Some(path) = picture_version(state, rel).await {
+        return Some(Found::Disk(path));
+    }
     if let Some(bytes) = state.theme_static.get(rel) {
         return Some(Found::Memory(Bytes::from_static(bytes)));
     }
     state.file(rel).map(Found::Memory)
+}
+
+/// A picture's version, made into the cache on its first request (from a worker thread:
+/// encoding takes a moment). One that cannot be made is told on the console and missing.
+async fn picture_version(state: &Arc<State>, rel: &str) -> Option<PathBuf> {
+    let images = Arc::clone(
+        &state
+            .images
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    if !images.is_version(rel) {
+        return None;
+    }
+    let owned = rel.to_string();
+    let made = tokio::task::spawn_blocking(move || images.ensure(&owned))
+        .await
+        .ok()
+        .flatten()?;
+    match made {
+        Ok(path) => Some(path),
+        Err(warning) => {
+            eprintln!("{warning}");
+            None
+        }
+    }
 }
 
 /// The canonical path of `dir/rel` (`dir` is the site's `static/`), only if, with every

@@ -149,6 +149,12 @@ impl Live {
             &mut site.pages,
             &Urls::new(&site.config),
         ));
+        // Versions are made when the browser first asks for them (see `http::find`).
+        self.link_warnings.extend(crate::images::prepare(
+            &mut site,
+            crate::images::Mode::OnDemand,
+            &crate::progress::Progress::default(),
+        ));
         let positions = site
             .articles
             .iter()
@@ -226,6 +232,10 @@ impl Model {
         }
         let site = Arc::make_mut(&mut self.site);
         let warnings = model::refs::resolve_in(&mut site.articles, &site.pages, &urls, &swapped);
+        let images = Arc::clone(&site.images);
+        for &i in &swapped {
+            crate::images::html::rewrite_article(&images, &urls, &mut site.articles[i]);
+        }
         for i in swapped {
             self.refs[i] = views::article_ref_value(&self.site, &urls, i);
             self.ref_hashes[i] = hash_value(&self.refs[i]);

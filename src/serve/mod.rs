@@ -114,6 +114,8 @@ pub(crate) struct State {
     /// Files of page bundles by output path (`about/photo.jpg`) → the file in `content/`,
     /// read at request time as `static/` is; set by each rebuild from the model.
     pub bundles: RwLock<HashMap<String, PathBuf>>,
+    /// The pictures' versions, made on first request into the cache; set by each rebuild.
+    pub images: RwLock<Arc<crate::images::Images>>,
     /// The URL path the site lives under (`/` or `/portal/`), from the base URL.
     pub root_path: RwLock<String>,
     pub status: Mutex<Status>,
@@ -130,6 +132,7 @@ impl State {
             theme_static: crate::theme::static_files().into_iter().collect(),
             static_dir: root.join("static"),
             bundles: RwLock::new(HashMap::new()),
+            images: RwLock::new(Arc::default()),
             root_path: RwLock::new("/".into()),
             status: Mutex::new(Status::default()),
             notices,

@@ -338,6 +338,8 @@ impl Builder {
                 .iter()
                 .map(|f| (f.rel.clone(), f.source.clone()))
                 .collect();
+            *state.images.write().unwrap_or_else(PoisonError::into_inner) =
+                Arc::clone(&site.images);
             files.extend(
                 site.statics
                     .assets

@@ -24,10 +24,25 @@ impl<'a> ImageBuffer<'a> {
     }
 }
 
+/// A picture of the body as written into the HTML, for the image stage
+/// ([`crate::images`]) to replace with a `<picture>` once it knows the file's sizes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyImage {
+    /// The source as in the HTML (host-relative ones with the site's path).
+    pub src: String,
+    pub alt: String,
+    pub title: String,
+    /// Below the first picture: loads as the reader scrolls to it.
+    pub lazy: bool,
+    /// The exact `<img>` tag written, which the image stage finds and replaces.
+    pub tag: String,
+}
+
 /// The body's pictures so far.
 #[derive(Default)]
 pub(super) struct Images {
     written: usize,
+    pub found: Vec<BodyImage>,
     /// The caption of the picture just written, until its paragraph closes.
     caption: Option<String>,
 }
@@ -46,11 +61,19 @@ impl Images {
             html.push_str(&escape::html(&image.title));
             html.push('"');
         }
-        if self.written > 0 {
+        let lazy = self.written > 0;
+        if lazy {
             html.push_str(" loading=\"lazy\" decoding=\"async\"");
         }
         html.push('>');
         self.written += 1;
+        self.found.push(BodyImage {
+            src: image.src.to_string(),
+            alt: image.alt.clone(),
+            title: image.title.to_string(),
+            lazy,
+            tag: html.clone(),
+        });
         self.caption = (!image.title.is_empty()).then(|| image.title.to_string());
         html
     }

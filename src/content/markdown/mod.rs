@@ -35,6 +35,7 @@ use crate::config::MarkdownConfig;
 use crate::escape;
 use cjk::CjkSpacer;
 use footnotes::Footnotes;
+pub use images::BodyImage;
 use images::{ImageBuffer, Images};
 use links::{LineCounter, with_root_path};
 use plain::TextState;
@@ -74,6 +75,8 @@ pub struct Rendered {
     pub has_math: bool,
     /// The body has a diagram: its page loads the diagram script.
     pub has_diagram: bool,
+    /// The Markdown pictures, in order, as written (see [`BodyImage`]).
+    pub images: Vec<BodyImage>,
 }
 
 /// A heading of the body.
@@ -399,6 +402,7 @@ impl<'a, 'o> Body<'a, 'o> {
             has_code: self.has_code,
             has_math: self.has_math,
             has_diagram: self.has_diagram,
+            images: self.images.found,
         }
     }
 }
