@@ -82,12 +82,16 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
         &mut site.pages,
         &urls,
     ));
-    diagnostics.extend(crate::images::prepare(
-        &mut site,
-        options.images,
-        &options.progress,
-    ));
-    let failing = |d: &Diagnostic| d.is_error() || site.config.raw.strict;
+    let strict = site.config.raw.strict;
+    let failing = |d: &Diagnostic| d.is_error() || strict;
+    // A build that is going to fail makes no pictures.
+    let images = match options.images {
+        crate::images::Mode::Make if diagnostics.iter().any(failing) => {
+            crate::images::Mode::OnDemand
+        }
+        mode => mode,
+    };
+    diagnostics.extend(crate::images::prepare(&mut site, images, &options.progress));
     if diagnostics.iter().any(failing)
         && let Err(clashes) = render::plan(&site)
     {

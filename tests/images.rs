@@ -113,10 +113,18 @@ fn picture_site() -> tempfile::TempDir {
             ),
         )],
     );
-    put(dir.path(), "static/img/wide.jpg", &jpeg(2000, 1000));
-    put(dir.path(), "static/img/small.png", &png_with_alpha(300, 200));
+    put(dir.path(), "static/img/wide.jpg", &jpeg(1600, 800));
+    put(
+        dir.path(),
+        "static/img/small.png",
+        &png_with_alpha(300, 200),
+    );
     put(dir.path(), "static/img/anim.gif", b"GIF89a not really");
-    write(dir.path(), "static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    write(
+        dir.path(),
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     dir
 }
 
@@ -134,21 +142,41 @@ fn covers_and_body_pictures_come_in_widths_and_webp_never_enlarged() {
         .filter(|f| f.contains("w."))
         .map(String::as_str)
         .collect();
-    for w in ["480w.jpg", "960w.jpg", "1440w.jpg", "480w.webp", "960w.webp", "1440w.webp"] {
+    for w in [
+        "480w.jpg",
+        "960w.jpg",
+        "1440w.jpg",
+        "480w.webp",
+        "960w.webp",
+        "1440w.webp",
+    ] {
         assert!(widths.iter().any(|f| f.ends_with(w)), "{w} in {wide:?}");
     }
-    assert_eq!(widths.len(), 6, "no 2000w: never the original's size again: {wide:?}");
-    let v960 = wide.iter().find(|f| f.ends_with(".960w.webp")).expect("960w");
+    assert_eq!(
+        widths.len(),
+        6,
+        "no 1600w: never the original's size again: {wide:?}"
+    );
+    let v960 = wide
+        .iter()
+        .find(|f| f.ends_with(".960w.webp"))
+        .expect("960w");
     assert_eq!(size_of(&out.join("img").join(v960)), (960, 480));
     // A 300 px PNG is not enlarged: one width, in PNG and WebP, transparency kept.
     let small = versions(&out, "img", "small");
     assert_eq!(small.len(), 2, "{small:?}");
     assert!(small.iter().any(|f| f.ends_with(".300w.png")), "{small:?}");
-    let webp = small.iter().find(|f| f.ends_with(".300w.webp")).expect("webp");
+    let webp = small
+        .iter()
+        .find(|f| f.ends_with(".300w.webp"))
+        .expect("webp");
     let decoded = image::open(out.join("img").join(webp)).expect("decode webp");
     assert!(decoded.color().has_alpha(), "transparency kept");
     // The originals stay, and a GIF and an SVG pass through untouched.
-    assert_eq!(std::fs::read(out.join("img/wide.jpg")).unwrap(), jpeg(2000, 1000));
+    assert_eq!(
+        std::fs::read(out.join("img/wide.jpg")).unwrap(),
+        jpeg(1600, 800)
+    );
     assert!(versions(&out, "img", "anim").is_empty() && versions(&out, "img", "logo").is_empty());
 }
 
@@ -160,23 +188,53 @@ fn pages_say_srcset_sizes_width_and_height() {
     // The cover heads the article, fetched first.
     let cover = &page[page.find("<figure class=\"cover\">").expect("cover")..];
     let cover = &cover[..cover.find("</figure>").expect("end")];
-    assert!(cover.contains("<picture><source type=\"image/webp\" srcset=\"/img/wide."), "{cover}");
+    assert!(
+        cover.contains("<picture><source type=\"image/webp\" srcset=\"/img/wide."),
+        "{cover}"
+    );
     assert!(cover.contains(".480w.webp 480w, /img/wide."), "{cover}");
-    assert!(cover.contains("sizes=\"(min-width: 720px) 680px, calc(100vw - 32px)\""), "{cover}");
+    assert!(
+        cover.contains("sizes=\"(min-width: 720px) 680px, calc(100vw - 32px)\""),
+        "{cover}"
+    );
     assert!(cover.contains("width=\"1440\" height=\"720\""), "{cover}");
-    assert!(cover.contains("fetchpriority=\"high\"") && !cover.contains("loading=\"lazy\""), "{cover}");
-    assert!(cover.contains(".960w.jpg\" srcset="), "the fallback is the 960 px JPEG: {cover}");
+    assert!(
+        cover.contains("fetchpriority=\"high\"") && !cover.contains("loading=\"lazy\""),
+        "{cover}"
+    );
+    assert!(
+        cover.contains(".960w.jpg\" srcset="),
+        "the fallback is the 960 px JPEG: {cover}"
+    );
     // Body pictures: the first loads at once (a figure with its caption), the next lazily.
     let prose = common::prose(&page);
-    assert!(prose.contains("<figure class=\"picture\"><picture><source type=\"image/webp\""), "{prose}");
-    assert!(prose.contains("alt=\"厂房\" title=\"新厂房外景\"><"), "{prose}");
-    assert!(prose.contains("<figcaption>新厂房外景</figcaption>"), "{prose}");
+    assert!(
+        prose.contains("<figure class=\"picture\"><picture><source type=\"image/webp\""),
+        "{prose}"
+    );
+    assert!(
+        prose.contains("alt=\"厂房\" title=\"新厂房外景\"><"),
+        "{prose}"
+    );
+    assert!(
+        prose.contains("<figcaption>新厂房外景</figcaption>"),
+        "{prose}"
+    );
     let small = &prose[prose.find("alt=\"小图\"").expect("small") - 200..];
     assert!(small.contains("width=\"300\" height=\"200\""), "{small}");
-    assert!(prose.contains("alt=\"小图\" loading=\"lazy\" decoding=\"async\">"), "{prose}");
+    assert!(
+        prose.contains("alt=\"小图\" loading=\"lazy\" decoding=\"async\">"),
+        "{prose}"
+    );
     // The GIF and the SVG are left as written.
-    assert!(prose.contains("<img src=\"/img/anim.gif\" alt=\"动图\""), "{prose}");
-    assert!(prose.contains("<img src=\"/img/logo.svg\" alt=\"矢量\""), "{prose}");
+    assert!(
+        prose.contains("<img src=\"/img/anim.gif\" alt=\"动图\""),
+        "{prose}"
+    );
+    assert!(
+        prose.contains("<img src=\"/img/logo.svg\" alt=\"矢量\""),
+        "{prose}"
+    );
     // Every URL in every srcset is a published file.
     for set in page.split("srcset=\"").skip(1) {
         let set = &set[..set.find('"').expect("quote")];
@@ -192,7 +250,10 @@ fn pages_say_srcset_sizes_width_and_height() {
         .nth(1)
         .expect("og:image");
     let og = &og[..og.find('"').expect("quote")];
-    assert!(og.starts_with("https://t.example.com/img/wide.") && og.ends_with(".1200x630.jpg"), "{og}");
+    assert!(
+        og.starts_with("https://t.example.com/img/wide.") && og.ends_with(".1200x630.jpg"),
+        "{og}"
+    );
     let card = out.join(og.trim_start_matches("https://t.example.com/"));
     assert_eq!(size_of(&card), (1200, 630));
 }
@@ -219,7 +280,11 @@ fn listings_show_thumbnails_cropped_to_the_ratio() {
     )
     .unwrap();
     let out = build_ok(dir.path(), &[]);
-    assert!(versions(&out, "img", "wide").iter().any(|f| f.ends_with(".400x300.webp")));
+    assert!(
+        versions(&out, "img", "wide")
+            .iter()
+            .any(|f| f.ends_with(".400x300.webp"))
+    );
 }
 
 #[test]
@@ -234,7 +299,10 @@ fn exif_orientation_is_applied_and_metadata_stripped() {
     let out = build_ok(dir.path(), &[]);
     let made = versions(&out, "img", "phone");
     assert!(!made.is_empty());
-    let v480 = made.iter().find(|f| f.ends_with(".480w.jpg")).expect("480w");
+    let v480 = made
+        .iter()
+        .find(|f| f.ends_with(".480w.jpg"))
+        .expect("480w");
     let file = out.join("img").join(v480);
     assert_eq!(size_of(&file), (480, 640), "portrait");
     // The red half was on the left; turned 90° clockwise it is at the top.
@@ -246,7 +314,10 @@ fn exif_orientation_is_applied_and_metadata_stripped() {
         assert!(!bytes.windows(4).any(|w| w == b"Exif"), "{f} carries EXIF");
     }
     let page = read(&out, "2026/03/photo/index.html");
-    assert!(page.contains("width=\"1200\" height=\"1600\""), "portrait size on the page");
+    assert!(
+        page.contains("width=\"1200\" height=\"1600\""),
+        "portrait size on the page"
+    );
 }
 
 #[test]
@@ -255,7 +326,10 @@ fn the_second_build_encodes_nothing_and_writes_the_same_bytes() {
     let first = build(dir.path(), &[]);
     assert!(first.status.success(), "{}", stderr(&first));
     let said = String::from_utf8_lossy(&first.stdout).into_owned();
-    assert!(said.contains("pictures: ") && !said.contains(" 0 made now"), "{said}");
+    assert!(
+        said.contains("pictures: ") && !said.contains(" 0 made now"),
+        "{said}"
+    );
     let out = dir.path().join("public");
     let before = common::tree(&out);
     let cache = dir.path().join(".sitegen-cache/images");
@@ -270,14 +344,22 @@ fn the_second_build_encodes_nothing_and_writes_the_same_bytes() {
     assert!(String::from_utf8_lossy(&third.stdout).contains(", 0 made now"));
     assert_eq!(before, common::tree(&out));
     // A changed picture gets new names and is made again.
-    put(dir.path(), "static/img/wide.jpg", &jpeg(1800, 1000));
+    put(dir.path(), "static/img/wide.jpg", &jpeg(1500, 1000));
     let fourth = build(dir.path(), &[]);
     let said = String::from_utf8_lossy(&fourth.stdout).into_owned();
     assert!(!said.contains(", 0 made now"), "{said}");
-    assert!(versions(&out, "img", "wide").iter().any(|f| f.ends_with(".1440w.webp")));
-    assert!(!common::tree(&out).iter().any(|(p, _)| before.iter().any(|(q, _)| q == p
-        && p.to_string_lossy().contains("wide.")
-        && p.to_string_lossy().contains("w."))));
+    assert!(
+        versions(&out, "img", "wide")
+            .iter()
+            .any(|f| f.ends_with(".1440w.webp"))
+    );
+    assert!(
+        !common::tree(&out)
+            .iter()
+            .any(|(p, _)| before.iter().any(|(q, _)| q == p
+                && p.to_string_lossy().contains("wide.")
+                && p.to_string_lossy().contains("w.")))
+    );
 }
 
 #[test]
@@ -286,25 +368,44 @@ fn broken_and_mislabelled_pictures_are_warnings_and_published_as_they_are() {
         MINIMAL_CONFIG,
         &[(
             "content/broken.md",
-            &news("img/cut.jpg", "![一半](/img/cut.jpg)\n\n![错名](/img/named.jpg)\n"),
+            &news(
+                "img/cut.jpg",
+                "![一半](/img/cut.jpg)\n\n![错名](/img/named.jpg)\n",
+            ),
         )],
     );
     let whole = jpeg(1200, 800);
     let cut = &whole[..whole.len() / 3];
     put(dir.path(), "static/img/cut.jpg", cut);
-    put(dir.path(), "static/img/named.jpg", &png_with_alpha(600, 400));
+    put(
+        dir.path(),
+        "static/img/named.jpg",
+        &png_with_alpha(600, 400),
+    );
     let built = build(dir.path(), &[]);
     let err = stderr(&built);
     assert!(built.status.success(), "{err}");
     assert!(err.contains("static/img/named.jpg: warning: cannot process this picture: it is a PNG picture named .jpg"), "{err}");
-    assert!(err.contains("static/img/cut.jpg: warning: cannot process this picture"), "{err}");
+    assert!(
+        err.contains("static/img/cut.jpg: warning: cannot process this picture"),
+        "{err}"
+    );
     let out = dir.path().join("public");
     assert_eq!(std::fs::read(out.join("img/cut.jpg")).unwrap(), cut);
     assert!(versions(&out, "img", "cut").is_empty() && versions(&out, "img", "named").is_empty());
     let page = read(&out, "2026/03/broken/index.html");
-    assert!(page.contains("<img src=\"/img/cut.jpg\" alt=\"一半\">"), "{page}");
-    assert!(page.contains("<img src=\"/img/named.jpg\" alt=\"错名\""), "{page}");
-    assert!(!page.contains("og:image\" content=\"https://t.example.com/img/cut."), "no card");
+    assert!(
+        page.contains("<img src=\"/img/cut.jpg\" width=\"1200\" height=\"800\" alt=\"一半\">"),
+        "the original, with the size its header gives: {page}"
+    );
+    assert!(
+        page.contains("<img src=\"/img/named.jpg\" alt=\"错名\""),
+        "{page}"
+    );
+    assert!(
+        page.contains("og:image\" content=\"https://t.example.com/img/cut.jpg\""),
+        "the original shared, no card: {page}"
+    );
     // Newsroom CI: --strict makes them errors.
     let strict = build(dir.path(), &["--strict"]);
     assert!(!strict.status.success());
@@ -314,15 +415,26 @@ fn broken_and_mislabelled_pictures_are_warnings_and_published_as_they_are() {
 fn page_bundle_covers_and_processing_off() {
     let dir = site(
         MINIMAL_CONFIG,
-        &[("content/资讯/fab/index.md", &news("cover.jpg", "![](inside.jpg)"))],
+        &[(
+            "content/资讯/fab/index.md",
+            &news("cover.jpg", "![](inside.jpg)"),
+        )],
     );
     put(dir.path(), "content/资讯/fab/cover.jpg", &jpeg(1000, 600));
     put(dir.path(), "content/资讯/fab/inside.jpg", &jpeg(700, 700));
     let out = build_ok(dir.path(), &[]);
     let page = read(&out, "2026/03/fab/index.html");
     assert!(page.contains("srcset=\"/2026/03/fab/cover."), "{page}");
-    assert!(versions(&out, "2026/03/fab", "cover").iter().any(|f| f.ends_with(".960w.webp")));
-    assert!(versions(&out, "2026/03/fab", "inside").iter().any(|f| f.ends_with(".700w.webp")));
+    assert!(
+        versions(&out, "2026/03/fab", "cover")
+            .iter()
+            .any(|f| f.ends_with(".960w.webp"))
+    );
+    assert!(
+        versions(&out, "2026/03/fab", "inside")
+            .iter()
+            .any(|f| f.ends_with(".700w.webp"))
+    );
     std::fs::write(
         dir.path().join("config.toml"),
         format!("{MINIMAL_CONFIG}[images]\nprocess = false\n"),
@@ -331,7 +443,10 @@ fn page_bundle_covers_and_processing_off() {
     let out = build_ok(dir.path(), &[]);
     assert!(versions(&out, "2026/03/fab", "cover").is_empty());
     let page = read(&out, "2026/03/fab/index.html");
-    assert!(!page.contains("<picture>") && page.contains("<img src=\"inside.jpg\""), "{page}");
+    assert!(
+        !page.contains("<picture>") && page.contains("<img src=\"inside.jpg\""),
+        "{page}"
+    );
 }
 
 #[test]
@@ -343,7 +458,10 @@ fn bad_image_settings_name_the_key() {
     let built = build(dir.path(), &[]);
     assert!(!built.status.success());
     let err = stderr(&built);
-    assert!(err.contains("[images] formats: `bmp`") && err.contains("[images] quality = 101"), "{err}");
+    assert!(
+        err.contains("[images] formats: `bmp`") && err.contains("[images] quality = 101"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -361,12 +479,18 @@ fn templates_ask_for_any_version_with_resize_image() {
     let r = page.split("<i id=\"r\">").nth(1).expect("r");
     let r = &r[..r.find("</i>").unwrap()];
     let (url, rest) = r.split_once('|').unwrap();
-    assert!(url.starts_with("/img/wide.") && url.ends_with(".300x300.webp"), "{r}");
-    assert_eq!(rest, "300x300|2000x1000");
+    assert!(
+        url.starts_with("/img/wide.") && url.ends_with(".300x300.webp"),
+        "{r}"
+    );
+    assert_eq!(rest, "300x300|1600x800");
     assert_eq!(size_of(&out.join(url.trim_start_matches('/'))), (300, 300));
     let s = page.split("<i id=\"s\">").nth(1).expect("s");
     let s = &s[..s.find("</i>").unwrap()];
-    assert!(s.starts_with("img/small.") && s.ends_with(".100w.png"), "{s}");
+    assert!(
+        s.starts_with("img/small.") && s.ends_with(".100w.png"),
+        "{s}"
+    );
     assert_eq!(size_of(&out.join(s)), (100, 67));
 }
 

@@ -542,7 +542,7 @@ fn lead_story_needs_a_cover_and_only_the_home_page_has_one() {
     let lead = between(&home, "<article class=\"lead\">", "</article>");
     assert!(lead.contains("有封面的头条"), "{lead}");
     assert!(
-        lead.contains("<img src=\"/images/c.svg\" alt=\"有封面的头条\">"),
+        lead.contains("<img src=\"/images/c.svg\" alt=\"有封面的头条\" fetchpriority=\"high\">"),
         "{lead}"
     );
     let items = between(&home, "<div class=\"items\">", "</main>");

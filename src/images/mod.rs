@@ -226,6 +226,22 @@ impl Images {
         warnings
     }
 
+    /// Keeps the versions an earlier load of the same site planned that this one has not
+    /// (serve: templates ask for versions while pages render, and a rebuild renders only
+    /// the pages that changed).
+    pub fn inherit(&self, earlier: &Images) {
+        let Ok(old) = earlier.variants.lock() else {
+            return;
+        };
+        if let Ok(mut variants) = self.variants.lock() {
+            for (rel, variant) in old.iter() {
+                variants
+                    .entry(rel.clone())
+                    .or_insert_with(|| variant.clone());
+            }
+        }
+    }
+
     /// Whether a source failed to decode in this run.
     pub fn is_unreadable(&self, source: &Source) -> bool {
         self.unreadable

@@ -103,6 +103,19 @@ impl Settings {
                 );
             }
         }
+        let cache_dir = root.join(&config.cache_dir);
+        if let Some(inside) = ["static", "content", "templates"]
+            .into_iter()
+            .find(|dir| cache_dir.starts_with(root.join(dir)))
+        {
+            error(
+                format!(
+                    "[images] cache_dir = \"{}\" is inside {inside}/, which sitegen reads as the site",
+                    config.cache_dir
+                ),
+                "keep the cache beside them, e.g. \".sitegen-cache\" (the default)",
+            );
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -114,7 +127,7 @@ impl Settings {
             thumbnail_ratio: ratio.unwrap_or((16, 9)),
             thumbnail_widths: sorted(&config.thumbnail_widths),
             share_card: config.share_card,
-            cache_dir: root.join(&config.cache_dir),
+            cache_dir,
             memory: u64::from(config.memory_mb.max(64)) * 1024 * 1024,
         }))
     }
@@ -292,9 +305,10 @@ mod tests {
             quality: 0,
             thumbnail_ratio: "wide".into(),
             widths: vec![],
+            cache_dir: "static/cache".into(),
             ..ImagesConfig::default()
         };
         let errors = Settings::from_config(&config, Path::new("/site")).unwrap_err();
-        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert_eq!(errors.len(), 5, "{errors:?}");
     }
 }

@@ -97,6 +97,7 @@ impl Live {
         now: DateTime<FixedOffset>,
     ) {
         let mut reusable: HashMap<PathBuf, (u64, Value, u64)> = HashMap::new();
+        let earlier_images = self.model.as_ref().map(|m| Arc::clone(&m.site.images));
         let mut articles = match self.model.take() {
             Some(old) => {
                 let signatures = term_signatures(&old.site);
@@ -155,6 +156,9 @@ impl Live {
             crate::images::Mode::OnDemand,
             &crate::progress::Progress::default(),
         ));
+        if let Some(earlier) = earlier_images {
+            site.images.inherit(&earlier);
+        }
         let positions = site
             .articles
             .iter()
