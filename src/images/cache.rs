@@ -38,9 +38,9 @@ pub fn make(
     budget: &Budget,
 ) -> Result<(), String> {
     let bytes = fs::read(&source.path).map_err(|e| format!("cannot read it: {e}"))?;
-    // RGBA, 8 bits, plus the largest version being made beside it.
-    let pixels = u64::from(source.probe.width) * u64::from(source.probe.height);
-    let _permit = budget.acquire(pixels * 4 * 2);
+    // Waits until the decoded picture fits beside the others being worked on; one bigger
+    // than the whole budget goes alone.
+    let _permit = budget.acquire(source.probe.decode_bytes());
     let decoded = process::decode(&bytes, MAX_DECODE_BYTES)?;
     drop(bytes);
     for variant in variants {
