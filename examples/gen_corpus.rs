@@ -12,8 +12,16 @@
 //! date between 2019-01-01 and 2025-12-31. Even-numbered articles use TOML (`+++`) front
 //! matter, odd-numbered ones YAML (`---`).
 //!
-//! Same `--articles` and `--seed`: byte-identical files, whatever the thread count (each
-//! article draws from its own generator seeded by the seed and its number).
+//! With `--images`, every article also gets a cover (`cover = "img/covers/a000123.jpg"`,
+//! the file in `DIR/static/img/covers/`) and every fifth a picture in its body
+//! (`![…](/img/body/a000122-1.jpg)` after the lead paragraph), drawn by this program: JPEG
+//! photos (gradients, shapes and grain, about 0.3 bytes a pixel like a camera's) and, for
+//! 15 % of them, flat PNG charts; 800×450 up to 4000×3000, most 1200–2400 px wide, 16:9, 3:2
+//! or 4:3. The articles' words are the same with and without `--images`.
+//!
+//! Same `--articles`, `--seed` and `--images`: byte-identical files, whatever the thread
+//! count (each article and picture draws from its own generator seeded by the seed and its
+//! number).
 //!
 //! The text is assembled from the phrase banks below, written for this benchmark. The
 //! companies and products in the text are made up; the tags name real technologies.
@@ -645,7 +653,14 @@ struct Article {
     text: String,
 }
 
-fn article(seed: u64, index: usize, tags: &Tags) -> Article {
+/// The pictures an article uses with `--images`: a cover and, in every fifth article, one
+/// in the body.
+struct ArticlePictures {
+    cover: PictureSpec,
+    body: Option<(&'static str, PictureSpec)>,
+}
+
+fn article(seed: u64, index: usize, tags: &Tags, pictures: Option<&ArticlePictures>) -> Article {
     let mut rng = Rng::for_article(seed, index as u64);
 
     let mut title = String::with_capacity(128);
@@ -716,13 +731,21 @@ fn article(seed: u64, index: usize, tags: &Tags) -> Article {
     if index.is_multiple_of(2) {
         let _ = write!(
             text,
-            "+++\ntitle = \"{title}\"\ndate = {year:04}-{month:02}-{dom:02}T{hour:02}:{minute:02}:00+08:00\nauthor = \"{author}\"\ntags = {tag_list}\ncategories = {cat_list}\n+++\n\n"
+            "+++\ntitle = \"{title}\"\ndate = {year:04}-{month:02}-{dom:02}T{hour:02}:{minute:02}:00+08:00\nauthor = \"{author}\"\ntags = {tag_list}\ncategories = {cat_list}\n"
         );
+        if let Some(p) = pictures {
+            let _ = writeln!(text, "cover = \"{}\"", p.cover.rel);
+        }
+        text.push_str("+++\n\n");
     } else {
         let _ = write!(
             text,
-            "---\ntitle: \"{title}\"\ndate: {year:04}-{month:02}-{dom:02} {hour:02}:{minute:02}:00\nauthor: \"{author}\"\ntags: {tag_list}\ncategories: {cat_list}\n---\n\n"
+            "---\ntitle: \"{title}\"\ndate: {year:04}-{month:02}-{dom:02} {hour:02}:{minute:02}:00\nauthor: \"{author}\"\ntags: {tag_list}\ncategories: {cat_list}\n"
         );
+        if let Some(p) = pictures {
+            let _ = writeln!(text, "cover: \"{}\"", p.cover.rel);
+        }
+        text.push_str("---\n\n");
     }
 
     let body_start = text.len();
@@ -757,12 +780,282 @@ fn article(seed: u64, index: usize, tags: &Tags) -> Article {
     while text.ends_with("\n\n") {
         text.pop();
     }
+    // The body picture closes the first paragraph (or the `<!--more-->` after it), as its
+    // own paragraph: below the lead, where a reader scrolls to it. Inserted after the text
+    // is drawn, so that the words are the same with and without pictures.
+    if let Some((alt, spec)) = pictures.and_then(|p| p.body.as_ref()) {
+        let picture = format!("![{alt}](/{})\n\n", spec.rel);
+        match text[body_start..].find("\n## ") {
+            Some(at) => text.insert_str(body_start + at + 1, &picture),
+            None => {
+                text.push_str("\n\n");
+                text.push_str(picture.trim_end());
+            }
+        }
+    }
 
     Article {
         section,
         file_name: format!("{slug}.md"),
         text,
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Pictures (`--images`): drawn by this program, so that the corpus needs no download.
+//
+// Photos are JPEGs of a two-colour gradient with soft discs, rectangles and film grain:
+// the grain gives them the entropy of a camera picture, so they weigh what real ones do
+// (about 0.25 bytes per pixel at quality 88). Screenshots and charts are flat PNGs.
+
+/// What one picture is: its path under `static/` and how to draw it.
+struct PictureSpec {
+    /// Under `static/` and as the site references it (`img/covers/a000001.jpg`).
+    rel: String,
+    width: u32,
+    height: u32,
+    /// A flat PNG (a chart, a screenshot) rather than a JPEG photo.
+    png: bool,
+    /// Seeds the drawing.
+    seed: u64,
+}
+
+/// Separates the pictures' random streams from the text's: `--images` adds pictures
+/// without changing a word.
+const PICTURE_SALT: u64 = 0x7069_6374_7572_6573;
+
+#[rustfmt::skip]
+const BODY_ALTS: &[&str] = &[
+    "发布会现场", "产品外观", "数据中心机房", "芯片特写", "演示画面", "架构示意图",
+    "测试数据对比", "工程师在调试设备", "展台一角", "应用界面截图",
+];
+
+/// Width and height of a picture: most 1200–2400 px wide, some smaller (800 px and up),
+/// some larger, and a few 4000×3000 camera originals; 16:9, 3:2 or 4:3.
+fn picture_size(rng: &mut Rng, png: bool) -> (u32, u32) {
+    let roll = rng.below(100);
+    if roll < 3 && !png {
+        return (4000, 3000);
+    }
+    let width = match roll {
+        0..=12 => rng.range(800, 1199),
+        13..=87 => rng.range(1200, 2400),
+        _ if png => rng.range(2401, 2880),
+        _ => rng.range(2401, 3200),
+    };
+    let width = (width / 8 * 8).max(800) as u32;
+    let (rw, rh) = match rng.below(100) {
+        0..=59 => (16, 9),
+        60..=84 => (3, 2),
+        _ => (4, 3),
+    };
+    (width, width * rh / rw)
+}
+
+fn picture_spec(rng: &mut Rng, rel_stem: String) -> PictureSpec {
+    let png = rng.chance(15);
+    let (width, height) = picture_size(rng, png);
+    let ext = if png { "png" } else { "jpg" };
+    PictureSpec {
+        rel: format!("{rel_stem}.{ext}"),
+        width,
+        height,
+        png,
+        seed: rng.next_u64(),
+    }
+}
+
+/// The pictures of article `index`: a cover for each, a body picture for every fifth.
+fn article_pictures(seed: u64, index: usize) -> ArticlePictures {
+    let mut rng = Rng::for_article(mix64(seed ^ PICTURE_SALT), index as u64);
+    let cover = picture_spec(&mut rng, format!("img/covers/a{index:06}"));
+    let body = (index % 5 == 2).then(|| {
+        let alt = rng.pick(BODY_ALTS);
+        (
+            alt,
+            picture_spec(&mut rng, format!("img/body/a{index:06}-1")),
+        )
+    });
+    ArticlePictures { cover, body }
+}
+
+type Rgb = [f32; 3];
+
+fn colour(rng: &mut Rng) -> Rgb {
+    [0, 1, 2].map(|_| rng.range(20, 235) as f32)
+}
+
+/// A photo-like RGB picture.
+fn draw_photo(spec: &PictureSpec) -> Vec<u8> {
+    let (w, h) = (spec.width as usize, spec.height as usize);
+    let mut rng = Rng(spec.seed);
+    let (top, bottom) = (colour(&mut rng), colour(&mut rng));
+    // A light from one side: an offset per column, added to the vertical gradient.
+    let light = rng.range(10, 50) as f32 * if rng.chance(50) { 1.0 } else { -1.0 };
+    let column: Vec<f32> = (0..w)
+        .map(|x| light * (x as f32 / w as f32 - 0.5))
+        .collect();
+    let mut px = vec![0f32; w * h * 3];
+    for (y, row) in px.chunks_exact_mut(w * 3).enumerate() {
+        let t = y as f32 / h as f32;
+        let base: Rgb = [0, 1, 2].map(|c| top[c] + (bottom[c] - top[c]) * t);
+        for (p, off) in row.chunks_exact_mut(3).zip(&column) {
+            p[0] = base[0] + off;
+            p[1] = base[1] + off;
+            p[2] = base[2] + off;
+        }
+    }
+    let short = w.min(h) as f32;
+    for _ in 0..rng.range(6, 14) {
+        let c = colour(&mut rng);
+        let (cx, cy) = (rng.below(w) as f32, rng.below(h) as f32);
+        if rng.chance(55) {
+            // A soft disc: opaque in the middle, fading to its rim.
+            let r = short * rng.range(5, 30) as f32 / 100.0;
+            let strength = rng.range(50, 95) as f32 / 100.0;
+            let (x0, x1) = ((cx - r).max(0.0) as usize, ((cx + r) as usize).min(w));
+            let (y0, y1) = ((cy - r).max(0.0) as usize, ((cy + r) as usize).min(h));
+            for y in y0..y1 {
+                let dy = y as f32 - cy;
+                for x in x0..x1 {
+                    let dx = x as f32 - cx;
+                    let d = (dx * dx + dy * dy) / (r * r);
+                    if d < 1.0 {
+                        let a = strength * (1.0 - d);
+                        let p = &mut px[(y * w + x) * 3..][..3];
+                        for k in 0..3 {
+                            p[k] += (c[k] - p[k]) * a;
+                        }
+                    }
+                }
+            }
+        } else {
+            // A rectangle (a building, a device) shaded from top to bottom.
+            let (rw, rh) = (w * rng.range(5, 35) / 100, h * rng.range(10, 60) / 100);
+            let a = rng.range(60, 95) as f32 / 100.0;
+            let (x0, y0) = (cx as usize, cy as usize);
+            let (x1, y1) = ((x0 + rw).min(w), (y0 + rh).min(h));
+            for y in y0..y1 {
+                let shade = 1.0 - 0.35 * (y - y0) as f32 / rh.max(1) as f32;
+                for x in x0..x1 {
+                    let p = &mut px[(y * w + x) * 3..][..3];
+                    for k in 0..3 {
+                        p[k] += (c[k] * shade - p[k]) * a;
+                    }
+                }
+            }
+        }
+    }
+    // Film grain: brightness noise, plus a little colour noise.
+    let grain = rng.range(9, 14) as f32 / 16.0;
+    let mut out = vec![0u8; w * h * 3];
+    for (y, (row, dst)) in px
+        .chunks_exact(w * 3)
+        .zip(out.chunks_exact_mut(w * 3))
+        .enumerate()
+    {
+        let mut noise = Rng(mix64(spec.seed ^ y as u64));
+        let mut bits = 0u64;
+        for (x, (p, q)) in row.chunks_exact(3).zip(dst.chunks_exact_mut(3)).enumerate() {
+            if x % 2 == 0 {
+                bits = noise.next_u64();
+            } else {
+                bits >>= 32;
+            }
+            let luma = ((bits & 0xff) as f32 - 127.5) * grain * 0.18;
+            for k in 0..3 {
+                let chroma = (((bits >> (8 + 8 * k)) & 0xff) as f32 - 127.5) * grain * 0.03;
+                q[k] = (p[k] + luma + chroma).clamp(0.0, 255.0) as u8;
+            }
+        }
+    }
+    out
+}
+
+/// A chart or screenshot: flat colours, grid lines, bars and lines of "text".
+fn draw_chart(spec: &PictureSpec) -> Vec<u8> {
+    let (w, h) = (spec.width as usize, spec.height as usize);
+    let mut rng = Rng(spec.seed);
+    let mut px = vec![0u8; w * h * 3];
+    let fill = |px: &mut [u8], x0: usize, y0: usize, x1: usize, y1: usize, c: [u8; 3]| {
+        for y in y0.min(h)..y1.min(h) {
+            for p in px[(y * w + x0.min(w)) * 3..(y * w + x1.min(w)) * 3].chunks_exact_mut(3) {
+                p.copy_from_slice(&c);
+            }
+        }
+    };
+    let background = [rng.range(236, 252) as u8, rng.range(238, 252) as u8, 250];
+    fill(&mut px, 0, 0, w, h, background);
+    let header = h / 10;
+    let accent = [0, 1, 2].map(|_| rng.range(20, 200) as u8);
+    fill(&mut px, 0, 0, w, header, accent);
+    // Lines of "text" in the header and down the left side.
+    for i in 0..rng.range(3, 8) {
+        let y = header + h / 20 + i * h / 16;
+        let len = w * rng.range(10, 25) / 100;
+        fill(
+            &mut px,
+            w / 30,
+            y,
+            w / 30 + len,
+            y + h / 70 + 1,
+            [90, 96, 104],
+        );
+    }
+    let (left, right, top, bottom) = (w * 3 / 10, w * 29 / 30, header + h / 12, h * 9 / 10);
+    let grid = [218, 222, 228];
+    for i in 0..=5 {
+        let y = top + (bottom - top) * i / 5;
+        fill(&mut px, left, y, right, y + 2, grid);
+    }
+    let bars = rng.range(5, 14);
+    let slot = (right - left) / bars;
+    let colours = [accent, [0, 1, 2].map(|_| rng.range(20, 220) as u8)];
+    for i in 0..bars {
+        let height = (bottom - top) * rng.range(15, 95) / 100;
+        let x = left + i * slot + slot / 5;
+        fill(
+            &mut px,
+            x,
+            bottom - height,
+            x + slot * 3 / 5,
+            bottom,
+            colours[i % 2],
+        );
+    }
+    px
+}
+
+/// Draws and writes a picture under `static_dir`; returns its size in bytes.
+fn write_picture(static_dir: &Path, spec: &PictureSpec) -> std::io::Result<u64> {
+    use image::ImageEncoder;
+    let path = static_dir.join(&spec.rel);
+    let context = |e: image::ImageError| std::io::Error::other(format!("{}: {e}", path.display()));
+    let mut bytes = Vec::new();
+    if spec.png {
+        let pixels = draw_chart(spec);
+        image::codecs::png::PngEncoder::new(&mut bytes)
+            .write_image(
+                &pixels,
+                spec.width,
+                spec.height,
+                image::ExtendedColorType::Rgb8,
+            )
+            .map_err(context)?;
+    } else {
+        let pixels = draw_photo(spec);
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 88)
+            .write_image(
+                &pixels,
+                spec.width,
+                spec.height,
+                image::ExtendedColorType::Rgb8,
+            )
+            .map_err(context)?;
+    }
+    std::fs::write(&path, &bytes)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+    Ok(bytes.len() as u64)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -773,18 +1066,22 @@ struct Args {
     out: PathBuf,
     seed: u64,
     force: bool,
+    images: bool,
 }
 
-const USAGE: &str = "usage: gen_corpus --articles N --out DIR [--seed S] [--force]\n\
+const USAGE: &str = "usage: gen_corpus --articles N --out DIR [--seed S] [--images] [--force]\n\
     Writes DIR/config.toml and DIR/content/<section>/<slug>.md: N synthetic Chinese\n\
     tech-news articles, byte-identical for the same N and seed (default 42).\n\
-    --force replaces an existing DIR/content.";
+    --images also draws a cover for every article and a body picture for every fifth\n\
+    into DIR/static/img/ (JPEG photos and some PNG charts, 800x450 to 4000x3000).\n\
+    --force replaces an existing DIR/content (and DIR/static).";
 
 fn parse_args() -> Result<Args, String> {
     let mut articles = None;
     let mut out = None;
     let mut seed = 42;
     let mut force = false;
+    let mut images = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -798,6 +1095,7 @@ fn parse_args() -> Result<Args, String> {
                 let v = value(&arg)?;
                 seed = v.parse().map_err(|_| format!("bad --seed {v:?}"))?;
             }
+            "--images" => images = true,
             "--force" => force = true,
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
@@ -808,22 +1106,50 @@ fn parse_args() -> Result<Args, String> {
         out: out.ok_or("--out DIR is required")?,
         seed,
         force,
+        images,
     })
 }
 
-fn write_site(args: &Args) -> std::io::Result<u64> {
+/// What [`write_site`] wrote.
+#[derive(Default)]
+struct Written {
+    text_bytes: u64,
+    pictures: usize,
+    picture_bytes: u64,
+    pixels: u64,
+}
+
+impl std::iter::Sum for Written {
+    fn sum<I: Iterator<Item = Written>>(iter: I) -> Written {
+        iter.fold(Written::default(), |a, b| Written {
+            text_bytes: a.text_bytes + b.text_bytes,
+            pictures: a.pictures + b.pictures,
+            picture_bytes: a.picture_bytes + b.picture_bytes,
+            pixels: a.pixels + b.pixels,
+        })
+    }
+}
+
+fn write_site(args: &Args) -> std::io::Result<Written> {
     let content = args.out.join("content");
-    if content.exists() {
-        if !args.force {
-            return Err(std::io::Error::other(format!(
-                "{} exists; pass --force to replace it",
-                content.display()
-            )));
+    let statics = args.out.join("static");
+    for dir in [&content, &statics] {
+        if dir.exists() && (dir == &content || args.images) {
+            if !args.force {
+                return Err(std::io::Error::other(format!(
+                    "{} exists; pass --force to replace it",
+                    dir.display()
+                )));
+            }
+            std::fs::remove_dir_all(dir)?;
         }
-        std::fs::remove_dir_all(&content)?;
     }
     for (section, _) in SECTIONS {
         std::fs::create_dir_all(content.join(section))?;
+    }
+    if args.images {
+        std::fs::create_dir_all(statics.join("img/covers"))?;
+        std::fs::create_dir_all(statics.join("img/body"))?;
     }
     std::fs::write(
         args.out.join("config.toml"),
@@ -838,11 +1164,23 @@ fn write_site(args: &Args) -> std::io::Result<u64> {
     (0..args.articles)
         .into_par_iter()
         .map(|i| {
-            let a = article(args.seed, i, &tags);
+            let pictures = args.images.then(|| article_pictures(args.seed, i));
+            let a = article(args.seed, i, &tags, pictures.as_ref());
             write_file(&content.join(a.section).join(&a.file_name), &a.text)?;
-            Ok(a.text.len() as u64)
+            let mut written = Written {
+                text_bytes: a.text.len() as u64,
+                ..Written::default()
+            };
+            if let Some(p) = &pictures {
+                for spec in std::iter::once(&p.cover).chain(p.body.as_ref().map(|(_, s)| s)) {
+                    written.picture_bytes += write_picture(&statics, spec)?;
+                    written.pictures += 1;
+                    written.pixels += u64::from(spec.width) * u64::from(spec.height);
+                }
+            }
+            Ok(written)
         })
-        .sum::<std::io::Result<u64>>()
+        .sum::<std::io::Result<Written>>()
 }
 
 fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
@@ -867,11 +1205,21 @@ fn main() -> ExitCode {
     };
     let started = Instant::now();
     match write_site(&args) {
-        Ok(bytes) => {
+        Ok(written) => {
+            let pictures = if args.images {
+                format!(
+                    " and {} pictures ({:.1} MB, {:.1} megapixels)",
+                    written.pictures,
+                    written.picture_bytes as f64 / 1e6,
+                    written.pixels as f64 / 1e6
+                )
+            } else {
+                String::new()
+            };
             eprintln!(
-                "gen_corpus: wrote {} articles ({:.1} MB) into {} in {:.2} s",
+                "gen_corpus: wrote {} articles ({:.1} MB){pictures} into {} in {:.2} s",
                 args.articles,
-                bytes as f64 / 1e6,
+                written.text_bytes as f64 / 1e6,
                 args.out.display(),
                 started.elapsed().as_secs_f64()
             );

@@ -2,7 +2,7 @@
 # Build benchmark: sitegen against Hugo on the same synthetic corpus (issue 5).
 #
 #   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep] [--baseline BIN]
-#                      [--highlight-off]
+#                      [--highlight-off] [--images]
 #
 # Generates N articles with examples/gen_corpus.rs into a temporary folder, builds them with
 # sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
@@ -24,6 +24,13 @@
 #   --highlight-off       also time the same corpus with `[markdown] highlight_code = false`,
 #                         three runs each way, interleaved, and print the medians and the
 #                         on/off ratio: what code highlighting costs (issue 14)
+#   --images              give the corpus pictures (gen_corpus --images: a cover per article, a
+#                         body picture in every fifth) and time, in one run: sitegen's first
+#                         build (empty .sitegen-cache), its second (cache kept, new output
+#                         folder) and the same site with `[images] process = false`, the
+#                         last two five times each, interleaved (medians); then Hugo's first
+#                         build (empty resources/_gen and cacheDir) and its second (both kept,
+#                         new output folder), bench/hugo making the same versions (issue 15)
 #
 # A build that would exhaust the machine's memory is killed (BENCH_MIN_AVAIL_MB, default 1500
 # MB of MemAvailable) and reported in the table.
@@ -33,7 +40,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 die() {
@@ -48,12 +55,14 @@ KEEP=0
 SEED=42
 BASELINE=""
 HIGHLIGHT_OFF=0
+IMAGES=0
 while (($#)); do
   case "$1" in
     --no-hugo) NO_HUGO=1 ;;
     --check-determinism) CHECK_DET=1 ;;
     --keep) KEEP=1 ;;
     --highlight-off) HIGHLIGHT_OFF=1 ;;
+    --images) IMAGES=1 ;;
     --baseline)
       (($# >= 2)) || usage
       BASELINE="$2"
@@ -99,8 +108,10 @@ else
   trap 'rm -rf "$WORK"' EXIT
 fi
 
-echo "== generating $N articles (seed $SEED)" >&2
-"$GEN" --articles "$N" --seed "$SEED" --out "$WORK/site"
+GEN_ARGS=(--articles "$N" --seed "$SEED")
+((IMAGES)) && GEN_ARGS+=(--images)
+echo "== generating $N articles (seed $SEED)$( ((IMAGES)) && echo ' with pictures')" >&2
+"$GEN" "${GEN_ARGS[@]}" --out "$WORK/site"
 
 # Below this much available memory a running build is killed (by its own pid) rather than
 # pushing a shared machine into the OOM killer; Hugo needs about 2 GB per 10,000 articles.
@@ -150,25 +161,104 @@ count_pages() {
   find "$1" -type f -name '*.html' | wc -l | tr -d ' '
 }
 
+# Picture files (JPEG, PNG, WebP, AVIF) under a folder.
+count_pictures() {
+  find "$1" -type f \( -name '*.jpg' -o -name '*.png' -o -name '*.webp' -o -name '*.avif' \) |
+    wc -l | tr -d ' '
+}
+
+# The table's first column: wide enough for "sitegen 2nd" and friends with --images.
+LABEL_W=8
+((IMAGES)) && LABEL_W=13
 ROWS=()
 add_row() { # tool wall cpu rss pages
   local rate
   rate="$(awk -v p="$5" -v w="$2" 'BEGIN { if (w > 0) printf "%.0f", p / w; else print "-" }')"
-  ROWS+=("$(printf '%-8s %9s %9s %14s %14s %10s' "$1" "$2" "$3" "$4" "$5" "$rate")")
+  ROWS+=("$(printf "%-${LABEL_W}s %9s %9s %14s %14s %10s" "$1" "$2" "$3" "$4" "$5" "$rate")")
 }
 
-# --- sitegen ----------------------------------------------------------------------------
-timed sitegen "$WORK/sitegen" "$SITEGEN" build -q -r "$WORK/site" -o "$WORK/out-sitegen" ||
-  die "sitegen build failed"
-S_WALL="$T_WALL" S_CPU="$T_CPU" S_RSS="$T_RSS_MB"
-S_PAGES="$(count_pages "$WORK/out-sitegen")"
-add_row sitegen "$S_WALL" "$S_CPU" "$S_RSS" "$S_PAGES"
-((S_PAGES >= N)) || die "sitegen wrote $S_PAGES pages for $N articles"
 # On a tmpfs (TMPDIR=/dev/shm) the output lives in memory: free it before the next build.
 # On a disk it stays until the end: on some file systems (ext4 without a journal) creating
 # files right after deleting many is slow, which would handicap the next build.
-if ((!KEEP)) && [[ "$(stat -f -c %T "$WORK" 2>/dev/null)" == tmpfs ]]; then
-  rm -rf "$WORK/out-sitegen"
+free_output() {
+  if ((!KEEP)) && [[ "$(stat -f -c %T "$WORK" 2>/dev/null)" == tmpfs ]]; then
+    rm -rf "$@"
+  fi
+}
+
+# With --images, a hard-linked copy of the site whose config.toml turns processing off:
+# pictures are published as they are (the baseline of the second build).
+if ((IMAGES)); then
+  cp -al "$WORK/site" "$WORK/site-off"
+  rm "$WORK/site-off/config.toml"
+  { cat "$WORK/site/config.toml"; printf '\n[images]\nprocess = false\n'; } \
+    >"$WORK/site-off/config.toml"
+fi
+
+# --- sitegen ----------------------------------------------------------------------------
+S_LABEL=sitegen
+((IMAGES)) && S_LABEL="sitegen 1st"
+timed "$S_LABEL" "$WORK/sitegen" "$SITEGEN" build -q -r "$WORK/site" -o "$WORK/out-sitegen" ||
+  die "sitegen build failed"
+S_WALL="$T_WALL" S_CPU="$T_CPU" S_RSS="$T_RSS_MB"
+S_PAGES="$(count_pages "$WORK/out-sitegen")"
+add_row "$S_LABEL" "$S_WALL" "$S_CPU" "$S_RSS" "$S_PAGES"
+((S_PAGES >= N)) || die "sitegen wrote $S_PAGES pages for $N articles"
+((IMAGES)) && S_PICTURES="$(count_pictures "$WORK/out-sitegen")"
+free_output "$WORK/out-sitegen"
+
+# --- sitegen with pictures: second build and processing off ------------------------------
+# The second build keeps the cache (.sitegen-cache under the site root, as by default) and
+# writes a new output folder, as CI does with a restored cache: it should decode and encode
+# nothing. It and the build with `process = false` run five times each, interleaved, and
+# their medians are compared (the goal of issue 15: within 10 %; both take about a second
+# for a few hundred articles, where a busy machine's noise is of that order).
+IMAGES_REPORT=""
+if ((IMAGES)); then
+  CACHE="$WORK/site/.sitegen-cache"
+  CACHE_FILES=0 CACHE_MB=0
+  if [[ -d "$CACHE" ]]; then
+    CACHE_FILES="$(find "$CACHE" -type f | wc -l | tr -d ' ')"
+    CACHE_MB="$(du -sm "$CACHE" | cut -f1)"
+  else
+    echo "bench.sh: the first build left no cache at $CACHE: were any pictures processed?" >&2
+  fi
+  W_WALLS=() W_CPUS=() W_RSSS=() O_WALLS=() O_CPUS=() O_RSSS=()
+  for run in 1 2 3 4 5; do
+    for mode in off warm; do
+      src="$WORK/site"
+      [[ "$mode" == warm ]] || src="$WORK/site-off"
+      out="$WORK/out-$mode-$run"
+      timed "sitegen $mode $run" "$WORK/sitegen-$mode-$run" \
+        "$SITEGEN" build -q -r "$src" -o "$out" || die "sitegen $mode build failed"
+      if [[ "$mode" == warm ]]; then
+        W_WALLS+=("$T_WALL") W_CPUS+=("$T_CPU") W_RSSS+=("$T_RSS_MB")
+        W_PAGES="$(count_pages "$out")" W_PICTURES="$(count_pictures "$out")"
+      else
+        O_WALLS+=("$T_WALL") O_CPUS+=("$T_CPU") O_RSSS+=("$T_RSS_MB")
+        O_PAGES="$(count_pages "$out")" O_PICTURES="$(count_pictures "$out")"
+      fi
+      free_output "$out"
+    done
+  done
+  median5() { printf '%s\n' "$@" | sort -g | sed -n 3p; }
+  W_WALL="$(median5 "${W_WALLS[@]}")" W_CPU="$(median5 "${W_CPUS[@]}")"
+  O_WALL="$(median5 "${O_WALLS[@]}")" O_CPU="$(median5 "${O_CPUS[@]}")"
+  add_row "sitegen 2nd" "$W_WALL" "$W_CPU" "$(median5 "${W_RSSS[@]}")" "$W_PAGES"
+  add_row "sitegen off" "$O_WALL" "$O_CPU" "$(median5 "${O_RSSS[@]}")" "$O_PAGES"
+  CACHE_AFTER=0
+  [[ ! -d "$CACHE" ]] || CACHE_AFTER="$(find "$CACHE" -type f | wc -l | tr -d ' ')"
+  ((W_PICTURES == S_PICTURES)) ||
+    die "the second build published $W_PICTURES pictures, the first $S_PICTURES"
+  ((CACHE_AFTER == CACHE_FILES)) ||
+    die "the second build added $((CACHE_AFTER - CACHE_FILES)) files to the cache: it made versions again"
+  IMAGES_REPORT="$(awk -v ww="$W_WALL" -v ow="$O_WALL" -v wc="$W_CPU" -v oc="$O_CPU" \
+    -v wwl="${W_WALLS[*]}" -v owl="${O_WALLS[*]}" -v wcl="${W_CPUS[*]}" -v ocl="${O_CPUS[*]}" 'BEGIN {
+      printf "sitegen 2nd (cache kept): median %.2f s wall, %.2f s CPU (runs: %s wall; %s CPU)\n", ww, wc, wwl, wcl
+      printf "sitegen off (process = false): median %.2f s wall, %.2f s CPU (runs: %s wall; %s CPU)\n", ow, oc, owl, ocl
+      printf "2nd/off: %.2fx wall time, %.2fx CPU time (goal: at most 1.10x wall)\n",
+        ww / (ow > 0 ? ow : 0.01), wc / (oc > 0 ? oc : 0.01)
+    }')"
 fi
 
 # --- baseline ---------------------------------------------------------------------------
@@ -254,29 +344,62 @@ else
   HUGO_VERSION="$(hugo version 2>/dev/null | head -n 1)"
   cp -r "$REPO/bench/hugo" "$WORK/hugo"
   cp -r "$WORK/site/content" "$WORK/hugo/content"
-  if timed hugo "$WORK/hugo-run" hugo --quiet -s "$WORK/hugo" -d "$WORK/out-hugo" \
+  # The pictures, hard-linked: hugo.toml mounts static/img as assets/img for resources.Get.
+  [[ ! -d "$WORK/site/static" ]] || cp -al "$WORK/site/static" "$WORK/hugo/static"
+  H_LABEL=hugo
+  ((IMAGES)) && H_LABEL="hugo 1st"
+  if timed "$H_LABEL" "$WORK/hugo-run" hugo --quiet -s "$WORK/hugo" -d "$WORK/out-hugo" \
     --cacheDir "$WORK/hugo-cache"; then
     H_WALL="$T_WALL" H_CPU="$T_CPU" H_RSS="$T_RSS_MB"
     H_PAGES="$(count_pages "$WORK/out-hugo")"
-    add_row hugo "$H_WALL" "$H_CPU" "$H_RSS" "$H_PAGES"
+    add_row "$H_LABEL" "$H_WALL" "$H_CPU" "$H_RSS" "$H_PAGES"
+    ((IMAGES)) && H_PICTURES="$(count_pictures "$WORK/out-hugo")"
   else
     HUGO_FAILED="$T_NOTE"
-    ROWS+=("$(printf '%-8s %s' hugo "$HUGO_FAILED")")
+    ROWS+=("$(printf "%-${LABEL_W}s %s" "$H_LABEL" "$HUGO_FAILED")")
   fi
-  ((KEEP)) || rm -rf "$WORK/out-hugo" "$WORK/hugo"
+  free_output "$WORK/out-hugo"
+  # Hugo's second build: its image cache (resources/_gen in the site) and cacheDir kept, a
+  # new output folder.
+  if ((IMAGES)) && [[ -z "$HUGO_FAILED" ]]; then
+    if timed "hugo 2nd" "$WORK/hugo-run-2" hugo --quiet -s "$WORK/hugo" -d "$WORK/out-hugo-2" \
+      --cacheDir "$WORK/hugo-cache"; then
+      H2_WALL="$T_WALL" H2_CPU="$T_CPU" H2_RSS="$T_RSS_MB"
+      add_row "hugo 2nd" "$H2_WALL" "$H2_CPU" "$H2_RSS" "$(count_pages "$WORK/out-hugo-2")"
+    else
+      HUGO_FAILED="$T_NOTE"
+      ROWS+=("$(printf "%-${LABEL_W}s %s" "hugo 2nd" "$HUGO_FAILED")")
+    fi
+  fi
+  ((KEEP)) || rm -rf "$WORK/out-hugo" "$WORK/out-hugo-2" "$WORK/hugo" "$WORK/hugo-cache"
 fi
 
 # --- report -----------------------------------------------------------------------------
 echo
 MD_MB="$(find "$WORK/site/content" -type f -name '*.md' -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')"
 echo "articles: $N (seed $SEED, $MD_MB MB of Markdown)"
+if ((IMAGES)); then
+  find "$WORK/site/static/img" -type f -printf '%s %f\n' | awk '
+    { n++; s += $1; if ($2 ~ /\.png$/) p++; else j++ }
+    END { printf "pictures: %d (%d JPEG, %d PNG), %.1f MB\n", n, j, p, s / 1e6 }'
+  echo "sitegen:  $S_PICTURES picture files published (originals and versions); cache: $CACHE_FILES files, $CACHE_MB MB"
+  [[ -z "${H_PICTURES:-}" ]] || echo "hugo:     $H_PICTURES picture files published (originals and versions)"
+fi
 echo "sitegen:  $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
 [[ -z "$HUGO_VERSION" ]] || echo "hugo:     $HUGO_VERSION"
 echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf '%-8s %9s %9s %14s %14s %10s\n' tool wall_s cpu_s peak_rss_mb pages_html pages_per_s
+printf "%-${LABEL_W}s %9s %9s %14s %14s %10s\n" tool wall_s cpu_s peak_rss_mb pages_html pages_per_s
 printf '%s\n' "${ROWS[@]}"
-if [[ -n "$HUGO_VERSION" && -z "$HUGO_FAILED" ]]; then
+if ((IMAGES)) && [[ -n "$HUGO_VERSION" && -z "$HUGO_FAILED" ]]; then
+  awk -v sw="$S_WALL" -v hw="$H_WALL" -v sc="$S_CPU" -v hc="$H_CPU" -v sr="$S_RSS" -v hr="$H_RSS" \
+    -v s2w="$W_WALL" -v h2w="$H2_WALL" -v s2c="$W_CPU" -v h2c="$H2_CPU" 'BEGIN {
+      printf "\nfirst build, sitegen/Hugo: %.1fx faster (wall), %.1fx less CPU time, %.1fx less peak RSS\n",
+        hw / (sw > 0 ? sw : 0.01), hc / (sc > 0 ? sc : 0.01), hr / (sr > 0 ? sr : 1)
+      printf "second build, sitegen/Hugo: %.1fx faster (wall), %.1fx less CPU time\n",
+        h2w / (s2w > 0 ? s2w : 0.01), h2c / (s2c > 0 ? s2c : 0.01)
+    }'
+elif [[ -n "$HUGO_VERSION" && -z "$HUGO_FAILED" ]]; then
   awk -v sw="$S_WALL" -v hw="$H_WALL" -v sc="$S_CPU" -v hc="$H_CPU" -v sr="$S_RSS" -v hr="$H_RSS" \
     'BEGIN {
       printf "\nsitegen/Hugo: %.1fx faster (wall), %.1fx less CPU time, %.1fx less peak RSS\n",
@@ -294,12 +417,17 @@ if [[ -n "$HIGHLIGHT_REPORT" ]]; then
   echo "$HIGHLIGHT_REPORT"
 fi
 
+if [[ -n "$IMAGES_REPORT" ]]; then
+  echo
+  echo "$IMAGES_REPORT"
+fi
+
 # --- determinism ------------------------------------------------------------------------
 if ((CHECK_DET)); then
   echo
   echo "== determinism: regenerating the corpus with RAYON_NUM_THREADS=1" >&2
-  RAYON_NUM_THREADS=1 "$GEN" --articles "$N" --seed "$SEED" --out "$WORK/site2" 2>/dev/null
-  diff -r -q "$WORK/site" "$WORK/site2" >&2 || die "gen_corpus output differs between runs"
+  RAYON_NUM_THREADS=1 "$GEN" "${GEN_ARGS[@]}" --out "$WORK/site2" 2>/dev/null
+  diff -r -q -x .sitegen-cache "$WORK/site" "$WORK/site2" >&2 || die "gen_corpus output differs between runs"
   echo "corpus:   identical when regenerated"
   export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-1767225600}"
   for threads in 1 4; do
