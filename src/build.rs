@@ -77,7 +77,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let copying = progress.step("copying static files");
     let static_files = output.copy_static(&site.statics.published(has_diagram(site)))?
         + output.copy_static(&bundle_statics(site))?
-        + output.copy_static(&picture_versions)?;
+        + output.link_named_by_content(&picture_versions)?;
     if options.minify {
         // The plain-named copies of stylesheets and scripts `static/` put in (the hashed ones
         // pages link went through the sink above).
