@@ -166,14 +166,7 @@ fn visit(chromium: &Path, out: &Path, scratch: &Path, port: u16, width: u32) -> 
             "--virtual-time-budget=10000",
         ],
     );
-    let start = dom
-        .find("<pre id=\"result\">")
-        .unwrap_or_else(|| panic!("no result in the dumped DOM:\n{dom}"));
-    let end = dom[start..].find("</pre>").expect("</pre>") + start;
-    let result = dom[start + "<pre id=\"result\">".len()..end]
-        .replace("&gt;", ">")
-        .replace("&lt;", "<")
-        .replace("&amp;", "&");
+    let result = common::dom_result(&dom);
     let lines: Vec<&str> = result.lines().collect();
     assert!(
         lines.last() == Some(&"DONE") && lines.len() == PAGES.len() + 1,

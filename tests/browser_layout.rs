@@ -177,15 +177,7 @@ fn demo_pages_do_not_overflow_sideways_at_phone_and_desktop_widths() {
         ],
     );
 
-    let start = dom
-        .find("<pre id=\"result\">")
-        .unwrap_or_else(|| panic!("no result in the dumped DOM:\n{dom}"));
-    let end = dom[start..].find("</pre>").expect("</pre>") + start;
-    // The dumped DOM escapes the text; the checks' names are plain ASCII.
-    let result = dom[start + "<pre id=\"result\">".len()..end]
-        .replace("&gt;", ">")
-        .replace("&lt;", "<")
-        .replace("&amp;", "&");
+    let result = common::dom_result(&dom);
     let lines: Vec<&str> = result.lines().collect();
     let checks: Vec<&str> = lines.iter().copied().filter(|l| *l != "DONE").collect();
     assert!(

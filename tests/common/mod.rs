@@ -388,6 +388,21 @@ pub const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
 /// with a fresh profile under `scratch`. `flags` are added to the usual ones, e.g.
 /// `--virtual-time-budget=5000` (how much page time to run) or `--window-size=…`.
 /// Chromium is killed, and its log shown, if it does not finish in [`CHROMIUM_TIMEOUT`].
+/// The text of `<pre id="result">` in a DOM Chromium dumped (where the browser tests'
+/// harness pages write what they measured), unescaped.
+pub fn dom_result(dom: &str) -> String {
+    const OPEN: &str = "<pre id=\"result\">";
+    let start = dom
+        .find(OPEN)
+        .unwrap_or_else(|| panic!("no result in the dumped DOM:\n{dom}"));
+    let end = dom[start..].find("</pre>").expect("</pre>") + start;
+    dom[start + OPEN.len()..end]
+        .replace("&gt;", ">")
+        .replace("&lt;", "<")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
 pub fn dump_dom(chromium: &Path, url: &str, scratch: &Path, flags: &[&str]) -> String {
     let profile = tempfile::tempdir_in(scratch).expect("profile dir");
     let stdout_path = profile.path().join("dom.html");
