@@ -139,7 +139,7 @@ impl Notes {
 
     /// Writes the notes when this run added any. A cache that cannot be written only costs
     /// the next build time: it is not an error.
-    pub fn save(&self, cache_dir: &Path, _root: &Path) {
+    pub fn save(&self, cache_dir: &Path) {
         if !self.changed {
             return;
         }
@@ -259,7 +259,7 @@ mod tests {
         let cache = dir.path().join(".cache");
         let mut notes = Notes::load(&cache, dir.path());
         notes.remember(&file, "abc", probe);
-        notes.save(&cache, dir.path());
+        notes.save(&cache);
         let again = Notes::load(&cache, dir.path());
         assert_eq!(again.peek_or_read(&file), Ok(("abc".to_string(), probe)));
         fs::write(&file, b"changed, and now longer than before").unwrap();

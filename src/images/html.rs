@@ -1,8 +1,6 @@
 //! `<picture>` markup: the versions of a picture as `srcset`s, one `<source>` per extra
 //! format, with the size the browser needs to lay the page out before any picture loads.
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -270,19 +268,4 @@ fn rewritten(
         out.push_str(rest);
         out
     })
-}
-
-/// A cover's pictures for templates, when the cover is a processed local picture.
-pub fn cover_pictures(
-    images: &Images,
-    urls: &Urls,
-    page_path: &str,
-    cover: Option<&str>,
-) -> Option<(Arc<Source>, Picture, Picture)> {
-    let source = images.find(page_path, cover?)?;
-    Some((
-        source.clone(),
-        images.picture(source, Purpose::Body, urls),
-        images.picture(source, Purpose::Thumbnail, urls),
-    ))
 }

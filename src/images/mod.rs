@@ -265,18 +265,13 @@ impl Images {
         self.made.load(Ordering::Relaxed)
     }
 
-    /// How many versions are planned.
-    pub fn version_count(&self) -> usize {
-        self.variants.lock().map(|v| v.len()).unwrap_or(0)
-    }
-
     /// Writes the cache's notes of the sources read this run, for the next.
     pub fn save_notes(&self) {
         let Some(settings) = &self.settings else {
             return;
         };
         if let Ok(notes) = self.notes.lock() {
-            notes.save(&settings.cache_dir, &self.site_root);
+            notes.save(&settings.cache_dir);
         }
     }
 
