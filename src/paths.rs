@@ -12,6 +12,23 @@ pub fn is_markdown(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
+/// `name` relative to the URL folder `folder` (`a/b` + `../c.png` → `a/c.png`), with `.` and
+/// `..` worked out; None when it climbs above the site root. Relative links, internal
+/// references and picture sources are all resolved this one way.
+pub fn join_url(folder: &str, name: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in name.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 /// The file holding the page at a URL path relative to the site root: a folder path gets
 /// its `index.html` (`tags/x/` → `tags/x/index.html`, `` → `index.html`), a file name
 /// (`a.html`) is itself.

@@ -329,20 +329,11 @@ impl<'a> LinkChecker<'a> {
 /// Resolves `target` against the folder of the page at `page_path`; None when `..` climbs
 /// above the site root.
 fn resolve_relative(page_path: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = page_path.split('/').filter(|s| !s.is_empty()).collect();
-    if !page_path.ends_with('/') {
-        parts.pop();
-    }
-    for seg in target.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut path = parts.join("/");
+    let folder = match page_path.rsplit_once('/') {
+        Some((folder, _)) => folder,
+        None => "",
+    };
+    let mut path = crate::paths::join_url(folder, target)?;
     if target.ends_with('/') && !path.is_empty() {
         path.push('/');
     }

@@ -106,19 +106,10 @@ pub fn candidates(page_path: &str, reference: &str, root_path: &str) -> Vec<Stri
     out
 }
 
-/// `dir` joined with `path`, `.` and `..` worked out; None when it climbs out of the site.
+/// `dir` joined with `path` ([`crate::paths::join_url`]); None when it climbs out of the
+/// site or names the root itself.
 fn normalize(dir: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for segment in path.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
+    crate::paths::join_url(dir, path).filter(|p| !p.is_empty())
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use crate::content::markdown::{BodyLink, decode_entities};
 use crate::diagnostics::Diagnostic;
 use crate::escape;
 use crate::load::CONTENT_DIR;
+use crate::paths::join_url as join;
 use crate::slug::slugify;
 use crate::urls::Urls;
 
@@ -439,21 +440,6 @@ fn path_candidates(path: &str) -> [String; 3] {
         format!("{folder}.md"),
         format!("{folder}/index.md"),
     ]
-}
-
-/// `name` relative to `folder`, `.` and `..` applied; None when it climbs out.
-fn join(folder: &str, name: &str) -> Option<String> {
-    let mut parts: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in name.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 #[cfg(test)]
