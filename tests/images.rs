@@ -449,6 +449,34 @@ fn page_bundle_covers_and_processing_off() {
         !page.contains("<picture>") && page.contains("<img src=\"inside.jpg\""),
         "{page}"
     );
+    // The cover is still found beside its page, not at the site root.
+    assert!(
+        page.contains("<img src=\"/2026/03/fab/cover.jpg\" alt=\"芯片工厂开工\""),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_build_that_fails_makes_no_pictures() {
+    let dir = picture_site();
+    write(
+        dir.path(),
+        "content/坏.md",
+        "+++\ntitle = \"坏\"\ndate = \"不是日期\"\n+++\n正文\n",
+    );
+    let built = build(dir.path(), &[]);
+    assert!(!built.status.success(), "{}", stderr(&built));
+    let cache = dir.path().join(".sitegen-cache/images");
+    let made = walkdir::WalkDir::new(&cache)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "webp" || x == "jpg")
+        })
+        .count();
+    assert_eq!(made, 0, "no version made for a build that failed");
 }
 
 #[test]
