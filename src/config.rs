@@ -79,6 +79,25 @@ pub struct Config {
     /// How pictures are resized and converted (`[images]`).
     #[serde(default)]
     pub images: ImagesConfig,
+    /// 专题 hubs (`[series]`): where they live.
+    #[serde(default = "default_series")]
+    pub series: ListingConfig,
+    /// Author pages (`[authors]`): where they live.
+    #[serde(default = "default_authors")]
+    pub authors: ListingConfig,
+    /// Header and footer navigation (`[[menu.main]]`, `[[menu.footer]]`).
+    #[serde(default)]
+    pub menu: Menus,
+    /// The home page's editors' slots (`[home]`).
+    #[serde(default)]
+    pub home: HomeConfig,
+    /// Per-section settings (`[sections.资讯]`), by section folder name; an `_index.md`
+    /// says the same and wins.
+    #[serde(default)]
+    pub sections: std::collections::BTreeMap<String, SectionConfig>,
+    /// The JSON API for apps and mini-programs (`[api]`), off by default.
+    #[serde(default)]
+    pub api: ApiConfig,
     /// Free table handed to templates as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,
@@ -162,6 +181,97 @@ impl Default for ImagesConfig {
             share_card: true,
             cache_dir: ".sitegen-cache".into(),
             memory_mb: 512,
+        }
+    }
+}
+
+/// Where a kind of generated listing lives (`[series] path = "专题"`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListingConfig {
+    /// URL path of the index, relative to the site root, without slashes: each entry's
+    /// listing is `/<path>/<name>/`.
+    pub path: String,
+}
+
+fn default_series() -> ListingConfig {
+    ListingConfig {
+        path: "专题".into(),
+    }
+}
+fn default_authors() -> ListingConfig {
+    ListingConfig {
+        path: "authors".into(),
+    }
+}
+
+/// `[[menu.main]]` (the header) and `[[menu.footer]]` (the footer's links).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Menus {
+    #[serde(default)]
+    pub main: Vec<MenuEntry>,
+    #[serde(default)]
+    pub footer: Vec<MenuEntry>,
+}
+
+/// One menu link: to `url` (a path under the site, or an absolute URL) or to the listing
+/// of section `section`; lighter `weight` first, then as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuEntry {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub section: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+}
+
+/// `[home]`: the front page the editors arrange.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HomeConfig {
+    /// Lead slots at the top of the home page: editors' picks first (`data/picks.toml`,
+    /// then `pinned` articles by `weight`), then the newest articles with a cover.
+    pub lead_slots: usize,
+}
+
+impl Default for HomeConfig {
+    fn default() -> Self {
+        HomeConfig { lead_slots: 3 }
+    }
+}
+
+/// `[sections.<name>]`: what a section's `_index.md` may also say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionConfig {
+    pub paginate_by: Option<usize>,
+    /// `date`, `weight`, `title` or `none`.
+    pub sort_by: Option<String>,
+    /// A site template to render the section's listing with instead of `list.html`.
+    pub template: Option<String>,
+}
+
+/// `[api]`: JSON files for apps and mini-programs (see docs/api.md).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    pub enabled: bool,
+    /// URL path the files live under (`/api/…`).
+    pub path: String,
+    /// Articles per listing file.
+    pub per_page: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            enabled: false,
+            path: "api".into(),
+            per_page: 20,
         }
     }
 }

@@ -32,7 +32,16 @@ pub struct Article {
     pub title: String,
     pub date: DateTime<FixedOffset>,
     pub updated: Option<DateTime<FixedOffset>>,
+    /// `authors` joined with "、": the byline as text (feeds, JSON-LD).
     pub author: Option<String>,
+    /// Each author named in `authors`/`author`, in front-matter order: one author page each.
+    pub authors: Vec<String>,
+    /// The 专题 (series) the article belongs to, from `series`.
+    pub series: Vec<String>,
+    /// `series_order`: its place in the series; without it, date order.
+    pub series_order: Option<i64>,
+    /// `pinned`: an editors' pick, shown in the home page's lead slots.
+    pub pinned: bool,
     /// The outlet a syndicated story came from.
     pub source: Option<String>,
     /// The headline a syndicated story ran under at its source.
@@ -114,6 +123,10 @@ impl Article {
             date: DateTime::parse_from_rfc3339("2024-03-08T09:00:00+08:00").expect("date"),
             updated: None,
             author: None,
+            authors: Vec::new(),
+            series: Vec::new(),
+            series_order: None,
+            pinned: false,
             source: None,
             original_title: None,
             summary: String::new(),
@@ -217,6 +230,20 @@ pub struct Site {
     pub folders: Vec<Term>,
     /// Parallel to `folders`: their `_index.md`.
     pub folder_metas: Vec<usize>,
+    /// 专题 (series), each listing its articles in reading order (`series_order`, then
+    /// oldest first); at `[series] path`/<slug>/.
+    pub series: Vec<Term>,
+    /// Parallel to `series`: each one's `_index.md` (`content/专题/<name>/_index.md`).
+    pub series_metas: Vec<Option<usize>>,
+    /// Everyone named in `authors`, newest first, at `[authors] path`/<slug>/.
+    pub authors: Vec<Term>,
+    /// Every file under `data/`, by path without extension (`data/hot.toml` →
+    /// `data.hot`), for templates (`data.*`) and the stages that read it (authors' bios,
+    /// picks, the hot list). An empty object when there is no `data/`.
+    pub data: Arc<serde_json::Value>,
+    /// The home page's lead slots in order: `data/picks.*` entries, then `pinned`
+    /// articles by `weight`; the template fills the rest with the newest.
+    pub picks: Vec<usize>,
     /// The pictures pages use and their versions, planned by the image stage
     /// ([`crate::images::prepare`]); empty until it runs.
     pub images: Arc<crate::images::Images>,

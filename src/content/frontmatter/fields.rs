@@ -76,7 +76,8 @@ impl<'a> Fields<'a> {
             date_line,
             updated,
             updated_line,
-            author: self.author()?,
+            authors: self.authors()?,
+            author: None,
             source: self.text(&["source"])?,
             original_title: self.text(&["original_title"])?,
             summary: self.text(&["summary", "description", "excerpt"])?,
@@ -88,9 +89,15 @@ impl<'a> Fields<'a> {
             aliases: self.terms(&["aliases", "redirect_from"], None)?,
             cover: self.cover()?,
             weight: self.weight(),
+            series: self.terms(&["series"], Some("series"))?,
+            series_order: self.integer_field(&["series_order", "series_weight"]),
+            pinned: self.pinned()?,
             extra: Map::new(),
             warnings: self.repeated_warnings(),
         };
+        if !front.authors.is_empty() {
+            front.author = non_blank(join_names(front.authors.clone()));
+        }
         front.extra = self.into_extra();
         Ok(front)
     }
@@ -158,16 +165,36 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn author(&mut self) -> Result<Option<String>, FrontMatterError> {
-        let Some(Taken { key, at, value }) = self.take(&["author"]) else {
-            return Ok(None);
+    /// `authors` (Zola, Hugo's taxonomy; also `[taxonomies] authors`), else `author`:
+    /// each a string, a list of names or a table with `name`. Names are trimmed, blanks
+    /// and repeats dropped.
+    fn authors(&mut self) -> Result<Vec<String>, FrontMatterError> {
+        let taxonomy = remove(&mut self.taxonomies, "authors").filter(|e| !e.value.is_null());
+        let Some(Taken { key, at, value }) =
+            self.take(&["authors", "author"])
+                .or(taxonomy.map(|e| Taken {
+                    key: "authors",
+                    at: e.at,
+                    value: e.value,
+                }))
+        else {
+            return Ok(Vec::new());
         };
         let names = match &value {
             Value::Array(items) => items.iter().map(author_name).collect::<Option<Vec<_>>>(),
             single => author_name(single).map(|name| vec![name]),
         };
         match names {
-            Some(names) => Ok(non_blank(join_names(names))),
+            Some(names) => {
+                let mut out: Vec<String> = Vec::with_capacity(names.len());
+                for name in names {
+                    let name = name.trim();
+                    if !name.is_empty() && !out.iter().any(|n| n == name) {
+                        out.push(name.to_string());
+                    }
+                }
+                Ok(out)
+            }
             None => Err(self.type_error(
                 key,
                 at,
@@ -246,6 +273,29 @@ impl<'a> Fields<'a> {
                 )),
             },
         }
+    }
+
+    /// `pinned` (also Hugo's and Hexo themes' `sticky`, `top`): an editors' pick.
+    fn pinned(&mut self) -> Result<bool, FrontMatterError> {
+        match self.take(&["pinned", "sticky", "top"]) {
+            None => Ok(false),
+            Some(Taken { key, at, value }) => match &value {
+                // Hexo's `top: 100` and `sticky: 2` are priorities: any positive one pins.
+                Value::Number(n) => Ok(n.as_f64().is_some_and(|n| n > 0.0)),
+                other => {
+                    flag(other).ok_or_else(|| self.type_error(key, at, "true or false", other))
+                }
+            },
+        }
+    }
+
+    /// The first of `keys` holding an integer; anything else stays in `extra`.
+    fn integer_field(&mut self, keys: &[&'static str]) -> Option<i64> {
+        let (key, n) = keys
+            .iter()
+            .find_map(|&key| Some((key, integer(get(&self.entries, key)?)?)))?;
+        remove(&mut self.entries, key);
+        Some(n)
     }
 
     /// Only integers become the weight; anything else stays in `extra` untouched.
@@ -446,10 +496,8 @@ local = 2024-03-11T09:30:00
             front.extra.get("local"),
             Some(&json!("2024-03-11T09:30:00"))
         );
-        assert_eq!(
-            front.extra.get("taxonomies"),
-            Some(&json!({"series": ["s1"]}))
-        );
+        assert_eq!(front.series, strings(&["s1"]));
+        assert_eq!(front.extra.get("taxonomies"), None);
         assert!(!front.extra.contains_key("extra"));
     }
 

@@ -101,8 +101,10 @@ pub struct FrontMatter {
     /// `updated`, else `lastmod` (Hugo), else `last_modified_at` (Jekyll).
     pub updated: Option<String>,
     pub updated_line: usize,
-    /// A string; a list of names joined with "、"; a table's `name`.
+    /// `authors` joined with "、", for bylines and feeds.
     pub author: Option<String>,
+    /// `authors`, else `author`: a string, a list of names, or a table's `name`.
+    pub authors: Vec<String>,
     pub source: Option<String>,
     pub original_title: Option<String>,
     /// `summary`, else `description`, else `excerpt`.
@@ -122,6 +124,12 @@ pub struct FrontMatter {
     pub cover: Option<String>,
     /// `weight`, else `order`, when it is an integer.
     pub weight: Option<i64>,
+    /// `series` (Hugo's taxonomy, Zola's `[taxonomies] series`): the 专题 the article is in.
+    pub series: Vec<String>,
+    /// `series_order`: the article's place in its series (else date order).
+    pub series_order: Option<i64>,
+    /// `pinned` (or `sticky`, `top`): an editors' pick for the home page's lead slots.
+    pub pinned: bool,
     /// Every other key as written, plus the contents of Zola `[extra]` and Hugo `[params]`.
     pub extra: Map<String, Value>,
     /// What the source generator accepts but a writer should look at.
