@@ -385,6 +385,7 @@ impl SiteConfig {
             )
             .hint("every article needs its own URL inside the output folder: use tokens and plain folder names, e.g. permalink = \"/:year/:month/:slug/\""));
         }
+        check_api(text, &raw.api)?;
         let ignore = Ignore::new(&raw.ignore).map_err(|message| {
             config_error(text, "ignore", message).hint(
                 "write globs relative to content/, e.g. ignore = [\"*.bak.md\", \"草稿箱/**\"]",
@@ -468,6 +469,59 @@ fn did_you_mean(message: &str) -> Option<String> {
         .min()?;
     let close_enough = best.0 <= 2.max(unknown.chars().count() / 3);
     close_enough.then(|| format!("did you mean `{}`?", best.1))
+}
+
+/// `[api]`: a path under the output folder and at least one article a file.
+fn check_api(text: &str, api: &ApiConfig) -> Result<(), Diagnostic> {
+    let path = api.path.trim_matches('/');
+    let bad_segment = |s: &str| matches!(s, "" | "." | "..") || s.contains(['\\', '?', '#']);
+    if path.split('/').any(bad_segment) {
+        return Err(table_error(
+            text,
+            "api",
+            "path",
+            format!(
+                "[api] path = \"{}\" is not a folder under the site",
+                api.path.escape_debug()
+            ),
+        )
+        .hint("write a plain folder name such as path = \"api\" (or \"api/v1\")"));
+    }
+    if api.per_page == 0 {
+        return Err(table_error(
+            text,
+            "api",
+            "per_page",
+            "[api] per_page must be at least 1".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// An error at `key` of table `[table]` (or at `table.key = …`), else at the table.
+fn table_error(text: &str, table: &str, key: &str, message: String) -> Diagnostic {
+    let starts = |line: &str, word: &str| {
+        line.strip_prefix(word)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    };
+    let header = format!("[{table}]");
+    let dotted = format!("{table}.{key}");
+    let mut in_table = false;
+    let mut table_line = None;
+    let mut line = None;
+    for (i, l) in text.lines().enumerate() {
+        let l = l.trim_start();
+        if l.starts_with('[') {
+            in_table = l.starts_with(&header);
+            if in_table {
+                table_line.get_or_insert(i + 1);
+            }
+        } else if (in_table && starts(l, key)) || starts(l, &dotted) {
+            line = Some(i + 1);
+            break;
+        }
+    }
+    Diagnostic::new(CONFIG_FILE, message).at(line.or(table_line).unwrap_or(1), 1)
 }
 
 fn config_error(text: &str, key: &str, message: String) -> Diagnostic {
@@ -628,5 +682,23 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.path, PathBuf::from("--base-url"));
+    }
+
+    #[test]
+    fn api_settings_are_checked_with_their_line() {
+        let head = "title = \"T\"\nbase_url = \"https://a.com\"\n[series]\npath = \"专题\"\n";
+        for (table, needle, line) in [
+            ("[api]\nenabled = true\npath = \"\"\n", "[api] path = \"\"", 7),
+            ("[api]\npath = \"../out\"\n", "[api] path = \"../out\"", 6),
+            ("[api]\npath = \"/\"\n", "[api] path = \"/\"", 6),
+            ("[api]\npath = \"a//b\"\n", "is not a folder", 6),
+            ("[api]\nper_page = 0\n", "[api] per_page must be at least 1", 6),
+        ] {
+            let err = SiteConfig::parse(&format!("{head}{table}"), None).unwrap_err();
+            assert!(err.message.contains(needle), "{table}: {err}");
+            assert_eq!(err.line, Some(line), "{table}: {err}");
+        }
+        let ok = SiteConfig::parse(&format!("{head}[api]\npath = \"/api/v1/\"\n"), None);
+        assert_eq!(ok.unwrap().raw.api.path, "/api/v1/");
     }
 }

@@ -6,6 +6,7 @@
 //! only the model: never the disk, never the clock.
 
 mod alias;
+pub mod api;
 mod feeds;
 mod pages;
 mod resize;
@@ -20,7 +21,8 @@ pub use pages::{
 };
 pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 
-/// Files other than HTML pages: feeds, sitemaps, `robots.txt` and the search index, as
+/// Files other than HTML pages: feeds, sitemaps, `robots.txt`, the JSON API and the search
+/// index, as
 /// (path relative to the output root, bytes). The search index counts its articles on
 /// `progress`.
 pub fn extra_files(
@@ -30,6 +32,7 @@ pub fn extra_files(
     let generating = progress.step("feeds and sitemaps");
     let mut files = feeds::files(shared);
     files.extend(sitemap::files(shared));
+    files.extend(api::files(shared));
     drop(generating);
     files.extend(crate::search::files(shared.site, &shared.urls, progress));
     files.extend(

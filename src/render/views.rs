@@ -175,26 +175,60 @@ pub fn cover_values(
     page_path: &str,
     cover: Option<&str>,
 ) {
-    use crate::images::Purpose;
-    let source = cover.and_then(|c| images.find(page_path, c));
-    let (url, cover_image, thumbnail) = match (cover, source) {
-        (_, Some(source)) => (
-            Value::from(urls.href(&source.rel)),
-            Value::from_serializable(&images.picture(source, Purpose::Body, urls)),
-            Value::from_serializable(&images.picture(source, Purpose::Thumbnail, urls)),
+    let pictures = cover_pictures(urls, images, page_path, cover);
+    let (url, cover_image, thumbnail) = match pictures {
+        Some(p) => (
+            Value::from(p.url),
+            p.image
+                .map_or_else(Value::none, |i| Value::from_serializable(&i)),
+            p.thumbnail
+                .map_or_else(Value::none, |t| Value::from_serializable(&t)),
         ),
-        (Some(c), None) => {
-            let url = match images.published_rel(page_path, c) {
-                Some(rel) => urls.href(&rel),
-                None => urls.asset(c),
-            };
-            (Value::from(url), Value::none(), Value::none())
-        }
-        (None, None) => (Value::none(), Value::none(), Value::none()),
+        None => (Value::none(), Value::none(), Value::none()),
     };
     map.insert("cover".into(), url);
     map.insert("cover_image".into(), cover_image);
     map.insert("thumbnail".into(), thumbnail);
+}
+
+/// An article's cover as pages and the JSON API show it.
+pub struct CoverPictures {
+    /// The original's href.
+    pub url: String,
+    /// The original's width and height, for a picture the image stage read.
+    pub size: Option<(u32, u32)>,
+    /// Its versions at full width, for a processed local picture.
+    pub image: Option<crate::images::Picture>,
+    /// Its cropped versions for listings, for a processed local picture.
+    pub thumbnail: Option<crate::images::Picture>,
+}
+
+/// The cover `cover` names from the page at `page_path`, if it has one.
+pub fn cover_pictures(
+    urls: &Urls,
+    images: &crate::images::Images,
+    page_path: &str,
+    cover: Option<&str>,
+) -> Option<CoverPictures> {
+    use crate::images::Purpose;
+    let cover = cover?;
+    Some(match images.find(page_path, cover) {
+        Some(source) => CoverPictures {
+            url: urls.href(&source.rel),
+            size: Some((source.probe.width, source.probe.height)),
+            image: Some(images.picture(source, Purpose::Body, urls)),
+            thumbnail: Some(images.picture(source, Purpose::Thumbnail, urls)),
+        },
+        None => CoverPictures {
+            url: match images.published_rel(page_path, cover) {
+                Some(rel) => urls.href(&rel),
+                None => urls.asset(cover),
+            },
+            size: None,
+            image: None,
+            thumbnail: None,
+        },
+    })
 }
 
 #[derive(Serialize)]
