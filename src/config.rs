@@ -688,11 +688,19 @@ mod tests {
     fn api_settings_are_checked_with_their_line() {
         let head = "title = \"T\"\nbase_url = \"https://a.com\"\n[series]\npath = \"专题\"\n";
         for (table, needle, line) in [
-            ("[api]\nenabled = true\npath = \"\"\n", "[api] path = \"\"", 7),
+            (
+                "[api]\nenabled = true\npath = \"\"\n",
+                "[api] path = \"\"",
+                7,
+            ),
             ("[api]\npath = \"../out\"\n", "[api] path = \"../out\"", 6),
             ("[api]\npath = \"/\"\n", "[api] path = \"/\"", 6),
             ("[api]\npath = \"a//b\"\n", "is not a folder", 6),
-            ("[api]\nper_page = 0\n", "[api] per_page must be at least 1", 6),
+            (
+                "[api]\nper_page = 0\n",
+                "[api] per_page must be at least 1",
+                6,
+            ),
         ] {
             let err = SiteConfig::parse(&format!("{head}{table}"), None).unwrap_err();
             assert!(err.message.contains(needle), "{table}: {err}");

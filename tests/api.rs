@@ -84,7 +84,10 @@ fn api_site(config: &str) -> tempfile::TempDir {
                     "草稿。",
                 ),
             ),
-            ("content/about.md", "+++\ntitle = \"关于我们\"\n+++\n关于。\n"),
+            (
+                "content/about.md",
+                "+++\ntitle = \"关于我们\"\n+++\n关于。\n",
+            ),
         ],
     );
     put(dir.path(), "content/资讯/fab/cover.jpg", &jpeg(1200, 675));
@@ -287,7 +290,8 @@ fn covers_come_with_the_versions_the_image_stage_made() {
             sources.iter().any(|s| s["type"] == "image/webp"),
             "{picture}"
         );
-        let all = std::iter::once(srcset).chain(sources.iter().map(|s| s["srcset"].as_str().unwrap()));
+        let all =
+            std::iter::once(srcset).chain(sources.iter().map(|s| s["srcset"].as_str().unwrap()));
         for set in all {
             for candidate in set.split(", ") {
                 let url = candidate.split(' ').next().unwrap();
@@ -335,7 +339,12 @@ fn every_listing_kind_has_its_files_and_the_index_names_them() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|l| (l["name"].as_str().unwrap().to_string(), l["count"].as_u64().unwrap()))
+            .map(|l| {
+                (
+                    l["name"].as_str().unwrap().to_string(),
+                    l["count"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     assert_eq!(
@@ -389,7 +398,12 @@ fn authors_and_series_have_listings_and_linked_bylines() {
     let series = json(&out, "api/series/芯片战争/page/1.json");
     assert_eq!(titles(&series), ["芯片工厂开工"]);
     let fab = &series["items"][0];
-    for byline in fab["authors"].as_array().unwrap().iter().chain(fab["series"].as_array().unwrap()) {
+    for byline in fab["authors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(fab["series"].as_array().unwrap())
+    {
         let api = byline["api"].as_str().expect("linked byline");
         assert!(file_of(&out, api).is_file(), "{api}");
         assert!(file_of(&out, byline["url"].as_str().unwrap()).is_file());
@@ -476,9 +490,18 @@ fn the_path_is_configurable() {
 #[test]
 fn bad_settings_are_errors_naming_the_key() {
     for (setting, message) in [
-        ("per_page = 0", "config.toml:7:1: error: [api] per_page must be at least 1"),
-        ("path = \"../x\"", "config.toml:7:1: error: [api] path = \"../x\" is not a folder under the site"),
-        ("path = \"\"", "config.toml:7:1: error: [api] path = \"\" is not a folder under the site"),
+        (
+            "per_page = 0",
+            "config.toml:7:1: error: [api] per_page must be at least 1",
+        ),
+        (
+            "path = \"../x\"",
+            "config.toml:7:1: error: [api] path = \"../x\" is not a folder under the site",
+        ),
+        (
+            "path = \"\"",
+            "config.toml:7:1: error: [api] path = \"\" is not a folder under the site",
+        ),
     ] {
         let config = CONFIG.replace("per_page = 2", setting);
         let dir = api_site(&config);
@@ -505,13 +528,20 @@ fn a_page_or_static_file_cannot_take_an_api_file() {
     let built = build(dir.path(), &[]);
     assert!(!built.status.success());
     let err = stderr(&built);
-    assert!(err.contains("/api/index.json is both a generated file and"), "{err}");
+    assert!(
+        err.contains("/api/index.json is both a generated file and"),
+        "{err}"
+    );
 
     let dir = api_site(CONFIG);
     write(dir.path(), "static/api/articles/page/1.json", "{}");
     let built = build(dir.path(), &[]);
     assert!(!built.status.success());
-    assert!(stderr(&built).contains("api/articles/page/1.json"), "{}", stderr(&built));
+    assert!(
+        stderr(&built).contains("api/articles/page/1.json"),
+        "{}",
+        stderr(&built)
+    );
 }
 
 #[test]

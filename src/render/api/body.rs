@@ -27,8 +27,7 @@ pub fn absolute_links(html: &str, page: &str) -> String {
         let end = tail.find('"').unwrap_or(tail.len());
         let value = &tail[..end];
         if head.ends_with("srcset=\"") {
-            let candidates: Vec<String> =
-                value.split(", ").map(|c| resolve(&base, c)).collect();
+            let candidates: Vec<String> = value.split(", ").map(|c| resolve(&base, c)).collect();
             out.push_str(&candidates.join(", "));
         } else {
             out.push_str(&resolve(&base, value));

@@ -145,7 +145,11 @@ fn byline<'a>(
     let found = member
         .iter()
         .copied()
-        .find(|&t| terms.get(t).is_some_and(|t| t.name == name || t.slug == slug))
+        .find(|&t| {
+            terms
+                .get(t)
+                .is_some_and(|t| t.name == name || t.slug == slug)
+        })
         .and_then(|t| listings.term_ref(kind, t));
     match found {
         Some(r) => Byline {
@@ -166,8 +170,12 @@ fn byline<'a>(
 /// The cover with absolute URLs, its versions as the pages show them.
 fn cover(api: &Api<'_>, a: &Article) -> Option<Cover> {
     let origin = api.urls.origin();
-    let pictures =
-        crate::render::views::cover_pictures(api.urls, &api.site.images, &a.path, a.cover.as_deref())?;
+    let pictures = crate::render::views::cover_pictures(
+        api.urls,
+        &api.site.images,
+        &a.path,
+        a.cover.as_deref(),
+    )?;
     let absolute_picture = |p: Picture| Picture {
         src: absolute(origin, &p.src),
         srcset: absolute_srcset(origin, &p.srcset),

@@ -93,9 +93,8 @@ impl<'a> Listings<'a> {
                     .iter()
                     .map(|t| {
                         let articles = published(site, &t.articles);
-                        (!articles.is_empty()).then(|| {
-                            listing(api, kind, &t.name, Some(&t.slug), &t.path, articles)
-                        })
+                        (!articles.is_empty())
+                            .then(|| listing(api, kind, &t.name, Some(&t.slug), &t.path, articles))
                     })
                     .collect();
                 (kind, listings)

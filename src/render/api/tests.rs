@@ -33,10 +33,34 @@ fn site(config: &str) -> Site {
     )
     .expect("config");
     let articles = vec![
-        article("content/资讯/a.md", "2026/01/a/", "2026-01-01T08:00:00+08:00", &["芯片"], false),
-        article("content/资讯/b.md", "2026/01/b/", "2026-01-02T08:00:00+08:00", &[], false),
-        article("content/资讯/c.md", "2026/01/c/", "2026-01-03T08:00:00+08:00", &["芯片"], false),
-        article("content/资讯/d.md", "2026/01/d/", "2026-01-04T08:00:00+08:00", &["独家"], true),
+        article(
+            "content/资讯/a.md",
+            "2026/01/a/",
+            "2026-01-01T08:00:00+08:00",
+            &["芯片"],
+            false,
+        ),
+        article(
+            "content/资讯/b.md",
+            "2026/01/b/",
+            "2026-01-02T08:00:00+08:00",
+            &[],
+            false,
+        ),
+        article(
+            "content/资讯/c.md",
+            "2026/01/c/",
+            "2026-01-03T08:00:00+08:00",
+            &["芯片"],
+            false,
+        ),
+        article(
+            "content/资讯/d.md",
+            "2026/01/d/",
+            "2026-01-04T08:00:00+08:00",
+            &["独家"],
+            true,
+        ),
     ];
     let now = articles[0].date;
     let mut site = crate::model::assemble(config, articles, Default::default(), now);
@@ -129,14 +153,16 @@ fn bylines_link_to_their_listings() {
 #[test]
 fn drafts_and_their_only_terms_are_left_out() {
     let files = files(&site("[api]\nenabled = true\n"));
-    assert!(!files.keys().any(|f| f.contains("独家")), "{:?}", files.keys());
-    let articles = files.keys().filter(|f| !f.contains("/page/") && f.starts_with("api/articles/"));
-    assert_eq!(articles.count(), 3);
     assert!(
-        !files
-            .values()
-            .any(|v| v.to_string().contains("2026/01/d/")),
+        !files.keys().any(|f| f.contains("独家")),
+        "{:?}",
+        files.keys()
     );
+    let articles = files
+        .keys()
+        .filter(|f| !f.contains("/page/") && f.starts_with("api/articles/"));
+    assert_eq!(articles.count(), 3);
+    assert!(!files.values().any(|v| v.to_string().contains("2026/01/d/")),);
 }
 
 #[test]
@@ -145,7 +171,10 @@ fn ids_are_short_unless_they_clash() {
     let b = format!("{}{}", "a".repeat(ID_LEN), "2".repeat(64 - ID_LEN));
     let c = "c".repeat(64);
     let ids = shorten(&[a.clone(), c.clone(), b.clone(), a.clone()]);
-    assert_eq!(ids, [a.clone(), c[..ID_LEN].to_string(), b, format!("{a}-2")]);
+    assert_eq!(
+        ids,
+        [a.clone(), c[..ID_LEN].to_string(), b, format!("{a}-2")]
+    );
     let site = site("");
     let ids = super::article_ids(&site.articles);
     let unique: std::collections::HashSet<&String> = ids.iter().collect();
