@@ -76,6 +76,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     diagnostics.extend(duplicates);
     let mut site = model::assemble(config, articles, Arc::new(statics), now);
     diagnostics.extend(model::attach(&mut site, loaded.kinds));
+    diagnostics.extend(model::front::arrange(&mut site));
     let urls = crate::urls::Urls::new(&site.config);
     diagnostics.extend(model::refs::resolve(
         &mut site.articles,

@@ -52,9 +52,17 @@ pub(crate) struct Live {
     /// What the last update's internal-link resolution warned about (only articles taken
     /// in by it are resolved, so these are new).
     pub link_warnings: Vec<Diagnostic>,
+    /// Something the model is assembled from besides the articles changed (`data/`):
+    /// assemble it again at the next update.
+    stale: bool,
 }
 
 impl Live {
+    /// Makes the next update assemble the model afresh.
+    pub fn invalidate(&mut self) {
+        self.stale = true;
+    }
+
     /// Brings the model up to date with `sources`. Returns what it did, for the timings.
     pub fn update(
         &mut self,
@@ -67,6 +75,7 @@ impl Live {
         let held_due = self.held_until.is_some_and(|t| future || t <= now);
         if let Some(model) = &mut self.model
             && !held_due
+            && !self.stale
         {
             // A stylesheet edit changes hashed names on every page without touching an
             // article. (The clock is taken in when the model is assembled: a preview's
@@ -119,6 +128,7 @@ impl Live {
                 .is_some_and(|s| matches!(s.parsed, Parsed::InSite))
         });
         self.held_until = None;
+        self.stale = false;
         for source in sources.files.values_mut() {
             let Parsed::Waiting(article) = &source.parsed else {
                 continue;
@@ -145,6 +155,7 @@ impl Live {
         let kinds = kinds_of(sources, &site.articles, &site.config.ignore);
         self.link_warnings = duplicates;
         self.link_warnings.extend(model::attach(&mut site, kinds));
+        self.link_warnings.extend(model::front::arrange(&mut site));
         self.link_warnings.extend(model::refs::resolve(
             &mut site.articles,
             &mut site.pages,

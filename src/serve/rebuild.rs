@@ -45,6 +45,9 @@ pub(crate) struct Changes {
     pub walk: bool,
     pub templates: bool,
     pub config: bool,
+    /// Anything under `data/`: picks, the 热门 list and `data.*` in templates; the
+    /// model is assembled again.
+    pub data: bool,
     /// Anything under `static/`: stylesheets feed the hashed asset names (and so every
     /// page); other files are read at request time and only need the tabs reloaded.
     pub statics: bool,
@@ -57,12 +60,18 @@ impl Changes {
             walk: true,
             templates: true,
             config: true,
+            data: true,
             statics: true,
         }
     }
 
     pub fn any(&self) -> bool {
-        !self.content.is_empty() || self.walk || self.templates || self.config || self.statics
+        !self.content.is_empty()
+            || self.walk
+            || self.templates
+            || self.config
+            || self.data
+            || self.statics
     }
 
     pub fn merge(&mut self, other: Changes) {
@@ -70,6 +79,7 @@ impl Changes {
         self.walk |= other.walk;
         self.templates |= other.templates;
         self.config |= other.config;
+        self.data |= other.data;
         self.statics |= other.statics;
     }
 }
@@ -223,7 +233,12 @@ impl Builder {
         let what = self
             .live
             .update(&mut self.sources, config, &statics, self.options.future);
-        warnings.extend(std::mem::take(&mut self.live.link_warnings));
+        let linked = std::mem::take(&mut self.live.link_warnings);
+        // A menu entry naming no section is found only once the model is whole.
+        if linked.iter().any(Diagnostic::is_error) {
+            return Err(Diagnostics::sorted(linked));
+        }
+        warnings.extend(linked);
         clock.lap(what);
         let (rendered, removed) = self.render_changed(state, &mut clock)?;
         let model = self.live.model.as_ref();
@@ -256,6 +271,11 @@ impl Builder {
             self.live = Live::default();
             self.generation += 1;
             self.config = Some(config);
+        }
+        if changes.data {
+            // Templates read `data.*`, which no fingerprint covers: render every page.
+            self.live.invalidate();
+            self.generation += 1;
         }
         if changes.templates || self.renderer.is_none() {
             self.renderer = None;
