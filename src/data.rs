@@ -160,12 +160,16 @@ fn parse(rel: &Path, text: &str) -> Result<Value, Diagnostic> {
     match ext.as_str() {
         "toml" => toml::from_str::<Value>(text).map_err(|e| {
             let (line, col) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-            Diagnostic::new(
-                rel,
-                format!("this TOML does not parse: {}", e.message().trim()),
-            )
-            .at(line, col)
-            .hint("strings need quotes, tables are [name], lists are [\"a\", \"b\"]")
+            let message = e.message().trim();
+            // TOML 1.0 bare keys are ASCII: `[王澜]` must be written `["王澜"]`.
+            let hint = if message.contains("unquoted key") {
+                "a key with Chinese characters needs quotes: [\"王澜\"] or \"王澜\" = …"
+            } else {
+                "strings need quotes, tables are [name], lists are [\"a\", \"b\"]"
+            };
+            Diagnostic::new(rel, format!("this TOML does not parse: {message}"))
+                .at(line, col)
+                .hint(hint)
         }),
         "json" => serde_json::from_str::<Value>(text).map_err(|e| {
             Diagnostic::new(rel, format!("this JSON does not parse: {e}"))
@@ -303,6 +307,16 @@ mod tests {
         assert!(shown[1].starts_with("data/b.json:3:"), "{shown:?}");
         assert!(shown[2].starts_with("data/c.yaml:"), "{shown:?}");
         assert!(shown[3].starts_with("data/d.csv:3:"), "{shown:?}");
+    }
+
+    #[test]
+    fn a_chinese_bare_key_gets_a_hint_about_quotes() {
+        let dir = site(&[("data/authors.toml", "[王澜]\nbio = \"记者\"\n")]);
+        let (_, errors) = load(dir.path());
+        assert_eq!(errors.len(), 1);
+        let shown = errors[0].to_string();
+        assert!(shown.starts_with("data/authors.toml:1:2:"), "{shown}");
+        assert!(shown.contains("[\"王澜\"]"), "{shown}");
     }
 
     #[test]
