@@ -17,8 +17,6 @@ use crate::slug::slugify;
 
 /// Entries of the 热门 list shown at most.
 pub const HOT_ITEMS: usize = 10;
-/// The extensions a data file may have, as the data loader reads them.
-const DATA_EXTENSIONS: [&str; 4] = ["toml", "yaml", "yml", "json"];
 
 /// Where a menu entry or 热门 item leads.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -426,18 +424,14 @@ struct DataFile {
 }
 
 impl DataFile {
-    fn find(root: &Path, stem: &str) -> DataFile {
-        let found = DATA_EXTENSIONS
-            .iter()
-            .map(|ext| PathBuf::from("data").join(format!("{stem}.{ext}")))
-            .find(|rel| root.join(rel).is_file());
-        match found {
+    fn find(root: &Path, key: &str) -> DataFile {
+        match crate::data::source_of(root, key) {
             Some(rel) => DataFile {
                 text: std::fs::read_to_string(root.join(&rel)).ok(),
                 rel,
             },
             None => DataFile {
-                rel: PathBuf::from("data").join(stem),
+                rel: PathBuf::from(crate::data::DATA_DIR).join(key),
                 text: None,
             },
         }

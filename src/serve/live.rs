@@ -52,30 +52,23 @@ pub(crate) struct Live {
     /// What the last update's internal-link resolution warned about (only articles taken
     /// in by it are resolved, so these are new).
     pub link_warnings: Vec<Diagnostic>,
-    /// Something the model is assembled from besides the articles changed (`data/`):
-    /// assemble it again at the next update.
-    stale: bool,
 }
 
 impl Live {
-    /// Makes the next update assemble the model afresh.
-    pub fn invalidate(&mut self) {
-        self.stale = true;
-    }
-
     /// Brings the model up to date with `sources`. Returns what it did, for the timings.
     pub fn update(
         &mut self,
         sources: &mut Sources,
         config: SiteConfig,
         statics: &Arc<Statics>,
+        data: &Arc<serde_json::Value>,
         future: bool,
     ) -> &'static str {
         let now = crate::site::now(config.offset);
         let held_due = self.held_until.is_some_and(|t| future || t <= now);
         if let Some(model) = &mut self.model
             && !held_due
-            && !self.stale
+            && Arc::ptr_eq(&model.site.data, data)
         {
             // A stylesheet edit changes hashed names on every page without touching an
             // article. (The clock is taken in when the model is assembled: a preview's
@@ -91,7 +84,7 @@ impl Live {
                 return "model updated in place";
             }
         }
-        self.assemble(sources, config, Arc::clone(statics), future, now);
+        self.assemble(sources, config, Arc::clone(statics), data, future, now);
         "model assembled"
     }
 
@@ -102,6 +95,7 @@ impl Live {
         sources: &mut Sources,
         config: SiteConfig,
         statics: Arc<Statics>,
+        data: &Arc<serde_json::Value>,
         future: bool,
         now: DateTime<FixedOffset>,
     ) {
@@ -128,7 +122,6 @@ impl Live {
                 .is_some_and(|s| matches!(s.parsed, Parsed::InSite))
         });
         self.held_until = None;
-        self.stale = false;
         for source in sources.files.values_mut() {
             let Parsed::Waiting(article) = &source.parsed else {
                 continue;
@@ -152,6 +145,7 @@ impl Live {
             }
         }
         let mut site = model::assemble(config, articles, statics, now);
+        site.data = Arc::clone(data);
         let kinds = kinds_of(sources, &site.articles, &site.config.ignore);
         self.link_warnings = duplicates;
         self.link_warnings.extend(model::attach(&mut site, kinds));

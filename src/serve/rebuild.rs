@@ -45,12 +45,12 @@ pub(crate) struct Changes {
     pub walk: bool,
     pub templates: bool,
     pub config: bool,
-    /// Anything under `data/`: picks, the 热门 list and `data.*` in templates; the
-    /// model is assembled again.
-    pub data: bool,
     /// Anything under `static/`: stylesheets feed the hashed asset names (and so every
     /// page); other files are read at request time and only need the tabs reloaded.
     pub statics: bool,
+    /// Anything under `data/`: read again, and the model assembled afresh (picks and
+    /// authors' pages read it).
+    pub data: bool,
 }
 
 impl Changes {
@@ -60,8 +60,8 @@ impl Changes {
             walk: true,
             templates: true,
             config: true,
-            data: true,
             statics: true,
+            data: true,
         }
     }
 
@@ -70,8 +70,8 @@ impl Changes {
             || self.walk
             || self.templates
             || self.config
-            || self.data
             || self.statics
+            || self.data
     }
 
     pub fn merge(&mut self, other: Changes) {
@@ -79,8 +79,8 @@ impl Changes {
         self.walk |= other.walk;
         self.templates |= other.templates;
         self.config |= other.config;
-        self.data |= other.data;
         self.statics |= other.statics;
+        self.data |= other.data;
     }
 }
 
@@ -103,6 +103,8 @@ pub(crate) struct Builder {
     config: Option<SiteConfig>,
     renderer: Option<Renderer>,
     statics: Option<Arc<Statics>>,
+    /// The data files as last read (see [`crate::data`]).
+    data: Option<Arc<serde_json::Value>>,
     sources: Sources,
     live: Live,
     /// Bumped by template and config changes; part of every page fingerprint.
@@ -125,6 +127,7 @@ impl Builder {
             config: None,
             renderer: None,
             statics: None,
+            data: None,
             live: Live::default(),
             generation: 0,
             pages: HashMap::new(),
@@ -230,9 +233,14 @@ impl Builder {
         warnings.0.retain(|w| self.sources.dirty.contains(&w.path));
         clock.lap("scan + parse");
         let statics = self.statics.clone().unwrap_or_default();
-        let what = self
-            .live
-            .update(&mut self.sources, config, &statics, self.options.future);
+        let data = self.reload_data(changes, &config)?;
+        let what = self.live.update(
+            &mut self.sources,
+            config,
+            &statics,
+            &data,
+            self.options.future,
+        );
         let linked = std::mem::take(&mut self.live.link_warnings);
         // A menu entry naming no section is found only once the model is whole.
         if linked.iter().any(Diagnostic::is_error) {
@@ -272,11 +280,6 @@ impl Builder {
             self.generation += 1;
             self.config = Some(config);
         }
-        if changes.data {
-            // Templates read `data.*`, which no fingerprint covers: render every page.
-            self.live.invalidate();
-            self.generation += 1;
-        }
         if changes.templates || self.renderer.is_none() {
             self.renderer = None;
             self.renderer = Some(Renderer::new(&root).map_err(Diagnostics::sorted)?);
@@ -295,6 +298,22 @@ impl Builder {
         self.config
             .clone()
             .ok_or_else(|| Diagnostic::new(CONFIG_FILE, "the config did not load").into())
+    }
+
+    /// The data files, read again when one changed (or never read); a bad one fails the
+    /// rebuild as it fails `build`.
+    fn reload_data(
+        &mut self,
+        changes: &Changes,
+        config: &SiteConfig,
+    ) -> Result<Arc<serde_json::Value>, Diagnostics> {
+        if changes.data || self.data.is_none() {
+            self.data = None;
+            let (value, errors) = crate::data::load(&self.options.root);
+            site::settle(config, errors)?;
+            self.data = Some(Arc::new(value));
+        }
+        Ok(self.data.clone().unwrap_or_default())
     }
 
     /// Renders, through the driver, the pages whose fingerprint changed and swaps them

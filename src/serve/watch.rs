@@ -2,8 +2,8 @@
 //!
 //! Editors save in bursts (a temp file, a rename, a metadata touch); the debouncer merges a
 //! burst into one batch [`DEBOUNCE`] after its last event. The site root is watched without
-//! recursion (for `config.toml`, and for `content/`, `templates/`, `static/` or `data/`
-//! appearing later), each of those four folders recursively. `public/` and anything else in the root
+//! recursion (for `config.toml`, and for `content/`, `templates/` or `static/` appearing
+//! later), each of those three folders recursively. `public/` and anything else in the root
 //! is ignored, so a `sitegen build` in another terminal does not trigger rebuilds.
 
 use std::path::{Path, PathBuf};
@@ -24,7 +24,7 @@ const DEBOUNCE: Duration = Duration::from_millis(50);
 /// Quiet time after a rebuild before feeds, sitemaps and the search index are redone.
 const SETTLE: Duration = Duration::from_millis(300);
 /// The folders whose contents are watched.
-const WATCHED: [&str; 4] = ["content", "templates", "static", "data"];
+const WATCHED: [&str; 4] = ["content", "templates", "static", crate::data::DATA_DIR];
 
 /// The running watcher and what it reports.
 pub(crate) struct Events {
@@ -162,7 +162,7 @@ fn touch(changes: &mut Changes, root: &Path, path: &Path) {
         changes.templates = true;
     } else if first == "static" {
         changes.statics = true;
-    } else if first == "data" {
+    } else if first == crate::data::DATA_DIR {
         changes.data = true;
     } else if first == CONFIG_FILE && parts.next().is_none() {
         changes.config = true;
