@@ -91,7 +91,7 @@ pub struct Config {
     /// The home page's editors' slots (`[home]`).
     #[serde(default)]
     pub home: HomeConfig,
-    /// Per-section settings (`[sections.资讯]`), by section folder name; an `_index.md`
+    /// Per-section settings (`[sections."资讯"]`), by section folder name; an `_index.md`
     /// says the same and wins.
     #[serde(default)]
     pub sections: std::collections::BTreeMap<String, SectionConfig>,
@@ -433,7 +433,10 @@ fn check_menus(text: &str, menus: &Menus) -> Result<(), Diagnostic> {
             let line = entry_line(text, &entry.name, menu);
             return Err(Diagnostic::new(
                 CONFIG_FILE,
-                format!("`menu.{menu}` entry `{}` {problem}", entry.name.escape_debug()),
+                format!(
+                    "`menu.{menu}` entry `{}` {problem}",
+                    entry.name.escape_debug()
+                ),
             )
             .at(line, 1)
             .hint("give each entry a name and either url = \"/关于我们/\" or section = \"资讯\""));
@@ -499,8 +502,8 @@ fn check_section_templates(
         let Some(template) = &section.template else {
             continue;
         };
-        let found = root.join("templates").join(template).is_file()
-            || crate::theme::has_template(template);
+        let found =
+            root.join("templates").join(template).is_file() || crate::theme::has_template(template);
         if !found {
             return Err(Diagnostic::new(
                 CONFIG_FILE,

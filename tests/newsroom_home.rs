@@ -41,9 +41,18 @@ const SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
 /// Six stories, newest (day 6) first in listings; three pinned, two with a cover.
 fn newsroom(config: &str, more: &[(&str, &str)]) -> tempfile::TempDir {
     let stories = [
-        ("content/资讯/芯片.md", story("国产芯片量产", 1, "pinned = true\nweight = 2\n")),
-        ("content/资讯/大模型.md", story("大模型价格战", 2, "pinned = true\nweight = 1\n")),
-        ("content/资讯/机器人.md", story("人形机器人进厂", 3, "pinned = true\n")),
+        (
+            "content/资讯/芯片.md",
+            story("国产芯片量产", 1, "pinned = true\nweight = 2\n"),
+        ),
+        (
+            "content/资讯/大模型.md",
+            story("大模型价格战", 2, "pinned = true\nweight = 1\n"),
+        ),
+        (
+            "content/资讯/机器人.md",
+            story("人形机器人进厂", 3, "pinned = true\n"),
+        ),
         ("content/资讯/卫星.md", story("低轨卫星组网", 4, COVER)),
         ("content/资讯/电池.md", story("固态电池装车", 5, "")),
         ("content/评测/手机.md", story("折叠屏手机评测", 6, COVER)),
@@ -58,7 +67,9 @@ fn newsroom(config: &str, more: &[(&str, &str)]) -> tempfile::TempDir {
 fn home_layout(html: &str) -> (String, Vec<String>, Vec<String>) {
     let title = |chunk: &str| -> String {
         let a = between(chunk, "<a href=\"", "</a>");
-        let text = a.find("\">").map_or("", |i| &a[i + 2..a.len() - "</a>".len()]);
+        let text = a
+            .find("\">")
+            .map_or("", |i| &a[i + 2..a.len() - "</a>".len()]);
         text.to_string()
     };
     let lead = between(html, "<article class=\"lead", "</article>");
@@ -98,7 +109,12 @@ fn pinned_articles_fill_the_lead_slots_in_weight_order() {
     assert_eq!(lead, "大模型价格战");
     assert_eq!(
         cards,
-        ["国产芯片量产", "人形机器人进厂", "折叠屏手机评测", "低轨卫星组网"]
+        [
+            "国产芯片量产",
+            "人形机器人进厂",
+            "折叠屏手机评测",
+            "低轨卫星组网"
+        ]
     );
     assert_eq!(items, ["固态电池装车"]);
     let home = read(&out, "index.html");
@@ -150,7 +166,8 @@ fn the_hot_list_shows_in_the_side_column_from_the_data_file() {
     let out = build(dir.path(), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("data/hot.toml:5:12: warning: `content/资讯/不存在.md` in the 热门 list"),
+        stderr(&out)
+            .contains("data/hot.toml:5:12: warning: `content/资讯/不存在.md` in the 热门 list"),
         "{}",
         stderr(&out)
     );
@@ -167,7 +184,7 @@ fn the_hot_list_shows_in_the_side_column_from_the_data_file() {
                 "<li><a href=\"/2026/08/s2/\">大模型价格战</a>",
                 "<li><a href=\"/tags/\">全部专题</a></li>",
                 "</ol>",
-                "热门标签",
+                "文章归档",
             ],
         );
     }
@@ -214,8 +231,14 @@ fn menus_decide_the_header_and_footer_under_a_sub_path() {
     let dir = newsroom(
         MENU,
         &[
-            ("content/关于我们.md", "+++\ntitle = \"关于我们\"\n+++\n我们是一家科技媒体。\n"),
-            ("content/隐私政策.md", "+++\ntitle = \"隐私政策\"\n+++\n我们不收集个人信息。\n"),
+            (
+                "content/关于我们.md",
+                "+++\ntitle = \"关于我们\"\n+++\n我们是一家科技媒体。\n",
+            ),
+            (
+                "content/隐私政策.md",
+                "+++\ntitle = \"隐私政策\"\n+++\n我们不收集个人信息。\n",
+            ),
         ],
     );
     let out = build_ok(
@@ -233,7 +256,10 @@ fn menus_decide_the_header_and_footer_under_a_sub_path() {
             "<li><a href=\"https://github.com/example/portal\">GitHub</a></li>",
         ],
     );
-    assert!(!nav.contains("标签"), "the menu replaces the default links: {nav}");
+    assert!(
+        !nav.contains("标签"),
+        "the menu replaces the default links: {nav}"
+    );
 
     // An article marks its section's entry.
     let article = read(&out, "2026/08/s6/index.html");
@@ -264,7 +290,14 @@ fn without_a_menu_the_header_shows_the_sections() {
     let nav = between(&home, "<nav class=\"site-nav\"", "</nav>");
     assert_in_order(
         nav,
-        &["首页", ">评测</a>", ">资讯</a>", ">标签</a>", ">分类</a>", ">归档</a>"],
+        &[
+            "首页",
+            ">评测</a>",
+            ">资讯</a>",
+            ">标签</a>",
+            ">分类</a>",
+            ">归档</a>",
+        ],
     );
     assert!(!home.contains("class=\"footer-nav\""));
 }
@@ -277,7 +310,9 @@ fn bad_menu_entries_are_config_errors_at_their_line() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
-        err.contains("config.toml:8:1: error: `menu.main` entry `无处可去` has neither `url` nor `section`"),
+        err.contains(
+            "config.toml:8:1: error: `menu.main` entry `无处可去` has neither `url` nor `section`"
+        ),
         "{err}"
     );
 
@@ -287,19 +322,20 @@ fn bad_menu_entries_are_config_errors_at_their_line() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
-        err.contains("config.toml:6:") && err.contains("error: `menu.main` entry `深度` names the section `深度报道`, which does not exist; the sections are: 资讯, 评测"),
+        err.contains("config.toml:6:28: ") && err.contains("error: `menu.main` entry `深度` names the section `深度报道`, which does not exist; the sections are: 评测, 资讯"),
         "{err}"
     );
 }
 
 #[test]
 fn section_settings_paginate_and_an_index_file_wins() {
-    let config = "[sections.资讯]\npaginate_by = 2\nsort_by = \"title\"\n\n[sections.评测]\npaginate_by = 1\n\n[sections.旧栏目]\npaginate_by = 3\n";
+    let config = "[sections.\"资讯\"]\npaginate_by = 2\nsort_by = \"title\"\n\n[sections.\"评测\"]\npaginate_by = 1\n\n[sections.\"旧栏目\"]\npaginate_by = 3\n";
     let dir = newsroom(config, &[]);
     let out = build(dir.path(), &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("config.toml:10:2: warning: `[sections.旧栏目]` names no section"),
+        stderr(&out)
+            .contains("config.toml:10:2: warning: `[sections.\"旧栏目\"]` names no section"),
         "{}",
         stderr(&out)
     );
@@ -330,7 +366,7 @@ fn section_settings_paginate_and_an_index_file_wins() {
     assert!(sitemap.contains("/%E8%B5%84%E8%AE%AF/page/2/"), "{sitemap}");
 
     // A sort order that does not exist is a config error at its line.
-    let dir = newsroom("[sections.资讯]\nsort_by = \"热度\"\n", &[]);
+    let dir = newsroom("[sections.\"资讯\"]\nsort_by = \"热度\"\n", &[]);
     let out = build(dir.path(), &[]);
     assert!(!out.status.success());
     assert!(
@@ -345,12 +381,18 @@ fn check_passes_on_an_arranged_front_page() {
     let hot = "items = [{ path = \"content/资讯/卫星.md\", views = 100 }, { title = \"归档\", url = \"/archives/\" }]\n";
     let picks = "articles = [\"content/资讯/电池.md\"]\n";
     let dir = newsroom(
-        &format!("{MENU}\n[sections.资讯]\npaginate_by = 2\n"),
+        &format!("{MENU}\n[sections.\"资讯\"]\npaginate_by = 2\n"),
         &[
             ("data/hot.toml", hot),
             ("data/picks.toml", picks),
-            ("content/关于我们.md", "+++\ntitle = \"关于我们\"\n+++\n正文。\n"),
-            ("content/隐私政策.md", "+++\ntitle = \"隐私政策\"\n+++\n正文。\n"),
+            (
+                "content/关于我们.md",
+                "+++\ntitle = \"关于我们\"\n+++\n正文。\n",
+            ),
+            (
+                "content/隐私政策.md",
+                "+++\ntitle = \"隐私政策\"\n+++\n正文。\n",
+            ),
         ],
     );
     let out = sitegen()

@@ -381,11 +381,11 @@ fn unknown_section_settings(site: &Site) -> Vec<Diagnostic> {
             let d = Diagnostic::warning(
                 CONFIG_FILE,
                 format!(
-                    "`[sections.{name}]` names no section: its settings apply to nothing; the sections are: {}",
+                    "`[sections.\"{name}\"]` names no section: its settings apply to nothing; the sections are: {}",
                     if names.is_empty() { "(none)".to_string() } else { names.join(", ") }
                 ),
             )
-            .hint("use a section's folder name under content/, e.g. [sections.资讯]");
+            .hint("use a section's folder name under content/, e.g. [sections.\"资讯\"] (a Chinese key is quoted in TOML)");
             match config_place(&site.config.root, &[&format!("sections.{name}")])
                 .or_else(|| config_place(&site.config.root, &[&format!("sections.\"{name}\"")]))
             {
@@ -476,7 +476,12 @@ mod tests {
             None,
         )
         .unwrap();
-        let mut site = assemble(config, articles, Default::default(), chrono::DateTime::default());
+        let mut site = assemble(
+            config,
+            articles,
+            Default::default(),
+            chrono::DateTime::default(),
+        );
         site.data = std::sync::Arc::new(data);
         site
     }
@@ -491,7 +496,9 @@ mod tests {
     }
 
     fn titles(site: &Site, list: &[usize]) -> Vec<String> {
-        list.iter().map(|&i| site.articles[i].title.clone()).collect()
+        list.iter()
+            .map(|&i| site.articles[i].title.clone())
+            .collect()
     }
 
     #[test]
@@ -517,7 +524,12 @@ mod tests {
         let found = arrange(&mut site);
         assert_eq!(
             titles(&site, &site.picks),
-            ["content/资讯/d.md", "content/资讯/c.md", "content/资讯/b.md", "content/资讯/a.md"]
+            [
+                "content/资讯/d.md",
+                "content/资讯/c.md",
+                "content/资讯/b.md",
+                "content/资讯/a.md"
+            ]
         );
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].message.contains("gone.md"), "{}", found[0]);

@@ -268,14 +268,16 @@ impl ListMeta {
 
 /// `[sections.NAME]` for the section in `folder` (`资讯`), matched by name or slug.
 fn section_config<'a>(site: &'a Site, folder: &str) -> Option<&'a crate::config::SectionConfig> {
-    let slugged = |path: &str| -> Vec<String> {
-        path.trim_matches('/').split('/').map(slugify).collect()
-    };
+    let slugged =
+        |path: &str| -> Vec<String> { path.trim_matches('/').split('/').map(slugify).collect() };
     let wanted = slugged(folder);
     let sections = &site.config.raw.sections;
-    sections
-        .get(folder)
-        .or_else(|| sections.iter().find(|(k, _)| slugged(k) == wanted).map(|(_, c)| c))
+    sections.get(folder).or_else(|| {
+        sections
+            .iter()
+            .find(|(k, _)| slugged(k) == wanted)
+            .map(|(_, c)| c)
+    })
 }
 
 /// Gives each section with `[sections.NAME]` settings and no `_index.md` a stand-in
