@@ -409,3 +409,47 @@ fn check_passes_on_an_arranged_front_page() {
     );
     assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
 }
+
+#[test]
+fn serve_shows_picks_hot_and_menu_edits() {
+    use common::server::{get, serve};
+    let dir = newsroom("", &[]);
+    let server = serve(dir.path(), &[]);
+    let home = get(&server.addr, "/").text();
+    assert_eq!(home_layout(&home).0, "大模型价格战");
+    assert!(!home.contains("热门文章"));
+
+    server.forget_output();
+    write(
+        dir.path(),
+        "data/picks.toml",
+        "articles = [\"content/资讯/电池.md\"]\n",
+    );
+    write(
+        dir.path(),
+        "data/hot.toml",
+        "items = [{ path = \"content/资讯/卫星.md\", views = 7 }]\n",
+    );
+    let shown = server.rebuilt_until(|| {
+        let home = get(&server.addr, "/").text();
+        home_layout(&home).0 == "固态电池装车" && home.contains("<ol class=\"hot-list\">")
+    });
+    assert!(shown, "{}", server.output());
+    // Pages other than the home page show the 热门 list too.
+    let section = get(&server.addr, "/%E8%B5%84%E8%AE%AF/").text();
+    assert!(section.contains(">低轨卫星组网</a> <span class=\"count\">7 阅读</span>"));
+
+    server.forget_output();
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).expect("config");
+    write(
+        dir.path(),
+        "config.toml",
+        &format!("{config}[[menu.footer]]\nname = \"投稿\"\nurl = \"mailto:tougao@example.com\"\n"),
+    );
+    let shown = server.rebuilt_until(|| {
+        get(&server.addr, "/")
+            .text()
+            .contains("<a href=\"mailto:tougao@example.com\">投稿</a>")
+    });
+    assert!(shown, "{}", server.output());
+}
