@@ -452,4 +452,21 @@ fn serve_shows_picks_hot_and_menu_edits() {
             .contains("<a href=\"mailto:tougao@example.com\">投稿</a>")
     });
     assert!(shown, "{}", server.output());
+
+    // An article retitled and pinned: its new title in the 热门 list, its lead card.
+    server.forget_output();
+    let pinned = format!("{COVER}pinned = true\nweight = 0\n");
+    write(
+        dir.path(),
+        "content/资讯/卫星.md",
+        &story("低轨卫星星座组网", 4, &pinned),
+    );
+    let shown = server.rebuilt_until(|| {
+        let home = get(&server.addr, "/").text();
+        let (lead, cards, _) = home_layout(&home);
+        lead == "固态电池装车"
+            && cards.first().is_some_and(|c| c == "低轨卫星星座组网")
+            && home.contains(">低轨卫星星座组网</a> <span class=\"count\">7 阅读</span>")
+    });
+    assert!(shown, "{}", server.output());
 }

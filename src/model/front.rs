@@ -71,7 +71,9 @@ pub struct Navigation {
 /// One entry of the 热门 list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct HotItem {
-    pub title: String,
+    /// The entry's own `title`; without one, its article's (read when rendering, so that
+    /// `serve` shows a retitled article's new title).
+    pub title: Option<String>,
     pub target: Target,
     pub views: Option<u64>,
     /// The article it leads to, when it leads to one.
@@ -275,10 +277,9 @@ fn hot_item(site: &Site, index: &ArticleIndex, item: &Value) -> Option<HotItem> 
         _ => text("path").or_else(|| text("url")),
     };
     if let Some(i) = reference.and_then(|r| index.find(r)) {
-        let a = &site.articles[i];
         return Some(HotItem {
-            title: text("title").unwrap_or(&a.title).to_string(),
-            target: Target::Site(a.path.clone()),
+            title: text("title").map(str::to_string),
+            target: Target::Site(site.articles[i].path.clone()),
             views,
             article: Some(i),
         });
@@ -286,7 +287,7 @@ fn hot_item(site: &Site, index: &ArticleIndex, item: &Value) -> Option<HotItem> 
     // A link that is not an article's: a page, a 专题, another site. It needs a title.
     match (text("title"), text("path"), text("url")) {
         (Some(title), None, Some(url)) => Some(HotItem {
-            title: title.to_string(),
+            title: Some(title.to_string()),
             target: Target::parse(url),
             views,
             article: None,
@@ -556,7 +557,8 @@ mod tests {
             site.hot[1].target.href(&urls),
             "/portal/%E4%B8%93%E9%A2%98/?from=hot"
         );
-        assert_eq!(site.hot[2].title, "content/资讯/a.md");
+        assert_eq!(site.hot[2].title, None);
+        assert_eq!(site.hot[2].article, Some(0));
         assert_eq!(found.len(), 1, "{found:?}");
     }
 

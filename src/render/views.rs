@@ -353,7 +353,15 @@ pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> V
             .hot
             .iter()
             .map(|h| HotView {
-                title: &h.title,
+                title: h
+                    .title
+                    .as_deref()
+                    .or_else(|| {
+                        h.article
+                            .and_then(|i| site.articles.get(i))
+                            .map(|a| a.title.as_str())
+                    })
+                    .unwrap_or_default(),
                 url: h.target.href(urls),
                 views: h.views,
             })

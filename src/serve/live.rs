@@ -286,6 +286,10 @@ fn same_shape(old: &Article, new: &Article) -> bool {
         && old.tags == new.tags
         && old.categories == new.categories
         && old.draft == new.draft
+        // The home page's lead slots: picks, then the newest with a cover.
+        && old.pinned == new.pinned
+        && old.weight == new.weight
+        && old.cover.is_some() == new.cover.is_some()
         && old.written_aliases.is_none()
         && old.aliases == new.aliases
 }
