@@ -714,6 +714,52 @@ mod tests {
         }
     }
 
+    #[test]
+    fn menu_entries_need_a_url_or_a_section() {
+        let base = "title = \"T\"\nbase_url = \"https://a.com\"\n";
+        let err = SiteConfig::parse(
+            &format!("{base}[[menu.main]]\nname = \"资讯\"\nsection = \"资讯\"\n[[menu.footer]]\nname = \"投稿\"\n"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(7), "{err}");
+        assert!(
+            err.message
+                .contains("`menu.footer` entry `投稿` has neither"),
+            "{err}"
+        );
+        let err = SiteConfig::parse(
+            &format!("{base}[menu]\nmain = [{{ name = \"关于\", url = \"/about/\", section = \"资讯\" }}]\n"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+        assert!(err.message.contains("both"), "{err}");
+    }
+
+    #[test]
+    fn section_settings_are_checked_at_their_line() {
+        let base = "title = \"T\"\nbase_url = \"https://a.com\"\n";
+        let err = SiteConfig::parse(
+            &format!("{base}[sections.\"资讯\"]\npaginate_by = 5\nsort_by = \"热度\"\n"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(5), "{err}");
+        let err = SiteConfig::parse(
+            &format!("{base}[sections.\"资讯\"]\npaginate_by = 0\n"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+        let ok = SiteConfig::parse(
+            &format!("{base}[sections.\"资讯\"]\npaginate_by = 5\nsort_by = \"weight\"\n"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(ok.raw.sections["资讯"].paginate_by, Some(5));
+    }
+
     fn parse_base_url(base_url: &str) -> Result<SiteConfig, Diagnostic> {
         SiteConfig::parse(&format!("title = \"T\"\nbase_url = \"{base_url}\"\n"), None)
     }
