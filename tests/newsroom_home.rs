@@ -365,6 +365,35 @@ fn section_settings_paginate_and_an_index_file_wins() {
     let sitemap = read(&out, "sitemap.xml");
     assert!(sitemap.contains("/%E8%B5%84%E8%AE%AF/page/2/"), "{sitemap}");
 
+    // A template for a section without an `_index.md`; a missing one is a config error.
+    write(
+        dir.path(),
+        "templates/评测.html",
+        "<p>评测频道：{{ listing.name }}，{{ articles | length }} 篇</p>\n",
+    );
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).expect("config");
+    let with_template = config.replace(
+        "[sections.\"评测\"]\n",
+        "[sections.\"评测\"]\ntemplate = \"评测.html\"\n",
+    );
+    write(dir.path(), "config.toml", &with_template);
+    let out = build_ok(dir.path(), &[]);
+    assert_eq!(
+        read(&out, "评测/index.html"),
+        "<p>评测频道：评测，1 篇</p>\n"
+    );
+    write(
+        dir.path(),
+        "config.toml",
+        &with_template.replace("评测.html", "无此模板.html"),
+    );
+    let out = build(dir.path(), &[]);
+    assert!(
+        stderr(&out).contains("config.toml:8:1: error: `sections.评测.template` names `无此模板.html`, which does not exist"),
+        "{}",
+        stderr(&out)
+    );
+
     // A sort order that does not exist is a config error at its line.
     let dir = newsroom("[sections.\"资讯\"]\nsort_by = \"热度\"\n", &[]);
     let out = build(dir.path(), &[]);
