@@ -75,7 +75,11 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     let (articles, _left_out, duplicates) = model::dedupe(loaded.articles);
     diagnostics.extend(duplicates);
     let mut site = model::assemble(config, articles, Arc::new(statics), now);
+    let (data, data_errors) = crate::data::load(&options.root);
+    site.data = Arc::new(data);
+    diagnostics.extend(data_errors);
     diagnostics.extend(model::attach(&mut site, loaded.kinds));
+    diagnostics.extend(model::front::arrange(&mut site));
     let urls = crate::urls::Urls::new(&site.config);
     diagnostics.extend(model::refs::resolve(
         &mut site.articles,

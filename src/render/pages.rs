@@ -39,6 +39,8 @@ pub struct Listing<'a> {
     pub articles: &'a [usize],
     /// What the folder's `_index.md` says (title, description, body, pagination).
     pub meta: Option<&'a ListMeta>,
+    /// The home page's lead slots (see [`crate::model::front::lead`]); empty elsewhere.
+    pub lead: Vec<usize>,
 }
 
 impl Listing<'_> {
@@ -210,6 +212,7 @@ fn term_listing<'a>(
             .and_then(|m| m.order.as_deref())
             .unwrap_or(&term.articles),
         meta,
+        lead: Vec::new(),
     }
 }
 
@@ -223,6 +226,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             .and_then(|m| m.order.as_deref())
             .unwrap_or(&site.all_articles),
         meta: home_meta,
+        lead: crate::model::front::lead(site),
     }];
     let terms = [
         (ListingKind::Section, &site.sections, &site.section_metas),
@@ -253,6 +257,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             path: y.path.clone(),
             articles: &y.articles,
             meta: None,
+            lead: Vec::new(),
         });
         out.extend(y.months.iter().map(|m| Listing {
             kind: ListingKind::Archive,
@@ -260,6 +265,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             path: m.path.clone(),
             articles: &m.articles,
             meta: None,
+            lead: Vec::new(),
         }));
     }
     out

@@ -22,6 +22,8 @@ pub struct Shared<'a> {
     /// One serialised ref per article.
     pub refs: Vec<Value>,
     pub site_value: Value,
+    /// The data files (`data/`), for every template as `data`.
+    pub data_value: Value,
 }
 
 impl<'a> Shared<'a> {
@@ -37,6 +39,7 @@ impl<'a> Shared<'a> {
         let urls = Urls::new(&site.config);
         Shared {
             site_value: views::site_value(site, &urls, &site.statics.assets),
+            data_value: Value::from_serializable(&*site.data),
             refs,
             site,
             plan,
@@ -355,6 +358,9 @@ pub enum Inputs<'a> {
         pages: usize,
         /// The articles on this page.
         articles: &'a [usize],
+        /// The lead slots shown above them (page 1 of the home page), which the list
+        /// below leaves out.
+        lead: &'a [usize],
     },
     Terms {
         taxonomy: Taxonomy,
@@ -425,6 +431,7 @@ impl Shared<'_> {
                     page: n,
                     pages: l.page_count(per_page),
                     articles: &l.articles[start..end],
+                    lead: if n == 1 { &l.lead } else { &[] },
                 }
             }
             Job::TagIndex => Inputs::Terms {
@@ -464,6 +471,7 @@ impl Shared<'_> {
 fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
     let mut ctx = Context::new();
     ctx.insert_value("site", shared.site_value.clone());
+    ctx.insert_value("data", shared.data_value.clone());
     ctx.insert("canonical", &shared.urls.absolute(&page.path));
     let site_title = &shared.site.config.raw.title;
     let (template, kind, title) = match shared.inputs(page) {
@@ -488,8 +496,10 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
             page: n,
             pages,
             articles,
+            lead,
         } => {
             listing_context(shared, listing, n, pages, articles, &mut ctx);
+            lead_context(shared, articles, lead, &mut ctx);
             let title = match (listing.kind, n) {
                 (super::ListingKind::Home, 1) => String::new(),
                 (super::ListingKind::Home, _) => format!("第 {n} 页"),
@@ -791,11 +801,24 @@ fn listing_context(
     ctx.insert_value("section", section_value(l.meta));
 }
 
+/// `lead`: the refs of the lead slots (none but on page 1 of the home page), and
+/// `articles` without them.
+fn lead_context(shared: &Shared<'_>, on_page: &[usize], lead: &[usize], ctx: &mut Context) {
+    let refs = |list: &mut dyn Iterator<Item = &usize>| -> Value {
+        Value::from(list.map(|&i| shared.refs[i].clone()).collect::<Vec<_>>())
+    };
+    ctx.insert_value("lead", refs(&mut lead.iter()));
+    if lead.iter().any(|i| on_page.contains(i)) {
+        let rest = refs(&mut on_page.iter().filter(|i| !lead.contains(i)));
+        ctx.insert_value("articles", rest);
+    }
+}
+
 /// What list templates see of the listing's `_index.md` as `section`: title,
 /// description, content (safe HTML), extra, weight, transparent, and what the content needs
 /// loaded (has_code, has_math, has_diagram); none without one.
 fn section_value(meta: Option<&crate::model::ListMeta>) -> Value {
-    let Some(m) = meta else {
+    let Some(m) = meta.filter(|m| !m.from_config()) else {
         return Value::none();
     };
     let mut map = tera::Map::default();

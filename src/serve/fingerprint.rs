@@ -30,6 +30,7 @@ pub(crate) fn pages(
         let mut h = DefaultHasher::new();
         generation.hash(&mut h);
         hash_value(&shared.site_value).hash(&mut h);
+        hash_value(&shared.data_value).hash(&mut h);
         h.finish()
     };
     let articles = Articles { versions, refs };
@@ -87,12 +88,17 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
             page,
             pages,
             articles: on_page,
+            lead,
         } => {
             (listing.kind.as_str(), &listing.name, &listing.path).hash(h);
             // The `_index.md` (title, description, body, template, extra).
             listing.meta.map(meta_key).hash(h);
             (page, pages, listing.articles.len()).hash(h);
             for &i in on_page {
+                articles.reference(i).hash(h);
+            }
+            lead.len().hash(h);
+            for &i in lead {
                 articles.reference(i).hash(h);
             }
         }
