@@ -385,6 +385,23 @@ impl SiteConfig {
             )
             .hint("every article needs its own URL inside the output folder: use tokens and plain folder names, e.g. permalink = \"/:year/:month/:slug/\""));
         }
+        for (table, listing) in [("series", &raw.series), ("authors", &raw.authors)] {
+            if crate::model::listing_root(&listing.path).is_none() {
+                return Err(table_key_error(
+                    text,
+                    table,
+                    "path",
+                    format!(
+                        "`[{table}] path = \"{}\"` must name a folder inside the site",
+                        listing.path.escape_debug()
+                    ),
+                )
+                .hint(format!(
+                    "write it as a plain folder name, e.g. [{table}] path = \"{}\"",
+                    default_listing_path(table)
+                )));
+            }
+        }
         let ignore = Ignore::new(&raw.ignore).map_err(|message| {
             config_error(text, "ignore", message).hint(
                 "write globs relative to content/, e.g. ignore = [\"*.bak.md\", \"草稿箱/**\"]",
@@ -470,6 +487,34 @@ fn did_you_mean(message: &str) -> Option<String> {
     close_enough.then(|| format!("did you mean `{}`?", best.1))
 }
 
+fn default_listing_path(table: &str) -> String {
+    match table {
+        "series" => default_series().path,
+        _ => default_authors().path,
+    }
+}
+
+/// An error at `key` in `[table]` (or at the table's header when the key is not under
+/// it, as in `series = { path = "" }`).
+fn table_key_error(text: &str, table: &str, key: &str, message: String) -> Diagnostic {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(&format!("[{table}]")));
+    let line = header
+        .and_then(|h| {
+            lines[h + 1..]
+                .iter()
+                .take_while(|l| !l.trim_start().starts_with('['))
+                .position(|l| l.trim_start().starts_with(key))
+                .map(|i| h + 1 + i)
+                .or(Some(h))
+        })
+        .or_else(|| lines.iter().position(|l| l.trim_start().starts_with(table)))
+        .map_or(1, |i| i + 1);
+    Diagnostic::new(CONFIG_FILE, message).at(line, 1)
+}
+
 fn config_error(text: &str, key: &str, message: String) -> Diagnostic {
     let line = text
         .lines()
@@ -481,6 +526,19 @@ fn config_error(text: &str, key: &str, message: String) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listing_paths_must_stay_inside_the_site() {
+        let text = "title = \"T\"\nbase_url = \"https://a.com/\"\n[series]\npath = \"../x\"\n";
+        let e = SiteConfig::parse(text, None).unwrap_err().to_string();
+        assert!(e.contains("config.toml:4:1"), "{e}");
+        assert!(e.contains("[series] path"), "{e}");
+        let text = "title = \"T\"\nbase_url = \"https://a.com/\"\n[authors]\npath = \"\"\n";
+        let e = SiteConfig::parse(text, None).unwrap_err().to_string();
+        assert!(e.contains("[authors] path"), "{e}");
+        let c = SiteConfig::parse("title = \"T\"\nbase_url = \"https://a.com/\"\n", None).unwrap();
+        assert_eq!(c.raw.series.path, "专题");
+    }
 
     #[test]
     fn minimal_config_gets_defaults() {

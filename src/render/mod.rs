@@ -10,6 +10,7 @@ mod feeds;
 mod pages;
 mod resize;
 mod seo;
+mod series;
 mod sitemap;
 mod templates;
 pub mod views;

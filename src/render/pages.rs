@@ -15,6 +15,10 @@ pub enum ListingKind {
     Tag,
     Category,
     Archive,
+    /// A 专题 hub: its articles in reading order.
+    Series,
+    /// An author's page: their articles, newest first.
+    Author,
 }
 
 impl ListingKind {
@@ -25,6 +29,8 @@ impl ListingKind {
             ListingKind::Tag => "tag",
             ListingKind::Category => "category",
             ListingKind::Archive => "archive",
+            ListingKind::Series => "series",
+            ListingKind::Author => "author",
         }
     }
 }
@@ -39,6 +45,9 @@ pub struct Listing<'a> {
     pub articles: &'a [usize],
     /// What the folder's `_index.md` says (title, description, body, pagination).
     pub meta: Option<&'a ListMeta>,
+    /// For an author's page, their entry in `data/authors.*` (display name, bio, avatar,
+    /// links), if any.
+    pub info: Option<&'a serde_json::Value>,
 }
 
 impl Listing<'_> {
@@ -75,6 +84,10 @@ pub enum Job {
     },
     TagIndex,
     CategoryIndex,
+    /// `/专题/`: every series, most recently updated first.
+    SeriesIndex,
+    /// `/authors/`: every author.
+    AuthorIndex,
     Archives,
     /// The search page (`/search/`), filled in by the browser from the search index.
     Search,
@@ -143,6 +156,12 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
     }
     pages.push(page(TAGS_PATH, Job::TagIndex));
     pages.push(page(CATEGORIES_PATH, Job::CategoryIndex));
+    if !site.series.is_empty() {
+        pages.push(page(&series_root(site), Job::SeriesIndex));
+    }
+    if !site.authors.is_empty() {
+        pages.push(page(&authors_root(site), Job::AuthorIndex));
+    }
     pages.push(page(ARCHIVES_PATH, Job::Archives));
     pages.push(page(SEARCH_PATH, Job::Search));
     pages.push(page(NOT_FOUND_PATH, Job::NotFound));
@@ -185,6 +204,35 @@ fn alias_path(alias: &str) -> String {
     crate::content::permalink::alias_path(alias, "").unwrap_or_else(|_| alias.to_string())
 }
 
+/// URL path of the index of series (`专题/`).
+pub fn series_root(site: &Site) -> String {
+    crate::model::listing_root(&site.config.raw.series.path).unwrap_or_else(|| "专题/".into())
+}
+
+/// URL path of the index of authors (`authors/`).
+pub fn authors_root(site: &Site) -> String {
+    crate::model::listing_root(&site.config.raw.authors.path).unwrap_or_else(|| "authors/".into())
+}
+
+/// An author's entry in `data/authors.*`: the table keyed by their name, or in the list
+/// form (`authors = [{id, name, …}]`) the item whose `id` or `name` is theirs.
+pub fn author_info<'a>(site: &'a Site, name: &str) -> Option<&'a serde_json::Value> {
+    let data = site.data.get("authors")?;
+    if let Some(entry) = data.get(name) {
+        return Some(entry);
+    }
+    let list = data
+        .get("authors")
+        .and_then(serde_json::Value::as_array)
+        .or_else(|| data.as_array())?;
+    let is = |item: &serde_json::Value, key: &str| {
+        item.get(key).and_then(serde_json::Value::as_str) == Some(name)
+    };
+    list.iter()
+        .find(|item| is(item, "id"))
+        .or_else(|| list.iter().find(|item| is(item, "name")))
+}
+
 fn page(path: &str, job: Job) -> Page {
     Page {
         path: path.to_string(),
@@ -210,6 +258,7 @@ fn term_listing<'a>(
             .and_then(|m| m.order.as_deref())
             .unwrap_or(&term.articles),
         meta,
+        info: None,
     }
 }
 
@@ -223,6 +272,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             .and_then(|m| m.order.as_deref())
             .unwrap_or(&site.all_articles),
         meta: home_meta,
+        info: None,
     }];
     let terms = [
         (ListingKind::Section, &site.sections, &site.section_metas),
@@ -232,6 +282,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             &site.categories,
             &site.category_metas,
         ),
+        (ListingKind::Series, &site.series, &site.series_metas),
     ];
     for (kind, list, metas) in terms {
         out.extend(list.iter().enumerate().map(|(i, t): (usize, &Term)| {
@@ -244,6 +295,10 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             .zip(&site.folder_metas)
             .map(|(t, &m)| term_listing(site, ListingKind::Section, t, Some(m))),
     );
+    out.extend(site.authors.iter().map(|t| Listing {
+        info: author_info(site, &t.name),
+        ..term_listing(site, ListingKind::Author, t, None)
+    }));
     // `render = false` in an `_index.md`: no listing page (Zola).
     out.retain(|l| l.meta.is_none_or(|m| m.render));
     for y in &site.years {
@@ -253,6 +308,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             path: y.path.clone(),
             articles: &y.articles,
             meta: None,
+            info: None,
         });
         out.extend(y.months.iter().map(|m| Listing {
             kind: ListingKind::Archive,
@@ -260,6 +316,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             path: m.path.clone(),
             articles: &m.articles,
             meta: None,
+            info: None,
         }));
     }
     out
@@ -278,6 +335,8 @@ fn owner(site: &Site, listings: &[Listing<'_>], job: Job) -> String {
         }
         Job::TagIndex => "the tag index".into(),
         Job::CategoryIndex => "the category index".into(),
+        Job::SeriesIndex => "the index of 专题 (series)".into(),
+        Job::AuthorIndex => "the index of authors".into(),
         Job::Archives => "the archive index".into(),
         Job::Search => "the search page".into(),
         Job::NotFound => "the 404 page".into(),
