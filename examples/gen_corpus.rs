@@ -19,6 +19,11 @@
 //! 15 % of them, flat PNG charts; 800×450 up to 4000×3000, most 1200–2400 px wide, 16:9, 3:2
 //! or 4:3. The articles' words are the same with and without `--images`.
 //!
+//! One article in five belongs to one of 48 series (`series = "…"`, a 专题), every tenth
+//! of those with a `series_order`; each article has one of 20 authors, and every eighth a
+//! second one (`authors = [...]`). These draw from a generator of their own, so the text
+//! is the same as before they were added.
+//!
 //! Same `--articles`, `--seed` and `--images`: byte-identical files, whatever the thread
 //! count (each article and picture draws from its own generator seeded by the seed and its
 //! number).
@@ -174,6 +179,34 @@ const AUTHORS: &[&str] = &[
     "陈一鸣", "李思远", "王晓晨", "张若溪", "刘明哲", "赵雨桐", "孙浩然", "周可欣",
     "吴天宇", "郑嘉怡", "冯子健", "许安然", "何静文", "林书瑶", "郭子墨", "马晨阳",
     "宋予安", "唐诗雨", "韩立新", "曹文博",
+];
+
+/// Topics of the 专题 (series): each gives two series, a 观察 and a 追踪.
+const SERIES_TOPICS: &[&str] = &[
+    "大模型价格战",
+    "国产算力",
+    "自动驾驶",
+    "开源治理",
+    "数据中心能耗",
+    "AI 监管",
+    "端侧智能",
+    "人形机器人",
+    "芯片出口管制",
+    "云厂商财报",
+    "智能体落地",
+    "AI 安全",
+    "存储涨价",
+    "卫星互联网",
+    "低空经济",
+    "量子计算",
+    "RISC-V",
+    "操作系统",
+    "编程语言",
+    "网络安全",
+    "隐私保护",
+    "数字人",
+    "AI 教育",
+    "医疗大模型",
 ];
 
 /// ASCII words for slugs.
@@ -660,6 +693,28 @@ struct ArticlePictures {
     body: Option<(&'static str, PictureSpec)>,
 }
 
+/// Series and second-author lines of article `index`, as YAML (`key: value`; the TOML
+/// caller swaps the separator), from a generator of their own.
+fn newsroom_fields(seed: u64, index: usize, author: &str) -> String {
+    let mut rng = Rng::for_article(seed ^ 0x5e41_e5a1_7a0b_5e41, index as u64);
+    let mut out = String::new();
+    if rng.chance(20) {
+        let topic = rng.pick(SERIES_TOPICS);
+        let kind = if rng.chance(50) { "观察" } else { "追踪" };
+        let _ = writeln!(out, "series: \"{topic}{kind}\"");
+        if rng.chance(10) {
+            let _ = writeln!(out, "series_order: {}", rng.range(1, 30));
+        }
+    }
+    if rng.chance(12) {
+        let second = rng.pick(AUTHORS);
+        if second != author {
+            let _ = writeln!(out, "authors: [\"{author}\", \"{second}\"]");
+        }
+    }
+    out
+}
+
 fn article(seed: u64, index: usize, tags: &Tags, pictures: Option<&ArticlePictures>) -> Article {
     let mut rng = Rng::for_article(seed, index as u64);
 
@@ -710,6 +765,7 @@ fn article(seed: u64, index: usize, tags: &Tags, pictures: Option<&ArticlePictur
         }
     }
     let author = rng.pick(AUTHORS);
+    let extra = newsroom_fields(seed, index, author);
 
     let slug = if index % 5 == 4 {
         let topic = tags.names[tag_ids[0]];
@@ -736,6 +792,7 @@ fn article(seed: u64, index: usize, tags: &Tags, pictures: Option<&ArticlePictur
         if let Some(p) = pictures {
             let _ = writeln!(text, "cover = \"{}\"", p.cover.rel);
         }
+        text.push_str(&extra.replace(": ", " = "));
         text.push_str("+++\n\n");
     } else {
         let _ = write!(
@@ -745,6 +802,7 @@ fn article(seed: u64, index: usize, tags: &Tags, pictures: Option<&ArticlePictur
         if let Some(p) = pictures {
             let _ = writeln!(text, "cover: \"{}\"", p.cover.rel);
         }
+        text.push_str(&extra);
         text.push_str("---\n\n");
     }
 

@@ -30,6 +30,7 @@ pub mod build;
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod data;
 pub mod diagnostics;
 pub mod escape;
 pub mod images;

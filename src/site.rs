@@ -75,6 +75,9 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     let (articles, _left_out, duplicates) = model::dedupe(loaded.articles);
     diagnostics.extend(duplicates);
     let mut site = model::assemble(config, articles, Arc::new(statics), now);
+    let (data, data_errors) = crate::data::load(&options.root);
+    site.data = Arc::new(data);
+    diagnostics.extend(data_errors);
     diagnostics.extend(model::attach(&mut site, loaded.kinds));
     let urls = crate::urls::Urls::new(&site.config);
     diagnostics.extend(model::refs::resolve(

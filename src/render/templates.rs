@@ -22,6 +22,8 @@ pub struct Shared<'a> {
     /// One serialised ref per article.
     pub refs: Vec<Value>,
     pub site_value: Value,
+    /// The data files (`data/`), for every template as `data`.
+    pub data_value: Value,
 }
 
 impl<'a> Shared<'a> {
@@ -37,6 +39,7 @@ impl<'a> Shared<'a> {
         let urls = Urls::new(&site.config);
         Shared {
             site_value: views::site_value(site, &urls, &site.statics.assets),
+            data_value: Value::from_serializable(&*site.data),
             refs,
             site,
             plan,
@@ -490,6 +493,7 @@ impl Shared<'_> {
 fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
     let mut ctx = Context::new();
     ctx.insert_value("site", shared.site_value.clone());
+    ctx.insert_value("data", shared.data_value.clone());
     ctx.insert("canonical", &shared.urls.absolute(&page.path));
     let site_title = &shared.site.config.raw.title;
     let (template, kind, title) = match shared.inputs(page) {

@@ -30,6 +30,7 @@ pub(crate) fn pages(
         let mut h = DefaultHasher::new();
         generation.hash(&mut h);
         hash_value(&shared.site_value).hash(&mut h);
+        hash_value(&shared.data_value).hash(&mut h);
         h.finish()
     };
     let articles = Articles { versions, refs };

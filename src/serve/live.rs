@@ -61,12 +61,14 @@ impl Live {
         sources: &mut Sources,
         config: SiteConfig,
         statics: &Arc<Statics>,
+        data: &Arc<serde_json::Value>,
         future: bool,
     ) -> &'static str {
         let now = crate::site::now(config.offset);
         let held_due = self.held_until.is_some_and(|t| future || t <= now);
         if let Some(model) = &mut self.model
             && !held_due
+            && Arc::ptr_eq(&model.site.data, data)
         {
             // A stylesheet edit changes hashed names on every page without touching an
             // article. (The clock is taken in when the model is assembled: a preview's
@@ -82,7 +84,7 @@ impl Live {
                 return "model updated in place";
             }
         }
-        self.assemble(sources, config, Arc::clone(statics), future, now);
+        self.assemble(sources, config, Arc::clone(statics), data, future, now);
         "model assembled"
     }
 
@@ -93,6 +95,7 @@ impl Live {
         sources: &mut Sources,
         config: SiteConfig,
         statics: Arc<Statics>,
+        data: &Arc<serde_json::Value>,
         future: bool,
         now: DateTime<FixedOffset>,
     ) {
@@ -142,6 +145,7 @@ impl Live {
             }
         }
         let mut site = model::assemble(config, articles, statics, now);
+        site.data = Arc::clone(data);
         let kinds = kinds_of(sources, &site.articles, &site.config.ignore);
         self.link_warnings = duplicates;
         self.link_warnings.extend(model::attach(&mut site, kinds));

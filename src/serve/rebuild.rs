@@ -48,6 +48,9 @@ pub(crate) struct Changes {
     /// Anything under `static/`: stylesheets feed the hashed asset names (and so every
     /// page); other files are read at request time and only need the tabs reloaded.
     pub statics: bool,
+    /// Anything under `data/`: read again, and the model assembled afresh (picks and
+    /// authors' pages read it).
+    pub data: bool,
 }
 
 impl Changes {
@@ -58,11 +61,17 @@ impl Changes {
             templates: true,
             config: true,
             statics: true,
+            data: true,
         }
     }
 
     pub fn any(&self) -> bool {
-        !self.content.is_empty() || self.walk || self.templates || self.config || self.statics
+        !self.content.is_empty()
+            || self.walk
+            || self.templates
+            || self.config
+            || self.statics
+            || self.data
     }
 
     pub fn merge(&mut self, other: Changes) {
@@ -71,6 +80,7 @@ impl Changes {
         self.templates |= other.templates;
         self.config |= other.config;
         self.statics |= other.statics;
+        self.data |= other.data;
     }
 }
 
@@ -93,6 +103,8 @@ pub(crate) struct Builder {
     config: Option<SiteConfig>,
     renderer: Option<Renderer>,
     statics: Option<Arc<Statics>>,
+    /// The data files as last read (see [`crate::data`]).
+    data: Option<Arc<serde_json::Value>>,
     sources: Sources,
     live: Live,
     /// Bumped by template and config changes; part of every page fingerprint.
@@ -115,6 +127,7 @@ impl Builder {
             config: None,
             renderer: None,
             statics: None,
+            data: None,
             live: Live::default(),
             generation: 0,
             pages: HashMap::new(),
@@ -220,9 +233,14 @@ impl Builder {
         warnings.0.retain(|w| self.sources.dirty.contains(&w.path));
         clock.lap("scan + parse");
         let statics = self.statics.clone().unwrap_or_default();
-        let what = self
-            .live
-            .update(&mut self.sources, config, &statics, self.options.future);
+        let data = self.reload_data(changes, &config)?;
+        let what = self.live.update(
+            &mut self.sources,
+            config,
+            &statics,
+            &data,
+            self.options.future,
+        );
         warnings.extend(std::mem::take(&mut self.live.link_warnings));
         clock.lap(what);
         let (rendered, removed) = self.render_changed(state, &mut clock)?;
@@ -275,6 +293,22 @@ impl Builder {
         self.config
             .clone()
             .ok_or_else(|| Diagnostic::new(CONFIG_FILE, "the config did not load").into())
+    }
+
+    /// The data files, read again when one changed (or never read); a bad one fails the
+    /// rebuild as it fails `build`.
+    fn reload_data(
+        &mut self,
+        changes: &Changes,
+        config: &SiteConfig,
+    ) -> Result<Arc<serde_json::Value>, Diagnostics> {
+        if changes.data || self.data.is_none() {
+            self.data = None;
+            let (value, errors) = crate::data::load(&self.options.root);
+            site::settle(config, errors)?;
+            self.data = Some(Arc::new(value));
+        }
+        Ok(self.data.clone().unwrap_or_default())
     }
 
     /// Renders, through the driver, the pages whose fingerprint changed and swaps them

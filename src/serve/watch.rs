@@ -24,7 +24,7 @@ const DEBOUNCE: Duration = Duration::from_millis(50);
 /// Quiet time after a rebuild before feeds, sitemaps and the search index are redone.
 const SETTLE: Duration = Duration::from_millis(300);
 /// The folders whose contents are watched.
-const WATCHED: [&str; 3] = ["content", "templates", "static"];
+const WATCHED: [&str; 4] = ["content", "templates", "static", crate::data::DATA_DIR];
 
 /// The running watcher and what it reports.
 pub(crate) struct Events {
@@ -32,7 +32,7 @@ pub(crate) struct Events {
     receiver: Receiver<DebounceEventResult>,
     root: PathBuf,
     /// Which of [`WATCHED`] are being watched right now.
-    watching: [bool; 3],
+    watching: [bool; 4],
 }
 
 /// Starts watching `root` (an absolute, canonical path).
@@ -49,7 +49,7 @@ pub(crate) fn start(root: &Path) -> Result<Events, Diagnostic> {
         debouncer,
         receiver,
         root: root.to_path_buf(),
-        watching: [false; 3],
+        watching: [false; 4],
     };
     events.watch_folders();
     Ok(events)
@@ -162,6 +162,8 @@ fn touch(changes: &mut Changes, root: &Path, path: &Path) {
         changes.templates = true;
     } else if first == "static" {
         changes.statics = true;
+    } else if first == crate::data::DATA_DIR {
+        changes.data = true;
     } else if first == CONFIG_FILE && parts.next().is_none() {
         changes.config = true;
     }
