@@ -399,3 +399,43 @@ fn listing_paths_come_from_config() {
     assert!(!run.status.success());
     assert!(stderr(&run).contains("config.toml:4:1"), "{}", stderr(&run));
 }
+
+#[test]
+fn an_author_page_shows_the_profile_from_data_authors() {
+    let dir = newsroom();
+    common::write(
+        dir.path(),
+        "data/authors.toml",
+        "[\"王澜\"]\nname = \"王澜（特约）\"\nrole = \"资深记者\"\nbio = \"跑 <芯片> 与资本开支的记者。\"\navatar = \"/img/wl.png\"\nlinks = [{ name = \"微博\", url = \"https://weibo.example.com/wl\" }]\n",
+    );
+    common::write(dir.path(), "static/img/wl.png", "not a real picture");
+    let out = build_ok(dir.path(), &[]);
+    let wang = read(&out, "authors/王澜/index.html");
+    assert!(
+        wang.contains("<h1>王澜（特约）<span class=\"author-role\">资深记者</span></h1>"),
+        "{wang}"
+    );
+    assert!(wang.contains("跑 &lt;芯片&gt; 与资本开支的记者。"));
+    assert!(wang.contains("src=\"/img/wl.png\""));
+    assert!(wang.contains("href=\"https://weibo.example.com/wl\""));
+    let index = read(&out, "authors/index.html");
+    assert!(index.contains("王澜（特约）") && index.contains("跑 &lt;芯片&gt;"));
+    // Without an entry, the name as written.
+    assert!(read(&out, "authors/林舟/index.html").contains("<h1>林舟</h1>"));
+}
+
+#[test]
+fn the_list_form_of_data_authors_is_read_too() {
+    let dir = newsroom();
+    common::write(
+        dir.path(),
+        "data/authors.yaml",
+        "authors:\n  - id: 林舟\n    name: 林舟 Lin\n    bio: 写算力的记者。\n",
+    );
+    let out = build_ok(dir.path(), &[]);
+    let lin = read(&out, "authors/林舟/index.html");
+    assert!(
+        lin.contains("<h1>林舟 Lin</h1>") && lin.contains("写算力的记者。"),
+        "{lin}"
+    );
+}

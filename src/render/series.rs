@@ -127,7 +127,7 @@ fn insert_dates(map: &mut tera::Map, date: Option<chrono::DateTime<chrono::Fixed
     );
 }
 
-/// What a page shows of one author: `{name, display_name, url, count, bio, avatar,
+/// What a page shows of one author: `{name, display_name, url, count, role, bio, avatar,
 /// links: [{name, url}], data}`, `data` being their whole entry in `data/authors.*`.
 #[derive(Serialize)]
 struct AuthorView<'a> {
@@ -135,6 +135,8 @@ struct AuthorView<'a> {
     display_name: &'a str,
     url: String,
     count: usize,
+    /// `role` (主笔, 资深记者), if the data file says.
+    role: Option<&'a str>,
     bio: Option<&'a str>,
     avatar: Option<String>,
     links: Vec<AuthorLink<'a>>,
@@ -180,6 +182,7 @@ fn author_view<'a>(
         display_name: text("name").unwrap_or(&term.name),
         url: shared.urls.href(&term.path),
         count: term.articles.len(),
+        role: text("role"),
         bio: text("bio"),
         avatar: text("avatar").map(|a| shared.urls.asset(a)),
         links,
