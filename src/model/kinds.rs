@@ -274,16 +274,21 @@ fn term_of(site: &Site, folder: &str) -> (TermList, Option<usize>) {
         return (TermList::Home, None);
     }
     // The series folder may be nested (`[series] path = "news/专题"`): match it whole.
+    // A section of that name keeps its own `_index.md`, and a folder that names no
+    // series is an ordinary folder.
     let root = series_root(site);
     if let Some(rest) = format!("{folder}/").strip_prefix(&root) {
-        return match rest.trim_end_matches('/') {
-            "" => (TermList::SeriesIndex, None),
-            name if !name.contains('/') => match by_slug(&site.series, name) {
-                Some(i) => (TermList::Series, Some(i)),
-                None => (TermList::Folders, None),
-            },
-            _ => (TermList::Folders, None),
-        };
+        match rest.trim_end_matches('/') {
+            "" if by_slug(&site.sections, folder).is_none() => {
+                return (TermList::SeriesIndex, None);
+            }
+            name if !name.is_empty() && !name.contains('/') => {
+                if let Some(i) = by_slug(&site.series, name) {
+                    return (TermList::Series, Some(i));
+                }
+            }
+            _ => {}
+        }
     }
     let parts: Vec<&str> = folder.split('/').collect();
     let taxonomy = |prefix: &str| prefix.trim_end_matches('/') == parts[0];
