@@ -439,3 +439,117 @@ fn the_list_form_of_data_authors_is_read_too() {
         "{lin}"
     );
 }
+
+/// The served HTML without the reload script `serve` injects.
+fn without_script(html: &str) -> String {
+    match (
+        html.find("<script data-sitegen-reload>"),
+        html.rfind("</script>\n"),
+    ) {
+        (Some(start), Some(end)) if end > start => {
+            format!("{}{}", &html[..start], &html[end + 10..])
+        }
+        _ => html.to_string(),
+    }
+}
+
+/// Percent-encodes non-ASCII bytes and spaces, as a browser does.
+fn encode(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b' ' => "%20".to_string(),
+            b if b.is_ascii() => (b as char).to_string(),
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn serve_keeps_hubs_boxes_and_author_pages_current() {
+    use common::server::{get, serve};
+    let dir = newsroom();
+    let root = dir.path();
+    let server = serve(root, &[]);
+    let hub = format!("/{}/", encode("专题/马斯克与-openai-诉讼"));
+    let index = format!("/{}/", encode("专题"));
+    let lin = format!("/{}/", encode("authors/林舟"));
+    // (file, new text, page that then shows `wanted`)
+    let edits: [(&str, String, &str, &str); 4] = [
+        // In place: a retitle shows in its neighbours' 本专题 boxes and on the hub.
+        (
+            "content/资讯/testimony.md",
+            in_series(
+                "前董事会成员出庭作证并提交证据",
+                12,
+                LAWSUIT,
+                None,
+                "\"林舟\"",
+            ),
+            &hub,
+            "前董事会成员出庭作证并提交证据",
+        ),
+        // A new place in the series: order and every box change.
+        (
+            "content/资讯/judgement.md",
+            in_series(
+                "法院作出一审判决",
+                20,
+                LAWSUIT,
+                Some(0),
+                "[\"王澜\", \"林舟\"]",
+            ),
+            &lin,
+            "法院作出一审判决",
+        ),
+        // The hub's `_index.md`.
+        (
+            "content/专题/马斯克与 OpenAI 诉讼/_index.md",
+            "+++\ntitle = \"诉讼追踪\"\ndescription = \"新的导语。\"\n+++\n".into(),
+            &index,
+            "新的导语。",
+        ),
+        // A new series.
+        (
+            "content/资讯/new.md",
+            in_series("新专题的第一篇", 22, "端侧大模型", None, "[\"周衡\"]"),
+            &index,
+            "端侧大模型",
+        ),
+    ];
+    for (file, text, url, wanted) in &edits {
+        server.forget_output();
+        common::write(root, file, text);
+        assert!(
+            server.rebuilt_until(|| {
+                let reply = get(&server.addr, url);
+                reply.status == 200 && reply.text().contains(wanted)
+            }),
+            "editing {file} did not show on {url}\n{}",
+            server.output()
+        );
+    }
+    let out = tempfile::tempdir().expect("temp dir");
+    let status = sitegen()
+        .args(["build", "-q", "--base-url", &server.url, "-r"])
+        .arg(root)
+        .arg("-o")
+        .arg(out.path().join("public"))
+        .status()
+        .expect("build");
+    assert!(status.success());
+    let public = out.path().join("public");
+    let mut compared = 0;
+    for file in common::html_files(&public) {
+        let rel = file.to_string_lossy().replace('\\', "/");
+        let built = std::fs::read_to_string(public.join(&file)).expect("read");
+        let served = get(&server.addr, &format!("/{}", encode(&rel)));
+        assert_eq!(served.status, 200, "{rel}");
+        assert_eq!(
+            without_script(&served.text()),
+            built,
+            "{rel} differs from a full build"
+        );
+        compared += 1;
+    }
+    assert!(compared > 15, "compared {compared} pages");
+}
