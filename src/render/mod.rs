@@ -16,8 +16,8 @@ mod templates;
 pub mod views;
 
 pub use pages::{
-    Job, Listing, ListingKind, Page, Plan, clashes_with_pages, plan,
-    statics_clashing_with_generated,
+    Job, Listing, ListingKind, Page, Plan, author_info, authors_root, clashes_with_pages, plan,
+    series_root, statics_clashing_with_generated,
 };
 pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 
