@@ -553,3 +553,20 @@ fn serve_keeps_hubs_boxes_and_author_pages_current() {
     }
     assert!(compared > 15, "compared {compared} pages");
 }
+
+#[test]
+fn a_hub_without_index_md_takes_its_description_from_data_series() {
+    let dir = newsroom();
+    common::write(
+        dir.path(),
+        "data/series.toml",
+        "[\"国产芯片突围\"]\ndescription = \"从设计到制造，国产芯片的每一步。\"\n",
+    );
+    let out = build_ok(dir.path(), &[]);
+    let hub = read(&out, "专题/国产芯片突围/index.html");
+    assert!(hub.contains("从设计到制造，国产芯片的每一步。"), "{hub}");
+    let index = read(&out, "专题/index.html");
+    assert!(index.contains("从设计到制造，国产芯片的每一步。"));
+    // The `_index.md` still wins where there is one.
+    assert!(index.contains("从起诉到判决的每一步。"));
+}

@@ -17,7 +17,7 @@ pub mod views;
 
 pub use pages::{
     Job, Listing, ListingKind, Page, Plan, author_info, authors_root, clashes_with_pages, plan,
-    series_root, statics_clashing_with_generated,
+    series_info, series_root, statics_clashing_with_generated,
 };
 pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 

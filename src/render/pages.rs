@@ -46,7 +46,7 @@ pub struct Listing<'a> {
     /// What the folder's `_index.md` says (title, description, body, pagination).
     pub meta: Option<&'a ListMeta>,
     /// For an author's page, their entry in `data/authors.*` (display name, bio, avatar,
-    /// links), if any.
+    /// links); for a series hub, its entry in `data/series.*` (description, cover).
     pub info: Option<&'a serde_json::Value>,
 }
 
@@ -214,15 +214,27 @@ pub fn authors_root(site: &Site) -> String {
     crate::model::listing_root(&site.config.raw.authors.path).unwrap_or_else(|| "authors/".into())
 }
 
-/// An author's entry in `data/authors.*`: the table keyed by their name, or in the list
-/// form (`authors = [{id, name, …}]`) the item whose `id` or `name` is theirs.
+/// An author's entry in `data/authors.*` (see [`data_entry`]).
 pub fn author_info<'a>(site: &'a Site, name: &str) -> Option<&'a serde_json::Value> {
-    let data = site.data.get("authors")?;
+    data_entry(site, "authors", name)
+}
+
+/// A series' entry in `data/series.*` (see [`data_entry`]): a description and cover for
+/// a hub without an `_index.md`.
+pub fn series_info<'a>(site: &'a Site, name: &str) -> Option<&'a serde_json::Value> {
+    data_entry(site, "series", name)
+}
+
+/// The entry for `name` in `data/<file>.*`: the table keyed by the name as written in
+/// front matter, or in the list form (`<file> = [{id, name, …}]`) the item whose `id`,
+/// else `name`, is that name.
+fn data_entry<'a>(site: &'a Site, file: &str, name: &str) -> Option<&'a serde_json::Value> {
+    let data = site.data.get(file)?;
     if let Some(entry) = data.get(name) {
         return Some(entry);
     }
     let list = data
-        .get("authors")
+        .get(file)
         .and_then(serde_json::Value::as_array)
         .or_else(|| data.as_array())?;
     let is = |item: &serde_json::Value, key: &str| {
@@ -282,7 +294,6 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             &site.categories,
             &site.category_metas,
         ),
-        (ListingKind::Series, &site.series, &site.series_metas),
     ];
     for (kind, list, metas) in terms {
         out.extend(list.iter().enumerate().map(|(i, t): (usize, &Term)| {
@@ -295,6 +306,13 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             .zip(&site.folder_metas)
             .map(|(t, &m)| term_listing(site, ListingKind::Section, t, Some(m))),
     );
+    out.extend(site.series.iter().enumerate().map(|(i, t)| {
+        let meta = site.series_metas.get(i).copied().flatten();
+        Listing {
+            info: series_info(site, &t.name),
+            ..term_listing(site, ListingKind::Series, t, meta)
+        }
+    }));
     out.extend(site.authors.iter().map(|t| Listing {
         info: author_info(site, &t.name),
         ..term_listing(site, ListingKind::Author, t, None)

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::pages::{Listing, ListingKind, author_info, authors_root, series_root};
+use super::pages::{Listing, ListingKind, author_info, authors_root, series_info, series_root};
 use super::templates::Shared;
 use super::views::Link;
 use crate::content::date::{DATE_SHORT, DATE_TIME};
@@ -54,8 +54,9 @@ fn newest(list: &[usize]) -> Option<usize> {
 
 /// `series` on `/专题/`: every series, most recently updated first (ties by name), each
 /// `{name, url, description, count, updated, updated_short, updated_iso, latest (ref of
-/// its newest article), cover, cover_image, thumbnail}`. The cover is the `_index.md`'s
-/// `cover` (in `[extra]`), else the newest article's.
+/// its newest article), cover, cover_image, thumbnail}`. The description and cover are
+/// the `_index.md`'s (`cover` in `[extra]`), else `data/series.*`'s; the cover falls back
+/// to the newest article's.
 pub fn index_value(shared: &Shared<'_>, series: &[Term]) -> Value {
     let site = shared.site;
     let mut order: Vec<(usize, Option<chrono::DateTime<chrono::FixedOffset>>)> = series
@@ -81,7 +82,15 @@ pub fn index_value(shared: &Shared<'_>, series: &[Term]) -> Value {
             let name = meta.and_then(|m| m.title.as_deref()).unwrap_or(&term.name);
             map.insert("name".into(), Value::from(name));
             map.insert("url".into(), Value::from(shared.urls.href(&term.path)));
-            let description = meta.and_then(|m| m.description.as_deref());
+            let info = series_info(site, &term.name);
+            let info_text = |key: &str| {
+                info.and_then(|i| i.get(key))
+                    .and_then(serde_json::Value::as_str)
+                    .filter(|t| !t.trim().is_empty())
+            };
+            let description = meta
+                .and_then(|m| m.description.as_deref())
+                .or_else(|| info_text("description"));
             map.insert(
                 "description".into(),
                 description.map_or_else(Value::none, Value::from),
@@ -92,7 +101,8 @@ pub fn index_value(shared: &Shared<'_>, series: &[Term]) -> Value {
             let latest_ref = latest.map_or_else(Value::none, |i| shared.refs[i].clone());
             let own_cover = meta
                 .and_then(|m| m.extra.get("cover"))
-                .and_then(serde_json::Value::as_str);
+                .and_then(serde_json::Value::as_str)
+                .or_else(|| info_text("cover"));
             if own_cover.is_some() {
                 super::views::cover_values(
                     &mut map,
@@ -227,7 +237,8 @@ pub fn index_breadcrumb<'a>(shared: &Shared<'_>) -> Vec<Link<'a>> {
 }
 
 /// What a series hub and an author page add to `list.html`'s context: `breadcrumb`
-/// (首页 › 专题 or 作者) on both, `author` on an author page.
+/// (首页 › 专题 or 作者) on both, `series_data` (its `data/series.*` entry, or none) on a
+/// hub, `author` on an author page.
 pub fn listing_extras(shared: &Shared<'_>, l: &Listing<'_>, ctx: &mut Context) {
     let (name, root) = match l.kind {
         ListingKind::Series => ("专题", series_root(shared.site)),
@@ -240,6 +251,9 @@ pub fn listing_extras(shared: &Shared<'_>, l: &Listing<'_>, ctx: &mut Context) {
         url: shared.urls.href(&root),
     });
     ctx.insert("breadcrumb", &trail);
+    if l.kind == ListingKind::Series {
+        ctx.insert("series_data", &l.info);
+    }
     if l.kind == ListingKind::Author
         && let Some(term) = shared.site.authors.iter().find(|t| t.path == l.path)
     {

@@ -375,6 +375,8 @@ pub enum Inputs<'a> {
         series: &'a [crate::model::Term],
         metas: &'a [Option<usize>],
         list_metas: &'a [crate::model::ListMeta],
+        /// `data.series`: descriptions and covers of hubs without an `_index.md`.
+        data: Option<&'a serde_json::Value>,
     },
     /// `/authors/`: each author, with `data.authors`.
     AuthorIndex {
@@ -459,6 +461,7 @@ impl Shared<'_> {
                 series: &site.series,
                 metas: &site.series_metas,
                 list_metas: &site.list_metas,
+                data: site.data.get("series"),
             },
             Job::AuthorIndex => Inputs::AuthorIndex {
                 authors: &site.authors,

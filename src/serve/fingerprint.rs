@@ -131,7 +131,9 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
             series,
             metas,
             list_metas,
+            data,
         } => {
+            data.map(|v| v.to_string()).hash(h);
             // Ordered by their articles' last change, shown with the newest: every
             // article of every series counts, whole.
             for (t, m) in series.iter().zip(metas.iter()) {
