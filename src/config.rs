@@ -91,7 +91,7 @@ pub struct Config {
     /// The home page's editors' slots (`[home]`).
     #[serde(default)]
     pub home: HomeConfig,
-    /// Per-section settings (`[sections.资讯]`), by section folder name; an `_index.md`
+    /// Per-section settings (`[sections."资讯"]`), by section folder name; an `_index.md`
     /// says the same and wins.
     #[serde(default)]
     pub sections: std::collections::BTreeMap<String, SectionConfig>,
@@ -342,6 +342,7 @@ impl SiteConfig {
                 .hint("run sitegen in a site folder (one with config.toml), or pass --root DIR")
         })?;
         let mut config = Self::parse(&text, base_url_override)?;
+        check_section_templates(&text, root, &config.raw.sections)?;
         config.root = root.to_path_buf();
         Ok(config)
     }
@@ -402,6 +403,8 @@ impl SiteConfig {
                 )));
             }
         }
+        check_menus(text, &raw.menu)?;
+        check_sections(text, &raw.sections)?;
         let ignore = Ignore::new(&raw.ignore).map_err(|message| {
             config_error(text, "ignore", message).hint(
                 "write globs relative to content/, e.g. ignore = [\"*.bak.md\", \"草稿箱/**\"]",
@@ -429,6 +432,128 @@ impl SiteConfig {
             name
         }
     }
+}
+
+/// Every menu entry has a name and exactly one of `url` and `section`. (Whether the
+/// section exists is known only once the content is loaded: see `model::front`.)
+fn check_menus(text: &str, menus: &Menus) -> Result<(), Diagnostic> {
+    let menus = [("main", &menus.main), ("footer", &menus.footer)];
+    for (menu, entries) in menus {
+        for entry in entries.iter() {
+            let problem = match (&entry.url, &entry.section) {
+                _ if entry.name.trim().is_empty() => "has an empty `name`",
+                (None, None) => "has neither `url` nor `section`",
+                (Some(_), Some(_)) => "has both `url` and `section`",
+                (Some(url), None) if url.trim().is_empty() => "has an empty `url`",
+                _ => continue,
+            };
+            let line = entry_line(text, &entry.name, menu);
+            return Err(Diagnostic::new(
+                CONFIG_FILE,
+                format!(
+                    "`menu.{menu}` entry `{}` {problem}",
+                    entry.name.escape_debug()
+                ),
+            )
+            .at(line, 1)
+            .hint("give each entry a name and either url = \"/关于我们/\" or section = \"资讯\""));
+        }
+    }
+    Ok(())
+}
+
+/// The line of a menu entry: the first line naming it (`name = "关于我们"`), else the
+/// line of the menu itself.
+fn entry_line(text: &str, name: &str, menu: &str) -> usize {
+    let quoted = [format!("\"{name}\""), format!("'{name}'")];
+    let named = text
+        .lines()
+        .position(|l| l.contains("name") && quoted.iter().any(|q| l.contains(q.as_str())));
+    let menu_line = || {
+        text.lines().position(|l| {
+            let l = l.trim_start();
+            l.starts_with(&format!("[[menu.{menu}]]")) || l.starts_with(menu)
+        })
+    };
+    named.or_else(menu_line).map_or(1, |i| i + 1)
+}
+
+/// `[sections.NAME]`: a known `sort_by`, a `paginate_by` of at least 1.
+fn check_sections(
+    text: &str,
+    sections: &std::collections::BTreeMap<String, SectionConfig>,
+) -> Result<(), Diagnostic> {
+    for (name, section) in sections {
+        let place = |key: &str| section_key_line(text, name, key);
+        if let Some(sort_by) = &section.sort_by
+            && crate::model::SortBy::parse(sort_by).is_none()
+        {
+            return Err(Diagnostic::new(
+                CONFIG_FILE,
+                format!(
+                    "`sections.{name}.sort_by` is `{}`, which is not a sort order",
+                    sort_by.escape_debug()
+                ),
+            )
+            .at(place("sort_by"), 1)
+            .hint("use date, weight, title or none"));
+        }
+        if section.paginate_by == Some(0) {
+            return Err(Diagnostic::new(
+                CONFIG_FILE,
+                format!("`sections.{name}.paginate_by` must be at least 1"),
+            )
+            .at(place("paginate_by"), 1));
+        }
+    }
+    Ok(())
+}
+
+/// `[sections.NAME] template` names a template of the site or the theme.
+fn check_section_templates(
+    text: &str,
+    root: &Path,
+    sections: &std::collections::BTreeMap<String, SectionConfig>,
+) -> Result<(), Diagnostic> {
+    for (name, section) in sections {
+        let Some(template) = &section.template else {
+            continue;
+        };
+        let found =
+            root.join("templates").join(template).is_file() || crate::theme::has_template(template);
+        if !found {
+            return Err(Diagnostic::new(
+                CONFIG_FILE,
+                format!(
+                    "`sections.{name}.template` names `{}`, which does not exist",
+                    template.escape_debug()
+                ),
+            )
+            .at(section_key_line(text, name, "template"), 1)
+            .hint("add the template to templates/, or remove `template`"));
+        }
+    }
+    Ok(())
+}
+
+/// The line of `key` in the table `[sections.NAME]` (or of the table, or 1).
+fn section_key_line(text: &str, name: &str, key: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines.iter().position(|l| {
+        let l = l.trim_start();
+        l.starts_with("[sections.") && l.contains(name)
+    });
+    let Some(header) = header else {
+        return lines
+            .iter()
+            .position(|l| l.contains(name) && l.contains(key))
+            .map_or(1, |i| i + 1);
+    };
+    lines[header + 1..]
+        .iter()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(header + 1, |i| header + 2 + i)
 }
 
 /// The site's address: an absolute `http` or `https` URL with no query or fragment, which
@@ -645,6 +770,52 @@ mod tests {
                 format!("title = \"T\"\nbase_url = \"https://a.com\"\npermalink = \"{good}\"\n");
             assert!(SiteConfig::parse(&text, None).is_ok(), "{good}");
         }
+    }
+
+    #[test]
+    fn menu_entries_need_a_url_or_a_section() {
+        let base = "title = \"T\"\nbase_url = \"https://a.com\"\n";
+        let err = SiteConfig::parse(
+            &format!("{base}[[menu.main]]\nname = \"资讯\"\nsection = \"资讯\"\n[[menu.footer]]\nname = \"投稿\"\n"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(7), "{err}");
+        assert!(
+            err.message
+                .contains("`menu.footer` entry `投稿` has neither"),
+            "{err}"
+        );
+        let err = SiteConfig::parse(
+            &format!("{base}[menu]\nmain = [{{ name = \"关于\", url = \"/about/\", section = \"资讯\" }}]\n"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+        assert!(err.message.contains("both"), "{err}");
+    }
+
+    #[test]
+    fn section_settings_are_checked_at_their_line() {
+        let base = "title = \"T\"\nbase_url = \"https://a.com\"\n";
+        let err = SiteConfig::parse(
+            &format!("{base}[sections.\"资讯\"]\npaginate_by = 5\nsort_by = \"热度\"\n"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(5), "{err}");
+        let err = SiteConfig::parse(
+            &format!("{base}[sections.\"资讯\"]\npaginate_by = 0\n"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+        let ok = SiteConfig::parse(
+            &format!("{base}[sections.\"资讯\"]\npaginate_by = 5\nsort_by = \"weight\"\n"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(ok.raw.sections["资讯"].paginate_by, Some(5));
     }
 
     fn parse_base_url(base_url: &str) -> Result<SiteConfig, Diagnostic> {

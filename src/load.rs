@@ -563,8 +563,8 @@ fn build_index(
             .and_then(serde_json::Value::as_str)
             .map(str::to_string)
     };
-    let sort_by = match text("sort_by") {
-        Some(s) => crate::model::SortBy::parse(&s).unwrap_or_else(|| {
+    let sort_by = text("sort_by").map(|s| {
+        crate::model::SortBy::parse(&s).unwrap_or_else(|| {
             warnings.push(
                 Diagnostic::warning(
                     rel,
@@ -577,9 +577,8 @@ fn build_index(
                 .hint("use date, weight, title or none"),
             );
             crate::model::SortBy::Date
-        }),
-        None => crate::model::SortBy::Date,
-    };
+        })
+    });
     let paginate_by = extra
         .get("paginate_by")
         .or_else(|| extra.get("paginate"))

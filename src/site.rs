@@ -79,6 +79,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     site.data = Arc::new(data);
     diagnostics.extend(data_errors);
     diagnostics.extend(model::attach(&mut site, loaded.kinds));
+    diagnostics.extend(model::front::arrange(&mut site));
     let urls = crate::urls::Urls::new(&site.config);
     diagnostics.extend(model::refs::resolve(
         &mut site.articles,

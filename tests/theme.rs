@@ -310,16 +310,29 @@ fn the_demo_home_has_a_lead_story_the_latest_list_and_a_side_column() {
         !items.contains(&format!("href=\"{lead_url}\"")),
         "the lead story is repeated in the list"
     );
+    // Then two lead cards ([home] lead_slots = 3), not repeated below either.
+    let cards = between(body, "<div class=\"lead-cards\">", "<div class=\"items\">");
+    assert_eq!(tags(cards, "article").len(), 2, "{cards}");
+    for card in tags(cards, "h3") {
+        assert!(card.contains("lead-card-title"), "{card}");
+    }
+    for a in tags(cards, "a") {
+        let href = attr(a, "href").expect("card href");
+        assert!(
+            !items.contains(&format!("href=\"{href}\"")),
+            "{href} repeated"
+        );
+    }
     // Then the latest, each with date, summary and tags; a thumbnail when it has a cover.
     let entries = tags(items, "article");
     assert_eq!(
         entries.len(),
-        9,
-        "paginate_by = 10, one of them is the lead"
+        7,
+        "paginate_by = 10, three of them are in the lead slots"
     );
-    assert!(items.matches("<time datetime=").count() >= 9);
-    assert!(items.matches("<p class=\"summary\">").count() >= 9);
-    assert!(items.matches("<ul class=\"tags\"").count() >= 9);
+    assert!(items.matches("<time datetime=").count() >= 7);
+    assert!(items.matches("<p class=\"summary\">").count() >= 7);
+    assert!(items.matches("<ul class=\"tags\"").count() >= 7);
     assert!(items.contains("<article class=\"item has-cover\">"));
     assert!(items.contains("<a class=\"item-thumb\""));
     assert!(

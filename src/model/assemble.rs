@@ -66,6 +66,8 @@ pub fn assemble(
         authors,
         data: Arc::new(serde_json::Value::Object(serde_json::Map::new())),
         picks: Vec::new(),
+        hot: Vec::new(),
+        menus: super::front::Navigation::default(),
         years: archives(&articles),
         all_articles: (0..articles.len()).collect(),
         config,

@@ -55,7 +55,8 @@ pub struct ListMeta {
     pub content: String,
     /// What the body needs loaded (code, diagrams), as for an article.
     pub body: super::BodyInfo,
-    pub sort_by: SortBy,
+    /// `sort_by`, when the file says (else `[sections.NAME] sort_by`, else by date).
+    pub sort_by: Option<SortBy>,
     pub paginate_by: Option<usize>,
     /// Navigation order among sections.
     pub weight: Option<i64>,
@@ -205,9 +206,12 @@ pub fn attach(site: &mut Site, kinds: Kinds) -> Vec<crate::diagnostics::Diagnost
             (TermList::Series | TermList::Taxonomy(_) | TermList::SeriesIndex, _) => &[],
             _ => site.folders.last().map_or(&[], |t| t.articles.as_slice()),
         };
+        if list == TermList::Sections || list == TermList::Folders {
+            meta.apply(section_config(site, &meta.folder));
+        }
         meta.order = match list {
             TermList::Series => None,
-            _ => sorted(site, articles, meta.sort_by),
+            _ => sorted(site, articles, meta.sort_by.unwrap_or_default()),
         };
         match (list, found) {
             (TermList::Home, _) => site.home_meta = Some(m),
@@ -221,9 +225,85 @@ pub fn attach(site: &mut Site, kinds: Kinds) -> Vec<crate::diagnostics::Diagnost
     }
     site.bundle_files
         .extend(place_section_files(&indexes, kinds.section_files));
+    configured_sections(site, &mut indexes);
     site.bundle_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     site.list_metas = indexes;
     super::dedupe_aliases(site)
+}
+
+impl ListMeta {
+    /// What a section's `[sections.NAME]` says, for a section without an `_index.md`:
+    /// stands in for one, with nothing else to say (see [`ListMeta::from_config`]).
+    fn configured(folder: &str, listing_path: &str) -> ListMeta {
+        ListMeta {
+            source_path: PathBuf::from(crate::config::CONFIG_FILE),
+            folder: folder.to_string(),
+            title: None,
+            description: None,
+            content: String::new(),
+            body: super::BodyInfo::default(),
+            sort_by: None,
+            paginate_by: None,
+            weight: None,
+            template: None,
+            aliases: Vec::new(),
+            transparent: false,
+            render: true,
+            extra: serde_json::Map::new(),
+            listing_path: listing_path.to_string(),
+            order: None,
+        }
+    }
+
+    /// Whether it stands for `[sections.NAME]` in config.toml rather than an `_index.md`.
+    pub fn from_config(&self) -> bool {
+        self.source_path == std::path::Path::new(crate::config::CONFIG_FILE)
+    }
+
+    /// `[sections.NAME]` fills in what the `_index.md` does not say.
+    fn apply(&mut self, config: Option<&crate::config::SectionConfig>) {
+        let Some(config) = config else { return };
+        self.paginate_by = self.paginate_by.or(config.paginate_by);
+        if self.template.is_none() {
+            self.template.clone_from(&config.template);
+        }
+        if self.sort_by.is_none() {
+            self.sort_by = config.sort_by.as_deref().and_then(SortBy::parse);
+        }
+    }
+}
+
+/// `[sections.NAME]` for the section in `folder` (`资讯`), matched by name or slug.
+fn section_config<'a>(site: &'a Site, folder: &str) -> Option<&'a crate::config::SectionConfig> {
+    let slugged =
+        |path: &str| -> Vec<String> { path.trim_matches('/').split('/').map(slugify).collect() };
+    let wanted = slugged(folder);
+    let sections = &site.config.raw.sections;
+    sections.get(folder).or_else(|| {
+        sections
+            .iter()
+            .find(|(k, _)| slugged(k) == wanted)
+            .map(|(_, c)| c)
+    })
+}
+
+/// Gives each section with `[sections.NAME]` settings and no `_index.md` a stand-in
+/// [`ListMeta`], so that its listing is paginated, sorted and templated as configured.
+fn configured_sections(site: &mut Site, metas: &mut Vec<ListMeta>) {
+    for i in 0..site.sections.len() {
+        if site.section_metas[i].is_some() {
+            continue;
+        }
+        let term = &site.sections[i];
+        let Some(config) = section_config(site, &term.name) else {
+            continue;
+        };
+        let mut meta = ListMeta::configured(&term.name, &term.path);
+        meta.apply(Some(config));
+        meta.order = sorted(site, &term.articles, meta.sort_by.unwrap_or_default());
+        site.section_metas[i] = Some(metas.len());
+        metas.push(meta);
+    }
 }
 
 /// Section files under their listing's URL folder (`资讯/logo.svg`).

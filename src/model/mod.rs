@@ -7,6 +7,7 @@
 mod aliases;
 mod assemble;
 mod dedupe;
+pub mod front;
 mod kinds;
 pub mod refs;
 mod related;
@@ -250,6 +251,10 @@ pub struct Site {
     /// The home page's lead slots in order: `data/picks.*` entries, then `pinned`
     /// articles by `weight`; the template fills the rest with the newest.
     pub picks: Vec<usize>,
+    /// The 热门 list from `data/hot.*`, as written (see [`front::arrange`]).
+    pub hot: Vec<front::HotItem>,
+    /// `[menu]` resolved: section entries as their listings' URLs, in weight order.
+    pub menus: front::Navigation,
     /// The pictures pages use and their versions, planned by the image stage
     /// ([`crate::images::prepare`]); empty until it runs.
     pub images: Arc<crate::images::Images>,

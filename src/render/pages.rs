@@ -48,6 +48,8 @@ pub struct Listing<'a> {
     /// For an author's page, their entry in `data/authors.*` (display name, bio, avatar,
     /// links); for a series hub, its entry in `data/series.*` (description, cover).
     pub info: Option<&'a serde_json::Value>,
+    /// The home page's lead slots (see [`crate::model::front::lead`]); empty elsewhere.
+    pub lead: Vec<usize>,
 }
 
 impl Listing<'_> {
@@ -271,6 +273,7 @@ fn term_listing<'a>(
             .unwrap_or(&term.articles),
         meta,
         info: None,
+        lead: Vec::new(),
     }
 }
 
@@ -285,6 +288,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             .unwrap_or(&site.all_articles),
         meta: home_meta,
         info: None,
+        lead: crate::model::front::lead(site),
     }];
     let terms = [
         (ListingKind::Section, &site.sections, &site.section_metas),
@@ -327,6 +331,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             articles: &y.articles,
             meta: None,
             info: None,
+            lead: Vec::new(),
         });
         out.extend(y.months.iter().map(|m| Listing {
             kind: ListingKind::Archive,
@@ -335,6 +340,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             articles: &m.articles,
             meta: None,
             info: None,
+            lead: Vec::new(),
         }));
     }
     out

@@ -361,6 +361,9 @@ pub enum Inputs<'a> {
         pages: usize,
         /// The articles on this page.
         articles: &'a [usize],
+        /// The lead slots shown above them (page 1 of the home page), which the list
+        /// below leaves out.
+        lead: &'a [usize],
     },
     Terms {
         taxonomy: Taxonomy,
@@ -447,6 +450,7 @@ impl Shared<'_> {
                     page: n,
                     pages: l.page_count(per_page),
                     articles: &l.articles[start..end],
+                    lead: if n == 1 { &l.lead } else { &[] },
                 }
             }
             Job::TagIndex => Inputs::Terms {
@@ -527,8 +531,10 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
             page: n,
             pages,
             articles,
+            lead,
         } => {
             listing_context(shared, listing, n, pages, articles, &mut ctx);
+            lead_context(shared, articles, lead, &mut ctx);
             let title = match (listing.kind, n) {
                 (super::ListingKind::Home, 1) => String::new(),
                 (super::ListingKind::Home, _) => format!("第 {n} 页"),
@@ -841,11 +847,24 @@ fn listing_context(
     super::series::listing_extras(shared, l, ctx);
 }
 
+/// `lead`: the refs of the lead slots (none but on page 1 of the home page), and
+/// `articles` without them.
+fn lead_context(shared: &Shared<'_>, on_page: &[usize], lead: &[usize], ctx: &mut Context) {
+    let refs = |list: &mut dyn Iterator<Item = &usize>| -> Value {
+        Value::from(list.map(|&i| shared.refs[i].clone()).collect::<Vec<_>>())
+    };
+    ctx.insert_value("lead", refs(&mut lead.iter()));
+    if lead.iter().any(|i| on_page.contains(i)) {
+        let rest = refs(&mut on_page.iter().filter(|i| !lead.contains(i)));
+        ctx.insert_value("articles", rest);
+    }
+}
+
 /// What list templates see of the listing's `_index.md` as `section`: title,
 /// description, content (safe HTML), extra, weight, transparent, and what the content needs
 /// loaded (has_code, has_math, has_diagram); none without one.
 fn section_value(meta: Option<&crate::model::ListMeta>) -> Value {
-    let Some(m) = meta else {
+    let Some(m) = meta.filter(|m| !m.from_config()) else {
         return Value::none();
     };
     let mut map = tera::Map::default();

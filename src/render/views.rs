@@ -238,6 +238,42 @@ struct SiteView<'a> {
     assets: std::collections::BTreeMap<&'a str, &'a str>,
     search: bool,
     feeds: bool,
+    /// The 热门 list from `data/hot.*`: `[{title, url, views}]`; empty without the file.
+    hot: Vec<HotView<'a>>,
+    /// `[menu]`: `{main: [{name, url, external}], footer: […]}`.
+    menu: MenuView<'a>,
+}
+
+#[derive(Serialize)]
+struct HotView<'a> {
+    title: &'a str,
+    url: String,
+    views: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct MenuView<'a> {
+    main: Vec<MenuLinkView<'a>>,
+    footer: Vec<MenuLinkView<'a>>,
+}
+
+#[derive(Serialize)]
+struct MenuLinkView<'a> {
+    name: &'a str,
+    url: String,
+    /// Leads to another site.
+    external: bool,
+}
+
+fn menu_view<'a>(links: &'a [crate::model::front::MenuLink], urls: &Urls) -> Vec<MenuLinkView<'a>> {
+    links
+        .iter()
+        .map(|l| MenuLinkView {
+            name: &l.name,
+            url: l.target.href(urls),
+            external: matches!(l.target, crate::model::front::Target::External(_)),
+        })
+        .collect()
 }
 
 /// A term, section or month with its article count.
@@ -263,11 +299,12 @@ const HOT_TAGS: usize = 20;
 /// Months shown in the side column's archive.
 const SIDE_MONTHS: usize = 12;
 
-/// Sections in the header when no `_index.md` sets a `weight`.
+/// Sections in the header at most, without `[menu] main`.
 const NAV_SECTIONS: usize = 8;
 
 /// The sections the header links to, named by their `_index.md` title when it has one.
-/// Those whose `_index.md` sets a `weight`, in weight order, when any does; otherwise the
+/// Those whose `_index.md` sets a `weight`, in weight order (the first
+/// [`NAV_SECTIONS`]), when any does; otherwise the
 /// [`NAV_SECTIONS`] largest, in the site's order. An archive with 500 bundle folders or 140
 /// month folders must still get a header that fits on a line.
 fn nav_sections<'a>(site: &'a Site, urls: &Urls) -> Vec<TermCount<'a>> {
@@ -289,6 +326,7 @@ fn nav_sections<'a>(site: &'a Site, urls: &Urls) -> Vec<TermCount<'a>> {
         by_size
     } else {
         weighted.sort();
+        weighted.truncate(NAV_SECTIONS);
         weighted.into_iter().map(|(_, i)| i).collect()
     };
     chosen
@@ -333,6 +371,27 @@ pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> V
         assets: assets.names(),
         search: true,
         feeds: true,
+        hot: site
+            .hot
+            .iter()
+            .map(|h| HotView {
+                title: h
+                    .title
+                    .as_deref()
+                    .or_else(|| {
+                        h.article
+                            .and_then(|i| site.articles.get(i))
+                            .map(|a| a.title.as_str())
+                    })
+                    .unwrap_or_default(),
+                url: h.target.href(urls),
+                views: h.views,
+            })
+            .collect(),
+        menu: MenuView {
+            main: menu_view(&site.menus.main, urls),
+            footer: menu_view(&site.menus.footer, urls),
+        },
     };
     Value::from_serializable(&view)
 }

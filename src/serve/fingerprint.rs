@@ -102,6 +102,7 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
             page,
             pages,
             articles: on_page,
+            lead,
         } => {
             (listing.kind.as_str(), &listing.name, &listing.path).hash(h);
             // The `_index.md` (title, description, body, template, extra).
@@ -110,6 +111,10 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
             listing.info.map(|v| v.to_string()).hash(h);
             (page, pages, listing.articles.len()).hash(h);
             for &i in on_page {
+                articles.reference(i).hash(h);
+            }
+            lead.len().hash(h);
+            for &i in lead {
                 articles.reference(i).hash(h);
             }
         }

@@ -149,6 +149,7 @@ impl Live {
         let kinds = kinds_of(sources, &site.articles, &site.config.ignore);
         self.link_warnings = duplicates;
         self.link_warnings.extend(model::attach(&mut site, kinds));
+        self.link_warnings.extend(model::front::arrange(&mut site));
         self.link_warnings.extend(model::refs::resolve(
             &mut site.articles,
             &mut site.pages,
@@ -288,6 +289,10 @@ fn same_shape(old: &Article, new: &Article) -> bool {
         && old.series == new.series
         && old.series_order == new.series_order
         && old.draft == new.draft
+        // The home page's lead slots: picks, then the newest with a cover.
+        && old.pinned == new.pinned
+        && old.weight == new.weight
+        && old.cover.is_some() == new.cover.is_some()
         && old.written_aliases.is_none()
         && old.aliases == new.aliases
 }

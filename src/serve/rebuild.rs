@@ -241,7 +241,12 @@ impl Builder {
             &data,
             self.options.future,
         );
-        warnings.extend(std::mem::take(&mut self.live.link_warnings));
+        let linked = std::mem::take(&mut self.live.link_warnings);
+        // A menu entry naming no section is found only once the model is whole.
+        if linked.iter().any(Diagnostic::is_error) {
+            return Err(Diagnostics::sorted(linked));
+        }
+        warnings.extend(linked);
         clock.lap(what);
         let (rendered, removed) = self.render_changed(state, &mut clock)?;
         let model = self.live.model.as_ref();

@@ -196,6 +196,8 @@ mod tests {
         touch(&mut c, root, Path::new("/site/content/资讯/a.md"));
         touch(&mut c, root, Path::new("/site/config.toml"));
         assert_eq!(c.content, vec![PathBuf::from("content/资讯/a.md")]);
-        assert!(c.config && !c.templates && !c.statics && !c.walk);
+        assert!(c.config && !c.templates && !c.statics && !c.walk && !c.data);
+        touch(&mut c, root, Path::new("/site/data/hot.toml"));
+        assert!(c.data);
     }
 }
