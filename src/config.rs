@@ -386,6 +386,23 @@ impl SiteConfig {
             )
             .hint("every article needs its own URL inside the output folder: use tokens and plain folder names, e.g. permalink = \"/:year/:month/:slug/\""));
         }
+        for (table, listing) in [("series", &raw.series), ("authors", &raw.authors)] {
+            if crate::model::listing_root(&listing.path).is_none() {
+                return Err(table_error(
+                    text,
+                    table,
+                    "path",
+                    format!(
+                        "`[{table}] path = \"{}\"` must name a folder inside the site",
+                        listing.path.escape_debug()
+                    ),
+                )
+                .hint(format!(
+                    "write it as a plain folder name, e.g. [{table}] path = \"{}\"",
+                    default_listing_path(table)
+                )));
+            }
+        }
         check_menus(text, &raw.menu)?;
         check_sections(text, &raw.sections)?;
         check_api(text, &raw.api)?;
@@ -596,6 +613,13 @@ fn did_you_mean(message: &str) -> Option<String> {
     close_enough.then(|| format!("did you mean `{}`?", best.1))
 }
 
+fn default_listing_path(table: &str) -> String {
+    match table {
+        "series" => default_series().path,
+        _ => default_authors().path,
+    }
+}
+
 /// `[api]`: a path under the output folder and at least one article a file.
 fn check_api(text: &str, api: &ApiConfig) -> Result<(), Diagnostic> {
     let path = api.path.trim_matches('/');
@@ -660,6 +684,19 @@ fn config_error(text: &str, key: &str, message: String) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listing_paths_must_stay_inside_the_site() {
+        let text = "title = \"T\"\nbase_url = \"https://a.com/\"\n[series]\npath = \"../x\"\n";
+        let e = SiteConfig::parse(text, None).unwrap_err().to_string();
+        assert!(e.contains("config.toml:4:1"), "{e}");
+        assert!(e.contains("[series] path"), "{e}");
+        let text = "title = \"T\"\nbase_url = \"https://a.com/\"\n[authors]\npath = \"\"\n";
+        let e = SiteConfig::parse(text, None).unwrap_err().to_string();
+        assert!(e.contains("[authors] path"), "{e}");
+        let c = SiteConfig::parse("title = \"T\"\nbase_url = \"https://a.com/\"\n", None).unwrap();
+        assert_eq!(c.raw.series.path, "专题");
+    }
 
     #[test]
     fn minimal_config_gets_defaults() {

@@ -49,6 +49,7 @@ pub fn assemble(
     related::fill(&tags, &mut links);
 
     let categories = categories.finish();
+    let (series, authors) = super::series::index(&config, &articles, &mut links);
     Site {
         section_metas: vec![None; sections.len()],
         tag_metas: vec![None; tags.len()],
@@ -60,9 +61,9 @@ pub fn assemble(
         folders: Vec::new(),
         folder_metas: Vec::new(),
         images: Arc::default(),
-        series: Vec::new(),
-        series_metas: Vec::new(),
-        authors: Vec::new(),
+        series_metas: vec![None; series.len()],
+        series,
+        authors,
         data: Arc::new(serde_json::Value::Object(serde_json::Map::new())),
         picks: Vec::new(),
         hot: Vec::new(),
@@ -82,8 +83,8 @@ pub fn assemble(
 
 /// Collects terms in first-seen order; terms that slug the same (`OpenAI`, `openai`) are one,
 /// shown under the spelling most articles use (ties: the first met).
-struct TermIndex {
-    prefix: &'static str,
+pub(super) struct TermIndex {
+    prefix: String,
     by_slug: HashMap<String, usize>,
     terms: Vec<Term>,
     /// Per term: each spelling with its count, in first-seen order.
@@ -91,9 +92,9 @@ struct TermIndex {
 }
 
 impl TermIndex {
-    fn new(prefix: &'static str) -> Self {
+    pub(super) fn new(prefix: &str) -> Self {
         TermIndex {
-            prefix,
+            prefix: prefix.to_string(),
             by_slug: HashMap::new(),
             terms: Vec::new(),
             spellings: Vec::new(),
@@ -102,7 +103,7 @@ impl TermIndex {
 
     /// Files article `i` under `name`; returns the term's index, or None for a name that
     /// has nothing left after slugging.
-    fn add(&mut self, name: &str, i: usize) -> Option<usize> {
+    pub(super) fn add(&mut self, name: &str, i: usize) -> Option<usize> {
         let slug = slugify(name);
         if slug.is_empty() {
             return None;
@@ -131,7 +132,7 @@ impl TermIndex {
         Some(id)
     }
 
-    fn finish(mut self) -> Vec<Term> {
+    pub(super) fn finish(mut self) -> Vec<Term> {
         for (term, spellings) in self.terms.iter_mut().zip(&self.spellings) {
             let mut best: Option<&(String, usize)> = None;
             for s in spellings {

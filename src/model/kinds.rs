@@ -187,7 +187,9 @@ pub fn attach(site: &mut Site, kinds: Kinds) -> Vec<crate::diagnostics::Diagnost
             TermList::Sections => site.sections[found.unwrap_or(0)].path.clone(),
             TermList::Tags => site.tags[found.unwrap_or(0)].path.clone(),
             TermList::Categories => site.categories[found.unwrap_or(0)].path.clone(),
+            TermList::Series => site.series[found.unwrap_or(0)].path.clone(),
             TermList::Taxonomy(path) => path.to_string(),
+            TermList::SeriesIndex => series_root(site),
             TermList::Folders => {
                 let term = folder_term(site, &meta.folder);
                 let path = term.path.clone();
@@ -200,19 +202,24 @@ pub fn attach(site: &mut Site, kinds: Kinds) -> Vec<crate::diagnostics::Diagnost
             (TermList::Sections, Some(i)) => &site.sections[i].articles,
             (TermList::Tags, Some(i)) => &site.tags[i].articles,
             (TermList::Categories, Some(i)) => &site.categories[i].articles,
-            (TermList::Taxonomy(_), _) => &[],
+            // A series keeps its reading order whatever `sort_by` says.
+            (TermList::Series | TermList::Taxonomy(_) | TermList::SeriesIndex, _) => &[],
             _ => site.folders.last().map_or(&[], |t| t.articles.as_slice()),
         };
         if list == TermList::Sections || list == TermList::Folders {
             meta.apply(section_config(site, &meta.folder));
         }
-        meta.order = sorted(site, articles, meta.sort_by.unwrap_or_default());
+        meta.order = match list {
+            TermList::Series => None,
+            _ => sorted(site, articles, meta.sort_by.unwrap_or_default()),
+        };
         match (list, found) {
             (TermList::Home, _) => site.home_meta = Some(m),
             (TermList::Sections, Some(i)) => site.section_metas[i] = Some(m),
             (TermList::Tags, Some(i)) => site.tag_metas[i] = Some(m),
             (TermList::Categories, Some(i)) => site.category_metas[i] = Some(m),
-            (TermList::Taxonomy(_), _) => {}
+            (TermList::Series, Some(i)) => site.series_metas[i] = Some(m),
+            (TermList::Taxonomy(_) | TermList::SeriesIndex | TermList::Series, _) => {}
             _ => site.folder_metas.push(m),
         }
     }
@@ -326,6 +333,15 @@ enum TermList {
     /// `content/tags/_index.md`, `content/categories/_index.md`: the term index, which
     /// sitegen makes itself (`terms.html`); kept for its aliases.
     Taxonomy(&'static str),
+    /// `content/专题/<name>/_index.md`: a series' hub (title, description, body, extra).
+    Series,
+    /// `content/专题/_index.md`: the index of series, which sitegen makes itself.
+    SeriesIndex,
+}
+
+/// `专题/` (`[series] path`, as a URL folder).
+fn series_root(site: &Site) -> String {
+    super::listing_root(&site.config.raw.series.path).unwrap_or_else(|| "专题/".into())
 }
 
 /// Which term an `_index.md` in `folder` describes.
@@ -336,6 +352,23 @@ fn term_of(site: &Site, folder: &str) -> (TermList, Option<usize>) {
     };
     if folder.is_empty() {
         return (TermList::Home, None);
+    }
+    // The series folder may be nested (`[series] path = "news/专题"`): match it whole.
+    // A section of that name keeps its own `_index.md`, and a folder that names no
+    // series is an ordinary folder.
+    let root = series_root(site);
+    if let Some(rest) = format!("{folder}/").strip_prefix(&root) {
+        match rest.trim_end_matches('/') {
+            "" if by_slug(&site.sections, folder).is_none() => {
+                return (TermList::SeriesIndex, None);
+            }
+            name if !name.is_empty() && !name.contains('/') => {
+                if let Some(i) = by_slug(&site.series, name) {
+                    return (TermList::Series, Some(i));
+                }
+            }
+            _ => {}
+        }
     }
     let parts: Vec<&str> = folder.split('/').collect();
     let taxonomy = |prefix: &str| prefix.trim_end_matches('/') == parts[0];

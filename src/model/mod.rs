@@ -11,6 +11,7 @@ pub mod front;
 mod kinds;
 pub mod refs;
 mod related;
+mod series;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ pub use aliases::dedupe_aliases;
 pub use assemble::assemble;
 pub use dedupe::dedupe;
 pub use kinds::{BundleFile, Kinds, ListMeta, SortBy, StandalonePage, attach};
+pub use series::{SeriesPlace, listing_root};
 
 /// One article, fully loaded and rendered to HTML.
 #[derive(Debug, Clone)]
@@ -191,6 +193,10 @@ pub struct ArticleLinks {
     /// The next newer article in the same section.
     pub next: Option<usize>,
     pub related: Vec<usize>,
+    /// Each 专题 the article is in, with its place there.
+    pub series: Vec<SeriesPlace>,
+    /// Its authors, indexes into `Site::authors`, in byline order.
+    pub authors: Vec<usize>,
 }
 
 /// The whole site, ready to render: everything render needs, so that rendering reads

@@ -11,13 +11,14 @@ mod feeds;
 mod pages;
 mod resize;
 mod seo;
+mod series;
 mod sitemap;
 mod templates;
 pub mod views;
 
 pub use pages::{
-    Job, Listing, ListingKind, Page, Plan, clashes_with_pages, plan,
-    statics_clashing_with_generated,
+    Job, Listing, ListingKind, Page, Plan, author_info, authors_root, clashes_with_pages, plan,
+    series_info, series_root, statics_clashing_with_generated,
 };
 pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 

@@ -15,6 +15,10 @@ pub enum ListingKind {
     Tag,
     Category,
     Archive,
+    /// A 专题 hub: its articles in reading order.
+    Series,
+    /// An author's page: their articles, newest first.
+    Author,
 }
 
 impl ListingKind {
@@ -25,6 +29,8 @@ impl ListingKind {
             ListingKind::Tag => "tag",
             ListingKind::Category => "category",
             ListingKind::Archive => "archive",
+            ListingKind::Series => "series",
+            ListingKind::Author => "author",
         }
     }
 }
@@ -39,6 +45,9 @@ pub struct Listing<'a> {
     pub articles: &'a [usize],
     /// What the folder's `_index.md` says (title, description, body, pagination).
     pub meta: Option<&'a ListMeta>,
+    /// For an author's page, their entry in `data/authors.*` (display name, bio, avatar,
+    /// links); for a series hub, its entry in `data/series.*` (description, cover).
+    pub info: Option<&'a serde_json::Value>,
     /// The home page's lead slots (see [`crate::model::front::lead`]); empty elsewhere.
     pub lead: Vec<usize>,
 }
@@ -77,6 +86,10 @@ pub enum Job {
     },
     TagIndex,
     CategoryIndex,
+    /// `/专题/`: every series, most recently updated first.
+    SeriesIndex,
+    /// `/authors/`: every author.
+    AuthorIndex,
     Archives,
     /// The search page (`/search/`), filled in by the browser from the search index.
     Search,
@@ -145,6 +158,12 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
     }
     pages.push(page(TAGS_PATH, Job::TagIndex));
     pages.push(page(CATEGORIES_PATH, Job::CategoryIndex));
+    if !site.series.is_empty() {
+        pages.push(page(&series_root(site), Job::SeriesIndex));
+    }
+    if !site.authors.is_empty() {
+        pages.push(page(&authors_root(site), Job::AuthorIndex));
+    }
     pages.push(page(ARCHIVES_PATH, Job::Archives));
     pages.push(page(SEARCH_PATH, Job::Search));
     pages.push(page(NOT_FOUND_PATH, Job::NotFound));
@@ -187,6 +206,47 @@ fn alias_path(alias: &str) -> String {
     crate::content::permalink::alias_path(alias, "").unwrap_or_else(|_| alias.to_string())
 }
 
+/// URL path of the index of series (`专题/`).
+pub fn series_root(site: &Site) -> String {
+    crate::model::listing_root(&site.config.raw.series.path).unwrap_or_else(|| "专题/".into())
+}
+
+/// URL path of the index of authors (`authors/`).
+pub fn authors_root(site: &Site) -> String {
+    crate::model::listing_root(&site.config.raw.authors.path).unwrap_or_else(|| "authors/".into())
+}
+
+/// An author's entry in `data/authors.*` (see [`data_entry`]).
+pub fn author_info<'a>(site: &'a Site, name: &str) -> Option<&'a serde_json::Value> {
+    data_entry(site, "authors", name)
+}
+
+/// A series' entry in `data/series.*` (see [`data_entry`]): a description and cover for
+/// a hub without an `_index.md`.
+pub fn series_info<'a>(site: &'a Site, name: &str) -> Option<&'a serde_json::Value> {
+    data_entry(site, "series", name)
+}
+
+/// The entry for `name` in `data/<file>.*`: the table keyed by the name as written in
+/// front matter, or in the list form (`<file> = [{id, name, …}]`) the item whose `id`,
+/// else `name`, is that name.
+fn data_entry<'a>(site: &'a Site, file: &str, name: &str) -> Option<&'a serde_json::Value> {
+    let data = site.data.get(file)?;
+    if let Some(entry) = data.get(name) {
+        return Some(entry);
+    }
+    let list = data
+        .get(file)
+        .and_then(serde_json::Value::as_array)
+        .or_else(|| data.as_array())?;
+    let is = |item: &serde_json::Value, key: &str| {
+        item.get(key).and_then(serde_json::Value::as_str) == Some(name)
+    };
+    list.iter()
+        .find(|item| is(item, "id"))
+        .or_else(|| list.iter().find(|item| is(item, "name")))
+}
+
 fn page(path: &str, job: Job) -> Page {
     Page {
         path: path.to_string(),
@@ -212,6 +272,7 @@ fn term_listing<'a>(
             .and_then(|m| m.order.as_deref())
             .unwrap_or(&term.articles),
         meta,
+        info: None,
         lead: Vec::new(),
     }
 }
@@ -226,6 +287,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             .and_then(|m| m.order.as_deref())
             .unwrap_or(&site.all_articles),
         meta: home_meta,
+        info: None,
         lead: crate::model::front::lead(site),
     }];
     let terms = [
@@ -248,6 +310,17 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             .zip(&site.folder_metas)
             .map(|(t, &m)| term_listing(site, ListingKind::Section, t, Some(m))),
     );
+    out.extend(site.series.iter().enumerate().map(|(i, t)| {
+        let meta = site.series_metas.get(i).copied().flatten();
+        Listing {
+            info: series_info(site, &t.name),
+            ..term_listing(site, ListingKind::Series, t, meta)
+        }
+    }));
+    out.extend(site.authors.iter().map(|t| Listing {
+        info: author_info(site, &t.name),
+        ..term_listing(site, ListingKind::Author, t, None)
+    }));
     // `render = false` in an `_index.md`: no listing page (Zola).
     out.retain(|l| l.meta.is_none_or(|m| m.render));
     for y in &site.years {
@@ -257,6 +330,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             path: y.path.clone(),
             articles: &y.articles,
             meta: None,
+            info: None,
             lead: Vec::new(),
         });
         out.extend(y.months.iter().map(|m| Listing {
@@ -265,6 +339,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             path: m.path.clone(),
             articles: &m.articles,
             meta: None,
+            info: None,
             lead: Vec::new(),
         }));
     }
@@ -284,6 +359,8 @@ fn owner(site: &Site, listings: &[Listing<'_>], job: Job) -> String {
         }
         Job::TagIndex => "the tag index".into(),
         Job::CategoryIndex => "the category index".into(),
+        Job::SeriesIndex => "the index of 专题 (series)".into(),
+        Job::AuthorIndex => "the index of authors".into(),
         Job::Archives => "the archive index".into(),
         Job::Search => "the search page".into(),
         Job::NotFound => "the 404 page".into(),

@@ -66,6 +66,11 @@ fn entries(shared: &Shared<'_>) -> Vec<Entry> {
         .map(|l| newest(l.articles))
         .collect();
     let site_lastmod = newest(&site.all_articles);
+    let series_articles: Vec<usize> = site
+        .series
+        .iter()
+        .flat_map(|t| t.articles.iter().copied())
+        .collect();
     shared
         .plan
         .pages
@@ -75,6 +80,8 @@ fn entries(shared: &Shared<'_>) -> Vec<Entry> {
                 Job::Article(i) => Some(published(&i)?.last_modified()),
                 Job::Listing { listing, .. } => listing_lastmod.get(listing).copied().flatten(),
                 Job::TagIndex | Job::CategoryIndex | Job::Archives => site_lastmod,
+                Job::SeriesIndex => newest(&series_articles),
+                Job::AuthorIndex => site_lastmod,
                 Job::Page(i) => {
                     let p = site.pages.get(i).filter(|p| !p.draft)?;
                     p.last_modified()

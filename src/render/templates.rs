@@ -349,6 +349,9 @@ pub enum Inputs<'a> {
         prev: Option<usize>,
         next: Option<usize>,
         related: &'a [usize],
+        /// The 专题 it is in, with its place in each (`series_terms[place.series]`).
+        series: &'a [crate::model::SeriesPlace],
+        series_terms: &'a [crate::model::Term],
     },
     Listing {
         listing: &'a Listing<'a>,
@@ -368,6 +371,20 @@ pub enum Inputs<'a> {
     },
     Archives {
         years: &'a [crate::model::YearArchive],
+    },
+    /// `/专题/`: each series with its `_index.md` (`metas` parallel to `series`, into
+    /// `list_metas`).
+    SeriesIndex {
+        series: &'a [crate::model::Term],
+        metas: &'a [Option<usize>],
+        list_metas: &'a [crate::model::ListMeta],
+        /// `data.series`: descriptions and covers of hubs without an `_index.md`.
+        data: Option<&'a serde_json::Value>,
+    },
+    /// `/authors/`: each author, with `data.authors`.
+    AuthorIndex {
+        authors: &'a [crate::model::Term],
+        data: Option<&'a serde_json::Value>,
     },
     Search,
     NotFound,
@@ -419,6 +436,8 @@ impl Shared<'_> {
                     prev: links.prev,
                     next: links.next,
                     related: &links.related,
+                    series: &links.series,
+                    series_terms: &site.series,
                 }
             }
             Job::Listing { listing, page: n } => {
@@ -441,6 +460,16 @@ impl Shared<'_> {
             Job::CategoryIndex => Inputs::Terms {
                 taxonomy: Taxonomy::Categories,
                 terms: &site.categories,
+            },
+            Job::SeriesIndex => Inputs::SeriesIndex {
+                series: &site.series,
+                metas: &site.series_metas,
+                list_metas: &site.list_metas,
+                data: site.data.get("series"),
+            },
+            Job::AuthorIndex => Inputs::AuthorIndex {
+                authors: &site.authors,
+                data: site.data.get("authors"),
             },
             Job::Archives => Inputs::Archives { years: &site.years },
             Job::Search => Inputs::Search,
@@ -480,8 +509,14 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
             prev,
             next,
             related,
+            series,
+            series_terms,
         } => {
             article_context(shared, article, &mut ctx);
+            ctx.insert_value(
+                "series",
+                super::series::article_series(shared, series, series_terms),
+            );
             let reference =
                 |j: Option<usize>| j.map_or_else(Value::none, |j| shared.refs[j].clone());
             ctx.insert_value("prev", reference(prev));
@@ -521,6 +556,16 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
             ctx.insert("terms", &views::terms_by_count(terms, &shared.urls));
             ctx.insert("taxonomy", &view);
             ("terms.html", view.kind, view.name.to_string())
+        }
+        Inputs::SeriesIndex { series, .. } => {
+            ctx.insert_value("series", super::series::index_value(shared, series));
+            ctx.insert("breadcrumb", &super::series::index_breadcrumb(shared));
+            ("series_index.html", "series_index", "专题".into())
+        }
+        Inputs::AuthorIndex { authors, .. } => {
+            ctx.insert_value("authors", super::series::authors_value(shared, authors));
+            ctx.insert("breadcrumb", &super::series::index_breadcrumb(shared));
+            ("authors.html", "authors", "作者".into())
         }
         Inputs::Archives { years: list } => {
             ctx.insert("years", &years(shared, list));
@@ -799,6 +844,7 @@ fn listing_context(
     ctx.insert_value("articles", Value::from(articles));
     ctx.insert("paginator", &paginator);
     ctx.insert_value("section", section_value(l.meta));
+    super::series::listing_extras(shared, l, ctx);
 }
 
 /// `lead`: the refs of the lead slots (none but on page 1 of the home page), and

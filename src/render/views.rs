@@ -35,6 +35,8 @@ struct TermValues {
     sections: Vec<Value>,
     tags: Vec<Value>,
     categories: Vec<Value>,
+    series: Vec<Value>,
+    authors: Vec<Value>,
 }
 
 impl TermValues {
@@ -44,6 +46,8 @@ impl TermValues {
             sections: values(&site.sections),
             tags: values(&site.tags),
             categories: values(&site.categories),
+            series: values(&site.series),
+            authors: values(&site.authors),
         }
     }
 }
@@ -69,6 +73,8 @@ pub fn article_refs(site: &Site, urls: &Urls) -> Vec<Value> {
                 TermKind::Section => term(&terms.sections, i),
                 TermKind::Tag => term(&terms.tags, i),
                 TermKind::Category => term(&terms.categories, i),
+                TermKind::Series => term(&terms.series, i),
+                TermKind::Author => term(&terms.authors, i),
             })
         })
         .collect()
@@ -85,6 +91,8 @@ pub fn article_ref_value(site: &Site, urls: &Urls, i: usize) -> Value {
             TermKind::Section => &site.sections,
             TermKind::Tag => &site.tags,
             TermKind::Category => &site.categories,
+            TermKind::Series => &site.series,
+            TermKind::Author => &site.authors,
         };
         list.get(i)
             .map_or_else(Value::none, |t| link_value(urls, t))
@@ -115,6 +123,8 @@ enum TermKind {
     Section,
     Tag,
     Category,
+    Series,
+    Author,
 }
 
 fn article_ref(
@@ -161,6 +171,18 @@ fn article_ref(
     map.insert("section".into(), section);
     cover_values(&mut map, urls, images, &a.path, a.cover.as_deref());
     map.insert("author".into(), text(a.author.as_ref()));
+    let authors: Vec<Value> = links
+        .authors
+        .iter()
+        .map(|&t| term(TermKind::Author, t))
+        .collect();
+    map.insert("authors".into(), Value::from(authors));
+    let series: Vec<Value> = links
+        .series
+        .iter()
+        .map(|p| term(TermKind::Series, p.series))
+        .collect();
+    map.insert("series".into(), Value::from(series));
     map.insert("source".into(), text(a.source.as_ref()));
     Value::from(map)
 }

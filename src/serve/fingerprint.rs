@@ -75,12 +75,26 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
             prev,
             next,
             related,
+            series,
+            series_terms,
         } => {
             articles.whole(article).hash(h);
             prev.map(|i| articles.reference(i)).hash(h);
             next.map(|i| articles.reference(i)).hash(h);
             for &i in related {
                 articles.reference(i).hash(h);
+            }
+            // The "本专题" box: each series' name, URL and size, the neighbours' refs.
+            for p in series {
+                let Some(t) = series_terms.get(p.series) else {
+                    continue;
+                };
+                (&t.name, &t.path, t.articles.len(), p.index).hash(h);
+                let at = |k: Option<usize>| k.and_then(|k| t.articles.get(k).copied());
+                at(p.index.checked_sub(1))
+                    .map(|i| articles.reference(i))
+                    .hash(h);
+                at(Some(p.index + 1)).map(|i| articles.reference(i)).hash(h);
             }
         }
         Inputs::Listing {
@@ -93,6 +107,8 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
             (listing.kind.as_str(), &listing.name, &listing.path).hash(h);
             // The `_index.md` (title, description, body, template, extra).
             listing.meta.map(meta_key).hash(h);
+            // An author's entry in `data/authors.*`.
+            listing.info.map(|v| v.to_string()).hash(h);
             (page, pages, listing.articles.len()).hash(h);
             for &i in on_page {
                 articles.reference(i).hash(h);
@@ -114,6 +130,34 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
                 for m in &y.months {
                     (m.month, &m.path, m.articles.len()).hash(h);
                 }
+            }
+        }
+        Inputs::SeriesIndex {
+            series,
+            metas,
+            list_metas,
+            data,
+        } => {
+            data.map(|v| v.to_string()).hash(h);
+            // Ordered by their articles' last change, shown with the newest: every
+            // article of every series counts, whole.
+            for (t, m) in series.iter().zip(metas.iter()) {
+                (&t.name, &t.path).hash(h);
+                m.and_then(|m| list_metas.get(m)).map(meta_key).hash(h);
+                for &i in &t.articles {
+                    articles.whole(i).hash(h);
+                }
+            }
+        }
+        Inputs::AuthorIndex { authors, data } => {
+            data.map(|v| v.to_string()).hash(h);
+            for t in authors {
+                (&t.name, &t.path, t.articles.len()).hash(h);
+                t.articles
+                    .iter()
+                    .min()
+                    .map(|&i| articles.reference(i))
+                    .hash(h);
             }
         }
         Inputs::Search | Inputs::NotFound => {}

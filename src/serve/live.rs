@@ -1,6 +1,6 @@
 //! The site model kept between builds, with each article's serialised ref.
 //!
-//! When saved articles keep their date, section, tags and categories (a text or title
+//! When saved articles keep their date, section, tags, categories, series and authors (a text or title
 //! edit), they replace their old selves in place: the order, listings, neighbours and
 //! related lists cannot have changed, and only their own refs are serialised again. Any
 //! other change (new, deleted, retagged or redated articles, a future article coming due)
@@ -285,6 +285,9 @@ fn same_shape(old: &Article, new: &Article) -> bool {
         && old.section == new.section
         && old.tags == new.tags
         && old.categories == new.categories
+        && old.authors == new.authors
+        && old.series == new.series
+        && old.series_order == new.series_order
         && old.draft == new.draft
         // The home page's lead slots: picks, then the newest with a cover.
         && old.pinned == new.pinned
@@ -310,6 +313,14 @@ fn term_signatures(site: &Site) -> Vec<u64> {
             0u8.hash(&mut h);
             for &c in &links.categories {
                 term(site.categories.get(c), &mut h);
+            }
+            1u8.hash(&mut h);
+            for p in &links.series {
+                term(site.series.get(p.series), &mut h);
+            }
+            2u8.hash(&mut h);
+            for &a in &links.authors {
+                term(site.authors.get(a), &mut h);
             }
             h.finish()
         })

@@ -67,6 +67,7 @@ impl<'a> Fields<'a> {
     }
 
     fn extract(mut self) -> Result<FrontMatter, FrontMatterError> {
+        let named_at = self.name_offsets();
         let (date, date_line) = self.text_with_line(&["date"])?;
         let (updated, updated_line) =
             self.text_with_line(&["updated", "lastmod", "last_modified_at"])?;
@@ -98,8 +99,60 @@ impl<'a> Fields<'a> {
         if !front.authors.is_empty() {
             front.author = non_blank(join_names(front.authors.clone()));
         }
+        front
+            .warnings
+            .extend(self.unsluggable(&named_at, &front.series, &front.authors));
         front.extra = self.into_extra();
         Ok(front)
+    }
+
+    /// Where `series` and `authors` (or `author`) are written, top level or in Zola's
+    /// `[taxonomies]`, for warnings about the names they hold.
+    fn name_offsets(&self) -> [Option<usize>; 2] {
+        let at = |keys: &[&str], taxonomy: &str| {
+            keys.iter()
+                .find_map(|&k| self.entries.iter().find(|e| e.key == k))
+                .or_else(|| self.taxonomies.iter().find(|e| e.key == taxonomy))
+                .map(|e| e.at)
+        };
+        [
+            at(&["series"], "series"),
+            at(&["authors", "author"], "authors"),
+        ]
+    }
+
+    /// A 专题 or author whose name has nothing left after slugging gets no page (it
+    /// would have no URL); the writer should know why the article is not listed.
+    fn unsluggable(
+        &self,
+        at: &[Option<usize>; 2],
+        series: &[String],
+        authors: &[String],
+    ) -> Vec<Warning> {
+        let lists = [("series", series, at[0]), ("author", authors, at[1])];
+        lists
+            .into_iter()
+            .flat_map(|(what, names, at)| {
+                names
+                    .iter()
+                    .filter(|n| crate::slug::slugify(n).is_empty())
+                    .map(move |n| (what, n, at))
+            })
+            .map(|(what, name, at)| {
+                let (line, col) = at.map_or((self.split.front_line, 1), |at| {
+                    self.split.file_position(at)
+                });
+                Warning {
+                    line,
+                    col,
+                    message: format!(
+                        "the {what} name `{}` has no letters or digits to make a URL from: it gets no page",
+                        name.escape_debug()
+                    ),
+                    hint: "use a name with letters, digits or Chinese characters",
+                }
+            })
+            .collect()
     }
 
     /// Jekyll lets the last of a repeated key win, and so does sitegen; a writer should

@@ -1,5 +1,5 @@
 //! RSS 2.0 and Atom feeds: one pair for the whole site (`rss.xml`, `atom.xml`) and one pair
-//! beside each section, tag and category listing (`tags/开源/rss.xml`, …), so a reader can
+//! beside each section, tag, category, 专题 and author listing (`tags/开源/rss.xml`, …), so a reader can
 //! follow just the topics they care about.
 //!
 //! Each feed holds the newest `feed_limit` published articles of its listing. Dates in a
@@ -40,6 +40,25 @@ pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
             )
         }));
     }
+    // A series reads in order, but its feed is news: newest first.
+    feeds.extend(site.series.iter().map(|t| {
+        let mut newest_first = t.articles.clone();
+        newest_first.sort_unstable();
+        Feed::new(
+            site,
+            &t.path,
+            format!("专题：{} - {title}", t.name),
+            &newest_first,
+        )
+    }));
+    feeds.extend(site.authors.iter().map(|t| {
+        Feed::new(
+            site,
+            &t.path,
+            format!("作者：{} - {title}", t.name),
+            &t.articles,
+        )
+    }));
     let settings = Settings::new(site, &shared.urls, &feeds);
     feeds
         .par_iter()
