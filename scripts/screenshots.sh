@@ -26,6 +26,10 @@ pages=(
   "home / 1800 1400"
   "article /2026/02/cloud-ai-capex/ 1800 1400"
   "explainer /2026/11/kv-cache-cost/ 2600 2000"
+  "series-hub /专题/马斯克与-openai-之争/ 2000 1400"
+  "series-index /专题/ 1400 1000"
+  "author /authors/王澜/ 1800 1300"
+  "article-in-series /2024/03/musk-vs-openai-lawsuit/ 2600 2000"
 )
 for page in "${pages[@]}"; do
   read -r name path tall_phone tall_desk <<<"$page"
