@@ -79,41 +79,60 @@ impl Urls {
 /// (`../x/`) are left to the reader, which resolves them against the item's link.
 /// Protocol-relative `//cdn/…` links are not host-relative and stay.
 pub fn absolutize(html: &str, origin: &str) -> String {
-    let mut out = String::with_capacity(html.len());
+    map_link_urls(html, |url| {
+        if url.starts_with('/') && !url.starts_with("//") {
+            format!("{origin}{url}")
+        } else {
+            url.to_string()
+        }
+    })
+}
+
+/// `html` with the URL of every `href`, `src` and `srcset` attribute (each `srcset`
+/// candidate, its `480w` kept) replaced by `map(url)`: the one scan behind [`absolutize`]
+/// and the JSON API's bodies. Only whole attribute names count: `data-href` is not a link.
+pub fn map_link_urls(html: &str, mut map: impl FnMut(&str) -> String) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut rest = html;
     loop {
-        let next = ["href=\"/", "src=\"/", "srcset=\"/"]
+        let next = ["href=\"", "src=\"", "srcset=\""]
             .iter()
-            .filter_map(|attr| rest.find(attr).map(|i| (i, attr.len())))
+            .filter_map(|attr| {
+                let mut from = 0;
+                // The first occurrence that is a whole attribute name.
+                while let Some(i) = rest[from..].find(attr).map(|i| i + from) {
+                    if i == 0 || rest[..i].ends_with(|c: char| c.is_ascii_whitespace()) {
+                        return Some((i, attr.len()));
+                    }
+                    from = i + attr.len();
+                }
+                None
+            })
             .min();
         let Some((i, len)) = next else {
             out.push_str(rest);
             return out;
         };
-        // Only a whole attribute name: `data-href="/…"` is not a link.
-        let whole = i == 0 || rest[..i].ends_with(|c: char| c.is_ascii_whitespace());
-        let (head, tail) = rest.split_at(i + len - 1);
+        let (head, tail) = rest.split_at(i + len);
         out.push_str(head);
-        let srcset = head.ends_with("srcset=\"");
-        if whole && srcset {
-            // `url 480w, url 960w`: every candidate.
-            let end = tail.find('"').unwrap_or(tail.len());
-            for (n, candidate) in tail[..end].split(", ").enumerate() {
+        let end = tail.find('"').unwrap_or(tail.len());
+        let value = &tail[..end];
+        if head.ends_with("srcset=\"") {
+            for (n, candidate) in value.split(", ").enumerate() {
                 if n > 0 {
                     out.push_str(", ");
                 }
-                if candidate.starts_with('/') && !candidate.starts_with("//") {
-                    out.push_str(origin);
+                let (url, descriptor) = candidate.split_once(' ').unwrap_or((candidate, ""));
+                out.push_str(&map(url));
+                if !descriptor.is_empty() {
+                    out.push(' ');
+                    out.push_str(descriptor);
                 }
-                out.push_str(candidate);
             }
-            rest = &tail[end..];
-            continue;
+        } else {
+            out.push_str(&map(value));
         }
-        if whole && !tail.starts_with("//") {
-            out.push_str(origin);
-        }
-        rest = tail;
+        rest = &tail[end..];
     }
 }
 

@@ -11,49 +11,19 @@ pub fn absolute_links(html: &str, page: &str) -> String {
     let Ok(base) = Url::parse(page) else {
         return html.to_string();
     };
-    let mut out = String::with_capacity(html.len() + html.len() / 8);
-    let mut rest = html;
-    loop {
-        let next = [" href=\"", " src=\"", " srcset=\""]
-            .iter()
-            .filter_map(|attr| rest.find(attr).map(|i| (i, attr.len())))
-            .min();
-        let Some((i, len)) = next else {
-            out.push_str(rest);
-            return out;
-        };
-        let (head, tail) = rest.split_at(i + len);
-        out.push_str(head);
-        let end = tail.find('"').unwrap_or(tail.len());
-        let value = &tail[..end];
-        if head.ends_with("srcset=\"") {
-            let candidates: Vec<String> = value.split(", ").map(|c| resolve(&base, c)).collect();
-            out.push_str(&candidates.join(", "));
-        } else {
-            out.push_str(&resolve(&base, value));
-        }
-        rest = &tail[end..];
-    }
+    crate::urls::map_link_urls(html, |url| resolve(&base, url))
 }
 
-/// One reference (or `srcset` candidate, `url 480w`) resolved against `base`.
-fn resolve(base: &Url, reference: &str) -> String {
-    let (url, descriptor) = match reference.split_once(' ') {
-        Some((url, d)) => (url, Some(d)),
-        None => (reference, None),
-    };
+/// One reference resolved against `base`.
+fn resolve(base: &Url, url: &str) -> String {
     if url.is_empty() || url.starts_with('#') || crate::urls::is_absolute(url) {
-        return reference.to_string();
+        return url.to_string();
     }
     // An entity in an attribute (`&amp;`) is the character it stands for.
     let decoded = url.replace("&amp;", "&");
-    let Ok(joined) = base.join(&decoded) else {
-        return reference.to_string();
-    };
-    let joined = crate::escape::html(joined.as_str());
-    match descriptor {
-        Some(d) => format!("{joined} {d}"),
-        None => joined,
+    match base.join(&decoded) {
+        Ok(joined) => crate::escape::html(joined.as_str()),
+        Err(_) => url.to_string(),
     }
 }
 
