@@ -98,6 +98,19 @@ pub struct Config {
     /// The JSON API for apps and mini-programs (`[api]`), off by default.
     #[serde(default)]
     pub api: ApiConfig,
+    /// A Traditional Chinese edition of the whole site (`[zh_hant]`), off by default.
+    #[serde(default)]
+    pub zh_hant: ZhHantConfig,
+    /// Search-engine push for `sitegen push` (`[push.baidu]`, `[push.indexnow]`).
+    #[serde(default)]
+    pub push: PushConfig,
+    /// `<title>` pattern, keywords, verification tags, `sitemap.txt` (`[seo]`).
+    #[serde(default)]
+    pub seo: SeoConfig,
+    /// Overrides of the theme's strings: `[strings]` for the site's language,
+    /// `[strings."zh-TW"]` for one language (see `i18n`).
+    #[serde(default)]
+    pub strings: toml::Table,
     /// Free table handed to templates as `site.extra`.
     #[serde(default)]
     pub extra: toml::Table,
@@ -272,6 +285,125 @@ impl Default for ApiConfig {
             enabled: false,
             path: "api".into(),
             per_page: 20,
+        }
+    }
+}
+
+/// `[zh_hant]`: a second edition of the site in Traditional Chinese, converted at build
+/// time (docs/chinese-web.md).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ZhHantConfig {
+    pub enabled: bool,
+    /// OpenCC conversion: `s2twp` (Taiwan phrases, the default), `s2tw`, `s2hk` or `s2t`.
+    pub variant: String,
+    /// URL path the edition lives under (`/zh-hant/…`), when it shares the site's host.
+    pub path: String,
+    /// The edition's own address, for a separate host; it is then written to `output`.
+    pub base_url: String,
+    /// Output folder of a separate-host edition, relative to the site root.
+    pub output: String,
+}
+
+impl Default for ZhHantConfig {
+    fn default() -> Self {
+        ZhHantConfig {
+            enabled: false,
+            variant: "s2twp".into(),
+            path: "zh-hant".into(),
+            base_url: String::new(),
+            output: "public-zh-hant".into(),
+        }
+    }
+}
+
+/// `[push]`: where `sitegen push` submits new and changed URLs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PushConfig {
+    pub baidu: Option<BaiduPushConfig>,
+    pub indexnow: Option<IndexNowConfig>,
+}
+
+/// `[push.baidu]`: Baidu's link submission (普通收录 API).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BaiduPushConfig {
+    /// The site as registered with Baidu's webmaster tools (`https://news.example.com`).
+    pub site: String,
+    /// Environment variable holding the token; the token itself never goes in config.
+    pub token_env: String,
+    pub endpoint: String,
+    /// URLs per request.
+    pub batch: usize,
+    /// URLs per day, until the service's own `remain` says otherwise.
+    pub daily_quota: usize,
+}
+
+impl Default for BaiduPushConfig {
+    fn default() -> Self {
+        BaiduPushConfig {
+            site: String::new(),
+            token_env: "BAIDU_PUSH_TOKEN".into(),
+            endpoint: "http://data.zz.baidu.com/urls".into(),
+            batch: 2000,
+            daily_quota: 3000,
+        }
+    }
+}
+
+/// `[push.indexnow]`: IndexNow (Bing, Yandex, Naver, Seznam); the key file is written into
+/// the output.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IndexNowConfig {
+    /// 8 to 128 characters of `a-z A-Z 0-9 -`; published as `/<key>.txt`.
+    pub key: String,
+    pub endpoint: String,
+    /// URLs per request (the protocol allows 10,000).
+    pub batch: usize,
+    pub daily_quota: usize,
+}
+
+impl Default for IndexNowConfig {
+    fn default() -> Self {
+        IndexNowConfig {
+            key: String::new(),
+            endpoint: "https://api.indexnow.org/indexnow".into(),
+            batch: 10_000,
+            daily_quota: 10_000,
+        }
+    }
+}
+
+/// `[seo]`: what search engines read in every page's head.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SeoConfig {
+    /// Article `<title>`: `{title}`, `{site}`, `{section}` are filled in.
+    pub title_pattern: String,
+    /// Site-wide `<meta name="keywords">`, used where a page sets none.
+    pub keywords: Vec<String>,
+    /// `<meta name="applicable-device">` (Baidu); empty leaves it out.
+    pub applicable_device: String,
+    /// Verification tags by engine: `baidu`, `google`, `bing`, `sogou`, `360`, `shenma`,
+    /// `yandex`.
+    pub verification: std::collections::BTreeMap<String, String>,
+    /// Also write `sitemap.txt`, one URL a line (accepted by Baidu).
+    pub sitemap_txt: bool,
+    /// `og:image` for pages without a picture of their own.
+    pub default_image: String,
+}
+
+impl Default for SeoConfig {
+    fn default() -> Self {
+        SeoConfig {
+            title_pattern: "{title} - {site}".into(),
+            keywords: Vec::new(),
+            applicable_device: "pc,mobile".into(),
+            verification: Default::default(),
+            sitemap_txt: false,
+            default_image: String::new(),
         }
     }
 }
