@@ -66,12 +66,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         written.map_err(|e| owners.blame(file, e))
     };
     let progress = &options.site.progress;
-    let pages = site::render(site, &renderer, &write, progress).map_err(|mut errors| {
-        errors.extend(loaded.warnings.0.iter().cloned());
-        Diagnostics::sorted(errors.0)
-    })?;
+    let (pages, edition_warnings) = site::render_editions(site, &renderer, &write, None, progress)
+        .map_err(|mut errors| {
+            errors.extend(loaded.warnings.0.iter().cloned());
+            Diagnostics::sorted(errors.0)
+        })?;
     // Versions templates asked for while rendering (`resize_image`) are made now.
     let mut late_warnings = site.images.make_missing(progress);
+    late_warnings.extend(edition_warnings);
     site.images.save_notes();
     let picture_versions = site.images.files();
     let copying = progress.step("copying static files");

@@ -463,6 +463,49 @@ pub struct SiteConfig {
     pub ignore: Ignore,
     /// The site folder the config was read from (`static/`, `templates/` live there).
     pub root: PathBuf,
+    /// Where the Simplified and Traditional editions live, when `[zh_hant] enabled`.
+    pub editions: Option<Editions>,
+}
+
+/// The two editions of a site built with `[zh_hant] enabled`: where each lives (for the
+/// hreflang links and the 简/繁 switch) and which one a config renders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Editions {
+    pub hans: EditionPlace,
+    pub hant: EditionPlace,
+    /// The edition this config renders.
+    pub current: Script,
+    /// The Traditional edition's folder in the output (`zh-hant/`) when it shares the
+    /// host; `None` when it has a host and output folder of its own.
+    pub hant_folder: Option<String>,
+    /// Files the Traditional edition loads from the Simplified one's root rather than its
+    /// own (static files, pictures, hashed assets): set on the Traditional edition's
+    /// config when the two share a host (see [`crate::urls::Urls::href`]).
+    pub shared_files: Option<std::sync::Arc<std::collections::HashSet<String>>>,
+}
+
+/// An edition's scheme and host (`https://host`) and URL path (`/zh-hant/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionPlace {
+    pub origin: String,
+    pub root_path: String,
+}
+
+/// Which script an edition is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Hans,
+    Hant,
+}
+
+impl Editions {
+    /// The place of the edition in `script`.
+    pub fn place(&self, script: Script) -> &EditionPlace {
+        match script {
+            Script::Hans => &self.hans,
+            Script::Hant => &self.hant,
+        }
+    }
 }
 
 impl SiteConfig {
@@ -538,6 +581,9 @@ impl SiteConfig {
         check_menus(text, &raw.menu)?;
         check_sections(text, &raw.sections)?;
         check_api(text, &raw.api)?;
+        let root_path = root_path_of(&base);
+        let origin = base[..Position::BeforePath].to_string();
+        let editions = editions(text, &raw.zh_hant, &origin, &root_path)?;
         let ignore = Ignore::new(&raw.ignore).map_err(|message| {
             config_error(text, "ignore", message).hint(
                 "write globs relative to content/, e.g. ignore = [\"*.bak.md\", \"草稿箱/**\"]",
@@ -545,8 +591,9 @@ impl SiteConfig {
         })?;
         Ok(SiteConfig {
             ignore,
-            root_path: root_path_of(&base),
-            origin: base[..Position::BeforePath].to_string(),
+            root_path,
+            origin,
+            editions,
             base_url: base.as_str().trim_end_matches('/').to_string(),
             offset,
             raw,
@@ -565,6 +612,74 @@ impl SiteConfig {
             name
         }
     }
+}
+
+/// `[zh_hant]` checked, and where its edition lives: under `path` on the site's own host,
+/// or at its own `base_url`.
+fn editions(
+    text: &str,
+    zh_hant: &ZhHantConfig,
+    origin: &str,
+    root_path: &str,
+) -> Result<Option<Editions>, Diagnostic> {
+    if !zh_hant.enabled {
+        return Ok(None);
+    }
+    if !crate::edition::VARIANTS.contains(&zh_hant.variant.as_str()) {
+        return Err(table_error(
+            text,
+            "zh_hant",
+            "variant",
+            format!(
+                "`[zh_hant] variant = \"{}\"` is not a conversion sitegen knows",
+                zh_hant.variant.escape_debug()
+            ),
+        )
+        .hint(format!(
+            "write one of {}: s2twp for Taiwan usage (軟體, 記憶體), s2hk for Hong Kong",
+            crate::edition::VARIANTS.join(", ")
+        )));
+    }
+    let hans = EditionPlace {
+        origin: origin.to_string(),
+        root_path: root_path.to_string(),
+    };
+    let (hant, hant_folder) = if zh_hant.base_url.trim().is_empty() {
+        let folder = crate::model::listing_root(&zh_hant.path).ok_or_else(|| {
+            table_error(
+                text,
+                "zh_hant",
+                "path",
+                format!(
+                    "`[zh_hant] path = \"{}\"` must name a folder inside the site",
+                    zh_hant.path.escape_debug()
+                ),
+            )
+            .hint("write it as a plain folder name, e.g. [zh_hant] path = \"zh-hant\"")
+        })?;
+        let place = EditionPlace {
+            origin: origin.to_string(),
+            root_path: format!("{root_path}{folder}"),
+        };
+        (place, Some(folder))
+    } else {
+        let url = parse_base_url(zh_hant.base_url.trim()).map_err(|message| {
+            table_error(text, "zh_hant", "base_url", message)
+                .hint("write the edition's own address, e.g. https://tw.example.com/, or leave it empty to publish it under `path`")
+        })?;
+        let place = EditionPlace {
+            origin: url[..Position::BeforePath].to_string(),
+            root_path: root_path_of(&url),
+        };
+        (place, None)
+    };
+    Ok(Some(Editions {
+        hans,
+        hant,
+        current: Script::Hans,
+        hant_folder,
+        shared_files: None,
+    }))
 }
 
 /// Every menu entry has a name and exactly one of `url` and `section`. (Whether the

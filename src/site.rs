@@ -237,6 +237,52 @@ pub fn render(
     }
 }
 
+/// Renders the site and, with `[zh_hant]` on, its Traditional edition: into `sink` under
+/// the edition's folder when the two share a host, else into `hant_sink` (a separate
+/// host's output). Returns the number of files and the warnings making the edition met.
+pub fn render_editions(
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    hant_sink: Option<&dyn Sink>,
+    progress: &Progress,
+) -> Result<(usize, Vec<Diagnostic>), Diagnostics> {
+    let mut files = render(site, renderer, sink, progress)?;
+    let Some(made) = crate::edition::hant(site) else {
+        return Ok((files, Vec::new()));
+    };
+    let (hant, warnings) = made.map_err(|e| Diagnostics::sorted(vec![e]))?;
+    let converting = progress.step("Traditional edition");
+    let folder = hant
+        .config
+        .editions
+        .as_ref()
+        .and_then(|e| e.hant_folder.clone());
+    files += match (folder, hant_sink) {
+        (Some(folder), _) => {
+            let plan = render::plan(site).map_err(Diagnostics::sorted)?;
+            crate::edition::check_folder(site, &plan, &folder).map_err(Diagnostics::sorted)?;
+            let shared = hant
+                .config
+                .editions
+                .as_ref()
+                .and_then(|e| e.shared_files.clone());
+            let under_folder = |file: &str, bytes: &[u8]| {
+                if crate::edition::is_shared_output(file, shared.as_deref()) {
+                    return Ok(());
+                }
+                sink.put(&format!("{folder}{file}"), bytes)
+            };
+            render(&hant, renderer, &under_folder, progress)?
+        }
+        (None, Some(own)) => render(&hant, renderer, own, progress)?,
+        (None, None) => 0,
+    };
+    drop(converting);
+    let warnings = settle(&site.config, warnings)?;
+    Ok((files, warnings.0))
+}
+
 /// Times the stages of a run, for `build --timings` and `SITEGEN_SERVE_TIMINGS`.
 #[derive(Debug)]
 pub struct Stopwatch {

@@ -3,8 +3,32 @@
 //! Chinese paths are percent-encoded one way ([`crate::slug::encode_path`]).
 //! [`is_absolute`] decides which references are left alone.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use crate::config::SiteConfig;
 use crate::slug::encode_path;
+
+/// Extensions of files no edition converts: pictures, stylesheets, scripts, fonts, media.
+const ASSET_EXTENSIONS: [&str; 22] = [
+    "css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp",
+    "woff", "woff2", "ttf", "otf", "mp4", "webm", "mp3", "pdf", "zip",
+];
+
+/// Whether `rel` (a path under the site root, maybe with `?query` or `#fragment`) is a
+/// file both editions share: one listed in `files`, or one with an asset's extension.
+pub fn is_shared_file(rel: &str, files: &HashSet<String>) -> bool {
+    let path = rel.split(['?', '#']).next().unwrap_or(rel);
+    if files.contains(path) {
+        return true;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        ASSET_EXTENSIONS
+            .iter()
+            .any(|known| known.eq_ignore_ascii_case(ext))
+    })
+}
 
 /// Whether `reference` points off the site rather than into it: it names a scheme
 /// (`https:`, `mailto:`, `tel:`, `data:`, `javascript:`) or a host (`//cdn.example.com/…`).
@@ -33,23 +57,34 @@ fn has_scheme(reference: &str) -> bool {
 pub struct Urls {
     root_path: String,
     origin: String,
+    /// For the Traditional edition under the site's own host: the Simplified edition's
+    /// root and the files both editions load from it.
+    shared: Option<(String, Arc<HashSet<String>>)>,
 }
 
 impl Urls {
     pub fn new(config: &SiteConfig) -> Self {
+        let shared = config.editions.as_ref().and_then(|e| {
+            let files = e.shared_files.clone()?;
+            Some((e.hans.root_path.clone(), files))
+        });
         Urls {
             root_path: config.root_path.clone(),
             origin: config.origin.clone(),
+            shared,
         }
     }
 
-    /// Href of a path relative to the site root (`tags/马斯克/`), percent-encoded.
+    /// Href of a path relative to the site root (`tags/马斯克/`), percent-encoded. In the
+    /// Traditional edition a static file, picture or stylesheet is the Simplified
+    /// edition's: one copy serves both.
     pub fn href(&self, rel: &str) -> String {
-        encode_path(&format!(
-            "{}{}",
-            self.root_path,
-            rel.trim_start_matches('/')
-        ))
+        let rel = rel.trim_start_matches('/');
+        let root = match &self.shared {
+            Some((root, files)) if is_shared_file(rel, files) => root,
+            _ => &self.root_path,
+        };
+        encode_path(&format!("{root}{rel}"))
     }
 
     /// Absolute URL of a path relative to the site root.

@@ -216,7 +216,9 @@ fn render_in_memory(
             .insert(file.to_string(), html);
         Ok(())
     };
-    site::render(site, renderer, &collect, progress)?;
+    // The Traditional edition's pages are checked too; the warnings making it met are
+    // `build`'s to report (a pinned conversion that is not text breaks no link).
+    site::render_editions(site, renderer, &collect, None, progress)?;
     let all: HashMap<String, String> = collected.into_inner().unwrap_or_default();
     let mut files: HashSet<String> = all.keys().cloned().collect();
     files.extend(site.statics.files.iter().map(|f| f.rel.clone()));

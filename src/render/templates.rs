@@ -218,6 +218,12 @@ fn get_url(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String
         .and_then(Value::as_map)
         .and_then(|m| m.get(&tera::value::Key::Str(rel)))
         .and_then(Value::as_str);
+    // A stylesheet or picture is the Simplified edition's in a Traditional one.
+    let is_asset = hashed.is_some() || crate::urls::is_shared_file(rel, &Default::default());
+    let root = match site.get_from_path("asset_root").and_then(Value::as_str) {
+        Some(asset_root) if is_asset => asset_root,
+        _ => root,
+    };
     Ok(crate::slug::encode_path(&format!(
         "{root}{}",
         hashed.unwrap_or(rel)
@@ -502,6 +508,10 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
     ctx.insert_value("site", shared.site_value.clone());
     ctx.insert_value("data", shared.data_value.clone());
     ctx.insert("canonical", &shared.urls.absolute(&page.path));
+    ctx.insert(
+        "alternates",
+        &crate::edition::alternates(&shared.site.config, &page.path),
+    );
     let site_title = &shared.site.config.raw.title;
     let (template, kind, title) = match shared.inputs(page) {
         Inputs::Article {

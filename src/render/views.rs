@@ -259,6 +259,9 @@ struct SiteView<'a> {
     description: &'a str,
     base_url: &'a str,
     root: &'a str,
+    /// Where stylesheets, scripts and pictures live: `root`, except in a Traditional
+    /// edition sharing the host, which loads the Simplified edition's.
+    asset_root: &'a str,
     language: &'a str,
     footer: &'a crate::config::Footer,
     sections: Vec<TermCount<'a>>,
@@ -383,6 +386,12 @@ pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> V
         description: &raw.description,
         base_url: &site.config.base_url,
         root: &site.config.root_path,
+        asset_root: site
+            .config
+            .editions
+            .as_ref()
+            .filter(|e| e.shared_files.is_some())
+            .map_or(&site.config.root_path, |e| &e.hans.root_path),
         language: &raw.language,
         footer: &raw.footer,
         sections: site
