@@ -55,41 +55,45 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         .clone()
         .unwrap_or_else(|| root.join("public"));
     let output = Output::prepare(root, &target, options.force)?;
+    // A Traditional edition with a host of its own gets an output folder of its own.
+    let hant_output = match hant_folder(site) {
+        Some(folder) => Some(Output::prepare(root, &folder, options.force)?),
+        None => None,
+    };
     watch.lap("templates + output folder");
     let owners = Owners::new(site);
-    let write = |file: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
-        let written = if options.minify {
-            output.write(file, &crate::minify::file(file, bytes))
-        } else {
-            output.write(file, bytes)
-        };
-        written.map_err(|e| owners.blame(file, e))
+    let writer = |output| Writer {
+        output,
+        owners: &owners,
+        minify: options.minify,
     };
+    let write = writer(&output);
+    let hant_write = hant_output.as_ref().map(writer);
+    let hant_sink = hant_write.as_ref().map(|w| w as &dyn site::Sink);
     let progress = &options.site.progress;
-    let (pages, edition_warnings) = site::render_editions(site, &renderer, &write, None, progress)
-        .map_err(|mut errors| {
-            errors.extend(loaded.warnings.0.iter().cloned());
-            Diagnostics::sorted(errors.0)
-        })?;
+    let (pages, edition_warnings) = site::render_editions(
+        site, &renderer, &write, hant_sink, progress,
+    )
+    .map_err(|mut errors| {
+        errors.extend(loaded.warnings.0.iter().cloned());
+        Diagnostics::sorted(errors.0)
+    })?;
     // Versions templates asked for while rendering (`resize_image`) are made now.
     let mut late_warnings = site.images.make_missing(progress);
     late_warnings.extend(edition_warnings);
     site.images.save_notes();
     let picture_versions = site.images.files();
     let copying = progress.step("copying static files");
-    let static_files = output.copy_static(&site.statics.published(has_diagram(site)))?
-        + output.copy_static(&bundle_statics(site))?
-        + output.link_named_by_content(&picture_versions)?;
-    if options.minify {
-        // The plain-named copies of stylesheets and scripts `static/` put in (the hashed ones
-        // pages link went through the sink above).
-        for (file, bytes) in crate::minify::plain_assets(&site.statics.assets) {
-            output.write(&file, &bytes)?;
-        }
+    let static_files = copy_statics(&output, site, &picture_versions, options.minify)?;
+    if let Some(hant) = &hant_output {
+        copy_statics(hant, site, &picture_versions, options.minify)?;
     }
     drop(copying);
     watch.lap("render + write");
     let committed = output.commit()?;
+    if let Some(hant) = hant_output {
+        late_warnings.extend(hant.commit()?.warnings);
+    }
     watch.lap("swap in");
     let mut warnings = loaded.warnings;
     late_warnings.extend(committed.warnings);
@@ -106,6 +110,54 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         picture_versions: picture_versions.len(),
         pictures_made: site.images.made(),
     })
+}
+
+/// The build's sink: rendered files into an output folder, minified when asked, a failed
+/// write blamed on the article that owns the file.
+struct Writer<'a> {
+    output: &'a Output,
+    owners: &'a Owners<'a>,
+    minify: bool,
+}
+
+impl site::Sink for Writer<'_> {
+    fn put(&self, file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let written = if self.minify {
+            self.output.write(file, &crate::minify::file(file, bytes))
+        } else {
+            self.output.write(file, bytes)
+        };
+        written.map_err(|e| self.owners.blame(file, e))
+    }
+}
+
+/// Static files, bundles' files and pictures' versions, into `output`; returns how many.
+fn copy_statics(
+    output: &Output,
+    site: &crate::model::Site,
+    picture_versions: &[crate::statics::StaticFile],
+    minify: bool,
+) -> Result<usize, Diagnostics> {
+    let copied = output.copy_static(&site.statics.published(has_diagram(site)))?
+        + output.copy_static(&bundle_statics(site))?
+        + output.link_named_by_content(picture_versions)?;
+    if minify {
+        // The plain-named copies of stylesheets and scripts `static/` put in (the hashed ones
+        // pages link went through the sink).
+        for (file, bytes) in crate::minify::plain_assets(&site.statics.assets) {
+            output.write(&file, &bytes)?;
+        }
+    }
+    Ok(copied)
+}
+
+/// The output folder of a Traditional edition that has a host of its own.
+fn hant_folder(site: &crate::model::Site) -> Option<PathBuf> {
+    let editions = site.config.editions.as_ref()?;
+    if editions.hant_folder.is_some() {
+        return None;
+    }
+    Some(site.config.root.join(&site.config.raw.zh_hant.output))
 }
 
 /// Whether some article or page has a diagram, so the site needs the diagram script.

@@ -214,3 +214,34 @@ fn a_pinned_conversion_that_is_not_text_is_a_warning() {
     let strict = build(dir.path(), &["--strict"]);
     assert!(!strict.status.success());
 }
+
+#[test]
+fn an_edition_with_its_own_host_gets_its_own_folder() {
+    let config = CONFIG.replace(
+        "enabled = true",
+        "enabled = true\nbase_url = \"https://tw.example.com/\"\noutput = \"public-tw\"",
+    );
+    let dir = fixture(&config);
+    let out = build_ok(dir.path(), &[]);
+    let tw = dir.path().join("public-tw");
+    assert!(!out.join("zh-hant").exists());
+    let page = article_path(&out, "software");
+    let hant = read(&tw, &page);
+    assert!(hant.contains("<h1>國產軟體釋出新版本</h1>"));
+    // Its own copies of static files, at its own root.
+    assert!(tw.join("img/chart.svg").exists() && hant.contains("href=\"/css/style."));
+    assert!(read(&tw, "sitemap.xml").contains("<loc>https://tw.example.com/</loc>"));
+    let url = format!(
+        "https://tw.example.com/{}",
+        page.trim_end_matches("index.html")
+    );
+    let tag = format!(
+        "hreflang=\"zh-Hant\" href=\"{}\"",
+        sitegen::slug::encode_path(&url)
+    );
+    assert!(
+        read(&out, &page).contains(&tag),
+        "no link to the other host"
+    );
+    assert!(common::broken_links(&tw, "/").is_empty());
+}
