@@ -2,7 +2,7 @@
 # Build benchmark: sitegen against Hugo on the same synthetic corpus (issue 5).
 #
 #   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep] [--baseline BIN]
-#                      [--highlight-off] [--images]
+#                      [--highlight-off] [--zh-hant] [--images]
 #
 # Generates N articles with examples/gen_corpus.rs into a temporary folder, builds them with
 # sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
@@ -24,6 +24,8 @@
 #   --highlight-off       also time the same corpus with `[markdown] highlight_code = false`,
 #                         three runs each way, interleaved, and print the medians and the
 #                         on/off ratio: what code highlighting costs (issue 14)
+#   --zh-hant             also time the same corpus with `[zh_hant] enabled = true`, the same
+#                         way: what the Traditional Chinese edition costs (issue 17)
 #   --images              give the corpus pictures (gen_corpus --images: a cover per article, a
 #                         body picture in every fifth) and time, in one run: sitegen's first
 #                         build (empty .sitegen-cache), its second (cache kept, new output
@@ -55,6 +57,7 @@ KEEP=0
 SEED=42
 BASELINE=""
 HIGHLIGHT_OFF=0
+ZH_HANT=0
 IMAGES=0
 while (($#)); do
   case "$1" in
@@ -62,6 +65,7 @@ while (($#)); do
     --check-determinism) CHECK_DET=1 ;;
     --keep) KEEP=1 ;;
     --highlight-off) HIGHLIGHT_OFF=1 ;;
+    --zh-hant) ZH_HANT=1 ;;
     --images) IMAGES=1 ;;
     --baseline)
       (($# >= 2)) || usage
@@ -294,43 +298,63 @@ if [[ -n "$BASELINE" ]]; then
   rm -rf "$WORK/out-baseline" "$WORK/out-current"
 fi
 
-# --- highlighting on and off -------------------------------------------------------------
-# The same corpus with highlight_code = false (hard links, its own config.toml), three runs
-# each way, interleaved like --baseline; the medians are compared.
-HIGHLIGHT_REPORT=""
-if ((HIGHLIGHT_OFF)); then
-  cp -al "$WORK/site" "$WORK/site-plain"
-  rm "$WORK/site-plain/config.toml"
-  { cat "$WORK/site/config.toml"; printf '\n[markdown]\nhighlight_code = false\n'; } \
-    >"$WORK/site-plain/config.toml"
-  ON_WALLS=() ON_CPUS=() OFF_WALLS=() OFF_CPUS=()
+# --- config variants ---------------------------------------------------------------------
+# The same corpus with a config.toml snippet appended (hard links, its own config.toml),
+# three runs each way, interleaved like --baseline; the medians are compared.
+#   variant NAME SNIPPET CHECK  sets VARIANT_REPORT; CHECK is a command run on the variant's
+#   output folder and the plain one ($1, $2) that fails when the variant did not take.
+variant() {
+  local name="$1" snippet="$2" check="$3"
+  cp -al "$WORK/site" "$WORK/site-$name"
+  rm "$WORK/site-$name/config.toml"
+  { cat "$WORK/site/config.toml"; printf '\n%s\n' "$snippet"; } >"$WORK/site-$name/config.toml"
+  local plain_walls=() plain_cpus=() var_walls=() var_cpus=()
   for run in 1 2 3; do
-    for mode in off on; do
-      src="$WORK/site"
-      [[ "$mode" == on ]] || src="$WORK/site-plain"
+    for mode in "$name" plain; do
+      local src="$WORK/site"
+      [[ "$mode" == plain ]] || src="$WORK/site-$name"
       rm -rf "$WORK/out-$mode"
-      timed "highlight-$mode-$run" "$WORK/highlight-$mode-$run" \
-        "$SITEGEN" build -q -r "$src" -o "$WORK/out-$mode" || die "highlight $mode build failed"
-      if [[ "$mode" == on ]]; then
-        ON_WALLS+=("$T_WALL") ON_CPUS+=("$T_CPU")
+      timed "$mode-$run" "$WORK/$mode-$run" \
+        "$SITEGEN" build -q -r "$src" -o "$WORK/out-$mode" || die "$mode build failed"
+      if [[ "$mode" == plain ]]; then
+        plain_walls+=("$T_WALL") plain_cpus+=("$T_CPU")
       else
-        OFF_WALLS+=("$T_WALL") OFF_CPUS+=("$T_CPU")
+        var_walls+=("$T_WALL") var_cpus+=("$T_CPU")
       fi
     done
   done
-  grep -q 'class="hl-' -r "$WORK/out-on" --include='*.html' -m 1 ||
-    die "highlighting on wrote no highlighted code"
-  ! grep -q 'class="hl-' -r "$WORK/out-off" --include='*.html' -m 1 ||
-    die "highlighting off still highlighted code"
+  "$check" "$WORK/out-$name" "$WORK/out-plain" || die "$name: the variant did not take"
   mid() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
-  HIGHLIGHT_REPORT="$(awk -v ow="$(mid "${ON_WALLS[@]}")" -v fw="$(mid "${OFF_WALLS[@]}")" \
-    -v oc="$(mid "${ON_CPUS[@]}")" -v fc="$(mid "${OFF_CPUS[@]}")" \
-    -v owl="${ON_WALLS[*]}" -v fwl="${OFF_WALLS[*]}" -v ocl="${ON_CPUS[*]}" -v fcl="${OFF_CPUS[*]}" 'BEGIN {
-      printf "highlight_code = false: median %.2f s wall, %.2f s CPU (runs: %s wall; %s CPU)\n", fw, fc, fwl, fcl
-      printf "highlight_code = true:  median %.2f s wall, %.2f s CPU (runs: %s wall; %s CPU)\n", ow, oc, owl, ocl
-      printf "on/off: %.2fx wall time, %.2fx CPU time\n", ow / (fw > 0 ? fw : 0.01), oc / (fc > 0 ? fc : 0.01)
+  VARIANT_REPORT="$(awk -v vw="$(mid "${var_walls[@]}")" -v pw="$(mid "${plain_walls[@]}")" \
+    -v vc="$(mid "${var_cpus[@]}")" -v pc="$(mid "${plain_cpus[@]}")" -v name="$name" \
+    -v vwl="${var_walls[*]}" -v pwl="${plain_walls[*]}" -v vcl="${var_cpus[*]}" -v pcl="${plain_cpus[*]}" 'BEGIN {
+      printf "%-9s median %.2f s wall, %.2f s CPU (runs: %s wall; %s CPU)\n", name ":", vw, vc, vwl, vcl
+      printf "%-9s median %.2f s wall, %.2f s CPU (runs: %s wall; %s CPU)\n", "plain:", pw, pc, pwl, pcl
+      printf "%s/plain: %.2fx wall time, %.2fx CPU time\n", name, vw / (pw > 0 ? pw : 0.01), vc / (pc > 0 ? pc : 0.01)
     }')"
-  ((KEEP)) || rm -rf "$WORK/out-on" "$WORK/out-off" "$WORK/site-plain"
+  ((KEEP)) || rm -rf "$WORK/out-$name" "$WORK/out-plain" "$WORK/site-$name"
+}
+
+# highlight_code = false wrote no highlighted code, where the default did.
+highlight_took() {
+  ! grep -q 'class="hl-' -r "$1" --include='*.html' -m 1 &&
+    grep -q 'class="hl-' -r "$2" --include='*.html' -m 1
+}
+# The Traditional edition is there, page for page.
+zh_hant_took() {
+  [[ -f "$1/zh-hant/index.html" && ! -e "$2/zh-hant" ]] &&
+    (( $(find "$1/zh-hant" -name '*.html' | wc -l) == $(find "$2" -name '*.html' | wc -l) ))
+}
+
+HIGHLIGHT_REPORT=""
+if ((HIGHLIGHT_OFF)); then
+  variant nohl $'[markdown]\nhighlight_code = false' highlight_took
+  HIGHLIGHT_REPORT="$VARIANT_REPORT"
+fi
+ZH_HANT_REPORT=""
+if ((ZH_HANT)); then
+  variant zh-hant $'[zh_hant]\nenabled = true' zh_hant_took
+  ZH_HANT_REPORT="$VARIANT_REPORT"
 fi
 
 # --- Hugo -------------------------------------------------------------------------------
@@ -415,6 +439,11 @@ fi
 if [[ -n "$HIGHLIGHT_REPORT" ]]; then
   echo
   echo "$HIGHLIGHT_REPORT"
+fi
+
+if [[ -n "$ZH_HANT_REPORT" ]]; then
+  echo
+  echo "$ZH_HANT_REPORT"
 fi
 
 if [[ -n "$IMAGES_REPORT" ]]; then

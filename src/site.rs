@@ -247,9 +247,22 @@ pub fn render_editions(
     hant_sink: Option<&dyn Sink>,
     progress: &Progress,
 ) -> Result<(usize, Vec<Diagnostic>), Diagnostics> {
-    let mut files = render(site, renderer, sink, progress)?;
+    let files = render(site, renderer, sink, progress)?;
+    let (more, warnings) = render_hant(site, renderer, sink, hant_sink, progress)?;
+    Ok((files + more, warnings))
+}
+
+/// The Traditional edition alone, as [`render_editions`] renders it after the site (serve
+/// renders it in the background, after the pages a save changed).
+pub fn render_hant(
+    site: &Site,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    hant_sink: Option<&dyn Sink>,
+    progress: &Progress,
+) -> Result<(usize, Vec<Diagnostic>), Diagnostics> {
     let Some(made) = crate::edition::hant(site) else {
-        return Ok((files, Vec::new()));
+        return Ok((0, Vec::new()));
     };
     let (hant, warnings) = made.map_err(|e| Diagnostics::sorted(vec![e]))?;
     let converting = progress.step("Traditional edition");
@@ -258,7 +271,7 @@ pub fn render_editions(
         .editions
         .as_ref()
         .and_then(|e| e.hant_folder.clone());
-    files += match (folder, hant_sink) {
+    let files = match (folder, hant_sink) {
         (Some(folder), _) => {
             let plan = render::plan(site).map_err(Diagnostics::sorted)?;
             crate::edition::check_folder(site, &plan, &folder).map_err(Diagnostics::sorted)?;

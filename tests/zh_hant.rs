@@ -245,3 +245,37 @@ fn an_edition_with_its_own_host_gets_its_own_folder() {
     );
     assert!(common::broken_links(&tw, "/").is_empty());
 }
+
+#[test]
+fn serve_shows_both_editions_and_follows_an_edit() {
+    let dir = fixture(CONFIG);
+    let server = common::server::serve(dir.path(), &[]);
+    let get = |path: &str| common::server::get(&server.addr, path);
+    let older = get("/zh-hant/2026/03/older/");
+    assert_eq!(older.status, 200);
+    assert!(
+        older.text().contains("記憶體價格持續上漲"),
+        "{}",
+        older.text()
+    );
+    assert!(older.text().contains("src=\"/img/chart.svg\""));
+    server.forget_output();
+    let file = dir.path().join("content/资讯/older.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replace("内存价格持续上涨", "内存价格开始回落")).expect("write");
+    // The edition is remade in the background once the page itself is rebuilt.
+    let deadline = std::time::Instant::now() + common::server::CEILING;
+    let followed = || {
+        get("/zh-hant/2026/03/older/")
+            .text()
+            .contains("記憶體價格開始回落")
+    };
+    while !followed() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        followed(),
+        "the edition did not follow the edit\n{}",
+        server.output()
+    );
+}

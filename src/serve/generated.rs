@@ -130,7 +130,35 @@ impl Worker {
 fn files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
     let quiet = crate::progress::Progress::default();
-    crate::site::generated_files(&Shared::new(site, &plan), &quiet).map_err(Diagnostics::sorted)
+    let mut files = crate::site::generated_files(&Shared::new(site, &plan), &quiet)
+        .map_err(Diagnostics::sorted)?;
+    files.extend(hant_edition(site)?);
+    Ok(files)
+}
+
+/// The Traditional edition (`[zh_hant]` under the site's host), pages and all: it is
+/// remade whole, here, so that a save shows in the Simplified page at once and in its
+/// counterpart a moment later. An edition on a host of its own is `build`'s alone.
+fn hant_edition(site: &Site) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    let shares_host = site
+        .config
+        .editions
+        .as_ref()
+        .is_some_and(|e| e.hant_folder.is_some());
+    if !shares_host {
+        return Ok(Vec::new());
+    }
+    let renderer = render::Renderer::new(&site.config.root).map_err(Diagnostics::sorted)?;
+    let made = Mutex::new(Vec::new());
+    let collect = |file: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        made.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((file.to_string(), bytes.to_vec()));
+        Ok(())
+    };
+    let quiet = crate::progress::Progress::default();
+    crate::site::render_hant(site, &renderer, &collect, None, &quiet)?;
+    Ok(made.into_inner().unwrap_or_else(PoisonError::into_inner))
 }
 
 /// Swaps the new files in and drops generated files the site no longer has (a deleted
