@@ -30,6 +30,8 @@ pages=(
   "series-index /专题/ 1400 1000"
   "author /authors/王澜/ 1800 1300"
   "article-in-series /2024/03/musk-vs-openai-lawsuit/ 2600 2000"
+  "article-zh-hans /2025/10/台积电二纳米量产/ 1800 1400"
+  "article-zh-hant /zh-hant/2025/10/台积电二纳米量产/ 1800 1400"
 )
 for page in "${pages[@]}"; do
   read -r name path tall_phone tall_desk <<<"$page"

@@ -405,3 +405,52 @@ pub fn alternates(config: &SiteConfig, path: &str) -> Vec<Alternate> {
         default,
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::EditionPlace;
+
+    fn link_map(shared: &[&str]) -> LinkMap {
+        let place = |root: &str| EditionPlace {
+            origin: "https://a.com".into(),
+            root_path: root.into(),
+        };
+        let editions = Editions {
+            hans: place("/portal/"),
+            hant: place("/portal/zh-hant/"),
+            current: Script::Hant,
+            hant_folder: Some("zh-hant/".into()),
+            shared_files: Some(Arc::new(shared.iter().map(|s| s.to_string()).collect())),
+        };
+        LinkMap::new(&editions, Some(&editions))
+    }
+
+    #[test]
+    fn page_links_move_and_shared_files_stay() {
+        let map = link_map(&["2026/03/x/report.txt"]);
+        let html = "<a href=\"/portal/tags/%E8%8A%AF%E7%89%87/\">t</a>\
+                    <img src=\"/portal/img/a.png\"><a href=\"report.txt\">r</a>\
+                    <a href=\"../y/\">y</a><a href=\"#s\">s</a><a href=\"https://b.com/\">b</a>";
+        assert_eq!(
+            map.body(html, "2026/03/x/"),
+            "<a href=\"/portal/zh-hant/tags/%E8%8A%AF%E7%89%87/\">t</a>\
+             <img src=\"/portal/img/a.png\"><a href=\"/portal/2026/03/x/report.txt\">r</a>\
+             <a href=\"../y/\">y</a><a href=\"#s\">s</a><a href=\"https://b.com/\">b</a>"
+        );
+    }
+
+    #[test]
+    fn relative_references_resolve_against_the_page_folder() {
+        assert_eq!(
+            resolve("2026/03/x/", "a.pdf").as_deref(),
+            Some("2026/03/x/a.pdf")
+        );
+        assert_eq!(
+            resolve("2026/03/x/", "../y/b.pdf").as_deref(),
+            Some("2026/03/y/b.pdf")
+        );
+        assert_eq!(resolve("about.html", "./c.png").as_deref(), Some("c.png"));
+        assert_eq!(resolve("a/", "../../x"), None);
+    }
+}
