@@ -33,6 +33,7 @@ pub mod content;
 pub mod data;
 pub mod diagnostics;
 pub mod escape;
+pub mod i18n;
 pub mod images;
 pub mod load;
 pub mod minify;
