@@ -167,7 +167,10 @@ impl Strings {
 
     /// The string of `key` with each `{name}` replaced by its value.
     pub fn fill(&self, key: &str, params: &[(&str, &dyn Display)]) -> String {
-        fill(self.get(key), params.iter().map(|(k, v)| (*k, v.to_string())))
+        fill(
+            self.get(key),
+            params.iter().map(|(k, v)| (*k, v.to_string())),
+        )
     }
 
     /// `date` in the language's long form (`date_time`).
@@ -182,8 +185,8 @@ impl Strings {
 
     /// A month's name in archives: `2024年03月`, `March 2024`.
     pub fn month_name(&self, year: i32, month: u32) -> String {
-        let name = chrono::Month::try_from(u8::try_from(month).unwrap_or(1))
-            .map_or("", |m| m.name());
+        let name =
+            chrono::Month::try_from(u8::try_from(month).unwrap_or(1)).map_or("", |m| m.name());
         self.fill(
             "month_name",
             &[
@@ -282,12 +285,15 @@ pub fn check_overrides(overrides: &toml::Table) -> Vec<OverrideProblem> {
                 if !code_ok {
                     let codes = Lang::ALL.map(Lang::code);
                     let hint = match closest(key, codes.iter().copied()) {
-                        Some(c) => format!("did you mean `{c}`? The theme ships zh-CN, zh-TW, zh-HK and en"),
+                        Some(c) => format!(
+                            "did you mean `{c}`? The theme ships zh-CN, zh-TW, zh-HK and en"
+                        ),
                         None => "the theme ships zh-CN, zh-TW, zh-HK and en".into(),
                     };
+                    // Placed at the table's header: `[strings."zh-TX"]`.
                     problems.push(OverrideProblem {
-                        table: "strings".into(),
-                        key: key.clone(),
+                        table: format!("strings.\"{key}\""),
+                        key: String::new(),
                         message: format!("[strings.\"{key}\"] names no language the theme ships"),
                         hint: Some(hint),
                     });
@@ -314,11 +320,7 @@ fn closest<'a>(word: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a s
 
 /// `{{ t.reading_time | fill(n=page.reading_minutes) }}`: each `{name}` of the string
 /// replaced by the keyword argument of that name.
-pub fn fill_filter(
-    text: &str,
-    kwargs: tera::Kwargs,
-    _: &tera::State,
-) -> tera::TeraResult<String> {
+pub fn fill_filter(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
     Ok(fill(
         text,
         kwargs.iter().map(|(k, v)| {
@@ -363,19 +365,28 @@ mod tests {
         assert_eq!(Lang::parse("fr"), None);
         let (s, warnings) = Strings::for_language("fr", &toml::Table::new()).unwrap();
         assert_eq!(s.lang(), Lang::ZhCn);
-        assert!(warnings[0].to_string().contains("language"), "{:?}", warnings);
+        assert!(
+            warnings[0].to_string().contains("language"),
+            "{:?}",
+            warnings
+        );
     }
 
     #[test]
     fn overrides_apply_to_their_language() {
-        let t: toml::Table =
-            toml::from_str("home = \"头版\"\n[\"zh-TW\"]\nhome = \"封面\"\n[en]\nhome = \"Front\"\n")
-                .unwrap();
+        let t: toml::Table = toml::from_str(
+            "home = \"头版\"\n[\"zh-TW\"]\nhome = \"封面\"\n[en]\nhome = \"Front\"\n",
+        )
+        .unwrap();
         assert!(check_overrides(&t).is_empty());
         let (cn, _) = Strings::for_language("zh-CN", &t).unwrap();
         assert_eq!(cn.get("home"), "头版");
         let (tw, _) = Strings::for_language("zh-TW", &t).unwrap();
-        assert_eq!(tw.get("home"), "封面", "a language's own table wins over flat keys");
+        assert_eq!(
+            tw.get("home"),
+            "封面",
+            "a language's own table wins over flat keys"
+        );
         let t: toml::Table = toml::from_str("[\"zh-TW\"]\nhome = \"封面\"\n").unwrap();
         let (en, _) = Strings::for_language("en", &t).unwrap();
         assert_eq!(en.get("home"), "Home");
@@ -383,12 +394,13 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_languages_are_named_with_a_guess() {
-        let t: toml::Table = toml::from_str("hoem = \"头版\"\n[\"zh-TX\"]\nhome = \"x\"\n").unwrap();
+        let t: toml::Table =
+            toml::from_str("hoem = \"头版\"\n[\"zh-TX\"]\nhome = \"x\"\n").unwrap();
         let problems = check_overrides(&t);
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems.iter().any(|p| p.key == "hoem"
             && p.hint.as_deref().is_some_and(|h| h.contains("`home`"))));
-        assert!(problems.iter().any(|p| p.key == "zh-TX"));
+        assert!(problems.iter().any(|p| p.table == "strings.\"zh-TX\""));
     }
 
     #[test]

@@ -37,10 +37,7 @@ fn shared_picture(
 ) -> Option<(String, Option<(u32, u32)>)> {
     if let Some(source) = site.images.find(page_path, reference) {
         if let Some(card) = site.images.share_card(source) {
-            return Some((
-                urls.absolute(&card),
-                Some(crate::images::plan::SHARE_CARD),
-            ));
+            return Some((urls.absolute(&card), Some(crate::images::plan::SHARE_CARD)));
         }
         let size = (source.probe.width, source.probe.height);
         return Some((urls.absolute(&source.rel), Some(size)));
@@ -126,9 +123,12 @@ pub(crate) fn article_seo(site: &Site, urls: &Urls, i: usize) -> Option<ArticleS
         shared_picture(site, urls, &a.path, &first.src)
     });
     let share = share.or_else(|| {
-        [&site.config.raw.seo.default_image, &site.config.raw.publisher.logo]
-            .into_iter()
-            .find_map(|r| shared_picture(site, urls, "", r))
+        [
+            &site.config.raw.seo.default_image,
+            &site.config.raw.publisher.logo,
+        ]
+        .into_iter()
+        .find_map(|r| shared_picture(site, urls, "", r))
     });
     let size = share.as_ref().and_then(|s| s.1);
     let cover = cover.map(|c| c.0);
@@ -203,7 +203,10 @@ mod tests {
 
     #[test]
     fn a_missing_section_takes_its_separator_along() {
-        assert_eq!(without_token("{title} - {section} - {site}", "{section}"), "{title} - {site}");
+        assert_eq!(
+            without_token("{title} - {section} - {site}", "{section}"),
+            "{title} - {site}"
+        );
         assert_eq!(without_token("{section}｜{title}", "{section}"), "{title}");
         assert_eq!(without_token("{title}_{section}", "{section}"), "{title}");
     }

@@ -245,7 +245,10 @@ pub fn index_breadcrumb<'a>(shared: &Shared<'a>) -> Vec<Link<'a>> {
 pub fn listing_extras(shared: &Shared<'_>, l: &Listing<'_>, ctx: &mut Context) {
     let (name, root) = match l.kind {
         ListingKind::Series => (shared.site.strings.get("series"), series_root(shared.site)),
-        ListingKind::Author => (shared.site.strings.get("authors"), authors_root(shared.site)),
+        ListingKind::Author => (
+            shared.site.strings.get("authors"),
+            authors_root(shared.site),
+        ),
         _ => return,
     };
     let mut trail = index_breadcrumb(shared);

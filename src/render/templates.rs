@@ -581,7 +581,11 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
         Inputs::SeriesIndex { series, .. } => {
             ctx.insert_value("series", super::series::index_value(shared, series));
             ctx.insert("breadcrumb", &super::series::index_breadcrumb(shared));
-            ("series_index.html", "series_index", strings.get("series").into())
+            (
+                "series_index.html",
+                "series_index",
+                strings.get("series").into(),
+            )
         }
         Inputs::AuthorIndex { authors, .. } => {
             ctx.insert_value("authors", super::series::authors_value(shared, authors));

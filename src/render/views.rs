@@ -137,10 +137,7 @@ fn article_ref(
     let mut map = tera::Map::default();
     map.insert("title".into(), Value::from(a.title.as_str()));
     map.insert("url".into(), Value::from(urls.href(&a.path)));
-    map.insert(
-        "date".into(),
-        Value::from(site.strings.date_time(&a.date)),
-    );
+    map.insert("date".into(), Value::from(site.strings.date_time(&a.date)));
     map.insert(
         "date_short".into(),
         Value::from(site.strings.date_short(&a.date)),

@@ -23,9 +23,8 @@ pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
     let site = shared.site;
     let strings = &site.strings;
     let title = &site.config.raw.title;
-    let named = |key: &str, name: &str| {
-        strings.fill(key, &[("name", &name), ("site", &title.as_str())])
-    };
+    let named =
+        |key: &str, name: &str| strings.fill(key, &[("name", &name), ("site", &title.as_str())]);
     let mut feeds = vec![Feed::new(site, "", title.clone(), &site.all_articles)];
     let taxonomies = [
         ("feed_section", &site.sections),
