@@ -613,7 +613,8 @@ params:
         assert_eq!(front.aliases, strings(&["/a/", "/b/"]));
         assert_eq!(front.cover.as_deref(), Some("/img/c.png"));
         assert_eq!(front.weight, Some(8));
-        assert_eq!(front.extra.get("keywords"), Some(&json!(["x", "y"])));
+        assert_eq!(front.keywords, strings(&["x", "y"]));
+        assert_eq!(front.extra.get("keywords"), None, "a field now, not extra");
         assert_eq!(
             front.extra.get("last_modified_at"),
             Some(&json!("2024-03-13"))
