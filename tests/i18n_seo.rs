@@ -62,10 +62,20 @@ fn title_of(html: &str) -> &str {
 
 #[test]
 fn english_site_shows_english_theme_strings() {
-    let dir = make("language = \"en\"\n", &files());
+    let mut files = files();
+    files.push((
+        "content/资讯/moved.md",
+        story("旧文迁移", 10, &[], "aliases = [\"/old/moved/\"]\n"),
+    ));
+    let dir = make("language = \"en\"\n", &files);
     let out = build_ok(dir.path(), &[]);
     let home = read(&out, "index.html");
     assert!(home.contains("<html lang=\"en\">"), "{home}");
+    let redirect = read(&out, "old/moved/index.html");
+    assert!(
+        redirect.contains("This article has moved to <a href=\"/2026/09/moved/\">旧文迁移</a>."),
+        "{redirect}"
+    );
     for text in [
         ">Home</a>",
         ">Tags</a>",

@@ -154,18 +154,13 @@ impl Renderer {
             let html = super::alias::redirect_page(
                 &shared.urls,
                 &shared.site.articles[article],
-                &shared.site.config.raw.language,
+                &shared.site.strings,
             );
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
         if let Inputs::Redirect { path, title } = shared.inputs(page) {
-            let html = super::alias::redirect_to(
-                &shared.urls,
-                path,
-                title,
-                &shared.site.config.raw.language,
-            );
+            let html = super::alias::redirect_to(&shared.urls, path, title, &shared.site.strings);
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
