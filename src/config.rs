@@ -581,6 +581,8 @@ impl SiteConfig {
         check_menus(text, &raw.menu)?;
         check_sections(text, &raw.sections)?;
         check_api(text, &raw.api)?;
+        check_strings(text, &raw.strings)?;
+        check_seo(text, &raw.seo)?;
         let root_path = root_path_of(&base);
         let origin = base[..Position::BeforePath].to_string();
         let editions = editions(text, &raw.zh_hant, &origin, &root_path)?;
@@ -890,6 +892,54 @@ fn check_api(text: &str, api: &ApiConfig) -> Result<(), Diagnostic> {
             "per_page",
             "[api] per_page must be at least 1".into(),
         ));
+    }
+    Ok(())
+}
+
+/// `[strings]`: every key a theme string, every sub-table a shipped language.
+fn check_strings(text: &str, strings: &toml::Table) -> Result<(), Diagnostic> {
+    match crate::i18n::check_overrides(strings).into_iter().next() {
+        Some(p) => Err(table_error(text, &p.table, &p.key, p.message).maybe_hint(p.hint)),
+        None => Ok(()),
+    }
+}
+
+/// Search engines whose verification tag `[seo.verification]` can hold, with the
+/// `<meta name>` each reads.
+pub const VERIFICATION_ENGINES: [(&str, &str); 7] = [
+    ("baidu", "baidu-site-verification"),
+    ("google", "google-site-verification"),
+    ("bing", "msvalidate.01"),
+    ("sogou", "sogou_site_verification"),
+    ("360", "360-site-verification"),
+    ("shenma", "shenma-site-verification"),
+    ("yandex", "yandex-verification"),
+];
+
+/// `[seo]`: known verification engines, a title pattern that shows the title.
+fn check_seo(text: &str, seo: &SeoConfig) -> Result<(), Diagnostic> {
+    let known: Vec<&str> = VERIFICATION_ENGINES.iter().map(|(k, _)| *k).collect();
+    for engine in seo.verification.keys() {
+        if !known.contains(&engine.as_str()) {
+            let mut message = format!(
+                "`{}` in [seo.verification] is not a search engine sitegen knows",
+                engine.escape_debug()
+            );
+            if let Some(guess) = did_you_mean(&format!("`{engine}` `{}`", known.join("` `"))) {
+                message = format!("{message}; {guess}");
+            }
+            return Err(table_error(text, "seo.verification", engine, message)
+                .hint(format!("use one of: {}", known.join(", "))));
+        }
+    }
+    if !seo.title_pattern.contains("{title}") {
+        return Err(table_error(
+            text,
+            "seo",
+            "title_pattern",
+            "[seo] title_pattern must contain {title}".into(),
+        )
+        .hint("e.g. title_pattern = \"{title} - {site}\" (also {section})"));
     }
     Ok(())
 }

@@ -34,6 +34,7 @@ pub mod data;
 pub mod diagnostics;
 pub mod edition;
 pub mod escape;
+pub mod i18n;
 pub mod images;
 pub mod load;
 pub mod minify;

@@ -515,6 +515,8 @@ fn build_page(
     Ok(StandalonePage {
         source_path: a.source_path,
         title: a.title,
+        seo_title: a.seo_title,
+        keywords: a.keywords,
         date,
         updated: a.updated,
         summary: a.summary,
@@ -792,6 +794,8 @@ fn build_article(
         pinned: fm.pinned,
         source: fm.source.map(strip_controls),
         original_title: fm.original_title.map(strip_controls),
+        seo_title: fm.seo_title.map(strip_controls),
+        keywords: fm.keywords.into_iter().map(strip_controls).collect(),
         summary: strip_controls(summary),
         reading_minutes: rendered.reading_minutes(),
         cjk_chars: rendered.cjk_chars,

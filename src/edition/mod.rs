@@ -77,6 +77,8 @@ fn make(site: &Site, editions: &Editions) -> Result<(Site, Vec<Diagnostic>), Dia
     converter.json(&mut data);
     hant.data = Arc::new(data);
     convert.config(&mut hant.config);
+    // The theme's strings in the edition's language (zh-TW or zh-HK).
+    hant.strings = Arc::new(crate::i18n::Strings::for_site(&hant.config));
     Ok((hant, warnings))
 }
 
@@ -311,6 +313,13 @@ impl Convert<'_> {
         self.text(&mut raw.footer.copyright);
         self.text(&mut raw.publisher.name);
         self.texts(&mut raw.seo.keywords);
+        // Flat `[strings]` overrides are the site's own words, written in Simplified;
+        // `[strings."zh-TW"]` tables are the edition's already.
+        for (_, value) in raw.strings.iter_mut() {
+            if let toml::Value::String(s) = value {
+                self.text(s);
+            }
+        }
         let mut extra = serde_json::to_value(&raw.extra).unwrap_or_default();
         self.converter.json(&mut extra);
         if let Ok(table) = serde_json::from_value(extra) {

@@ -51,6 +51,7 @@ pub fn assemble(
     let categories = categories.finish();
     let (series, authors) = super::series::index(&config, &articles, &mut links);
     Site {
+        strings: Arc::new(crate::i18n::Strings::for_site(&config)),
         section_metas: vec![None; sections.len()],
         tag_metas: vec![None; tags.len()],
         category_metas: vec![None; categories.len()],

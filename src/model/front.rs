@@ -92,6 +92,8 @@ pub fn arrange(site: &mut Site) -> Vec<Diagnostic> {
     site.hot = hot(site, &index, &mut found);
     site.menus = menus(site, &mut found);
     found.extend(unknown_section_settings(site));
+    // The theme strings' own warnings (an unknown `language`), told with the model's.
+    found.extend(site.strings.warnings.iter().cloned());
     found
 }
 

@@ -83,6 +83,10 @@ pub struct ListMeta {
 pub struct StandalonePage {
     pub source_path: PathBuf,
     pub title: String,
+    /// `seo_title`: the whole `<title>`.
+    pub seo_title: Option<String>,
+    /// `keywords` from front matter, for `<meta name="keywords">`.
+    pub keywords: Vec<String>,
     /// The front-matter date, when it has one (the sitemap's lastmod); never the clock.
     pub date: Option<DateTime<FixedOffset>>,
     pub updated: Option<DateTime<FixedOffset>>,
@@ -109,6 +113,8 @@ impl StandalonePage {
         StandalonePage {
             source_path: PathBuf::from(source),
             title: source.into(),
+            seo_title: None,
+            keywords: Vec::new(),
             date: None,
             updated: None,
             summary: String::new(),

@@ -49,6 +49,10 @@ pub struct Article {
     pub source: Option<String>,
     /// The headline a syndicated story ran under at its source.
     pub original_title: Option<String>,
+    /// `seo_title`: the whole `<title>`, in place of `[seo] title_pattern`.
+    pub seo_title: Option<String>,
+    /// `keywords` from front matter, for `<meta name="keywords">`.
+    pub keywords: Vec<String>,
     /// Plain-text summary for listings.
     pub summary: String,
     /// The body as HTML.
@@ -132,6 +136,8 @@ impl Article {
             pinned: false,
             source: None,
             original_title: None,
+            seo_title: None,
+            keywords: Vec::new(),
             summary: String::new(),
             content: String::new(),
             text: String::new(),
@@ -258,6 +264,10 @@ pub struct Site {
     /// The pictures pages use and their versions, planned by the image stage
     /// ([`crate::images::prepare`]); empty until it runs.
     pub images: Arc<crate::images::Images>,
+    /// The theme's strings in the site's language (`language`, `[strings]`): what every
+    /// page, feed and script shows comes from here, so two editions of a site can be
+    /// rendered by one renderer.
+    pub strings: Arc<crate::i18n::Strings>,
 }
 
 /// URL path prefixes of the two taxonomies.

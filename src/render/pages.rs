@@ -326,7 +326,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
     for y in &site.years {
         out.push(Listing {
             kind: ListingKind::Archive,
-            name: format!("{:04}年", y.year),
+            name: site.strings.year_name(y.year),
             path: y.path.clone(),
             articles: &y.articles,
             meta: None,
@@ -335,7 +335,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
         });
         out.extend(y.months.iter().map(|m| Listing {
             kind: ListingKind::Archive,
-            name: format!("{:04}年{:02}月", y.year, m.month),
+            name: site.strings.month_name(y.year, m.month),
             path: m.path.clone(),
             articles: &m.articles,
             meta: None,

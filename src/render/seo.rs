@@ -27,11 +27,81 @@ pub(crate) fn absolute_asset(urls: &Urls, reference: &str) -> Option<String> {
     }
 }
 
+/// A picture as social sites fetch it, absolute, with its size when known. A processed
+/// picture is shared as its 1200×630 card, which share cards show uncropped.
+fn shared_picture(
+    site: &Site,
+    urls: &Urls,
+    page_path: &str,
+    reference: &str,
+) -> Option<(String, Option<(u32, u32)>)> {
+    if let Some(source) = site.images.find(page_path, reference) {
+        if let Some(card) = site.images.share_card(source) {
+            return Some((urls.absolute(&card), Some(crate::images::plan::SHARE_CARD)));
+        }
+        let size = (source.probe.width, source.probe.height);
+        return Some((urls.absolute(&source.rel), Some(size)));
+    }
+    match site.images.published_rel(page_path, reference) {
+        Some(rel) => Some((urls.absolute(&rel), None)),
+        None => absolute_asset(urls, reference).map(|url| (url, None)),
+    }
+}
+
+/// An article's `<title>`: `[seo] title_pattern` with `{title}`, `{site}` and `{section}`
+/// filled in. Without a section, `{section}` goes with the separator beside it, so
+/// `{title} - {section} - {site}` does not leave ` -  - `.
+pub(crate) fn article_title(site: &Site, i: usize) -> String {
+    let Some(a) = site.articles.get(i) else {
+        return String::new();
+    };
+    let section = site
+        .links
+        .get(i)
+        .and_then(|l| l.section)
+        .and_then(|s| site.sections.get(s))
+        .map_or("", |s| s.name.as_str());
+    let mut pattern = site.config.raw.seo.title_pattern.clone();
+    if section.is_empty() {
+        pattern = without_token(&pattern, "{section}");
+    }
+    crate::i18n::fill(
+        &pattern,
+        [
+            ("title", a.title.clone()),
+            ("site", site.config.raw.title.clone()),
+            ("section", section.to_string()),
+        ],
+    )
+}
+
+/// `pattern` without `token` and the run of separators before it (or after it, at the
+/// start).
+fn without_token(pattern: &str, token: &str) -> String {
+    let Some(at) = pattern.find(token) else {
+        return pattern.to_string();
+    };
+    let is_sep = |c: char| c.is_whitespace() || "-|｜_–—·:：,，".contains(c);
+    let before = pattern[..at].trim_end_matches(is_sep);
+    let after = &pattern[at + token.len()..];
+    if before.is_empty() {
+        format!("{before}{}", after.trim_start_matches(is_sep))
+    } else {
+        format!("{before}{}", after)
+    }
+}
+
 /// Head fields an article page gets on top of its ref (see `docs/templates.md`).
 #[derive(Debug, Serialize)]
 pub(crate) struct ArticleSeo {
-    /// The cover as an absolute URL, for `og:image` and `twitter:image`.
+    /// The cover as an absolute URL, for `twitter:image` (none without a cover).
     pub cover_absolute: Option<String>,
+    /// `og:image`: the cover's share card, else the first picture of the body, else
+    /// `[seo] default_image`, else the publisher's logo; absolute.
+    pub share_image: Option<String>,
+    /// Its width and height, when known.
+    pub share_image_width: Option<u32>,
+    pub share_image_height: Option<u32>,
     /// `updated`, or `date` when never updated, in RFC 3339: `article:modified_time`.
     pub modified_iso: String,
     /// The JSON-LD `NewsArticle`, serialised and safe to output with `| safe` inside
@@ -44,22 +114,24 @@ pub(crate) fn article_seo(site: &Site, urls: &Urls, i: usize) -> Option<ArticleS
     let a = site.articles.get(i)?;
     let links = site.links.get(i);
     let permalink = urls.absolute(&a.path);
-    // A processed cover is shared as its 1200×630 card, which share cards show uncropped.
-    let card = a
+    let cover = a
         .cover
         .as_deref()
-        .and_then(|c| site.images.find(&a.path, c))
-        .and_then(|source| site.images.share_card(source));
-    let cover = match card {
-        Some(rel) => Some(urls.absolute(&rel)),
-        None => a
-            .cover
-            .as_deref()
-            .and_then(|c| match site.images.published_rel(&a.path, c) {
-                Some(rel) => Some(urls.absolute(&rel)),
-                None => absolute_asset(urls, c),
-            }),
-    };
+        .and_then(|c| shared_picture(site, urls, &a.path, c));
+    let share = cover.clone().or_else(|| {
+        let first = a.body.images.first()?;
+        shared_picture(site, urls, &a.path, &first.src)
+    });
+    let share = share.or_else(|| {
+        [
+            &site.config.raw.seo.default_image,
+            &site.config.raw.publisher.logo,
+        ]
+        .into_iter()
+        .find_map(|r| shared_picture(site, urls, "", r))
+    });
+    let size = share.as_ref().and_then(|s| s.1);
+    let cover = cover.map(|c| c.0);
     let publisher_name = site.config.publisher_name();
     let mut publisher = json!({ "@type": "Organization", "name": publisher_name });
     if let Some(logo) = absolute_asset(urls, &site.config.raw.publisher.logo) {
@@ -96,6 +168,9 @@ pub(crate) fn article_seo(site: &Site, urls: &Urls, i: usize) -> Option<ArticleS
         ld["articleSection"] = json!(section);
     }
     Some(ArticleSeo {
+        share_image: share.map(|s| s.0),
+        share_image_width: size.map(|s| s.0),
+        share_image_height: size.map(|s| s.1),
         cover_absolute: cover,
         modified_iso: modified,
         json_ld: script_safe_json(&ld),
@@ -125,6 +200,16 @@ fn script_safe_json(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_section_takes_its_separator_along() {
+        assert_eq!(
+            without_token("{title} - {section} - {site}", "{section}"),
+            "{title} - {site}"
+        );
+        assert_eq!(without_token("{section}｜{title}", "{section}"), "{title}");
+        assert_eq!(without_token("{title}_{section}", "{section}"), "{title}");
+    }
 
     #[test]
     fn json_cannot_close_the_script_element() {

@@ -8,7 +8,6 @@ use tera::{Context, Value};
 use super::pages::{Listing, ListingKind, author_info, authors_root, series_info, series_root};
 use super::templates::Shared;
 use super::views::Link;
-use crate::content::date::{DATE_SHORT, DATE_TIME};
 use crate::model::{Article, SeriesPlace, Term};
 
 /// `series` on an article page: one entry per 专题 the article is in, `{name, url, index
@@ -96,7 +95,7 @@ pub fn index_value(shared: &Shared<'_>, series: &[Term]) -> Value {
                 description.map_or_else(Value::none, Value::from),
             );
             map.insert("count".into(), Value::from(term.articles.len()));
-            insert_dates(&mut map, updated);
+            insert_dates(&site.strings, &mut map, updated);
             let latest = newest(&term.articles);
             let latest_ref = latest.map_or_else(Value::none, |i| shared.refs[i].clone());
             let own_cover = meta
@@ -127,10 +126,14 @@ pub fn index_value(shared: &Shared<'_>, series: &[Term]) -> Value {
     Value::from(list)
 }
 
-fn insert_dates(map: &mut tera::Map, date: Option<chrono::DateTime<chrono::FixedOffset>>) {
+fn insert_dates(
+    strings: &crate::i18n::Strings,
+    map: &mut tera::Map,
+    date: Option<chrono::DateTime<chrono::FixedOffset>>,
+) {
     let text = |f: &str| date.map_or_else(Value::none, |d| Value::from(d.format(f).to_string()));
-    map.insert("updated".into(), text(DATE_TIME));
-    map.insert("updated_short".into(), text(DATE_SHORT));
+    map.insert("updated".into(), text(strings.get("date_time")));
+    map.insert("updated_short".into(), text(strings.get("date_short")));
     map.insert(
         "updated_iso".into(),
         date.map_or_else(Value::none, |d| Value::from(d.to_rfc3339())),
@@ -229,9 +232,9 @@ pub fn authors_value(shared: &Shared<'_>, authors: &[Term]) -> Value {
 }
 
 /// The breadcrumb of the two indexes: 首页.
-pub fn index_breadcrumb<'a>(shared: &Shared<'_>) -> Vec<Link<'a>> {
+pub fn index_breadcrumb<'a>(shared: &Shared<'a>) -> Vec<Link<'a>> {
     vec![Link {
-        name: "首页",
+        name: shared.site.strings.get("home"),
         url: shared.urls.href(""),
     }]
 }
@@ -241,8 +244,11 @@ pub fn index_breadcrumb<'a>(shared: &Shared<'_>) -> Vec<Link<'a>> {
 /// hub, `author` on an author page.
 pub fn listing_extras(shared: &Shared<'_>, l: &Listing<'_>, ctx: &mut Context) {
     let (name, root) = match l.kind {
-        ListingKind::Series => ("专题", series_root(shared.site)),
-        ListingKind::Author => ("作者", authors_root(shared.site)),
+        ListingKind::Series => (shared.site.strings.get("series"), series_root(shared.site)),
+        ListingKind::Author => (
+            shared.site.strings.get("authors"),
+            authors_root(shared.site),
+        ),
         _ => return,
     };
     let mut trail = index_breadcrumb(shared);

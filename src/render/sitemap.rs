@@ -1,5 +1,6 @@
 //! What crawlers read: `sitemap.xml` (split into an index and parts past 50,000 URLs),
-//! `news-sitemap.xml` for Google News, and `robots.txt` pointing at both.
+//! `news-sitemap.xml` for Google News, `robots.txt` pointing at both, and with
+//! `[seo] sitemap_txt` a plain `sitemap.txt` of the same URLs (Baidu accepts it).
 //!
 //! Every date comes from the articles, and "now" for the news sitemap is
 //! the model's (`SOURCE_DATE_EPOCH` when set, see [`crate::site::now`]), so a rebuild of unchanged content
@@ -29,7 +30,11 @@ const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
 pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
     let site = shared.site;
     let absolute = |rel: &str| shared.urls.absolute(rel);
-    let mut files = sitemaps(&entries(shared), MAX_URLS, &absolute);
+    let entries = entries(shared);
+    let mut files = sitemaps(&entries, MAX_URLS, &absolute);
+    if site.config.raw.seo.sitemap_txt {
+        files.push(("sitemap.txt".into(), sitemap_txt(&entries).into_bytes()));
+    }
     let now = site.now;
     files.push((
         "news-sitemap.xml".into(),
@@ -37,6 +42,18 @@ pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
     ));
     files.push(("robots.txt".into(), robots(shared).into_bytes()));
     files
+}
+
+/// `sitemap.txt` (`[seo] sitemap_txt`): the URLs of `sitemap.xml`, one a line, which Baidu
+/// and Google accept as a sitemap. Its own limit is the same 50,000 URLs; a larger site
+/// should submit `sitemap.xml`, whose index splits it.
+fn sitemap_txt(entries: &[Entry]) -> String {
+    let mut out = String::with_capacity(entries.len() * 64);
+    for e in entries {
+        out.push_str(&e.loc);
+        out.push('\n');
+    }
+    out
 }
 
 /// One URL of the sitemap.

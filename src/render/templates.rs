@@ -8,7 +8,6 @@ use tera::{Context, Tera, Value};
 
 use super::pages::{Job, Listing, Page, Plan};
 use super::views::{self, Link};
-use crate::content::date::{DATE_SHORT, DATE_TIME};
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::theme;
@@ -22,6 +21,8 @@ pub struct Shared<'a> {
     /// One serialised ref per article.
     pub refs: Vec<Value>,
     pub site_value: Value,
+    /// The theme's strings (`Site::strings`), for every template as `t`.
+    pub strings_value: Value,
     /// The data files (`data/`), for every template as `data`.
     pub data_value: Value,
 }
@@ -39,6 +40,7 @@ impl<'a> Shared<'a> {
         let urls = Urls::new(&site.config);
         Shared {
             site_value: views::site_value(site, &urls, &site.statics.assets),
+            strings_value: site.strings.value(),
             data_value: Value::from_serializable(&*site.data),
             refs,
             site,
@@ -95,6 +97,7 @@ impl Renderer {
         }
         let mut tera = Tera::new();
         tera.register_function("get_url", get_url);
+        tera.register_filter("fill", crate::i18n::fill_filter);
         let images = super::resize::ImagesSlot::default();
         super::resize::register(&mut tera, &images);
         tera.add_raw_templates(
@@ -151,18 +154,13 @@ impl Renderer {
             let html = super::alias::redirect_page(
                 &shared.urls,
                 &shared.site.articles[article],
-                &shared.site.config.raw.language,
+                &shared.site.strings,
             );
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
         if let Inputs::Redirect { path, title } = shared.inputs(page) {
-            let html = super::alias::redirect_to(
-                &shared.urls,
-                path,
-                title,
-                &shared.site.config.raw.language,
-            );
+            let html = super::alias::redirect_to(&shared.urls, path, title, &shared.site.strings);
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
@@ -416,16 +414,14 @@ pub enum Taxonomy {
 }
 
 impl Taxonomy {
-    fn view(self) -> TaxonomyView {
-        match self {
-            Taxonomy::Tags => TaxonomyView {
-                kind: "tags",
-                name: "标签",
-            },
-            Taxonomy::Categories => TaxonomyView {
-                kind: "categories",
-                name: "分类",
-            },
+    fn view(self, strings: &crate::i18n::Strings) -> TaxonomyView<'_> {
+        let (kind, key) = match self {
+            Taxonomy::Tags => ("tags", "tags"),
+            Taxonomy::Categories => ("categories", "categories"),
+        };
+        TaxonomyView {
+            kind,
+            name: strings.get(key),
         }
     }
 }
@@ -507,12 +503,17 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
     let mut ctx = Context::new();
     ctx.insert_value("site", shared.site_value.clone());
     ctx.insert_value("data", shared.data_value.clone());
+    ctx.insert_value("t", shared.strings_value.clone());
     ctx.insert("canonical", &shared.urls.absolute(&page.path));
     ctx.insert(
         "alternates",
         &crate::edition::alternates(&shared.site.config, &page.path),
     );
     let site_title = &shared.site.config.raw.title;
+    let strings = &shared.site.strings;
+    let seo = &shared.site.config.raw.seo;
+    let mut full_title = None;
+    let mut keywords: &[String] = &seo.keywords;
     let (template, kind, title) = match shared.inputs(page) {
         Inputs::Article {
             article,
@@ -533,8 +534,19 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
             ctx.insert_value("next", reference(next));
             let related: Vec<Value> = related.iter().map(|&j| shared.refs[j].clone()).collect();
             ctx.insert_value("related", Value::from(related));
-            let title = shared.site.articles[article].title.clone();
-            ("article.html", "article", title)
+            let a = &shared.site.articles[article];
+            full_title = Some(match &a.seo_title {
+                Some(t) => t.clone(),
+                None => super::seo::article_title(shared.site, article),
+            });
+            keywords = if !a.keywords.is_empty() {
+                &a.keywords
+            } else if !seo.keywords.is_empty() {
+                &seo.keywords
+            } else {
+                &a.tags
+            };
+            ("article.html", "article", a.title.clone())
         }
         Inputs::Listing {
             listing,
@@ -547,9 +559,9 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
             lead_context(shared, articles, lead, &mut ctx);
             let title = match (listing.kind, n) {
                 (super::ListingKind::Home, 1) => String::new(),
-                (super::ListingKind::Home, _) => format!("第 {n} 页"),
+                (super::ListingKind::Home, _) => strings.fill("page_n", &[("n", &n)]),
                 (_, 1) => listing.name.clone(),
-                (_, _) => format!("{} - 第 {n} 页", listing.name),
+                (_, _) => strings.fill("titled_page_n", &[("title", &listing.name), ("n", &n)]),
             };
             let template = listing
                 .meta
@@ -559,10 +571,14 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
         }
         Inputs::Page { page } => {
             page_context(shared, page, &mut ctx);
+            full_title.clone_from(&page.seo_title);
+            if !page.keywords.is_empty() {
+                keywords = &page.keywords;
+            }
             ("page.html", "page", page.title.clone())
         }
         Inputs::Terms { taxonomy, terms } => {
-            let view = taxonomy.view();
+            let view = taxonomy.view(strings);
             ctx.insert("terms", &views::terms_by_count(terms, &shared.urls));
             ctx.insert("taxonomy", &view);
             ("terms.html", view.kind, view.name.to_string())
@@ -570,29 +586,38 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
         Inputs::SeriesIndex { series, .. } => {
             ctx.insert_value("series", super::series::index_value(shared, series));
             ctx.insert("breadcrumb", &super::series::index_breadcrumb(shared));
-            ("series_index.html", "series_index", "专题".into())
+            (
+                "series_index.html",
+                "series_index",
+                strings.get("series").into(),
+            )
         }
         Inputs::AuthorIndex { authors, .. } => {
             ctx.insert_value("authors", super::series::authors_value(shared, authors));
             ctx.insert("breadcrumb", &super::series::index_breadcrumb(shared));
-            ("authors.html", "authors", "作者".into())
+            ("authors.html", "authors", strings.get("authors").into())
         }
         Inputs::Archives { years: list } => {
             ctx.insert("years", &years(shared, list));
-            ("archives.html", "archives", "归档".into())
+            ("archives.html", "archives", strings.get("archives").into())
         }
-        Inputs::Search => ("search.html", "search", "搜索".into()),
+        Inputs::Search => {
+            ctx.insert("search_strings", &strings.search_json());
+            ("search.html", "search", strings.get("search").into())
+        }
         Inputs::NotFound | Inputs::Alias { .. } | Inputs::Redirect { .. } => {
-            ("404.html", "404", "页面不存在".into())
+            ("404.html", "404", strings.get("not_found").into())
         }
     };
     ctx.insert("page_kind", kind);
-    let page_title = if title.is_empty() {
-        site_title.clone()
-    } else {
-        format!("{title} - {site_title}")
+    let page_title = match full_title {
+        Some(full) => full,
+        None if title.is_empty() => site_title.clone(),
+        None => format!("{title} - {site_title}"),
     };
     ctx.insert("page_title", &page_title);
+    // Search engines read commas; Baidu asks for ASCII ones.
+    ctx.insert("keywords", &keywords.join(","));
     (template, ctx)
 }
 
@@ -648,10 +673,11 @@ fn body_view(body: &crate::model::BodyInfo) -> BodyView<'_> {
 fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
     let site = shared.site;
     let a = &site.articles[i];
+    let strings = &site.strings;
     let extra = ArticleExtra {
         content: &a.content,
-        updated: a.updated.map(|d| d.format(DATE_TIME).to_string()),
-        updated_short: a.updated.map(|d| d.format(DATE_SHORT).to_string()),
+        updated: a.updated.map(|d| strings.date_time(&d)),
+        updated_short: a.updated.map(|d| strings.date_short(&d)),
         updated_iso: a.updated.map(|d| d.to_rfc3339()),
         original_title: a.original_title.as_deref(),
         reading_minutes: a.reading_minutes,
@@ -706,6 +732,7 @@ struct PageView<'a> {
 }
 
 fn page_context(shared: &Shared<'_>, p: &crate::model::StandalonePage, ctx: &mut Context) {
+    let strings = &shared.site.strings;
     let view = PageView {
         title: &p.title,
         url: shared.urls.href(&p.path),
@@ -714,9 +741,9 @@ fn page_context(shared: &Shared<'_>, p: &crate::model::StandalonePage, ctx: &mut
         content: &p.content,
         cover: p.cover.as_deref(),
         weight: p.weight,
-        date: p.date.map(|d| d.format(DATE_TIME).to_string()),
+        date: p.date.map(|d| strings.date_time(&d)),
         date_iso: p.date.map(|d| d.to_rfc3339()),
-        updated: p.updated.map(|d| d.format(DATE_TIME).to_string()),
+        updated: p.updated.map(|d| strings.date_time(&d)),
         updated_iso: p.updated.map(|d| d.to_rfc3339()),
         extra: &p.extra,
         aliases: &p.aliases,
@@ -736,7 +763,7 @@ fn page_context(shared: &Shared<'_>, p: &crate::model::StandalonePage, ctx: &mut
     );
     ctx.insert_value("page", Value::from(value));
     let home = Link {
-        name: "首页",
+        name: strings.get("home"),
         url: shared.urls.href(""),
     };
     ctx.insert("breadcrumb", &vec![home]);
@@ -747,7 +774,7 @@ fn breadcrumb<'a>(shared: &'a Shared<'_>, i: usize) -> Vec<Link<'a>> {
     let site = shared.site;
     let links = &site.links[i];
     let mut trail = vec![Link {
-        name: "首页",
+        name: site.strings.get("home"),
         url: shared.urls.href(""),
     }];
     if let Some(s) = links.section {
@@ -895,9 +922,9 @@ fn section_value(meta: Option<&crate::model::ListMeta>) -> Value {
 }
 
 #[derive(Serialize)]
-struct TaxonomyView {
+struct TaxonomyView<'a> {
     kind: &'static str,
-    name: &'static str,
+    name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -927,7 +954,7 @@ fn years(shared: &Shared<'_>, list: &[crate::model::YearArchive]) -> Vec<YearVie
                 .iter()
                 .map(|m| MonthView {
                     month: format!("{:02}", m.month),
-                    name: format!("{:04}年{:02}月", y.year, m.month),
+                    name: shared.site.strings.month_name(y.year, m.month),
                     url: shared.urls.href(&m.path),
                     count: m.articles.len(),
                 })

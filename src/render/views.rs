@@ -7,7 +7,6 @@
 use serde::Serialize;
 use tera::Value;
 
-use crate::content::date::{DATE_SHORT, DATE_TIME};
 use crate::model::{Article, ArticleLinks, Site, Term};
 use crate::urls::Urls;
 
@@ -69,7 +68,7 @@ pub fn article_refs(site: &Site, urls: &Urls) -> Vec<Value> {
         .par_iter()
         .zip(site.links.par_iter())
         .map(|(a, l)| {
-            article_ref(urls, &site.images, a, l, &|kind, i| match kind {
+            article_ref(urls, site, a, l, &|kind, i| match kind {
                 TermKind::Section => term(&terms.sections, i),
                 TermKind::Tag => term(&terms.tags, i),
                 TermKind::Category => term(&terms.categories, i),
@@ -86,7 +85,7 @@ pub fn article_ref_value(site: &Site, urls: &Urls, i: usize) -> Value {
     let (Some(a), Some(l)) = (site.articles.get(i), site.links.get(i)) else {
         return Value::none();
     };
-    article_ref(urls, &site.images, a, l, &|kind, i| {
+    article_ref(urls, site, a, l, &|kind, i| {
         let list = match kind {
             TermKind::Section => &site.sections,
             TermKind::Tag => &site.tags,
@@ -129,7 +128,7 @@ enum TermKind {
 
 fn article_ref(
     urls: &Urls,
-    images: &crate::images::Images,
+    site: &Site,
     a: &Article,
     links: &ArticleLinks,
     term: &dyn Fn(TermKind, usize) -> Value,
@@ -138,13 +137,10 @@ fn article_ref(
     let mut map = tera::Map::default();
     map.insert("title".into(), Value::from(a.title.as_str()));
     map.insert("url".into(), Value::from(urls.href(&a.path)));
-    map.insert(
-        "date".into(),
-        Value::from(a.date.format(DATE_TIME).to_string()),
-    );
+    map.insert("date".into(), Value::from(site.strings.date_time(&a.date)));
     map.insert(
         "date_short".into(),
-        Value::from(a.date.format(DATE_SHORT).to_string()),
+        Value::from(site.strings.date_short(&a.date)),
     );
     map.insert("date_iso".into(), Value::from(a.date.to_rfc3339()));
     map.insert("summary".into(), Value::from(a.summary.as_str()));
@@ -169,7 +165,7 @@ fn article_ref(
         .section
         .map_or_else(Value::none, |s| term(TermKind::Section, s));
     map.insert("section".into(), section);
-    cover_values(&mut map, urls, images, &a.path, a.cover.as_deref());
+    cover_values(&mut map, urls, &site.images, &a.path, a.cover.as_deref());
     map.insert("author".into(), text(a.author.as_ref()));
     let authors: Vec<Value> = links
         .authors
@@ -263,6 +259,11 @@ struct SiteView<'a> {
     /// edition sharing the host, which loads the Simplified edition's.
     asset_root: &'a str,
     language: &'a str,
+    /// The BCP 47 tag of the theme strings' language (`zh-CN`, `zh-TW`, `zh-HK`, `en`),
+    /// for `<html lang>`.
+    lang: &'static str,
+    /// `[seo]`: `applicable_device` and the verification tags as `[{name, content}]`.
+    seo: SeoView<'a>,
     footer: &'a crate::config::Footer,
     sections: Vec<TermCount<'a>>,
     /// The sections the header links to: see [`nav_sections`].
@@ -279,6 +280,33 @@ struct SiteView<'a> {
     hot: Vec<HotView<'a>>,
     /// `[menu]`: `{main: [{name, url, external}], footer: […]}`.
     menu: MenuView<'a>,
+}
+
+#[derive(Serialize)]
+struct SeoView<'a> {
+    applicable_device: &'a str,
+    verification: Vec<MetaView<'a>>,
+}
+
+/// A `<meta name content>` pair.
+#[derive(Serialize)]
+struct MetaView<'a> {
+    name: &'static str,
+    content: &'a str,
+}
+
+fn seo_view(seo: &crate::config::SeoConfig) -> SeoView<'_> {
+    let verification = crate::config::VERIFICATION_ENGINES
+        .iter()
+        .filter_map(|(engine, name)| {
+            let content = seo.verification.get(*engine)?.trim();
+            (!content.is_empty()).then_some(MetaView { name, content })
+        })
+        .collect();
+    SeoView {
+        applicable_device: seo.applicable_device.trim(),
+        verification,
+    }
 }
 
 #[derive(Serialize)]
@@ -393,6 +421,8 @@ pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> V
             .filter(|e| e.shared_files.is_some())
             .map_or(&site.config.root_path, |e| &e.hans.root_path),
         language: &raw.language,
+        lang: site.strings.lang().code(),
+        seo: seo_view(&raw.seo),
         footer: &raw.footer,
         sections: site
             .sections
@@ -456,7 +486,7 @@ fn recent_months<'a>(site: &'a Site, urls: &Urls) -> Vec<TermCount<'a>> {
         .iter()
         .flat_map(|y| {
             y.months.iter().map(move |m| TermCount {
-                name: format!("{:04}年{:02}月", y.year, m.month).into(),
+                name: site.strings.month_name(y.year, m.month).into(),
                 url: urls.href(&m.path),
                 count: m.articles.len(),
             })

@@ -288,6 +288,38 @@
     return item;
   }
 
+  // ---- messages: the site's language, from the page (src/i18n, data-strings) ----
+
+  var DEFAULT_MESSAGES = {
+    search_need_words: "请输入中文词语或英文单词",
+    search_running: "正在搜索…",
+    search_found: "找到 {n} 篇与“{query}”相关的文章",
+    search_none: "没有找到与“{query}”相关的文章",
+    search_failed: "搜索索引加载失败，请稍后再试。"
+  };
+
+  /* The messages the page carries in data-strings (JSON), else the zh-CN ones. */
+  function messages(root) {
+    var out = {};
+    var given = {};
+    try {
+      given = JSON.parse(root.getAttribute("data-strings") || "{}") || {};
+    } catch (e) {
+      given = {};
+    }
+    for (var k in DEFAULT_MESSAGES) {
+      out[k] = typeof given[k] === "string" ? given[k] : DEFAULT_MESSAGES[k];
+    }
+    return out;
+  }
+
+  /* Replaces each {name} of text by params[name]. */
+  function fill(text, params) {
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(params, name) ? params[name] : all;
+    });
+  }
+
   function start() {
     var root = document.getElementById("search-app");
     if (!root) return;
@@ -298,6 +330,7 @@
     var moreButton = root.querySelector(".search-more");
     if (!form || !input || !status || !list || !moreButton) return;
     var index = new Index(root.getAttribute("data-index") || "search/");
+    var strings = messages(root);
     var seq = 0; // answers to older queries are dropped
     var timer = 0;
     var current = null; // {terms, hits, shown}
@@ -322,22 +355,21 @@
       moreButton.hidden = true;
       current = null;
       if (!terms.length) {
-        status.textContent = query.trim() ? "请输入中文词语或英文单词" : "";
+        status.textContent = query.trim() ? strings.search_need_words : "";
         root.removeAttribute("aria-busy");
         return Promise.resolve();
       }
-      status.textContent = "正在搜索…";
+      status.textContent = strings.search_running;
       root.setAttribute("aria-busy", "true");
       return index.search(terms).then(function (hits) {
         if (mySeq !== seq) return;
         current = { terms: terms, hits: hits, shown: 0 };
-        status.textContent = hits.length
-          ? "找到 " + hits.length + " 篇与“" + query.trim() + "”相关的文章"
-          : "没有找到与“" + query.trim() + "”相关的文章";
+        var params = { n: String(hits.length), query: query.trim() };
+        status.textContent = fill(hits.length ? strings.search_found : strings.search_none, params);
         return showMore(mySeq);
       }).catch(function (e) {
         if (mySeq !== seq) return;
-        status.textContent = "搜索索引加载失败，请稍后再试。";
+        status.textContent = strings.search_failed;
         if (window.console) console.error(e);
       }).then(function () {
         if (mySeq === seq) root.removeAttribute("aria-busy");

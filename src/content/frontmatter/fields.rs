@@ -81,6 +81,8 @@ impl<'a> Fields<'a> {
             author: None,
             source: self.text(&["source"])?,
             original_title: self.text(&["original_title"])?,
+            seo_title: self.text(&["seo_title", "title_tag", "meta_title"])?,
+            keywords: split_keywords(self.terms(&["keywords"], None)?),
             summary: self.text(&["summary", "description", "excerpt"])?,
             tags: self.terms(&["tags"], Some("tags"))?,
             categories: self.terms(&["categories", "category"], Some("categories"))?,
@@ -509,6 +511,19 @@ fn integer(value: &Value) -> Option<i64> {
     }
 }
 
+/// `keywords: "大模型, 开源，xAI"` is one string in Hexo and Hugo front matter: split it
+/// at ASCII and full-width commas and 、.
+fn split_keywords(found: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in found.iter().flat_map(|k| k.split([',', '，', '、'])) {
+        let word = word.trim();
+        if !word.is_empty() && !out.iter().any(|w| w == word) {
+            out.push(word.to_string());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{load, load_err, strings};
@@ -598,7 +613,8 @@ params:
         assert_eq!(front.aliases, strings(&["/a/", "/b/"]));
         assert_eq!(front.cover.as_deref(), Some("/img/c.png"));
         assert_eq!(front.weight, Some(8));
-        assert_eq!(front.extra.get("keywords"), Some(&json!(["x", "y"])));
+        assert_eq!(front.keywords, strings(&["x", "y"]));
+        assert_eq!(front.extra.get("keywords"), None, "a field now, not extra");
         assert_eq!(
             front.extra.get("last_modified_at"),
             Some(&json!("2024-03-13"))

@@ -107,6 +107,11 @@ pub struct FrontMatter {
     pub authors: Vec<String>,
     pub source: Option<String>,
     pub original_title: Option<String>,
+    /// `seo_title`, else `title_tag` or `meta_title` (Hexo and Hugo themes): the whole
+    /// `<title>`, in place of `[seo] title_pattern`.
+    pub seo_title: Option<String>,
+    /// `keywords`: a list, or one string split at commas (`,`, `，`, `、`).
+    pub keywords: Vec<String>,
     /// `summary`, else `description`, else `excerpt`.
     pub summary: Option<String>,
     /// Top-level `tags` and Zola `[taxonomies] tags`.

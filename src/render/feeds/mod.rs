@@ -21,44 +21,36 @@ use crate::urls::{Urls, absolutize};
 /// The feed files of the site, as (path relative to the output root, bytes).
 pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
     let site = shared.site;
+    let strings = &site.strings;
     let title = &site.config.raw.title;
+    let named =
+        |key: &str, name: &str| strings.fill(key, &[("name", &name), ("site", &title.as_str())]);
     let mut feeds = vec![Feed::new(site, "", title.clone(), &site.all_articles)];
     let taxonomies = [
-        ("", &site.sections),
+        ("feed_section", &site.sections),
         // Folders with an `_index.md` (nested sections): their listing links a feed too.
-        ("", &site.folders),
-        ("标签：", &site.tags),
-        ("分类：", &site.categories),
+        ("feed_section", &site.folders),
+        ("feed_tag", &site.tags),
+        ("feed_category", &site.categories),
     ];
-    for (label, terms) in taxonomies {
-        feeds.extend(terms.iter().map(|t| {
-            Feed::new(
-                site,
-                &t.path,
-                format!("{label}{} - {title}", t.name),
-                &t.articles,
-            )
-        }));
+    for (key, terms) in taxonomies {
+        feeds.extend(
+            terms
+                .iter()
+                .map(|t| Feed::new(site, &t.path, named(key, &t.name), &t.articles)),
+        );
     }
     // A series reads in order, but its feed is news: newest first.
     feeds.extend(site.series.iter().map(|t| {
         let mut newest_first = t.articles.clone();
         newest_first.sort_unstable();
-        Feed::new(
-            site,
-            &t.path,
-            format!("专题：{} - {title}", t.name),
-            &newest_first,
-        )
+        Feed::new(site, &t.path, named("feed_series", &t.name), &newest_first)
     }));
-    feeds.extend(site.authors.iter().map(|t| {
-        Feed::new(
-            site,
-            &t.path,
-            format!("作者：{} - {title}", t.name),
-            &t.articles,
-        )
-    }));
+    feeds.extend(
+        site.authors
+            .iter()
+            .map(|t| Feed::new(site, &t.path, named("feed_author", &t.name), &t.articles)),
+    );
     let settings = Settings::new(site, &shared.urls, &feeds);
     feeds
         .par_iter()
