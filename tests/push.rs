@@ -140,13 +140,12 @@ fn portal(baidu: Option<&Fake>, indexnow: Option<&Fake>, extra: &str) -> TempDir
             ),
             (
                 "content/评论/open-source.md",
-                &article(
-                    "开源不是免费的午餐",
-                    "2026-03-03T09:00:00+08:00",
-                    &[],
-                    &[],
-                    "维护者的时间才是最稀缺的资源。",
-                ),
+                "+++\ntitle = \"开源不是免费的午餐\"\ndate = 2026-03-03T09:00:00+08:00\n\
+                 aliases = [\"/old/open-source/\"]\n+++\n维护者的时间才是最稀缺的资源。\n",
+            ),
+            (
+                "content/资讯/draft.md",
+                "+++\ntitle = \"草稿\"\ndate = 2026-03-04\ndraft = true\n+++\n未完成\n",
             ),
         ],
     )
@@ -383,8 +382,13 @@ fn dry_run_prints_and_sends_nothing() {
         std::fs::read(root.join(".sitegen-cache/push/baidu.json")).unwrap(),
         state
     );
-    // --all sends every public page; no alias page, 404 page or feed among them.
+    // --all sends every public page; no alias page, draft, 404 page or feed among them.
+    assert!(root.join("public/old/open-source/index.html").is_file());
     let all = ok(&push(root, NOW, &["--dry-run", "--all"]));
+    assert!(
+        !all.contains("old/open-source") && !all.contains("draft"),
+        "{all}"
+    );
     for page in [RUST, CHIP, OPEN, "资讯/", "评论/"] {
         assert!(
             all.contains(&format!("  {}\n", url(page))),

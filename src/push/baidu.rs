@@ -44,7 +44,8 @@ pub fn send(
     batch: &[&str],
 ) -> Result<Outcome, String> {
     let body = batch.join("\n");
-    let reply = http::post(agent, url, "text/plain", body.as_bytes(), Some(token))?;
+    let reply = http::post(agent, url, "text/plain", body.as_bytes(), Some(token))
+        .map_err(|why| format!("{}: {why}", shown(url)))?;
     if reply.status == 200 {
         let ok: Accepted = serde_json::from_str(&reply.body)
             .map_err(|e| format!("unexpected reply ({e}): {}", reply.body.trim()))?;
@@ -78,4 +79,9 @@ pub fn send(
         _ => format!("HTTP {}: {message}", reply.status),
     };
     Ok(Outcome::Refused(why))
+}
+
+/// The request URL without its query, which holds the token.
+fn shown(url: &str) -> &str {
+    url.split('?').next().unwrap_or(url)
 }

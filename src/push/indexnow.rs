@@ -37,7 +37,8 @@ pub fn send(
         "application/json; charset=utf-8",
         &body,
         None,
-    )?;
+    )
+    .map_err(|why| format!("{endpoint}: {why}"))?;
     let said = reply.body.trim();
     let said = if said.is_empty() {
         String::new()

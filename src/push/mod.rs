@@ -162,6 +162,10 @@ impl PushReport {
                 );
                 continue;
             }
+            if self.dry_run && r.would_send.is_empty() && r.left == 0 && r.failed.is_none() {
+                let _ = writeln!(out, "{name}: nothing new or changed (dry run)");
+                continue;
+            }
             if self.dry_run {
                 let _ = writeln!(
                     out,
