@@ -586,6 +586,7 @@ impl SiteConfig {
         let root_path = root_path_of(&base);
         let origin = base[..Position::BeforePath].to_string();
         let editions = editions(text, &raw.zh_hant, &origin, &root_path)?;
+        check_push(text, &raw.push)?;
         let ignore = Ignore::new(&raw.ignore).map_err(|message| {
             config_error(text, "ignore", message).hint(
                 "write globs relative to content/, e.g. ignore = [\"*.bak.md\", \"草稿箱/**\"]",
@@ -944,6 +945,86 @@ fn check_seo(text: &str, seo: &SeoConfig) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// `[push.baidu]` names its site and env variable, `[push.indexnow]` has a key the
+/// protocol accepts, and every batch and quota is at least 1: mistakes found before
+/// `sitegen push` talks to anyone.
+fn check_push(text: &str, push: &PushConfig) -> Result<(), Diagnostic> {
+    let at_least_one = |table: &str, key: &str, value: usize| {
+        if value == 0 {
+            Err(table_error(
+                text,
+                table,
+                key,
+                format!("[{table}] {key} must be at least 1"),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    if let Some(baidu) = &push.baidu {
+        let site = baidu.site.trim();
+        if site.is_empty() {
+            return Err(table_error(
+                text,
+                "push.baidu",
+                "site",
+                "[push.baidu] needs `site`, the site as registered with Baidu".into(),
+            )
+            .hint("add site = \"https://news.example.com\" (as shown in Baidu's 站长平台)"));
+        }
+        if baidu.token_env.trim().is_empty() {
+            return Err(table_error(
+                text,
+                "push.baidu",
+                "token_env",
+                "[push.baidu] token_env is empty".into(),
+            )
+            .hint("name the environment variable holding the token, e.g. token_env = \"BAIDU_PUSH_TOKEN\"; the token itself never goes in config.toml"));
+        }
+        check_endpoint(text, "push.baidu", &baidu.endpoint)?;
+        at_least_one("push.baidu", "batch", baidu.batch)?;
+        at_least_one("push.baidu", "daily_quota", baidu.daily_quota)?;
+    }
+    if let Some(indexnow) = &push.indexnow {
+        let key = &indexnow.key;
+        let valid = (8..=128).contains(&key.len())
+            && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !valid {
+            return Err(table_error(
+                text,
+                "push.indexnow",
+                "key",
+                format!(
+                    "[push.indexnow] key = \"{}\" is not an IndexNow key: it must be 8 to 128 characters of a-z, A-Z, 0-9 and -",
+                    key.escape_debug()
+                ),
+            )
+            .hint("make one with e.g. `openssl rand -hex 16`; sitegen publishes it as /<key>.txt"));
+        }
+        check_endpoint(text, "push.indexnow", &indexnow.endpoint)?;
+        at_least_one("push.indexnow", "batch", indexnow.batch)?;
+        at_least_one("push.indexnow", "daily_quota", indexnow.daily_quota)?;
+    }
+    Ok(())
+}
+
+/// A push endpoint is an absolute http or https URL.
+fn check_endpoint(text: &str, table: &str, endpoint: &str) -> Result<(), Diagnostic> {
+    match Url::parse(endpoint) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(()),
+        _ => Err(table_error(
+            text,
+            table,
+            "endpoint",
+            format!(
+                "[{table}] endpoint = \"{}\" is not an http or https URL",
+                endpoint.escape_debug()
+            ),
+        )
+        .hint("leave endpoint out to use the service's own address")),
+    }
+}
+
 /// An error at `key` of table `[table]` (or at `table.key = …`), else at the table.
 fn table_error(text: &str, table: &str, key: &str, message: String) -> Diagnostic {
     let starts = |line: &str, word: &str| {
@@ -993,6 +1074,49 @@ mod tests {
         assert!(e.contains("[authors] path"), "{e}");
         let c = SiteConfig::parse("title = \"T\"\nbase_url = \"https://a.com/\"\n", None).unwrap();
         assert_eq!(c.raw.series.path, "专题");
+    }
+
+    #[test]
+    fn push_settings_are_checked_at_their_line() {
+        let base = "title = \"T\"\nbase_url = \"https://a.com/\"\n";
+        let cases = [
+            (
+                "[push.baidu]\ntoken_env = \"X\"\n",
+                "config.toml:3:1",
+                "needs `site`",
+            ),
+            (
+                "[push.baidu]\nsite = \"https://a.com\"\nbatch = 0\n",
+                "config.toml:5:1",
+                "batch must be at least 1",
+            ),
+            (
+                "[push.indexnow]\nkey = \"short\"\n",
+                "config.toml:4:1",
+                "not an IndexNow key",
+            ),
+            (
+                "[push.indexnow]\nkey = \"abcd_efgh_1234\"\n",
+                "config.toml:4:1",
+                "not an IndexNow key",
+            ),
+            (
+                "[push.indexnow]\nkey = \"0123456789abcdef\"\ndaily_quota = 0\n",
+                "config.toml:5:1",
+                "daily_quota must be at least 1",
+            ),
+        ];
+        for (table, place, message) in cases {
+            let e = SiteConfig::parse(&format!("{base}{table}"), None)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(place) && e.contains(message), "{table}: {e}");
+        }
+        let ok = format!(
+            "{base}[push.baidu]\nsite = \"https://a.com\"\n[push.indexnow]\nkey = \"0123456789abcdef-ABC\"\n"
+        );
+        let c = SiteConfig::parse(&ok, None).unwrap();
+        assert_eq!(c.raw.push.baidu.unwrap().batch, 2000);
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub mod model;
 pub mod output;
 pub mod paths;
 pub mod progress;
+pub mod push;
 pub mod render;
 pub mod scaffold;
 pub mod search;

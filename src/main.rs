@@ -32,6 +32,8 @@ enum Command {
     New(NewArgs),
     /// Preview the site: build it in memory, serve it, rebuild and reload tabs on every save.
     Serve(ServeArgs),
+    /// Tell Baidu and IndexNow about the pages added or changed since the last push.
+    Push(PushArgs),
 }
 
 /// What build, check and serve all take: which site, and which of its articles.
@@ -112,6 +114,31 @@ struct BuildArgs {
     /// Minify HTML (with inline CSS and JS), CSS and JS files; feeds are left as they are.
     #[arg(long)]
     minify: bool,
+    /// After a successful build, run `sitegen push` on the new output.
+    #[arg(long)]
+    push: bool,
+}
+
+#[derive(Args)]
+struct PushArgs {
+    /// The site folder (holding config.toml and content/).
+    #[arg(short, long, default_value = ".")]
+    root: PathBuf,
+    /// The built output to push; default: public/ under the root.
+    #[arg(short, long = "output-dir", visible_alias = "output")]
+    output_dir: Option<PathBuf>,
+    /// Override base_url from config.toml, as the build did (e.g. https://user.github.io/portal/).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Print the URLs each service would get; send nothing, record nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Send every page, not only the new and changed ones.
+    #[arg(long)]
+    all: bool,
+    /// Push to one service only.
+    #[arg(long, value_parser = ["baidu", "indexnow"])]
+    only: Option<String>,
 }
 
 #[derive(Args)]
@@ -159,11 +186,18 @@ fn main() -> ExitCode {
         Command::Init(args) => run_init(args, cli.quiet),
         Command::New(args) => run_new(args),
         Command::Serve(args) => run_serve(args, cli.quiet),
+        Command::Push(args) => run_push(&push_options(args), cli.quiet),
     }
 }
 
 fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
     let timings = args.timings;
+    let push = args.push.then(|| sitegen::push::PushOptions {
+        root: args.site.root.clone(),
+        output: args.output_dir.clone(),
+        base_url: args.site.base_url.clone(),
+        ..Default::default()
+    });
     let progress = Progress::on_stderr(quiet);
     let options = BuildOptions {
         site: args.site.with_progress(&progress),
@@ -202,7 +236,10 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
             if timings {
                 eprint!("{}", summary.stages.table());
             }
-            ExitCode::SUCCESS
+            match push {
+                Some(options) => run_push(&options, quiet),
+                None => ExitCode::SUCCESS,
+            }
         }
         Err(errors) => failed(&errors),
     }
@@ -299,6 +336,36 @@ fn run_serve(args: ServeArgs, quiet: bool) -> ExitCode {
     };
     match sitegen::serve::serve(options) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(errors) => failed(&errors),
+    }
+}
+
+fn push_options(args: PushArgs) -> sitegen::push::PushOptions {
+    sitegen::push::PushOptions {
+        root: args.root,
+        output: args.output_dir,
+        base_url: args.base_url,
+        dry_run: args.dry_run,
+        all: args.all,
+        only: args.only.as_deref().and_then(sitegen::push::Service::parse),
+    }
+}
+
+/// Prints the report even with `-q` when a service failed; fails when one did.
+fn run_push(options: &sitegen::push::PushOptions, quiet: bool) -> ExitCode {
+    match sitegen::push::push(options) {
+        Ok(report) => {
+            let failed = report.is_failure();
+            if failed {
+                eprint!("{}", report.text());
+                ExitCode::FAILURE
+            } else {
+                if !quiet {
+                    print!("{}", report.text());
+                }
+                ExitCode::SUCCESS
+            }
+        }
         Err(errors) => failed(&errors),
     }
 }

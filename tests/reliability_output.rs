@@ -75,10 +75,14 @@ fn assert_complete(out: &Path) {
     let mut lines = marker.lines();
     assert_eq!(
         lines.next(),
-        Some("This folder is written by sitegen build."),
+        Some("This folder is written by sitegen build (blake3, then name)."),
         "marker is not complete"
     );
-    let mut listed: Vec<String> = lines.filter(|l| !l.is_empty()).map(String::from).collect();
+    // Each line is a hash (or `-`), a space and the file's name.
+    let mut listed: Vec<String> = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split_once(' ').map_or(l, |(_, name)| name).to_string())
+        .collect();
     listed.sort();
     let mut held: Vec<String> = tree(out)
         .into_iter()

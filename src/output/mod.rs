@@ -14,7 +14,7 @@
 //! swap is atomic where the OS allows and recovered on the next start where it does not, and
 //! a folder that cannot be renamed (a mount point) is updated in place ([`swap`]).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -44,6 +44,9 @@ pub struct Output {
     spare: PathBuf,
     /// Files written (or found already right) by this build, relative to the output root.
     written: Mutex<HashSet<String>>,
+    /// blake3 (hex) of each file written through [`Output::write`], for the manifest: what
+    /// `sitegen push` compares to find the pages that changed.
+    hashes: Mutex<HashMap<String, String>>,
     /// The files the reused folder held, from its marker, when it was left complete;
     /// None means they are unknown and the folder must be walked.
     previous: Option<Vec<String>>,
@@ -94,6 +97,7 @@ impl Output {
             staging,
             spare,
             written: Mutex::new(HashSet::from([MARKER.to_string()])),
+            hashes: Mutex::new(HashMap::new()),
             previous,
             committed: false,
             _lock: lock,
@@ -126,6 +130,10 @@ impl Output {
         let path = self.staging.join(rel);
         if let Ok(mut written) = self.written.lock() {
             written.insert(rel.to_string());
+        }
+        let hash = blake3::hash(bytes).to_hex().to_string();
+        if let Ok(mut hashes) = self.hashes.lock() {
+            hashes.insert(rel.to_string(), hash);
         }
         if same_contents(&path, bytes) {
             return Ok(());
@@ -208,10 +216,18 @@ impl Output {
             &written,
             &mut warnings,
         )?;
+        let hashes = std::mem::take(&mut *self.hashes.lock().map_err(|_| {
+            Diagnostic::new(&self.staging, "internal error: a write thread panicked")
+        })?);
         let mut files: Vec<&str> = written.iter().map(String::as_str).collect();
         files.sort_unstable();
         let mut manifest = COMPLETE.to_vec();
         for f in files {
+            // Files published under a content-named name (picture versions) and the
+            // marker itself carry no hash: `-`.
+            let hash = hashes.get(f).map_or("-", String::as_str);
+            manifest.extend_from_slice(hash.as_bytes());
+            manifest.push(b' ');
             manifest.extend_from_slice(f.as_bytes());
             manifest.push(b'\n');
         }
@@ -330,19 +346,58 @@ fn remove_walked(root: &Path, written: &HashSet<String>) -> Result<(), Diagnosti
 
 /// First line of the marker of a folder being written.
 const INCOMPLETE: &[u8] = b"This folder is written by sitegen build (incomplete).\n";
-/// First line of the marker of a finished folder; the files it holds follow, one a line.
-const COMPLETE: &[u8] = b"This folder is written by sitegen build.\n";
+/// First line of the marker of a finished folder; the files it holds follow, one a line,
+/// each as its blake3 (hex, or `-` when not hashed), a space and its name.
+const COMPLETE: &[u8] = b"This folder is written by sitegen build (blake3, then name).\n";
+/// The first line sitegen wrote before files carried hashes: names only follow.
+const COMPLETE_NAMES_ONLY: &str = "This folder is written by sitegen build.\n";
 
 /// The file list of a finished output folder's marker, or None when it is not known.
 fn read_manifest(dir: &Path) -> Option<Vec<String>> {
+    read_hashes(dir).map(|m| m.files.into_keys().collect())
+}
+
+/// A finished output folder's manifest: every file it holds, with its content hash when
+/// the build recorded one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// File (relative to the output root, `/`-separated) → blake3 (hex); None for files
+    /// not hashed, and for every file of a folder written before hashes were kept.
+    pub files: BTreeMap<String, Option<String>>,
+}
+
+/// The manifest of the finished output folder `dir`, or None when the folder is not one
+/// (missing, not sitegen's, or left incomplete by an interrupted build). Reads both the
+/// current marker and the older one that listed names only.
+pub fn read_hashes(dir: &Path) -> Option<Manifest> {
     let text = fs::read_to_string(dir.join(MARKER)).ok()?;
-    let rest = text.strip_prefix(std::str::from_utf8(COMPLETE).ok()?)?;
-    Some(
+    let lines = |rest: &str| {
         rest.lines()
             .filter(|l| !l.is_empty())
             .map(str::to_string)
-            .collect(),
-    )
+            .collect::<Vec<_>>()
+    };
+    let files = if let Some(rest) = text.strip_prefix(std::str::from_utf8(COMPLETE).ok()?) {
+        lines(rest)
+            .into_iter()
+            .map(|line| match line.split_once(' ') {
+                Some((hash, name)) if is_hash(hash) => (name.to_string(), Some(hash.to_string())),
+                Some(("-", name)) => (name.to_string(), None),
+                _ => (line, None),
+            })
+            .collect()
+    } else {
+        let rest = text.strip_prefix(COMPLETE_NAMES_ONLY)?;
+        lines(rest).into_iter().map(|name| (name, None)).collect()
+    };
+    Some(Manifest { files })
+}
+
+/// 64 lower-case hex digits: a blake3 as the manifest writes it.
+fn is_hash(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl Drop for Output {
@@ -412,6 +467,34 @@ mod tests {
         // --force takes over only an empty folder or sitegen's own (issue 13 item 5).
         assert!(Output::prepare(root, &foreign, true).is_err());
         assert_eq!(fs::read(foreign.join("notes.txt")).unwrap(), b"keep");
+    }
+
+    #[test]
+    fn manifest_keeps_a_hash_per_written_file_and_reads_old_markers() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("public");
+        let out = Output::prepare(root.path(), &target, false).unwrap();
+        out.write("资讯/a/index.html", "<p>新闻</p>".as_bytes())
+            .unwrap();
+        out.commit().unwrap();
+        let manifest = read_hashes(&target).unwrap();
+        let expected = blake3::hash("<p>新闻</p>".as_bytes()).to_hex().to_string();
+        assert_eq!(manifest.files["资讯/a/index.html"], Some(expected));
+        assert_eq!(manifest.files[MARKER], None);
+        // A marker written before hashes were kept still reads, as names without hashes.
+        fs::write(
+            target.join(MARKER),
+            "This folder is written by sitegen build.\n.sitegen-output\nindex.html\n",
+        )
+        .unwrap();
+        let old = read_hashes(&target).unwrap();
+        assert_eq!(old.files.get("index.html"), Some(&None));
+        assert_eq!(
+            read_manifest(&target).unwrap(),
+            vec![MARKER.to_string(), "index.html".to_string()]
+        );
+        fs::write(target.join(MARKER), INCOMPLETE).unwrap();
+        assert_eq!(read_hashes(&target), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod alias;
 pub mod api;
 mod feeds;
+mod indexnow;
 mod pages;
 mod resize;
 mod seo;
@@ -34,6 +35,7 @@ pub fn extra_files(
     let mut files = feeds::files(shared);
     files.extend(sitemap::files(shared));
     files.extend(api::files(shared));
+    files.extend(indexnow::files(shared));
     drop(generating);
     files.extend(crate::search::files(shared.site, &shared.urls, progress));
     files.extend(

@@ -272,6 +272,60 @@ mod tests {
     }
 
     #[test]
+    fn workflow_pushes_after_the_deploy_only_when_configured() {
+        #[derive(serde::Deserialize)]
+        struct Workflow {
+            jobs: std::collections::BTreeMap<String, Job>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Job {
+            #[serde(default)]
+            needs: Vec<String>,
+            steps: Vec<Step>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Step {
+            #[serde(rename = "if")]
+            condition: Option<String>,
+            run: Option<String>,
+            uses: Option<String>,
+            with: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+        }
+        // `needs: build` is a string in the deploy job: read it as a list of one.
+        let yaml = WORKFLOW.replace("needs: build\n", "needs: [build]\n");
+        let workflow: Workflow = serde_saphyr::from_str(&yaml).unwrap();
+        let push = &workflow.jobs["push"];
+        assert_eq!(push.needs, ["build", "deploy"]);
+        for step in &push.steps {
+            let condition = step.condition.as_deref().unwrap_or("");
+            assert!(
+                condition.contains("env.BAIDU_PUSH_TOKEN != ''"),
+                "{condition}"
+            );
+        }
+        let run = push.steps.iter().filter_map(|s| s.run.as_deref());
+        assert!(
+            run.clone()
+                .any(|r| r.starts_with("sitegen push --base-url"))
+        );
+        // The push state is cached between runs, under the cache folder, never published.
+        let cached = push
+            .steps
+            .iter()
+            .filter(|s| s.uses.as_deref() == Some("actions/cache@v4"))
+            .filter_map(|s| s.with.as_ref()?.get("path")?.as_str())
+            .collect::<Vec<_>>();
+        assert!(cached.contains(&".sitegen-cache/push"), "{cached:?}");
+        // The build hands the manifest over.
+        let build = &workflow.jobs["build"];
+        assert!(build.steps.iter().any(|s| {
+            s.with.as_ref().is_some_and(|w| {
+                w.get("path").and_then(|p| p.as_str()) == Some("public/.sitegen-output")
+            })
+        }));
+    }
+
+    #[test]
     fn quotes_paths_for_the_shell() {
         assert_eq!(shell_quote("my-site"), "my-site");
         assert_eq!(shell_quote("资讯站"), "资讯站");
