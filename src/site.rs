@@ -281,7 +281,7 @@ pub fn render_hant(
                 .as_ref()
                 .and_then(|e| e.shared_files.clone());
             let under_folder = |file: &str, bytes: &[u8]| {
-                if crate::edition::is_shared_output(file, shared.as_deref()) {
+                if crate::edition::is_shared_output(file, site, shared.as_deref()) {
                     return Ok(());
                 }
                 sink.put(&format!("{folder}{file}"), bytes)

@@ -84,6 +84,12 @@ fn the_edition_converts_phrases_and_leaves_code_and_urls() {
     assert!(hant.contains("href=\"/css/style."), "stylesheet not shared");
     assert!(!out.join("zh-hant/css").exists() && !out.join("zh-hant/img").exists());
     assert!(!out.join("zh-hant/robots.txt").exists());
+    let robots = read(&out, "robots.txt");
+    assert!(
+        robots.contains("Disallow: /zh-hant/search/")
+            && robots.contains("Sitemap: https://news.example.com/zh-hant/sitemap.xml"),
+        "{robots}"
+    );
 }
 
 #[test]
@@ -278,4 +284,26 @@ fn serve_shows_both_editions_and_follows_an_edit() {
         "the edition did not follow the edit\n{}",
         server.output()
     );
+}
+
+#[test]
+fn push_sends_both_editions_of_a_page() {
+    let config = format!("{CONFIG}\n[push.indexnow]\nkey = \"abcdef0123456789\"\n");
+    let dir = fixture(&config);
+    build_ok(dir.path(), &[]);
+    let run = common::sitegen()
+        .args(["push", "--dry-run", "--all", "-r"])
+        .arg(dir.path())
+        .arg("-o")
+        .arg(dir.path().join("public"))
+        .env("SOURCE_DATE_EPOCH", "1790000000")
+        .output()
+        .expect("run push");
+    let said = String::from_utf8_lossy(&run.stdout).into_owned() + &stderr(&run);
+    assert!(run.status.success(), "{said}");
+    let lines: Vec<&str> = said.lines().map(str::trim).collect();
+    let at = |url: &str| lines.iter().position(|l| *l == url);
+    let hans = at("https://news.example.com/2026/03/older/").expect("Simplified URL");
+    let hant = at("https://news.example.com/zh-hant/2026/03/older/").expect("Traditional URL");
+    assert_eq!(hant, hans + 1, "{said}");
 }

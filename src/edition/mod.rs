@@ -358,9 +358,13 @@ pub fn check_folder(
 }
 
 /// Whether a generated file of the Traditional edition is one the Simplified edition
-/// already publishes for both (`robots.txt`, hashed stylesheets), so it is not written twice.
-pub fn is_shared_output(file: &str, shared: Option<&HashSet<String>>) -> bool {
-    file == "robots.txt" || shared.is_some_and(|s| s.contains(file))
+/// already publishes for both (`robots.txt`, the IndexNow key file, hashed stylesheets),
+/// so it is not written twice.
+pub fn is_shared_output(file: &str, site: &Site, shared: Option<&HashSet<String>>) -> bool {
+    let key_file = site.config.raw.push.indexnow.as_ref();
+    file == "robots.txt"
+        || key_file.is_some_and(|k| file.strip_suffix(".txt") == Some(k.key.as_str()))
+        || shared.is_some_and(|s| s.contains(file))
 }
 
 /// One edition of a page, for `<link rel="alternate" hreflang>` and the 简/繁 switch.

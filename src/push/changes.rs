@@ -41,6 +41,13 @@ pub struct Built {
 /// listings and indexes, not drafts, alias redirects, the 404 page or the search page.
 pub fn public_pages(site: &Site, plan: &Plan<'_>, urls: &Urls, manifest: &Manifest) -> Built {
     let mut built = Built::default();
+    // A Traditional edition under the site's host (`zh-hant/`) is in the same output: each
+    // page's counterpart follows it.
+    let hant_folder = site
+        .config
+        .editions
+        .as_ref()
+        .and_then(|e| e.hant_folder.clone());
     for page in &plan.pages {
         let date = match page.job {
             Job::Article(i) => match site.articles.get(i) {
@@ -64,18 +71,39 @@ pub fn public_pages(site: &Site, plan: &Plan<'_>, urls: &Urls, manifest: &Manife
             | Job::ListAlias { .. } => continue,
         };
         let file = page.file();
+        built.add(manifest, file.clone(), urls.absolute(&page.path), date);
+        if let Some(folder) = &hant_folder {
+            let hant = crate::edition::alternates(&site.config, &page.path)
+                .into_iter()
+                .find(|a| a.hreflang == "zh-Hant");
+            if let Some(hant) = hant {
+                built.add(manifest, format!("{folder}{file}"), hant.url, date);
+            }
+        }
+    }
+    built
+}
+
+impl Built {
+    /// The page at `file` (output-relative) and `url`, sorted by what the manifest says.
+    fn add(
+        &mut self,
+        manifest: &Manifest,
+        file: String,
+        url: String,
+        date: Option<DateTime<FixedOffset>>,
+    ) {
         match manifest.files.get(&file) {
-            None => built.missing.push(file),
-            Some(None) => built.unhashed.push(file),
-            Some(Some(hash)) => built.pages.push(Candidate {
-                url: urls.absolute(&page.path),
+            None => self.missing.push(file),
+            Some(None) => self.unhashed.push(file),
+            Some(Some(hash)) => self.pages.push(Candidate {
+                url,
                 file,
                 hash: hash.clone(),
                 date,
             }),
         }
     }
-    built
 }
 
 /// The pages to send: those whose hash differs from the one recorded at the last push

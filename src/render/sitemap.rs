@@ -226,12 +226,36 @@ fn news_language(language: &str) -> String {
 /// there. A site's own `static/robots.txt` replaces it (static files are copied last).
 fn robots(shared: &Shared<'_>) -> String {
     let urls = &shared.urls;
-    format!(
-        "User-agent: *\nDisallow: {}\n\nSitemap: {}\nSitemap: {}\n",
-        urls.href(super::pages::SEARCH_PATH),
+    let mut robots = format!(
+        "User-agent: *\nDisallow: {}\n",
+        urls.href(super::pages::SEARCH_PATH)
+    );
+    // A Traditional edition under this host (`zh-hant/`) has its own search page and
+    // sitemaps, named here too: crawlers read robots.txt at the root only.
+    let hant = (shared.site.config.editions.as_ref())
+        .and_then(|e| e.hant_folder.as_ref().map(|_| &e.hant))
+        .map(|place| {
+            format!(
+                "{}{}",
+                place.origin,
+                crate::slug::encode_path(&place.root_path)
+            )
+        });
+    if let Some(hant) = &hant {
+        let path = hant.trim_start_matches(urls.origin());
+        robots.push_str(&format!("Disallow: {path}{}\n", super::pages::SEARCH_PATH));
+    }
+    robots.push_str(&format!(
+        "\nSitemap: {}\nSitemap: {}\n",
         urls.absolute("sitemap.xml"),
         urls.absolute("news-sitemap.xml"),
-    )
+    ));
+    if let Some(hant) = hant {
+        robots.push_str(&format!(
+            "Sitemap: {hant}sitemap.xml\nSitemap: {hant}news-sitemap.xml\n"
+        ));
+    }
+    robots
 }
 
 #[cfg(test)]
