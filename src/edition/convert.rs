@@ -1,26 +1,31 @@
 //! Simplified → Traditional conversion of text, HTML and data, with OpenCC's phrase
-//! dictionaries (`ferrous-opencc`) and the site's own pinned phrases first.
+//! dictionaries ([`super::opencc`]) and the site's own pinned phrases first.
 //!
 //! Phrase-level, not character by character: under `s2twp` 软件 is 軟體 and 内存 記憶體,
 //! and 头发/发展 are 頭髮/發展. In HTML only text is converted: tags and their attributes,
 //! comments, and the text of `<pre>`, `<code>`, `<kbd>`, `<samp>`, `<script>`, `<style>`,
 //! `<textarea>` and `<math>` are copied as they are, so code and URLs never change.
 
-use aho_corasick::{AhoCorasick, MatchKind};
-use ferrous_opencc::OpenCC;
-use ferrous_opencc::config::BuiltinConfig;
+use std::collections::HashMap;
 
-/// The OpenCC conversions a site may choose (`[zh_hant] variant`).
-pub const VARIANTS: [&str; 4] = ["s2twp", "s2tw", "s2hk", "s2t"];
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::opencc::Chain;
 
 /// Elements whose text is code or markup, never prose.
 const VERBATIM: [&str; 8] = [
     "pre", "code", "kbd", "samp", "script", "style", "textarea", "math",
 ];
 
+/// Clauses already converted, by their Simplified text. An article's body, its plain text
+/// and its summary are mostly the same clauses: each is converted once. Exact, because no
+/// OpenCC dictionary key spans a clause break (see [`is_clause_break`]).
+#[derive(Default)]
+pub struct Memo(HashMap<Box<str>, Box<str>>);
+
 /// Converts text, HTML and data values to Traditional Chinese.
 pub struct Converter {
-    opencc: OpenCC,
+    opencc: Chain,
     pins: Option<Pins>,
 }
 
@@ -34,14 +39,7 @@ struct Pins {
 impl Converter {
     /// A converter for `variant` (one of [`VARIANTS`]) with the site's pinned phrases.
     pub fn new(variant: &str, pinned: Vec<(String, String)>) -> Result<Self, String> {
-        let builtin = match variant {
-            "s2twp" => BuiltinConfig::S2twp,
-            "s2tw" => BuiltinConfig::S2tw,
-            "s2hk" => BuiltinConfig::S2hk,
-            "s2t" => BuiltinConfig::S2t,
-            other => return Err(format!("unknown conversion `{other}`")),
-        };
-        let opencc = OpenCC::from_config(builtin).map_err(|e| e.to_string())?;
+        let opencc = Chain::new(variant)?;
         let pinned: Vec<_> = pinned
             .into_iter()
             .filter(|(from, _)| !from.is_empty())
@@ -63,48 +61,72 @@ impl Converter {
 
     /// `text` in Traditional characters. ASCII comes back as it is without a lookup.
     pub fn text(&self, text: &str) -> String {
+        self.text_in(text, &mut Memo::default())
+    }
+
+    /// [`Converter::text`], reusing and filling `memo`.
+    pub fn text_in(&self, text: &str, memo: &mut Memo) -> String {
         let mut out = String::with_capacity(text.len());
-        self.push_text(text, &mut out);
+        self.push_text(text, &mut out, memo);
         out
     }
 
-    fn push_text(&self, text: &str, out: &mut String) {
+    fn push_text(&self, text: &str, out: &mut String, memo: &mut Memo) {
         if text.is_ascii() {
             out.push_str(text);
             return;
         }
         let Some(pins) = &self.pins else {
-            out.push_str(&self.opencc.convert(text));
+            self.push_unpinned(text, out, memo);
             return;
         };
         let mut from = 0;
         for found in pins.matcher.find_iter(text) {
-            self.push_unpinned(&text[from..found.start()], out);
+            self.push_unpinned(&text[from..found.start()], out, memo);
             out.push_str(&pins.to[found.pattern().as_usize()]);
             from = found.end();
         }
-        self.push_unpinned(&text[from..], out);
+        self.push_unpinned(&text[from..], out, memo);
     }
 
-    fn push_unpinned(&self, text: &str, out: &mut String) {
-        if text.is_ascii() {
-            out.push_str(text);
-        } else {
-            out.push_str(&self.opencc.convert(text));
+    /// `text` clause by clause, each looked up in `memo` before OpenCC converts it.
+    fn push_unpinned(&self, text: &str, out: &mut String, memo: &mut Memo) {
+        let mut rest = text;
+        while !rest.is_empty() {
+            let end = rest
+                .char_indices()
+                .find(|&(_, c)| is_clause_break(c))
+                .map_or(rest.len(), |(i, c)| i + c.len_utf8());
+            let clause = &rest[..end];
+            if clause.is_ascii() {
+                out.push_str(clause);
+            } else if let Some(done) = memo.0.get(clause) {
+                out.push_str(done);
+            } else {
+                let done = self.opencc.convert(clause);
+                out.push_str(&done);
+                memo.0.insert(clause.into(), done.into_boxed_str());
+            }
+            rest = &rest[end..];
         }
     }
 
     /// `html` with its text converted and its markup, attributes and code untouched.
     pub fn html(&self, html: &str) -> String {
+        self.html_in(html, &mut Memo::default())
+    }
+
+    /// [`Converter::html`], reusing and filling `memo`.
+    pub fn html_in(&self, html: &str, memo: &mut Memo) -> String {
         let mut out = String::with_capacity(html.len() + html.len() / 16);
         let mut verbatim = 0usize;
         let mut rest = html;
         while !rest.is_empty() {
             let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
-                self.push_run(rest, verbatim, &mut out);
+                self.push_run(rest, verbatim, &mut out, memo);
                 break;
             };
-            self.push_run(&rest[..lt], verbatim, &mut out);
+            self.push_run(&rest[..lt], verbatim, &mut out, memo);
             let tag_len = markup_len(&rest[lt..]);
             let tag = &rest[lt..lt + tag_len];
             verbatim = match verbatim_change(tag) {
@@ -118,11 +140,11 @@ impl Converter {
         out
     }
 
-    fn push_run(&self, run: &str, verbatim: usize, out: &mut String) {
+    fn push_run(&self, run: &str, verbatim: usize, out: &mut String, memo: &mut Memo) {
         if verbatim > 0 {
             out.push_str(run);
         } else {
-            self.push_text(run, out);
+            self.push_text(run, out, memo);
         }
     }
 
@@ -151,6 +173,18 @@ impl Converter {
             _ => {}
         }
     }
+}
+
+/// Where a clause ends: Chinese and ASCII punctuation and white space. No key of OpenCC's
+/// dictionaries contains one (some contain ASCII letters and digits: `SQL注入`, `U盤`), so
+/// converting clause by clause gives what converting the whole text gives.
+fn is_clause_break(c: char) -> bool {
+    (c.is_ascii() && !c.is_ascii_alphanumeric())
+        || matches!(
+            c,
+            '，' | '。' | '！' | '？' | '；' | '：' | '、' | '“' | '”' | '「' | '」' | '《' | '》'
+                | '（' | '）'
+        )
 }
 
 /// Length of the markup at the start of `s` (which starts with `<`): a comment up to

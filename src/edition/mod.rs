@@ -8,6 +8,7 @@
 //! the Simplified edition's (see [`crate::urls::Urls::href`]).
 
 mod convert;
+mod opencc;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -15,7 +16,8 @@ use std::sync::Arc;
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
-pub use convert::{Converter, VARIANTS};
+pub use convert::{Converter, Memo};
+pub use opencc::VARIANTS;
 
 use crate::config::{Editions, Script, SiteConfig};
 use crate::diagnostics::Diagnostic;
@@ -235,6 +237,10 @@ impl Convert<'_> {
         *s = self.converter.text(s);
     }
 
+    fn text_in(&self, s: &mut String, memo: &mut Memo) {
+        *s = self.converter.text_in(s, memo);
+    }
+
     fn texts(&self, list: &mut [String]) {
         list.iter_mut().for_each(|s| self.text(s));
     }
@@ -246,8 +252,8 @@ impl Convert<'_> {
     }
 
     /// A body's HTML, at `page_path`: links moved, then text converted.
-    fn html(&self, html: &mut String, page_path: &str) {
-        *html = self.converter.html(&self.links.body(html, page_path));
+    fn html(&self, html: &mut String, page_path: &str, memo: &mut Memo) {
+        *html = self.converter.html_in(&self.links.body(html, page_path), memo);
     }
 
     fn body(&self, body: &mut BodyInfo) {
@@ -267,15 +273,17 @@ impl Convert<'_> {
     }
 
     fn article(&self, a: &mut Article) {
-        self.text(&mut a.title);
+        // The body first: its clauses are most of the plain text's and the summary's.
+        let mut memo = Memo::default();
+        self.html(&mut a.content, &a.path, &mut memo);
+        self.text_in(&mut a.text, &mut memo);
+        self.text_in(&mut a.summary, &mut memo);
+        self.text_in(&mut a.title, &mut memo);
         self.option(&mut a.author);
         self.texts(&mut a.authors);
         self.texts(&mut a.series);
         self.option(&mut a.source);
         self.option(&mut a.original_title);
-        self.text(&mut a.summary);
-        self.html(&mut a.content, &a.path);
-        self.text(&mut a.text);
         self.texts(&mut a.tags);
         self.texts(&mut a.categories);
         self.body(&mut a.body);
@@ -283,10 +291,11 @@ impl Convert<'_> {
     }
 
     fn page(&self, p: &mut StandalonePage) {
-        self.text(&mut p.title);
-        self.text(&mut p.summary);
-        self.html(&mut p.content, &p.path);
-        self.text(&mut p.text);
+        let mut memo = Memo::default();
+        self.html(&mut p.content, &p.path, &mut memo);
+        self.text_in(&mut p.text, &mut memo);
+        self.text_in(&mut p.summary, &mut memo);
+        self.text_in(&mut p.title, &mut memo);
         self.body(&mut p.body);
         self.extra(&mut p.extra);
     }
@@ -294,7 +303,7 @@ impl Convert<'_> {
     fn list_meta(&self, m: &mut ListMeta) {
         self.option(&mut m.title);
         self.option(&mut m.description);
-        self.html(&mut m.content, &m.listing_path);
+        self.html(&mut m.content, &m.listing_path, &mut Memo::default());
         self.body(&mut m.body);
         self.extra(&mut m.extra);
     }
