@@ -6,8 +6,6 @@
 //! comments, and the text of `<pre>`, `<code>`, `<kbd>`, `<samp>`, `<script>`, `<style>`,
 //! `<textarea>` and `<math>` are copied as they are, so code and URLs never change.
 
-use std::collections::HashMap;
-
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::opencc::Chain;
@@ -16,12 +14,6 @@ use super::opencc::Chain;
 const VERBATIM: [&str; 8] = [
     "pre", "code", "kbd", "samp", "script", "style", "textarea", "math",
 ];
-
-/// Clauses already converted, by their Simplified text. An article's body, its plain text
-/// and its summary are mostly the same clauses: each is converted once. Exact, because no
-/// OpenCC dictionary key spans a clause break (see [`is_clause_break`]).
-#[derive(Default)]
-pub struct Memo(HashMap<Box<str>, Box<str>>);
 
 /// Converts text, HTML and data values to Traditional Chinese.
 pub struct Converter {
@@ -61,72 +53,48 @@ impl Converter {
 
     /// `text` in Traditional characters. ASCII comes back as it is without a lookup.
     pub fn text(&self, text: &str) -> String {
-        self.text_in(text, &mut Memo::default())
-    }
-
-    /// [`Converter::text`], reusing and filling `memo`.
-    pub fn text_in(&self, text: &str, memo: &mut Memo) -> String {
         let mut out = String::with_capacity(text.len());
-        self.push_text(text, &mut out, memo);
+        self.push_text(text, &mut out);
         out
     }
 
-    fn push_text(&self, text: &str, out: &mut String, memo: &mut Memo) {
+    fn push_text(&self, text: &str, out: &mut String) {
         if text.is_ascii() {
             out.push_str(text);
             return;
         }
         let Some(pins) = &self.pins else {
-            self.push_unpinned(text, out, memo);
+            self.push_unpinned(text, out);
             return;
         };
         let mut from = 0;
         for found in pins.matcher.find_iter(text) {
-            self.push_unpinned(&text[from..found.start()], out, memo);
+            self.push_unpinned(&text[from..found.start()], out);
             out.push_str(&pins.to[found.pattern().as_usize()]);
             from = found.end();
         }
-        self.push_unpinned(&text[from..], out, memo);
+        self.push_unpinned(&text[from..], out);
     }
 
-    /// `text` clause by clause, each looked up in `memo` before OpenCC converts it.
-    fn push_unpinned(&self, text: &str, out: &mut String, memo: &mut Memo) {
-        let mut rest = text;
-        while !rest.is_empty() {
-            let end = rest
-                .char_indices()
-                .find(|&(_, c)| is_clause_break(c))
-                .map_or(rest.len(), |(i, c)| i + c.len_utf8());
-            let clause = &rest[..end];
-            if clause.is_ascii() {
-                out.push_str(clause);
-            } else if let Some(done) = memo.0.get(clause) {
-                out.push_str(done);
-            } else {
-                let done = self.opencc.convert(clause);
-                out.push_str(&done);
-                memo.0.insert(clause.into(), done.into_boxed_str());
-            }
-            rest = &rest[end..];
+    fn push_unpinned(&self, text: &str, out: &mut String) {
+        if text.is_ascii() {
+            out.push_str(text);
+        } else {
+            out.push_str(&self.opencc.convert(text));
         }
     }
 
     /// `html` with its text converted and its markup, attributes and code untouched.
     pub fn html(&self, html: &str) -> String {
-        self.html_in(html, &mut Memo::default())
-    }
-
-    /// [`Converter::html`], reusing and filling `memo`.
-    pub fn html_in(&self, html: &str, memo: &mut Memo) -> String {
         let mut out = String::with_capacity(html.len() + html.len() / 16);
         let mut verbatim = 0usize;
         let mut rest = html;
         while !rest.is_empty() {
             let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) else {
-                self.push_run(rest, verbatim, &mut out, memo);
+                self.push_run(rest, verbatim, &mut out);
                 break;
             };
-            self.push_run(&rest[..lt], verbatim, &mut out, memo);
+            self.push_run(&rest[..lt], verbatim, &mut out);
             let tag_len = markup_len(&rest[lt..]);
             let tag = &rest[lt..lt + tag_len];
             verbatim = match verbatim_change(tag) {
@@ -140,11 +108,11 @@ impl Converter {
         out
     }
 
-    fn push_run(&self, run: &str, verbatim: usize, out: &mut String, memo: &mut Memo) {
+    fn push_run(&self, run: &str, verbatim: usize, out: &mut String) {
         if verbatim > 0 {
             out.push_str(run);
         } else {
-            self.push_text(run, out, memo);
+            self.push_text(run, out);
         }
     }
 
@@ -173,18 +141,6 @@ impl Converter {
             _ => {}
         }
     }
-}
-
-/// Where a clause ends: Chinese and ASCII punctuation and white space. No key of OpenCC's
-/// dictionaries contains one (some contain ASCII letters and digits: `SQL注入`, `U盤`), so
-/// converting clause by clause gives what converting the whole text gives.
-fn is_clause_break(c: char) -> bool {
-    (c.is_ascii() && !c.is_ascii_alphanumeric())
-        || matches!(
-            c,
-            '，' | '。' | '！' | '？' | '；' | '：' | '、' | '“' | '”' | '「' | '」' | '《' | '》'
-                | '（' | '）'
-        )
 }
 
 /// Length of the markup at the start of `s` (which starts with `<`): a comment up to

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
-pub use convert::{Converter, Memo};
+pub use convert::Converter;
 pub use opencc::VARIANTS;
 
 use crate::config::{Editions, Script, SiteConfig};
@@ -237,10 +237,6 @@ impl Convert<'_> {
         *s = self.converter.text(s);
     }
 
-    fn text_in(&self, s: &mut String, memo: &mut Memo) {
-        *s = self.converter.text_in(s, memo);
-    }
-
     fn texts(&self, list: &mut [String]) {
         list.iter_mut().for_each(|s| self.text(s));
     }
@@ -252,8 +248,8 @@ impl Convert<'_> {
     }
 
     /// A body's HTML, at `page_path`: links moved, then text converted.
-    fn html(&self, html: &mut String, page_path: &str, memo: &mut Memo) {
-        *html = self.converter.html_in(&self.links.body(html, page_path), memo);
+    fn html(&self, html: &mut String, page_path: &str) {
+        *html = self.converter.html(&self.links.body(html, page_path));
     }
 
     fn body(&self, body: &mut BodyInfo) {
@@ -273,12 +269,10 @@ impl Convert<'_> {
     }
 
     fn article(&self, a: &mut Article) {
-        // The body first: its clauses are most of the plain text's and the summary's.
-        let mut memo = Memo::default();
-        self.html(&mut a.content, &a.path, &mut memo);
-        self.text_in(&mut a.text, &mut memo);
-        self.text_in(&mut a.summary, &mut memo);
-        self.text_in(&mut a.title, &mut memo);
+        self.html(&mut a.content, &a.path);
+        self.text(&mut a.text);
+        self.text(&mut a.summary);
+        self.text(&mut a.title);
         self.option(&mut a.author);
         self.texts(&mut a.authors);
         self.texts(&mut a.series);
@@ -291,11 +285,10 @@ impl Convert<'_> {
     }
 
     fn page(&self, p: &mut StandalonePage) {
-        let mut memo = Memo::default();
-        self.html(&mut p.content, &p.path, &mut memo);
-        self.text_in(&mut p.text, &mut memo);
-        self.text_in(&mut p.summary, &mut memo);
-        self.text_in(&mut p.title, &mut memo);
+        self.html(&mut p.content, &p.path);
+        self.text(&mut p.text);
+        self.text(&mut p.summary);
+        self.text(&mut p.title);
         self.body(&mut p.body);
         self.extra(&mut p.extra);
     }
@@ -303,7 +296,7 @@ impl Convert<'_> {
     fn list_meta(&self, m: &mut ListMeta) {
         self.option(&mut m.title);
         self.option(&mut m.description);
-        self.html(&mut m.content, &m.listing_path, &mut Memo::default());
+        self.html(&mut m.content, &m.listing_path);
         self.body(&mut m.body);
         self.extra(&mut m.extra);
     }
