@@ -247,8 +247,14 @@ pub fn render_editions(
     hant_sink: Option<&dyn Sink>,
     progress: &Progress,
 ) -> Result<(usize, Vec<Diagnostic>), Diagnostics> {
-    let files = render(site, renderer, sink, progress)?;
-    let (more, warnings) = render_hant(site, renderer, sink, hant_sink, progress)?;
+    // The edition's model is made while the site renders: rendering leaves a core idle
+    // now and then (feeds, the search index), and converting fills it.
+    let (files, made) = rayon::join(
+        || render(site, renderer, sink, progress),
+        || crate::edition::hant(site),
+    );
+    let files = files?;
+    let (more, warnings) = render_made_hant(site, made, renderer, sink, hant_sink, progress)?;
     Ok((files + more, warnings))
 }
 
@@ -261,7 +267,20 @@ pub fn render_hant(
     hant_sink: Option<&dyn Sink>,
     progress: &Progress,
 ) -> Result<(usize, Vec<Diagnostic>), Diagnostics> {
-    let Some(made) = crate::edition::hant(site) else {
+    let made = crate::edition::hant(site);
+    render_made_hant(site, made, renderer, sink, hant_sink, progress)
+}
+
+/// Renders the Traditional edition `made` from `site` (none when it has none).
+fn render_made_hant(
+    site: &Site,
+    made: Option<Result<(Site, Vec<Diagnostic>), Diagnostic>>,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    hant_sink: Option<&dyn Sink>,
+    progress: &Progress,
+) -> Result<(usize, Vec<Diagnostic>), Diagnostics> {
+    let Some(made) = made else {
         return Ok((0, Vec::new()));
     };
     let (hant, warnings) = made.map_err(|e| Diagnostics::sorted(vec![e]))?;
