@@ -255,7 +255,17 @@ fn a_phone_downloads_the_small_cover_and_a_desktop_a_larger_one() {
 
     // A desktop, with a fresh cache: the article's cover and the home's lead story are
     // wider than 480 px on screen, so a larger version is fetched.
-    let desktop = visit(&chromium, &out, &scratch, port, 1280);
+    // Under a loaded machine (the whole suite in CI) headless Chromium has once in a while
+    // picked the home page's candidate before its frame was laid out: one more visit, not
+    // a weaker check, settles it.
+    let larger = |seen: &[Seen]| {
+        seen.iter()
+            .all(|s| fetched_widths(s).iter().any(|&w| w > 480))
+    };
+    let mut desktop = visit(&chromium, &out, &scratch, port, 1280);
+    if !larger(&desktop) {
+        desktop = visit(&chromium, &out, &scratch, port, 1280);
+    }
     for seen in &desktop {
         let widths = fetched_widths(seen);
         assert!(
