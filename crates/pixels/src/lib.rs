@@ -4,7 +4,7 @@
 //! A crate of its own so that it is optimised even in debug builds: `fast_image_resize`
 //! and `image` do their work in generic and `#[inline]` functions, which are compiled in the
 //! crate that calls them, and unoptimised they are 20-40x slower (a test site with a few
-//! photos took minutes). See `[profile.dev.package.sitegen-pixels]` in the root Cargo.toml.
+//! photos took minutes). See `[profile.dev.package.sitegen-zh-pixels]` in the root Cargo.toml.
 //!
 //! - [`probe`] reads a header only (format from the bytes, displayed size, alpha).
 //! - [`decode`] decodes once, within a memory limit, turns the picture upright (EXIF
