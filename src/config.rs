@@ -22,6 +22,10 @@ pub const CONFIG_FILE: &str = "config.toml";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// The sitegen versions this site builds with (`">=0.2"`); checked first, by
+    /// [`crate::version::check_site_pin`], so an old binary says to upgrade.
+    #[serde(default)]
+    pub sitegen_version: Option<String>,
     pub title: String,
     /// Absolute URL of the site, with or without a path (`https://a.github.io/portal`).
     pub base_url: String,
@@ -523,6 +527,7 @@ impl SiteConfig {
     }
 
     pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<Self, Diagnostic> {
+        crate::version::check_site_pin(text)?;
         let raw: Config = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
         let base = parse_base_url(base_url_override.unwrap_or(&raw.base_url)).map_err(|message| {
             match base_url_override {

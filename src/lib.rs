@@ -53,3 +53,4 @@ pub mod statics;
 pub mod text;
 pub mod theme;
 pub mod urls;
+pub mod version;

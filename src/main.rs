@@ -11,7 +11,7 @@ use sitegen::progress::Progress;
 
 /// A fast static site generator for Chinese-language tech-news portals.
 #[derive(Parser)]
-#[command(name = "sitegen", version, about)]
+#[command(name = "sitegen", version = sitegen::version::LONG, about)]
 struct Cli {
     /// Print nothing but errors.
     #[arg(short, long, global = true)]
@@ -148,6 +148,9 @@ struct InitArgs {
     /// Write into a folder that is not empty: same-named files are replaced, nothing is deleted.
     #[arg(long)]
     force: bool,
+    /// The CI pipeline to write: GitHub Pages, GitLab Pages, or none.
+    #[arg(long, default_value = "github", value_parser = sitegen::scaffold::Ci::NAMES)]
+    ci: String,
 }
 
 #[derive(Args)]
@@ -291,6 +294,8 @@ fn run_init(args: InitArgs, quiet: bool) -> ExitCode {
     let options = sitegen::scaffold::InitOptions {
         dir: args.dir,
         force: args.force,
+        // clap accepts only Ci::NAMES.
+        ci: sitegen::scaffold::Ci::from_name(&args.ci).unwrap_or_default(),
     };
     match sitegen::scaffold::init(&options) {
         Ok(summary) => {

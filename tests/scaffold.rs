@@ -197,3 +197,82 @@ fn new_refuses_bad_input_without_writing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("config.toml"), "{}", stderr(&out));
 }
+
+#[test]
+fn init_writes_the_pipeline_asked_for() {
+    let scratch = tempfile::tempdir().unwrap();
+    assert_ok(&run(&["init", "gl", "--ci", "gitlab"], scratch.path()));
+    let gitlab = scratch.path().join("gl");
+    let pipeline = read(&gitlab, ".gitlab-ci.yml");
+    assert!(pipeline.contains("$CI_PAGES_URL"), "{pipeline}");
+    assert!(pipeline.contains(&format!(
+        "SITEGEN_VERSION: \"{}\"",
+        env!("CARGO_PKG_VERSION")
+    )));
+    assert!(!gitlab.join(".github").exists());
+
+    let out = run(&["init", "plain", "--ci", "none"], scratch.path());
+    assert_ok(&out);
+    let plain = scratch.path().join("plain");
+    assert!(!plain.join(".github").exists() && !plain.join(".gitlab-ci.yml").exists());
+    assert!(stdout(&out).contains("docs/deploy.md"), "{}", stdout(&out));
+
+    let out = run(&["init", "other", "--ci", "jenkins"], scratch.path());
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("github, gitlab, none"));
+    assert!(!scratch.path().join("other").exists());
+}
+
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = run(&["--version"], Path::new(env!("CARGO_MANIFEST_DIR")));
+    assert_ok(&out);
+    let text = stdout(&out);
+    let expected = format!("sitegen {} (commit ", env!("CARGO_PKG_VERSION"));
+    assert!(text.starts_with(&expected), "{text}");
+    let commit = text
+        .trim_end()
+        .trim_end_matches(')')
+        .rsplit(' ')
+        .next()
+        .unwrap();
+    // In a git checkout (CI's is one) the binary names HEAD, which build.rs watches.
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=10", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    match head {
+        Ok(head) if head.status.success() => {
+            assert_eq!(commit, String::from_utf8_lossy(&head.stdout).trim())
+        }
+        _ => assert!(!commit.is_empty(), "{text}"),
+    }
+}
+
+#[test]
+fn a_site_pinned_to_a_newer_sitegen_stops_with_an_upgrade_hint() {
+    let site =
+        new_site("sitegen_version = \">=99.0\"\ntitle = \"T\"\nbase_url = \"https://a.com/\"\n");
+    for command in [&["build"][..], &["check"], &["serve", "--port", "0"]] {
+        let out = run(command, site.path());
+        assert!(!out.status.success(), "{command:?} ran");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(
+                "config.toml:1:19: error: this site needs sitegen >=99.0, but this is sitegen"
+            ),
+            "{command:?}: {stderr}"
+        );
+        assert!(stderr.contains("releases"), "{stderr}");
+    }
+    assert!(!site.path().join("public").exists());
+
+    // A pin this version meets builds.
+    let minor: Vec<&str> = env!("CARGO_PKG_VERSION").split('.').take(2).collect();
+    let pin = format!(
+        "sitegen_version = \">={}\"\ntitle = \"T\"\nbase_url = \"https://a.com/\"\n",
+        minor.join(".")
+    );
+    let site = new_site(&pin);
+    assert_ok(&run(&["build"], site.path()));
+}

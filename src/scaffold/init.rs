@@ -16,8 +16,11 @@ pub(crate) const CONFIG: &str = include_str!("files/config.toml");
 const SAMPLE: &str = include_str!("files/sample.md");
 /// Where the sample goes: in a section, so the new site shows one from the start.
 pub(crate) const SAMPLE_PATH: &str = "content/资讯/欢迎使用-sitegen.md";
-/// The GitHub Pages workflow; `@VERSION@` becomes this sitegen's version.
+/// The GitHub Pages workflow; `@VERSION@` becomes this sitegen's version and
+/// `@DOWNLOAD_URL@` the releases it downloads (see [`ci_file`]).
 const WORKFLOW: &str = include_str!("files/deploy.yml");
+/// The GitLab Pages pipeline, with the same placeholders.
+const GITLAB_CI: &str = include_str!("files/gitlab-ci.yml");
 /// The output folder and the staging folders `build` keeps beside it are never sources.
 const GITIGNORE: &str = "# sitegen build output, and the folders it prepares beside it\n\
                          /public\n/.public.sitegen-tmp\n/.public.sitegen-old\n\
@@ -31,6 +34,55 @@ pub struct InitOptions {
     pub dir: PathBuf,
     /// Write into a folder that already holds files (over same-named ones, leaving others).
     pub force: bool,
+    /// Which CI service gets a publishing pipeline.
+    pub ci: Ci,
+}
+
+/// The CI service `init` writes a pipeline for: each installs this very sitegen version
+/// from its release, checksum checked, so the site publishes on its first push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ci {
+    /// `.github/workflows/deploy.yml`: GitHub Pages.
+    #[default]
+    GitHub,
+    /// `.gitlab-ci.yml`: GitLab Pages.
+    GitLab,
+    /// No pipeline (docs/deploy.md covers the other hosts).
+    None,
+}
+
+impl Ci {
+    /// The names `--ci` takes.
+    pub const NAMES: [&'static str; 3] = ["github", "gitlab", "none"];
+
+    pub fn from_name(name: &str) -> Option<Ci> {
+        match name {
+            "github" => Some(Ci::GitHub),
+            "gitlab" => Some(Ci::GitLab),
+            "none" => Some(Ci::None),
+            _ => None,
+        }
+    }
+
+    /// Where the pipeline goes in the site, with its template.
+    fn file(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Ci::GitHub => Some((".github/workflows/deploy.yml", WORKFLOW)),
+            Ci::GitLab => Some((".gitlab-ci.yml", GITLAB_CI)),
+            Ci::None => None,
+        }
+    }
+}
+
+/// A pipeline template filled in: this version, and the releases Cargo.toml's repository
+/// publishes (a fork that changes `repository` gets pipelines that download its own).
+pub fn ci_file(template: &str) -> String {
+    template
+        .replace("@VERSION@", crate::version::VERSION)
+        .replace(
+            "@DOWNLOAD_URL@",
+            &format!("{}/releases", crate::version::REPOSITORY),
+        )
 }
 
 /// What `sitegen init` did.
@@ -39,22 +91,23 @@ pub struct InitSummary {
     pub dir: PathBuf,
     /// The files written, relative to `dir`.
     pub files: Vec<&'static str>,
+    pub ci: Ci,
 }
 
 /// The files of a new site, as (path relative to the site folder, contents).
-fn files(now: &str) -> Vec<(&'static str, String)> {
-    vec![
+fn files(now: &str, ci: Ci) -> Vec<(&'static str, String)> {
+    let mut files = vec![
         (CONFIG_FILE, CONFIG.to_string()),
         (SAMPLE_PATH, SAMPLE.replace("@DATE@", now)),
         // Git does not keep empty folders; these say where overrides go.
         ("templates/.gitkeep", String::new()),
         ("static/.gitkeep", String::new()),
         (".gitignore", GITIGNORE.to_string()),
-        (
-            ".github/workflows/deploy.yml",
-            WORKFLOW.replace("@VERSION@", env!("CARGO_PKG_VERSION")),
-        ),
-    ]
+    ];
+    if let Some((path, template)) = ci.file() {
+        files.push((path, ci_file(template)));
+    }
+    files
 }
 
 /// Creates the site. Refuses a folder that holds anything unless `force`; never deletes.
@@ -74,7 +127,7 @@ pub fn init(options: &InitOptions) -> Result<InitSummary, Diagnostic> {
         .hint("choose a new folder, or pass --force to add the site's files (same-named files are replaced, nothing is deleted)"));
     }
     let now = crate::site::now(site_offset()?).to_rfc3339_opts(SecondsFormat::Secs, false);
-    let files = files(&now);
+    let files = files(&now, options.ci);
     for (rel, text) in &files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -86,6 +139,7 @@ pub fn init(options: &InitOptions) -> Result<InitSummary, Diagnostic> {
     Ok(InitSummary {
         dir: dir.clone(),
         files: files.iter().map(|(rel, _)| *rel).collect(),
+        ci: options.ci,
     })
 }
 
@@ -116,9 +170,14 @@ pub fn next_steps(summary: &InitSummary) -> String {
         "  sitegen serve                      # previews it in the browser as you edit\n",
     );
     text.push_str("  sitegen new \"标题\" --section 资讯   # starts a draft article\n");
-    text.push_str(
-        "then edit title and base_url in config.toml, and see .github/workflows/deploy.yml to publish\n",
-    );
+    text.push_str("then edit title and base_url in config.toml; ");
+    text.push_str(match summary.ci {
+        Ci::GitHub => {
+            "to publish, push to GitHub and set Settings → Pages → Source to \"GitHub Actions\" (.github/workflows/deploy.yml)\n"
+        }
+        Ci::GitLab => "to publish, push to GitLab: .gitlab-ci.yml deploys to GitLab Pages\n",
+        Ci::None => "to publish, see docs/deploy.md in sitegen's repository\n",
+    });
     text
 }
 
@@ -225,6 +284,15 @@ mod tests {
         }
     }
 
+    /// New sites pin the minor version that made them: bumping the version means
+    /// updating the pin written into config.toml.
+    #[test]
+    fn generated_config_pins_this_minor_version() {
+        let minor: Vec<&str> = crate::version::VERSION.split('.').take(2).collect();
+        let pin = format!("\nsitegen_version = \">={}\"\n", minor.join("."));
+        assert!(CONFIG.contains(&pin), "config.toml should pin {pin}");
+    }
+
     #[test]
     fn every_key_is_commented_in_both_languages() {
         let lines: Vec<&str> = CONFIG.lines().collect();
@@ -258,7 +326,7 @@ mod tests {
 
     #[test]
     fn sample_article_is_valid_front_matter() {
-        let files = files("2026-09-21T22:13:20+08:00");
+        let files = files("2026-09-21T22:13:20+08:00", Ci::GitHub);
         let (_, sample) = files.iter().find(|(p, _)| *p == SAMPLE_PATH).unwrap();
         let front = sample.split("+++").nth(1).unwrap();
         let value: toml::Table = toml::from_str(front).unwrap();
@@ -271,51 +339,107 @@ mod tests {
         assert!(workflow.contains(env!("CARGO_PKG_VERSION")) && !workflow.contains("@VERSION@"));
     }
 
-    #[test]
-    fn workflow_pushes_after_the_deploy_only_when_configured() {
-        #[derive(serde::Deserialize)]
-        struct Workflow {
-            jobs: std::collections::BTreeMap<String, Job>,
+    #[derive(serde::Deserialize)]
+    struct Workflow {
+        env: std::collections::BTreeMap<String, String>,
+        jobs: std::collections::BTreeMap<String, Job>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Job {
+        #[serde(default)]
+        needs: Vec<String>,
+        #[serde(rename = "if")]
+        condition: Option<String>,
+        steps: Vec<Step>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Step {
+        run: Option<String>,
+        uses: Option<String>,
+        with: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    }
+
+    impl Job {
+        fn runs(&self) -> impl Iterator<Item = &str> {
+            self.steps.iter().filter_map(|s| s.run.as_deref())
         }
-        #[derive(serde::Deserialize)]
-        struct Job {
-            #[serde(default)]
-            needs: Vec<String>,
-            steps: Vec<Step>,
+        fn cached_paths(&self) -> Vec<&str> {
+            self.steps
+                .iter()
+                .filter(|s| {
+                    s.uses
+                        .as_deref()
+                        .is_some_and(|u| u.starts_with("actions/cache@"))
+                })
+                .filter_map(|s| s.with.as_ref()?.get("path")?.as_str())
+                .collect()
         }
-        #[derive(serde::Deserialize)]
-        struct Step {
-            #[serde(rename = "if")]
-            condition: Option<String>,
-            run: Option<String>,
-            uses: Option<String>,
-            with: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-        }
+    }
+
+    fn github_workflow() -> Workflow {
         // `needs: build` is a string in the deploy job: read it as a list of one.
-        let yaml = WORKFLOW.replace("needs: build\n", "needs: [build]\n");
-        let workflow: Workflow = serde_saphyr::from_str(&yaml).unwrap();
-        let push = &workflow.jobs["push"];
-        assert_eq!(push.needs, ["build", "deploy"]);
-        for step in &push.steps {
-            let condition = step.condition.as_deref().unwrap_or("");
+        let yaml = ci_file(WORKFLOW).replace("needs: build\n", "needs: [build]\n");
+        serde_saphyr::from_str(&yaml).unwrap()
+    }
+
+    #[test]
+    fn pipelines_install_this_version_from_the_release_with_its_checksum() {
+        for template in [WORKFLOW, GITLAB_CI] {
+            let text = ci_file(template);
             assert!(
-                condition.contains("env.BAIDU_PUSH_TOKEN != ''"),
-                "{condition}"
+                !text.contains("@VERSION@") && !text.contains("@DOWNLOAD_URL@"),
+                "a placeholder is left: {text}"
+            );
+            assert!(text.contains(&format!("SITEGEN_VERSION: \"{}\"", crate::version::VERSION)));
+            let releases = format!(
+                "SITEGEN_DOWNLOAD_URL: \"{}/releases\"",
+                crate::version::REPOSITORY
+            );
+            assert!(text.contains(&releases), "{text}");
+            assert!(text.contains("sha256sum -c \"$asset.sha256\""), "{text}");
+            assert!(text.contains("unknown-linux-musl.tar.gz"), "{text}");
+        }
+        let workflow = github_workflow();
+        assert_eq!(workflow.env["SITEGEN_VERSION"], crate::version::VERSION);
+        let build = &workflow.jobs["build"];
+        assert!(build.runs().any(|r| r.contains("sha256sum -c")));
+        assert!(build.runs().any(|r| {
+            r.starts_with("sitegen build") && r.contains("steps.pages.outputs.base_url")
+        }));
+        assert!(build.cached_paths().contains(&".sitegen-cache"));
+        let uses: Vec<&str> = workflow
+            .jobs
+            .values()
+            .flat_map(|j| &j.steps)
+            .filter_map(|s| s.uses.as_deref())
+            .collect();
+        for action in [
+            "actions/configure-pages@",
+            "actions/upload-pages-artifact@",
+            "actions/deploy-pages@",
+        ] {
+            assert!(
+                uses.iter().any(|u| u.starts_with(action)),
+                "{action} missing"
             );
         }
-        let run = push.steps.iter().filter_map(|s| s.run.as_deref());
+    }
+
+    #[test]
+    fn workflow_pushes_after_the_deploy_only_when_configured() {
+        let workflow = github_workflow();
+        let push = &workflow.jobs["push"];
+        assert_eq!(push.needs, ["build", "deploy"]);
+        assert_eq!(
+            push.condition.as_deref(),
+            Some("vars.SITEGEN_PUSH == 'true'")
+        );
         assert!(
-            run.clone()
+            push.runs()
                 .any(|r| r.starts_with("sitegen push --base-url"))
         );
         // The push state is cached between runs, under the cache folder, never published.
-        let cached = push
-            .steps
-            .iter()
-            .filter(|s| s.uses.as_deref() == Some("actions/cache@v4"))
-            .filter_map(|s| s.with.as_ref()?.get("path")?.as_str())
-            .collect::<Vec<_>>();
-        assert!(cached.contains(&".sitegen-cache/push"), "{cached:?}");
+        assert!(push.cached_paths().contains(&".sitegen-cache/push"));
         // The build hands the manifest over.
         let build = &workflow.jobs["build"];
         assert!(build.steps.iter().any(|s| {
@@ -323,6 +447,59 @@ mod tests {
                 w.get("path").and_then(|p| p.as_str()) == Some("public/.sitegen-output")
             })
         }));
+    }
+
+    #[test]
+    fn gitlab_pipeline_publishes_public_with_the_pages_url() {
+        #[derive(serde::Deserialize)]
+        struct Pages {
+            script: Vec<String>,
+            before_script: Vec<String>,
+            cache: Cache,
+            artifacts: Artifacts,
+        }
+        #[derive(serde::Deserialize)]
+        struct Cache {
+            paths: Vec<String>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Artifacts {
+            paths: Vec<String>,
+        }
+        let mut pipeline: std::collections::BTreeMap<String, serde_json::Value> =
+            serde_saphyr::from_str(&ci_file(GITLAB_CI)).unwrap();
+        let pages: Pages = serde_json::from_value(pipeline.remove("pages").unwrap()).unwrap();
+        assert_eq!(pages.artifacts.paths, ["public"]);
+        assert_eq!(pages.cache.paths, [".sitegen-cache/"]);
+        assert!(pages.before_script.concat().contains("sha256sum -c"));
+        assert!(
+            pages
+                .script
+                .iter()
+                .any(|s| s.starts_with("sitegen build") && s.contains("$CI_PAGES_URL"))
+        );
+    }
+
+    #[test]
+    fn ci_names_map_to_files() {
+        assert_eq!(
+            Ci::NAMES.map(|n| Ci::from_name(n).unwrap()),
+            [Ci::GitHub, Ci::GitLab, Ci::None]
+        );
+        assert_eq!(Ci::from_name("jenkins"), None);
+        let files = |ci| {
+            files("2026-09-21T22:13:20+08:00", ci)
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect::<Vec<_>>()
+        };
+        assert!(files(Ci::GitLab).contains(&".gitlab-ci.yml"));
+        assert!(!files(Ci::GitLab).iter().any(|p| p.starts_with(".github")));
+        assert!(
+            !files(Ci::None)
+                .iter()
+                .any(|p| p.contains("ci") || p.starts_with(".github"))
+        );
     }
 
     #[test]

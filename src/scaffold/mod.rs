@@ -10,7 +10,7 @@
 mod init;
 mod new;
 
-pub use init::{InitOptions, InitSummary, init, next_steps};
+pub use init::{Ci, InitOptions, InitSummary, ci_file, init, next_steps};
 pub use new::{NewOptions, front_matter, new_article, toml_string};
 
 use std::path::Path;

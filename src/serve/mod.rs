@@ -170,6 +170,11 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
             .hint("run sitegen serve in a site folder, or pass --root DIR")
             .into());
     }
+    // Other config errors are shown in the preview until the writer fixes them; a pin this
+    // binary does not meet cannot be fixed by editing, so it stops the server from starting.
+    let text =
+        std::fs::read_to_string(&config).map_err(|e| Diagnostic::new(&config, e.to_string()))?;
+    crate::version::check_site_pin(&text)?;
     let root = std::fs::canonicalize(&options.site.root)
         .map_err(|e| Diagnostic::new(&options.site.root, e.to_string()))?;
     let listener = bind(options.bind, options.port, options.quiet)?;

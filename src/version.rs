@@ -1,0 +1,131 @@
+//! Which sitegen this is, and whether a site accepts it.
+//!
+//! A newsroom pins the sitegen it builds with (`sitegen_version = ">=0.2"` in `config.toml`)
+//! so that a laptop or CI runner with an older binary stops with an error that says to
+//! upgrade, instead of failing on a config key or template feature it has never heard of.
+//! The pin is read before anything else in the config for that reason.
+
+use serde::Deserialize;
+
+use crate::config::CONFIG_FILE;
+use crate::diagnostics::Diagnostic;
+
+/// This binary's version, as Cargo.toml gives it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The commit it was built from (see build.rs), "unknown" when that was not known.
+pub const COMMIT: &str = env!("SITEGEN_COMMIT");
+
+/// What `sitegen --version` prints after the name: `0.2.0 (commit 3f2a9c51d0)`.
+pub const LONG: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("SITEGEN_COMMIT"),
+    ")"
+);
+
+/// Where releases are downloaded from (Cargo.toml's `repository`).
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The config key that pins the versions a site builds with.
+pub const PIN_KEY: &str = "sitegen_version";
+
+/// Only the pin: every other key is left to the full parse, which may reject keys a newer
+/// sitegen added, so the pin's error must come first.
+#[derive(Deserialize)]
+struct Pin {
+    sitegen_version: Option<toml::Spanned<String>>,
+}
+
+/// Fails when `config.toml` (its text) pins versions this binary is not among.
+pub fn check_site_pin(text: &str) -> Result<(), Diagnostic> {
+    // A config that does not parse is reported by the full parse, with its position.
+    let Ok(Pin {
+        sitegen_version: Some(pin),
+    }) = toml::from_str::<Pin>(text)
+    else {
+        return Ok(());
+    };
+    let (line, col) = crate::text::line_col(text, pin.span().start);
+    let at = |message: String| Diagnostic::new(CONFIG_FILE, message).at(line, col);
+    let wanted = pin.get_ref().trim();
+    let requirement = semver::VersionReq::parse(wanted).map_err(|e| {
+        at(format!(
+            "`{PIN_KEY} = \"{wanted}\"` is not a version requirement: {e}"
+        ))
+        .hint(
+            "write it as sitegen_version = \">=0.2\" (Cargo's syntax: >=, <, ^, ~, comma for and)",
+        )
+    })?;
+    let this = semver::Version::parse(VERSION)
+        .map_err(|e| at(format!("sitegen's own version `{VERSION}`: {e}")))?;
+    if requirement.matches(&this) {
+        return Ok(());
+    }
+    Err(at(format!(
+        "this site needs sitegen {wanted}, but this is sitegen {VERSION}"
+    ))
+    .hint(format!(
+        "install a sitegen that matches: {REPOSITORY}/releases (or `cargo install sitegen-zh`); \
+         in CI, change SITEGEN_VERSION in the workflow"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(pin: &str) -> String {
+        format!("title = \"T\"\nbase_url = \"https://a.com/\"\nsitegen_version = \"{pin}\"\n")
+    }
+
+    #[test]
+    fn a_pin_this_version_meets_passes() {
+        let major_minor: String = VERSION.split('.').take(2).collect::<Vec<_>>().join(".");
+        for pin in [
+            format!(">={major_minor}"),
+            format!("={VERSION}"),
+            "*".into(),
+        ] {
+            check_site_pin(&site(&pin)).unwrap();
+        }
+        check_site_pin("title = \"T\"\n").unwrap();
+    }
+
+    #[test]
+    fn a_newer_pin_names_the_line_and_how_to_upgrade() {
+        let e = check_site_pin(&site(">=99.1")).unwrap_err().to_string();
+        assert!(
+            e.starts_with(
+                "config.toml:3:19: error: this site needs sitegen >=99.1, but this is sitegen"
+            ),
+            "{e}"
+        );
+        assert!(e.contains(VERSION) && e.contains("/releases"), "{e}");
+    }
+
+    #[test]
+    fn an_older_only_pin_is_refused_too() {
+        let e = check_site_pin(&site("<0.1")).unwrap_err().to_string();
+        assert!(e.contains("needs sitegen <0.1"), "{e}");
+    }
+
+    #[test]
+    fn a_requirement_that_does_not_parse_says_how_to_write_one() {
+        let e = check_site_pin(&site("newest")).unwrap_err().to_string();
+        assert!(e.contains("is not a version requirement"), "{e}");
+        assert!(
+            e.contains("sitegen_version = \\\">=0.2\\\"") || e.contains(">=0.2"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn long_version_names_the_commit() {
+        assert!(
+            LONG.starts_with(VERSION) && LONG.contains("(commit "),
+            "{LONG}"
+        );
+        assert!(!COMMIT.is_empty());
+    }
+}
