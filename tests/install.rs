@@ -767,3 +767,183 @@ fn the_scripts_pass_shellcheck() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The pipelines `sitegen init` writes install sitegen with shell steps of their own (no
+// script piped from the network): those steps, exactly as written, against the fake release.
+
+/// `sitegen init --ci CI` into a temp folder: the pipeline file's text.
+fn init_pipeline(ci: &str, file: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sitegen"))
+        .args(["init", "site", "--ci", ci, "-q"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    std::fs::read_to_string(dir.path().join("site").join(file)).unwrap()
+}
+
+/// The GitHub workflow's top-level env and its build job's "Install sitegen" script.
+fn github_install_step() -> (Vec<(String, String)>, String) {
+    #[derive(serde::Deserialize)]
+    struct Workflow {
+        env: std::collections::BTreeMap<String, String>,
+        jobs: std::collections::BTreeMap<String, Job>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Job {
+        steps: Vec<Step>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Step {
+        name: Option<String>,
+        run: Option<String>,
+    }
+    let yaml = init_pipeline("github", ".github/workflows/deploy.yml")
+        .replace("needs: build\n", "needs: [build]\n");
+    let workflow: Workflow = serde_saphyr::from_str(&yaml).unwrap();
+    let script = workflow.jobs["build"]
+        .steps
+        .iter()
+        .find(|s| s.name.as_deref() == Some("Install sitegen"))
+        .and_then(|s| s.run.clone())
+        .expect("an Install sitegen step");
+    (workflow.env.into_iter().collect(), script)
+}
+
+/// Runs the step as GitHub's runner does (`bash -e`), with the workflow's env but the
+/// mirror's URL, in a scratch HOME and RUNNER_TEMP: its output and the GITHUB_PATH file.
+fn run_github_step(mirror: &Mirror, scratch: &Scratch, extra: &[(&str, &str)]) -> (Output, String) {
+    let (env, script) = github_install_step();
+    let github_path = scratch.dir.path().join("github_path");
+    std::fs::write(&github_path, "").unwrap();
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .env("SITEGEN_DOWNLOAD_URL", &mirror.url)
+        .env("HOME", scratch.dir.path())
+        .env("RUNNER_TEMP", scratch.tmp())
+        .env("GITHUB_PATH", &github_path)
+        .env("no_proxy", "127.0.0.1")
+        .envs(extra.iter().copied())
+        .output()
+        .unwrap();
+    (out, std::fs::read_to_string(github_path).unwrap())
+}
+
+#[test]
+fn the_init_workflow_installs_its_pinned_release_unedited() {
+    let Some(release) = release() else { return };
+    let mirror = Mirror::new();
+    mirror.publish(&format!("download/v{VERSION}"), release);
+    let (env, _) = github_install_step();
+    let releases = format!("{}/releases", env!("CARGO_PKG_REPOSITORY"));
+    assert!(
+        env.contains(&("SITEGEN_DOWNLOAD_URL".into(), releases)),
+        "{env:?}"
+    );
+    assert!(
+        env.contains(&("SITEGEN_VERSION".into(), VERSION.into())),
+        "{env:?}"
+    );
+
+    let scratch = Scratch::new();
+    let (out, github_path) = run_github_step(&mirror, &scratch, &[]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let bin = scratch.dir.path().join(".local/bin");
+    assert_eq!(github_path.trim(), bin.to_str().unwrap());
+    assert!(
+        text(&out.stdout).contains(&format!("sitegen {VERSION} (commit ")),
+        "{}",
+        describe(&out)
+    );
+
+    // The archive's own hash pinned in SITEGEN_SHA256 passes; a wrong one fails the step.
+    let scratch = Scratch::new();
+    let pinned = sha256_hex(&release.archive);
+    let (out, _) = run_github_step(&mirror, &scratch, &[("SITEGEN_SHA256", &pinned)]);
+    assert!(out.status.success(), "{}", describe(&out));
+    let scratch = Scratch::new();
+    let (out, _) = run_github_step(&mirror, &scratch, &[("SITEGEN_SHA256", &"0".repeat(64))]);
+    assert!(!out.status.success(), "{}", describe(&out));
+    assert!(!scratch.dir.path().join(".local/bin/sitegen").exists());
+}
+
+#[test]
+fn the_init_workflow_refuses_a_tampered_release() {
+    let Some(release) = release() else { return };
+    let mirror = Mirror::new();
+    let (archive, _) = mirror.publish(&format!("download/v{VERSION}"), release);
+    let mut bytes = std::fs::read(&archive).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(&archive, bytes).unwrap();
+    let scratch = Scratch::new();
+    let (out, github_path) = run_github_step(&mirror, &scratch, &[]);
+    assert!(!out.status.success(), "{}", describe(&out));
+    assert!(
+        text(&out.stdout).contains("FAILED") || text(&out.stderr).contains("FAILED"),
+        "{}",
+        describe(&out)
+    );
+    assert!(!scratch.dir.path().join(".local/bin/sitegen").exists());
+    assert!(github_path.is_empty());
+}
+
+#[test]
+fn the_init_gitlab_pipeline_installs_its_pinned_release_under_busybox() {
+    #[derive(serde::Deserialize)]
+    struct Pipeline {
+        variables: std::collections::BTreeMap<String, String>,
+        pages: Pages,
+    }
+    #[derive(serde::Deserialize)]
+    struct Pages {
+        before_script: Vec<String>,
+    }
+    let Some(release) = release() else { return };
+    let Some(busybox) = which("busybox") else {
+        eprintln!("skipped: busybox (the shell of GitLab's alpine image) is not installed");
+        return;
+    };
+    let mirror = Mirror::new();
+    mirror.publish(&format!("download/v{VERSION}"), release);
+    let pipeline: Pipeline =
+        serde_saphyr::from_str(&init_pipeline("gitlab", ".gitlab-ci.yml")).unwrap();
+    assert_eq!(pipeline.variables["SITEGEN_VERSION"], VERSION);
+    let scratch = Scratch::new();
+    let bin = scratch.bin();
+    std::fs::create_dir(&bin).unwrap();
+    // The job runs as root in a throwaway container; here it must not touch this machine's
+    // /usr/local/bin or /tmp, so those two paths point into the scratch folder.
+    let script = pipeline
+        .pages
+        .before_script
+        .join("\n")
+        .replace("/usr/local/bin", bin.to_str().unwrap())
+        .replace("cd /tmp", &format!("cd '{}'", scratch.tmp().display()));
+    let out = Command::new(&busybox)
+        .args(["sh", "-e", "-c", &format!("{script}\n")])
+        .envs(pipeline.variables.iter())
+        .env("SITEGEN_DOWNLOAD_URL", &mirror.url)
+        .env("CI_PROJECT_DIR", scratch.dir.path())
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("no_proxy", "127.0.0.1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    assert_eq!(Scratch::files(&bin), ["sitegen"]);
+    assert!(
+        text(&out.stdout).contains(&format!("sitegen {VERSION} (commit ")),
+        "{}",
+        describe(&out)
+    );
+}
