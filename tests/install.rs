@@ -947,3 +947,46 @@ fn the_init_gitlab_pipeline_installs_its_pinned_release_under_busybox() {
         describe(&out)
     );
 }
+
+/// `cargo binstall sitegen-zh` reads Cargo.toml's `[package.metadata.binstall]`: its URL,
+/// filled in as binstall does, must name the assets the release workflow uploads.
+#[test]
+fn binstall_metadata_names_the_release_assets() {
+    let manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(repo().join("Cargo.toml")).unwrap()).unwrap();
+    let binstall = &manifest["package"]["metadata"]["binstall"];
+    let pkg_url = binstall["pkg-url"].as_str().unwrap();
+    for target in TARGETS {
+        let format = binstall
+            .get("overrides")
+            .and_then(|o| o.get(target))
+            .and_then(|o| o.get("pkg-fmt"))
+            .or_else(|| binstall.get("pkg-fmt"))
+            .and_then(|f| f.as_str())
+            .unwrap();
+        let suffix = match format {
+            "tgz" => ".tar.gz",
+            "zip" => ".zip",
+            other => panic!("{target}: pkg-fmt {other}"),
+        };
+        let url = pkg_url
+            .replace("{ repo }", env!("CARGO_PKG_REPOSITORY"))
+            .replace("{ version }", VERSION)
+            .replace("{ target }", target)
+            .replace("{ archive-suffix }", suffix);
+        let expected_asset = if target.contains("windows") {
+            format!("sitegen-{target}.zip")
+        } else {
+            format!("sitegen-{target}.tar.gz")
+        };
+        assert_eq!(
+            url,
+            format!(
+                "{}/releases/download/v{VERSION}/{expected_asset}",
+                env!("CARGO_PKG_REPOSITORY")
+            )
+        );
+    }
+    // The binary sits at the archive's top level.
+    assert_eq!(binstall["bin-dir"].as_str(), Some("sitegen{ binary-ext }"));
+}
