@@ -9,6 +9,12 @@ use sitegen::build::{BuildOptions, build};
 use sitegen::diagnostics::{Diagnostics, count_noun};
 use sitegen::progress::Progress;
 
+/// musl's allocator serialises threads on one lock: the static release binaries use
+/// mimalloc instead (see Cargo.toml), or they would build 1.65x slower than glibc ones.
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A fast static site generator for Chinese-language tech-news portals.
 #[derive(Parser)]
 #[command(name = "sitegen", version = sitegen::version::LONG, about)]
