@@ -24,6 +24,11 @@
 //! second one (`authors = [...]`). These draw from a generator of their own, so the text
 //! is the same as before they were added.
 //!
+//! `--shape translated` makes a translated-articles archive instead: 10-30 KB articles heavy
+//! on code and lists, with one or two of 30 tags. `--scenario` adds one unusual trait that
+//! must not make a build cliff (issue 19): `many-tags`, `tag-everywhere`, `one-day`,
+//! `huge-article` or `many-statics` (see [`Scenario`]).
+//!
 //! Same `--articles`, `--seed` and `--images`: byte-identical files, whatever the thread
 //! count (each article and picture draws from its own generator seeded by the seed and its
 //! number).
@@ -715,7 +720,52 @@ fn newsroom_fields(seed: u64, index: usize, author: &str) -> String {
     out
 }
 
-fn article(seed: u64, index: usize, tags: &Tags, pictures: Option<&ArticlePictures>) -> Article {
+/// What the articles look like. `NEWS` draws exactly what the generator drew before shapes
+/// existed (same calls, same bounds), so its corpora are unchanged.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// Body length in bytes, drawn between these.
+    body: (usize, usize),
+    /// Tags per article, drawn from the `tag_pool` most popular.
+    tags: (usize, usize),
+    tag_pool: usize,
+    /// Percent chance, per `##` section, of another list, a code block, a table, a quote.
+    list: usize,
+    code: usize,
+    table: usize,
+    quote: usize,
+}
+
+/// A tech-news portal: 3-6 KB articles with 2-6 of 300 tags.
+const NEWS: Shape = Shape {
+    body: (2700, 4500),
+    tags: (2, 6),
+    tag_pool: TAG_COUNT,
+    list: 35,
+    code: 25,
+    table: 20,
+    quote: 15,
+};
+
+/// A translated-articles archive (issue 19): long technical articles of 10-30 KB, heavy on
+/// code and lists, with one or two of a few dozen tags.
+const TRANSLATED: Shape = Shape {
+    body: (10_000, 30_000),
+    tags: (1, 2),
+    tag_pool: 30,
+    list: 60,
+    code: 70,
+    table: 10,
+    quote: 10,
+};
+
+fn article(
+    seed: u64,
+    index: usize,
+    tags: &Tags,
+    shape: &Shape,
+    pictures: Option<&ArticlePictures>,
+) -> Article {
     let mut rng = Rng::for_article(seed, index as u64);
 
     let mut title = String::with_capacity(128);
@@ -742,12 +792,12 @@ fn article(seed: u64, index: usize, tags: &Tags, pictures: Option<&ArticlePictur
     let (hour, minute) = (rng.range(7, 23), rng.below(60));
 
     let mut tag_ids: Vec<usize> = Vec::with_capacity(6);
-    let want = rng.range(2, 6);
+    let want = rng.range(shape.tags.0, shape.tags.1);
     for _ in 0..want * 8 {
         if tag_ids.len() == want {
             break;
         }
-        let t = tags.draw(&mut rng);
+        let t = tags.draw(&mut rng) % shape.tag_pool;
         if !tag_ids.contains(&t) {
             tag_ids.push(t);
         }
@@ -807,7 +857,7 @@ fn article(seed: u64, index: usize, tags: &Tags, pictures: Option<&ArticlePictur
     }
 
     let body_start = text.len();
-    let target = rng.range(2700, 4500);
+    let target = rng.range(shape.body.0, shape.body.1);
     paragraph(&mut rng, &mut text);
     if rng.chance(50) {
         text.push_str("<!--more-->\n\n");
@@ -821,17 +871,17 @@ fn article(seed: u64, index: usize, tags: &Tags, pictures: Option<&ArticlePictur
         for _ in 0..rng.range(1, 2) {
             paragraph(&mut rng, &mut text);
         }
-        if !has_list || rng.chance(35) {
+        if !has_list || rng.chance(shape.list) {
             list(&mut rng, &mut text);
             has_list = true;
         }
-        if rng.chance(25) {
+        if rng.chance(shape.code) {
             code_block(&mut rng, &mut text);
         }
-        if rng.chance(20) {
+        if rng.chance(shape.table) {
             table(&mut rng, &mut text);
         }
-        if rng.chance(15) {
+        if rng.chance(shape.quote) {
             quote(&mut rng, &mut text);
         }
     }
@@ -1117,6 +1167,99 @@ fn write_picture(static_dir: &Path, spec: &PictureSpec) -> std::io::Result<u64> 
 }
 
 // ---------------------------------------------------------------------------------------
+// Scenarios (issue 19, "no cliffs"): one unusual trait on top of the corpus, each of which
+// must cost a build time and memory in proportion to its size.
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    /// The first article has 5,000 tags of its own.
+    ManyTags,
+    /// One tag (全站) on every article.
+    TagEverywhere,
+    /// Every article on the same day, a second apart.
+    OneDay,
+    /// The first article is 50 MB long.
+    HugeArticle,
+    /// 200,000 small files in static/.
+    ManyStatics,
+}
+
+const SCENARIOS: [(&str, Scenario); 5] = [
+    ("many-tags", Scenario::ManyTags),
+    ("tag-everywhere", Scenario::TagEverywhere),
+    ("one-day", Scenario::OneDay),
+    ("huge-article", Scenario::HugeArticle),
+    ("many-statics", Scenario::ManyStatics),
+];
+
+const MANY_TAGS: usize = 5_000;
+const HUGE_ARTICLE_BYTES: usize = 50_000_000;
+const MANY_STATICS: usize = 200_000;
+
+/// Rewrites one generated article for `scenario`; front matter is TOML for even-numbered
+/// articles and YAML for odd ones, so each edit knows both spellings.
+fn apply_scenario(scenario: Scenario, index: usize, text: &mut String) {
+    let toml = index.is_multiple_of(2);
+    let tags_key = if toml { "\ntags = [" } else { "\ntags: [" };
+    match scenario {
+        Scenario::ManyTags if index == 0 => {
+            let extra: String = (1..=MANY_TAGS)
+                .map(|n| format!("\"话题{n:04}\", "))
+                .collect();
+            *text = text.replacen(tags_key, &format!("{tags_key}{extra}"), 1);
+        }
+        Scenario::TagEverywhere => {
+            *text = text.replacen(tags_key, &format!("{tags_key}\"全站\", "), 1);
+        }
+        Scenario::OneDay => {
+            let (h, m, s) = (index / 3600 % 24, index / 60 % 60, index % 60);
+            let key = if toml { "\ndate = " } else { "\ndate: " };
+            let Some(start) = text.find(key).map(|at| at + key.len()) else {
+                return;
+            };
+            let end = start + text[start..].find('\n').unwrap_or(0);
+            let date = if toml {
+                format!("2025-06-18T{h:02}:{m:02}:{s:02}+08:00")
+            } else {
+                format!("2025-06-18 {h:02}:{m:02}:{s:02}")
+            };
+            text.replace_range(start..end, &date);
+        }
+        Scenario::HugeArticle if index == 0 => {
+            // The body again and again, each copy under a heading of its own. Article 0 has
+            // TOML front matter: the body starts after the second `+++`.
+            let body_at = text[3..].find("+++\n").map_or(0, |at| at + 3 + 4);
+            let body = text[body_at..].to_string();
+            let mut part = 1;
+            text.reserve(HUGE_ARTICLE_BYTES);
+            while text.len() < HUGE_ARTICLE_BYTES {
+                part += 1;
+                let _ = write!(text, "\n\n## 第 {part} 部分\n\n{body}");
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `MANY_STATICS` small files under static/files/, a thousand to a folder.
+fn write_many_statics(statics: &Path) -> std::io::Result<u64> {
+    (0..MANY_STATICS / 1000)
+        .into_par_iter()
+        .map(|folder| {
+            let dir = statics.join(format!("files/{folder:03}"));
+            std::fs::create_dir_all(&dir)?;
+            let mut bytes = 0;
+            for i in folder * 1000..(folder + 1) * 1000 {
+                let text = format!("附件 {i}：基准测试用的静态文件。\n");
+                write_file(&dir.join(format!("{i:06}.txt")), &text)?;
+                bytes += text.len() as u64;
+            }
+            Ok(bytes)
+        })
+        .sum()
+}
+
+// ---------------------------------------------------------------------------------------
 // Command line.
 
 struct Args {
@@ -1125,13 +1268,21 @@ struct Args {
     seed: u64,
     force: bool,
     images: bool,
+    shape: Shape,
+    scenario: Option<Scenario>,
 }
 
 const USAGE: &str = "usage: gen_corpus --articles N --out DIR [--seed S] [--images] [--force]\n\
+    \x20                 [--shape news|translated] [--scenario NAME]\n\
     Writes DIR/config.toml and DIR/content/<section>/<slug>.md: N synthetic Chinese\n\
     tech-news articles, byte-identical for the same N and seed (default 42).\n\
     --images also draws a cover for every article and a body picture for every fifth\n\
     into DIR/static/img/ (JPEG photos and some PNG charts, 800x450 to 4000x3000).\n\
+    --shape translated: a translated-articles archive (10-30 KB articles, much code,\n\
+    1-2 of 30 tags) instead of the news portal's 3-6 KB articles with 2-6 of 300 tags.\n\
+    --scenario: one unusual trait: many-tags (5,000 tags on one article), tag-everywhere\n\
+    (a tag on every article), one-day (every article on one day), huge-article (one of\n\
+    50 MB), many-statics (200,000 files in static/).\n\
     --force replaces an existing DIR/content (and DIR/static).";
 
 fn parse_args() -> Result<Args, String> {
@@ -1140,6 +1291,8 @@ fn parse_args() -> Result<Args, String> {
     let mut seed = 42;
     let mut force = false;
     let mut images = false;
+    let mut shape = NEWS;
+    let mut scenario = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -1155,6 +1308,18 @@ fn parse_args() -> Result<Args, String> {
             }
             "--images" => images = true,
             "--force" => force = true,
+            "--shape" => {
+                shape = match value(&arg)?.as_str() {
+                    "news" => NEWS,
+                    "translated" => TRANSLATED,
+                    other => return Err(format!("unknown --shape {other:?}")),
+                }
+            }
+            "--scenario" => {
+                let v = value(&arg)?;
+                let found = SCENARIOS.iter().find(|(name, _)| *name == v);
+                scenario = Some(found.ok_or(format!("unknown --scenario {v:?}"))?.1);
+            }
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -1165,6 +1330,8 @@ fn parse_args() -> Result<Args, String> {
         seed,
         force,
         images,
+        shape,
+        scenario,
     })
 }
 
@@ -1192,7 +1359,8 @@ fn write_site(args: &Args) -> std::io::Result<Written> {
     let content = args.out.join("content");
     let statics = args.out.join("static");
     for dir in [&content, &statics] {
-        if dir.exists() && (dir == &content || args.images) {
+        let ours = dir == &content || args.images || args.scenario == Some(Scenario::ManyStatics);
+        if dir.exists() && ours {
             if !args.force {
                 return Err(std::io::Error::other(format!(
                     "{} exists; pass --force to replace it",
@@ -1218,12 +1386,19 @@ fn write_site(args: &Args) -> std::io::Result<Written> {
          language = \"zh-CN\"\n\
          paginate_by = 20\n",
     )?;
+    let static_bytes = match args.scenario {
+        Some(Scenario::ManyStatics) => write_many_statics(&statics)?,
+        _ => 0,
+    };
     let tags = Tags::new();
-    (0..args.articles)
+    let mut written = (0..args.articles)
         .into_par_iter()
         .map(|i| {
             let pictures = args.images.then(|| article_pictures(args.seed, i));
-            let a = article(args.seed, i, &tags, pictures.as_ref());
+            let mut a = article(args.seed, i, &tags, &args.shape, pictures.as_ref());
+            if let Some(scenario) = args.scenario {
+                apply_scenario(scenario, i, &mut a.text);
+            }
             write_file(&content.join(a.section).join(&a.file_name), &a.text)?;
             let mut written = Written {
                 text_bytes: a.text.len() as u64,
@@ -1238,7 +1413,9 @@ fn write_site(args: &Args) -> std::io::Result<Written> {
             }
             Ok(written)
         })
-        .sum::<std::io::Result<Written>>()
+        .sum::<std::io::Result<Written>>()?;
+    written.text_bytes += static_bytes;
+    Ok(written)
 }
 
 fn write_file(path: &Path, text: &str) -> std::io::Result<()> {

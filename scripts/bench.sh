@@ -2,13 +2,13 @@
 # Build benchmark: sitegen against Hugo on the same synthetic corpus (issue 5).
 #
 #   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep] [--baseline BIN]
-#                      [--highlight-off] [--zh-hant] [--images]
+#                      [--highlight-off] [--zh-hant] [--images] [--shape S] [--scenarios]
 #
 # Generates N articles with examples/gen_corpus.rs into a temporary folder, builds them with
 # sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
 # with the equivalent Hugo site in bench/hugo/, each timed by GNU `/usr/bin/time -v` in the
 # same run, and prints wall time, CPU time, peak RSS, pages written (*.html), pages per
-# second and the ratios. See docs/performance.md.
+# second, megabytes written and the ratios. See docs/performance.md.
 #
 # Everything goes to a fresh folder under $TMPDIR (default /tmp). On a disk where creating
 # files is slow or noisy, TMPDIR=/dev/shm measures the builds themselves.
@@ -33,6 +33,13 @@
 #                         last two five times each, interleaved (medians); then Hugo's first
 #                         build (empty resources/_gen and cacheDir) and its second (both kept,
 #                         new output folder), bench/hugo making the same versions (issue 15)
+#   --shape S             the corpus's shape: news (default) or translated, a translated-
+#                         articles archive (gen_corpus --shape translated; issue 19)
+#   --scenarios           also build, with sitegen, the corpus with each of gen_corpus's
+#                         scenarios (5,000 tags on one article, a tag on every article, every
+#                         article on one day, a 50 MB article, 200,000 static files) and print
+#                         each one's time and memory beside the plain corpus's: none may be a
+#                         cliff (issue 19)
 #
 # A build that would exhaust the machine's memory is killed (BENCH_MIN_AVAIL_MB, default 1500
 # MB of MemAvailable) and reported in the table.
@@ -42,7 +49,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,44p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 die() {
@@ -59,6 +66,8 @@ BASELINE=""
 HIGHLIGHT_OFF=0
 ZH_HANT=0
 IMAGES=0
+SHAPE=news
+SCENARIOS=0
 while (($#)); do
   case "$1" in
     --no-hugo) NO_HUGO=1 ;;
@@ -67,6 +76,12 @@ while (($#)); do
     --highlight-off) HIGHLIGHT_OFF=1 ;;
     --zh-hant) ZH_HANT=1 ;;
     --images) IMAGES=1 ;;
+    --scenarios) SCENARIOS=1 ;;
+    --shape)
+      (($# >= 2)) || usage
+      SHAPE="$2"
+      shift
+      ;;
     --baseline)
       (($# >= 2)) || usage
       BASELINE="$2"
@@ -112,9 +127,9 @@ else
   trap 'rm -rf "$WORK"' EXIT
 fi
 
-GEN_ARGS=(--articles "$N" --seed "$SEED")
+GEN_ARGS=(--articles "$N" --seed "$SEED" --shape "$SHAPE")
 ((IMAGES)) && GEN_ARGS+=(--images)
-echo "== generating $N articles (seed $SEED)$( ((IMAGES)) && echo ' with pictures')" >&2
+echo "== generating $N articles (seed $SEED, $SHAPE)$( ((IMAGES)) && echo ' with pictures')" >&2
 "$GEN" "${GEN_ARGS[@]}" --out "$WORK/site"
 
 # Below this much available memory a running build is killed (by its own pid) rather than
@@ -165,6 +180,11 @@ count_pages() {
   find "$1" -type f -name '*.html' | wc -l | tr -d ' '
 }
 
+# Megabytes of files under a folder: what a build wrote (issue 19 compares it with Hugo's).
+output_mb() {
+  find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f", s / 1e6 }'
+}
+
 # Picture files (JPEG, PNG, WebP, AVIF) under a folder.
 count_pictures() {
   find "$1" -type f \( -name '*.jpg' -o -name '*.png' -o -name '*.webp' -o -name '*.avif' \) |
@@ -175,10 +195,10 @@ count_pictures() {
 LABEL_W=8
 ((IMAGES)) && LABEL_W=13
 ROWS=()
-add_row() { # tool wall cpu rss pages
+add_row() { # tool wall cpu rss pages [output_mb]
   local rate
   rate="$(awk -v p="$5" -v w="$2" 'BEGIN { if (w > 0) printf "%.0f", p / w; else print "-" }')"
-  ROWS+=("$(printf "%-${LABEL_W}s %9s %9s %14s %14s %10s" "$1" "$2" "$3" "$4" "$5" "$rate")")
+  ROWS+=("$(printf "%-${LABEL_W}s %9s %9s %14s %14s %10s %10s" "$1" "$2" "$3" "$4" "$5" "$rate" "${6:--}")")
 }
 
 # On a tmpfs (TMPDIR=/dev/shm) the output lives in memory: free it before the next build.
@@ -206,7 +226,8 @@ timed "$S_LABEL" "$WORK/sitegen" "$SITEGEN" build -q -r "$WORK/site" -o "$WORK/o
   die "sitegen build failed"
 S_WALL="$T_WALL" S_CPU="$T_CPU" S_RSS="$T_RSS_MB"
 S_PAGES="$(count_pages "$WORK/out-sitegen")"
-add_row "$S_LABEL" "$S_WALL" "$S_CPU" "$S_RSS" "$S_PAGES"
+S_MB="$(output_mb "$WORK/out-sitegen")"
+add_row "$S_LABEL" "$S_WALL" "$S_CPU" "$S_RSS" "$S_PAGES" "$S_MB"
 ((S_PAGES >= N)) || die "sitegen wrote $S_PAGES pages for $N articles"
 ((IMAGES)) && S_PICTURES="$(count_pictures "$WORK/out-sitegen")"
 free_output "$WORK/out-sitegen"
@@ -240,7 +261,7 @@ if ((IMAGES)); then
         W_PAGES="$(count_pages "$out")" W_PICTURES="$(count_pictures "$out")"
       else
         O_WALLS+=("$T_WALL") O_CPUS+=("$T_CPU") O_RSSS+=("$T_RSS_MB")
-        O_PAGES="$(count_pages "$out")" O_PICTURES="$(count_pictures "$out")"
+        O_PAGES="$(count_pages "$out")"
       fi
       free_output "$out"
     done
@@ -357,6 +378,30 @@ if ((ZH_HANT)); then
   ZH_HANT_REPORT="$VARIANT_REPORT"
 fi
 
+# --- scenarios ---------------------------------------------------------------------------
+# Each of gen_corpus's scenarios on the same corpus, built once by sitegen; its time and
+# peak memory beside the plain corpus's first build. A scenario adds little content (one
+# article of 50 MB, 200,000 files of 40 bytes), so anything much above 1x that is not in
+# proportion to what it adds is a cliff.
+SCENARIO_ROWS=()
+if ((SCENARIOS)); then
+  for scenario in many-tags tag-everywhere one-day huge-article many-statics; do
+    "$GEN" "${GEN_ARGS[@]}" --scenario "$scenario" --out "$WORK/site-$scenario" 2>/dev/null
+    in_mb="$( (find "$WORK/site-$scenario/content" "$WORK/site-$scenario/static" -type f -printf '%s\n' 2>/dev/null || true) |
+      awk '{ s += $1 } END { printf "%.1f", s / 1e6 }')"
+    if timed "scenario $scenario" "$WORK/scenario-$scenario" \
+      "$SITEGEN" build -q -r "$WORK/site-$scenario" -o "$WORK/out-$scenario"; then
+      SCENARIO_ROWS+=("$(awk -v n="$scenario" -v w="$T_WALL" -v c="$T_CPU" -v r="$T_RSS_MB" \
+        -v sw="$S_WALL" -v sr="$S_RSS" -v i="$in_mb" -v o="$(output_mb "$WORK/out-$scenario")" 'BEGIN {
+          printf "%-15s %8.2f %8.2f %8d %9.1f %9.1f %10.2fx %8.2fx\n", n, w, c, r, i, o, w / (sw > 0 ? sw : 0.01), r / (sr > 0 ? sr : 1)
+        }')")
+    else
+      SCENARIO_ROWS+=("$(printf "%-15s %s" "$scenario" "$T_NOTE")")
+    fi
+    ((KEEP)) || rm -rf "$WORK/out-$scenario" "$WORK/site-$scenario"
+  done
+fi
+
 # --- Hugo -------------------------------------------------------------------------------
 HUGO_VERSION=""
 HUGO_FAILED=""
@@ -376,7 +421,7 @@ else
     --cacheDir "$WORK/hugo-cache"; then
     H_WALL="$T_WALL" H_CPU="$T_CPU" H_RSS="$T_RSS_MB"
     H_PAGES="$(count_pages "$WORK/out-hugo")"
-    add_row "$H_LABEL" "$H_WALL" "$H_CPU" "$H_RSS" "$H_PAGES"
+    add_row "$H_LABEL" "$H_WALL" "$H_CPU" "$H_RSS" "$H_PAGES" "$(output_mb "$WORK/out-hugo")"
     ((IMAGES)) && H_PICTURES="$(count_pictures "$WORK/out-hugo")"
   else
     HUGO_FAILED="$T_NOTE"
@@ -413,7 +458,7 @@ echo "sitegen:  $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo u
 [[ -z "$HUGO_VERSION" ]] || echo "hugo:     $HUGO_VERSION"
 echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-printf "%-${LABEL_W}s %9s %9s %14s %14s %10s\n" tool wall_s cpu_s peak_rss_mb pages_html pages_per_s
+printf "%-${LABEL_W}s %9s %9s %14s %14s %10s %10s\n" tool wall_s cpu_s peak_rss_mb pages_html pages_per_s output_mb
 printf '%s\n' "${ROWS[@]}"
 if ((IMAGES)) && [[ -n "$HUGO_VERSION" && -z "$HUGO_FAILED" ]]; then
   awk -v sw="$S_WALL" -v hw="$H_WALL" -v sc="$S_CPU" -v hc="$H_CPU" -v sr="$S_RSS" -v hr="$H_RSS" \
@@ -434,6 +479,13 @@ fi
 if [[ -n "$BASELINE_REPORT" ]]; then
   echo
   echo "$BASELINE_REPORT"
+fi
+
+if ((${#SCENARIO_ROWS[@]})); then
+  echo
+  echo "scenarios (sitegen; ratios to the plain corpus's build above):"
+  printf "%-15s %8s %8s %8s %9s %9s %11s %9s\n" scenario wall_s cpu_s rss_mb input_mb output_mb wall/plain rss/plain
+  printf '%s\n' "${SCENARIO_ROWS[@]}"
 fi
 
 if [[ -n "$HIGHLIGHT_REPORT" ]]; then
