@@ -4,7 +4,7 @@
 #   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep] [--baseline BIN]
 #                      [--highlight-off] [--zh-hant] [--images] [--shape S] [--scenarios]
 #
-# Generates N articles with examples/gen_corpus.rs into a temporary folder, builds them with
+# Generates N articles with crates/corpus (gen_corpus) into a temporary folder, builds them with
 # sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
 # with the equivalent Hugo site in bench/hugo/, each timed by GNU `/usr/bin/time -v` in the
 # same run, and prints wall time, CPU time, peak RSS, pages written (*.html), pages per
@@ -112,12 +112,12 @@ fi
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 
-echo "== cargo build --release --bin sitegen --example gen_corpus" >&2
-cargo build --release --bin sitegen --example gen_corpus >&2
+echo "== cargo build --release --bin sitegen --bin gen_corpus" >&2
+cargo build --release -p sitegen-zh -p sitegen-corpus --bin sitegen --bin gen_corpus >&2
 TARGET="${CARGO_TARGET_DIR:-target}"
 [[ "$TARGET" = /* ]] || TARGET="$REPO/$TARGET"
 SITEGEN="$TARGET/release/sitegen"
-GEN="$TARGET/release/examples/gen_corpus"
+GEN="$TARGET/release/gen_corpus"
 [[ -x "$SITEGEN" && -x "$GEN" ]] || die "built binaries not found under $TARGET/release"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sitegen-bench.XXXXXX")"

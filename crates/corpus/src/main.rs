@@ -2,7 +2,7 @@
 //! articles that both sitegen and Hugo can build.
 //!
 //! ```sh
-//! cargo run --release --example gen_corpus -- --articles 10000 --out /tmp/corpus [--seed 42]
+//! cargo run --release -p sitegen-corpus -- --articles 10000 --out /tmp/corpus [--seed 42]
 //! ```
 //!
 //! writes `DIR/config.toml` and `DIR/content/<section>/<slug>.md`. Every article is about
@@ -1379,7 +1379,7 @@ fn write_site(args: &Args) -> std::io::Result<Written> {
     }
     std::fs::write(
         args.out.join("config.toml"),
-        "# Benchmark corpus written by examples/gen_corpus.rs.\n\
+        "# Benchmark corpus written by crates/corpus (gen_corpus).\n\
          title = \"硅基基准日报\"\n\
          base_url = \"https://bench.example.com/\"\n\
          description = \"sitegen 基准测试用的合成科技资讯站点\"\n\
