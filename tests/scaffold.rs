@@ -53,7 +53,8 @@ fn init_makes_a_site_that_builds_at_once() {
     ] {
         assert!(root.join(file).is_file(), "{file} missing");
     }
-    assert!(read(&root, ".gitignore").lines().any(|l| l == "/public"));
+    let gitignore = read(&root, ".gitignore");
+    assert!(gitignore.lines().any(|l| l == "/public"));
     let workflow = read(&root, ".github/workflows/deploy.yml");
     for step in [
         "actions/upload-pages-artifact",
@@ -64,6 +65,17 @@ fn init_makes_a_site_that_builds_at_once() {
     }
 
     let public = build_ok(&root, &[]);
+    // Nothing a build leaves beside the output (its lock, say) shows up in `git status`.
+    build_ok(&root, &[]);
+    for left in std::fs::read_dir(&root).unwrap() {
+        let name = left.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with(".public") || name == ".sitegen-cache" {
+            assert!(
+                gitignore.lines().any(|l| l == format!("/{name}")),
+                "{name} is not ignored"
+            );
+        }
+    }
     let page = read(&public, "2026/09/欢迎使用-sitegen/index.html");
     assert!(page.contains(SAMPLE_TITLE), "{page}");
     assert!(read(&public, "资讯/index.html").contains(SAMPLE_TITLE));

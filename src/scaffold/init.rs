@@ -22,8 +22,8 @@ const WORKFLOW: &str = include_str!("files/deploy.yml");
 /// The GitLab Pages pipeline, with the same placeholders.
 const GITLAB_CI: &str = include_str!("files/gitlab-ci.yml");
 /// The output folder and the staging folders `build` keeps beside it are never sources.
-const GITIGNORE: &str = "# sitegen build output, and the folders it prepares beside it\n\
-                         /public\n/.public.sitegen-tmp\n/.public.sitegen-old\n\
+const GITIGNORE: &str = "# sitegen build output, and the folders and lock it keeps beside it\n\
+                         /public\n/.public.sitegen-tmp\n/.public.sitegen-old\n/.public.sitegen-lock\n\
                          # resized pictures, kept between builds ([images] cache_dir)\n\
                          /.sitegen-cache\n";
 
