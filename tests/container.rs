@@ -332,6 +332,14 @@ mod slow {
             "{} has a dynamic loader",
             binary.display()
         );
+        // musl's own allocator makes the static binary 3x slower (docs/performance.md): it
+        // must allocate with mimalloc, whose symbols the unstripped binary names.
+        let bytes = std::fs::read(&binary).expect("read binary");
+        assert!(
+            bytes.windows(b"mi_malloc".len()).any(|w| w == b"mi_malloc"),
+            "{} is not linked with mimalloc",
+            binary.display()
+        );
         assert_version(&run(
             Command::new(&binary).arg("--version"),
             "sitegen --version",

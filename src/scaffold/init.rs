@@ -430,6 +430,16 @@ mod tests {
         let workflow = github_workflow();
         let push = &workflow.jobs["push"];
         assert_eq!(push.needs, ["build", "deploy"]);
+        // The two jobs install sitegen with the same step (GitHub cannot share it between
+        // jobs without a file of its own); tests/install.rs runs the build job's.
+        let install = |job: &Job| {
+            job.steps
+                .iter()
+                .find(|s| s.run.as_deref().is_some_and(|r| r.contains("sha256sum -c")))
+                .and_then(|s| s.run.clone())
+        };
+        assert!(install(push).is_some());
+        assert_eq!(install(push), install(&workflow.jobs["build"]));
         assert_eq!(
             push.condition.as_deref(),
             Some("vars.SITEGEN_PUSH == 'true'")
