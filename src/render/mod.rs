@@ -8,6 +8,7 @@
 mod alias;
 pub mod api;
 mod feeds;
+pub(crate) mod fingerprint;
 mod indexnow;
 mod pages;
 mod resize;

@@ -18,13 +18,13 @@ use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 use tera::Value;
 
-use super::fingerprint::hash_value;
 use super::sources::{Parsed, Source, Sources};
 use crate::config::SiteConfig;
 use crate::content::ignore::Ignore;
 use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::{self, Article, Site, Term};
+use crate::render::fingerprint::hash_value;
 use crate::render::views;
 use crate::statics::Statics;
 use crate::urls::Urls;

@@ -16,7 +16,6 @@
 //! Built pages live in [`State`]; the rebuild loop swaps new pages in under a short write
 //! lock, so a request sees either the old or the new version of a page, never half of one.
 
-mod fingerprint;
 mod generated;
 mod http;
 mod live;

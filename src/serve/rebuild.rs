@@ -7,7 +7,7 @@
 //! * the model stays between builds and takes text and title edits in place
 //!   ([`super::live`]);
 //! * every planned page gets a fingerprint of what its template sees
-//!   ([`super::fingerprint`]); only pages whose fingerprint changed are rendered, and pages
+//!   ([`crate::render::fingerprint`]); only pages whose fingerprint changed are rendered, and pages
 //!   no longer planned are dropped (a deleted article answers 404);
 //! * a template or config change bumps a generation that is part of every fingerprint: a
 //!   full rebuild, by the same path;
@@ -24,14 +24,13 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 
-use super::fingerprint;
 use super::generated::Generator;
 use super::live::Live;
 use super::sources::Sources;
 use super::{Notice, State};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::{self, Renderer, Shared};
+use crate::render::{self, Renderer, Shared, fingerprint};
 use crate::site::{self, Pages, Stopwatch};
 use crate::statics::Statics;
 
