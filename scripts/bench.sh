@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep] [--baseline BIN]
 #                      [--highlight-off] [--zh-hant] [--images] [--shape S] [--scenarios]
+#                      [--tsv FILE]
 #
 # Generates N articles with crates/corpus (gen_corpus) into a temporary folder, builds them with
 # sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
@@ -40,6 +41,12 @@
 #                         article on one day, a 50 MB article, 200,000 static files) and print
 #                         each one's time and memory beside the plain corpus's: none may be a
 #                         cliff (issue 19)
+#   --tsv FILE            also append the table's rows to FILE, tab-separated, one line per
+#                         tool: articles, shape, seed, tool, wall_s, cpu_s, peak_rss_mb,
+#                         pages_html, output_mb, CPUs, the load averages before that build,
+#                         sitegen's commit, the tool's version and why a build has no figures
+#                         (empty fields); a header line first when FILE is new. What
+#                         scripts/bench-curve.sh collects and scripts/plot-curve.py draws
 #
 # A build that would exhaust the machine's memory is killed (BENCH_MIN_AVAIL_MB, default 1500
 # MB of MemAvailable) and reported in the table.
@@ -49,7 +56,8 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,44p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  # The comment block at the top, up to the first line of code.
+  awk 'NR > 1 && !/^#/ { exit } NR > 1' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 die() {
@@ -68,6 +76,7 @@ ZH_HANT=0
 IMAGES=0
 SHAPE=news
 SCENARIOS=0
+TSV=""
 while (($#)); do
   case "$1" in
     --no-hugo) NO_HUGO=1 ;;
@@ -80,6 +89,11 @@ while (($#)); do
     --shape)
       (($# >= 2)) || usage
       SHAPE="$2"
+      shift
+      ;;
+    --tsv)
+      (($# >= 2)) || usage
+      TSV="$2"
       shift
       ;;
     --baseline)
@@ -103,6 +117,21 @@ while (($#)); do
 done
 [[ "$N" =~ ^[1-9][0-9]*$ ]] || usage
 [[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed takes a non-negative integer"
+
+# --tsv: the columns, checked against an existing file's header before anything is built so
+# that an hour's run does not end appending to a file of another format.
+TSV_HEADER="$(printf '%s\t' articles shape seed tool wall_s cpu_s peak_rss_mb pages_html \
+  output_mb cpus load1 load5 load15 sitegen version)note"
+if [[ -n "$TSV" ]]; then
+  [[ "$TSV" = /* ]] || TSV="$PWD/$TSV" # the script changes folder below
+  [[ -d "$(dirname "$TSV")" ]] || die "--tsv $TSV: no such folder"
+  if [[ -s "$TSV" ]]; then
+    [[ "$(head -n 1 "$TSV")" == "$TSV_HEADER" ]] ||
+      die "--tsv $TSV: its first line is not this script's header ($TSV_HEADER)"
+  fi
+  [[ -s "$TSV" ]] || printf '%s\n' "$TSV_HEADER" >"$TSV" || die "--tsv $TSV: cannot write it"
+  [[ -w "$TSV" ]] || die "--tsv $TSV: cannot write it"
+fi
 
 TIME=/usr/bin/time
 if ! [[ -x "$TIME" ]] || ! "$TIME" -v true >/dev/null 2>&1; then
@@ -141,12 +170,14 @@ avail_mb() {
 }
 
 # timed LABEL LOGFILE COMMAND...: runs COMMAND under GNU time; sets T_WALL, T_CPU, T_RSS_MB,
-# and T_NOTE (why it failed). Returns the command's exit status.
+# T_NOTE (why it failed) and T_LOAD (the load averages before it started, for --tsv).
+# Returns the command's exit status.
 timed() {
   local label="$1" log="$2"
   shift 2
   echo "== $label: $*" >&2
   T_NOTE=""
+  T_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)"
   local status=0 tpid child peak
   "$TIME" -v -o "$log.time" "$@" >"$log.out" 2>"$log.err" &
   tpid=$!
@@ -195,8 +226,19 @@ count_pictures() {
 LABEL_W=8
 ((IMAGES)) && LABEL_W=13
 ROWS=()
+SITEGEN_COMMIT="$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
+# tsv_row TOOL WALL CPU RSS PAGES OUTPUT_MB VERSION NOTE: a --tsv line, with the run's fields.
+TSV_ROWS=()
+tsv_row() {
+  local load1="" load5="" load15=""
+  read -r load1 load5 load15 <<<"${T_LOAD:-}" || true
+  TSV_ROWS+=("$(printf '%s\t' "$N" "$SHAPE" "$SEED" "$1" "$2" "$3" "$4" "$5" "$6" "$(nproc)" \
+    "$load1" "$load5" "$load15" "$SITEGEN_COMMIT" "$7")${8}")
+}
 add_row() { # tool wall cpu rss pages [output_mb]
-  local rate
+  local rate version="$SITEGEN_COMMIT"
+  [[ "$1" != hugo* ]] || version="${HUGO_VERSION_SHORT:-}"
+  tsv_row "$1" "$2" "$3" "$4" "$5" "${6:-}" "$version" ""
   rate="$(awk -v p="$5" -v w="$2" 'BEGIN { if (w > 0) printf "%.0f", p / w; else print "-" }')"
   ROWS+=("$(printf "%-${LABEL_W}s %9s %9s %14s %14s %10s %10s" "$1" "$2" "$3" "$4" "$5" "$rate" "${6:--}")")
 }
@@ -411,6 +453,8 @@ elif ! command -v hugo >/dev/null 2>&1; then
   echo "== hugo not found: sitegen only (Debian: apt-get install hugo)" >&2
 else
   HUGO_VERSION="$(hugo version 2>/dev/null | head -n 1)"
+  # "hugo v0.111.3+extended linux/amd64 …" -> v0.111.3
+  HUGO_VERSION_SHORT="$(awk '{ sub(/[+-].*/, "", $2); print $2 }' <<<"$HUGO_VERSION")"
   cp -r "$REPO/bench/hugo" "$WORK/hugo"
   cp -r "$WORK/site/content" "$WORK/hugo/content"
   # The pictures, hard-linked: hugo.toml mounts static/img as assets/img for resources.Get.
@@ -426,6 +470,7 @@ else
   else
     HUGO_FAILED="$T_NOTE"
     ROWS+=("$(printf "%-${LABEL_W}s %s" "$H_LABEL" "$HUGO_FAILED")")
+    tsv_row "$H_LABEL" "" "" "" "" "" "$HUGO_VERSION_SHORT" "$HUGO_FAILED"
   fi
   free_output "$WORK/out-hugo"
   # Hugo's second build: its image cache (resources/_gen in the site) and cacheDir kept, a
@@ -438,6 +483,7 @@ else
     else
       HUGO_FAILED="$T_NOTE"
       ROWS+=("$(printf "%-${LABEL_W}s %s" "hugo 2nd" "$HUGO_FAILED")")
+      tsv_row "hugo 2nd" "" "" "" "" "" "$HUGO_VERSION_SHORT" "$HUGO_FAILED"
     fi
   fi
   ((KEEP)) || rm -rf "$WORK/out-hugo" "$WORK/out-hugo-2" "$WORK/hugo" "$WORK/hugo-cache"
@@ -460,6 +506,8 @@ echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 printf "%-${LABEL_W}s %9s %9s %14s %14s %10s %10s\n" tool wall_s cpu_s peak_rss_mb pages_html pages_per_s output_mb
 printf '%s\n' "${ROWS[@]}"
+# Written with the table: its figures stand whatever the checks below find.
+[[ -z "$TSV" ]] || printf '%s\n' "${TSV_ROWS[@]}" >>"$TSV"
 if ((IMAGES)) && [[ -n "$HUGO_VERSION" && -z "$HUGO_FAILED" ]]; then
   awk -v sw="$S_WALL" -v hw="$H_WALL" -v sc="$S_CPU" -v hc="$H_CPU" -v sr="$S_RSS" -v hr="$H_RSS" \
     -v s2w="$W_WALL" -v h2w="$H2_WALL" -v s2c="$W_CPU" -v h2c="$H2_CPU" 'BEGIN {
