@@ -4,9 +4,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::images::{Images, Linked};
 use crate::output::Output;
 use crate::render::Renderer;
 use crate::site::{self, Stopwatch};
@@ -36,6 +38,10 @@ pub struct BuildSummary {
     pub warnings: Diagnostics,
     /// Markdown files not published, with why.
     pub skipped: Vec<(PathBuf, crate::load::Skip)>,
+    /// Pages left as the previous build wrote them, their inputs unchanged.
+    pub pages_kept: usize,
+    /// Markdown files not parsed again: their parse came from the cache.
+    pub parses_cached: usize,
     /// Versions of pictures published, and how many of them were made by this build (the
     /// rest came from the cache).
     pub picture_versions: usize,
@@ -66,6 +72,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         output,
         owners: &owners,
         minify: options.minify,
+        images: &site.images,
+        kept: AtomicUsize::new(0),
     };
     let write = writer(&output);
     let hant_write = hant_output.as_ref().map(writer);
@@ -90,6 +98,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     }
     drop(copying);
     watch.lap("render + write");
+    let pages_kept = write.kept.load(Ordering::Relaxed)
+        + hant_write.map_or(0, |w| w.kept.load(Ordering::Relaxed));
     let committed = output.commit()?;
     if let Some(hant) = hant_output {
         late_warnings.extend(hant.commit()?.warnings);
@@ -109,6 +119,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         skipped: loaded.skipped,
         picture_versions: picture_versions.len(),
         pictures_made: site.images.made(),
+        pages_kept,
+        parses_cached: loaded.cached,
     })
 }
 
@@ -118,6 +130,21 @@ struct Writer<'a> {
     output: &'a Output,
     owners: &'a Owners<'a>,
     minify: bool,
+    /// The site's pictures: a kept page's versions are published again through them.
+    images: &'a Images,
+    /// Pages kept from the previous build rather than rendered.
+    kept: AtomicUsize,
+}
+
+impl Writer<'_> {
+    /// A page's fingerprint as written: minified pages differ from plain ones.
+    fn inputs(&self, inputs: u64) -> u64 {
+        if self.minify {
+            inputs.rotate_left(1) ^ 0x6d69_6e69_6679
+        } else {
+            inputs
+        }
+    }
 }
 
 impl site::Sink for Writer<'_> {
@@ -126,6 +153,40 @@ impl site::Sink for Writer<'_> {
             self.output.write(file, &crate::minify::file(file, bytes))
         } else {
             self.output.write(file, bytes)
+        };
+        written.map_err(|e| self.owners.blame(file, e))
+    }
+
+    fn keeps_pages(&self) -> bool {
+        true
+    }
+
+    fn keep_page(&self, file: &str, inputs: u64) -> bool {
+        let Some(lines) = self.output.keep_page(file, self.inputs(inputs)) else {
+            return false;
+        };
+        let linked: Option<Vec<Linked>> = lines.iter().map(|l| Linked::parse(l)).collect();
+        let kept = linked.is_some_and(|linked| self.images.relink(&linked));
+        if kept {
+            self.kept.fetch_add(1, Ordering::Relaxed);
+        }
+        kept
+    }
+
+    fn put_page(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        inputs: u64,
+        linked: &[Linked],
+    ) -> Result<(), Diagnostic> {
+        let inputs = self.inputs(inputs);
+        let linked = linked.iter().map(Linked::to_line).collect();
+        let written = if self.minify {
+            let bytes = crate::minify::file(file, bytes);
+            self.output.write_page(file, &bytes, inputs, linked)
+        } else {
+            self.output.write_page(file, bytes, inputs, linked)
         };
         written.map_err(|e| self.owners.blame(file, e))
     }

@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset, TimeZone};
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
+use crate::content::cache::{self, ParseCache};
 use crate::content::date::{self, date_from_file_stem};
 use crate::content::frontmatter::{self, Dialect, FrontMatter, FrontMatterError, Split};
 use crate::content::ignore::Ignore;
@@ -41,11 +42,15 @@ pub struct Loaded {
     /// Files read but not published, with why (drafts, future articles, headless pages).
     pub skipped: Vec<(PathBuf, Skip)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Files whose parse came from the parse cache.
+    pub cached: usize,
 }
 
 /// Why a Markdown file read is not published. Nothing is dropped silently: the build
 /// counts these and `check` names each file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Skip {
     /// `draft: true`, `published: false` or Hexo's `_drafts/`, without `--drafts`.
     Draft,
@@ -113,7 +118,7 @@ impl Skip {
 }
 
 /// What one Markdown file is (see [`crate::content::kinds`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Item {
     /// Boxed: an article is larger than the other kinds.
     Article(Box<Article>),
@@ -129,24 +134,35 @@ pub enum Item {
 /// rendered, left out) and the warnings it raised.
 pub type FileResult = Result<(Option<Item>, Vec<Diagnostic>), Diagnostic>;
 
-/// Loads every `content/**/*.md` under `root`, counting the files read on `progress`.
+/// Loads every `content/**/*.md` under `root`, counting the files read on `progress`;
+/// with a `cache_dir`, through the parse cache there ([`crate::content::cache`]).
 pub fn load(
     root: &Path,
     config: &SiteConfig,
     options: LoadOptions<'_>,
+    cache_dir: Option<&Path>,
     progress: &Progress,
 ) -> Loaded {
     let (files, mut diagnostics) = find_markdown(root, &config.ignore);
     let layout = kinds::Layout::new(root, &files);
     let loading = progress.stage("loading", files.len(), "files");
-    let results: Vec<FileResult> = files
-        .par_iter()
-        .map(|rel| {
-            let result = load_file(root, rel, config, options, &layout);
-            loading.inc(1);
-            result
-        })
-        .collect();
+    let mut cached = 0;
+    let results: Vec<FileResult> = match cache_dir {
+        Some(dir) => {
+            let (results, hits) =
+                load_cached(root, &files, config, options, &layout, dir, &loading);
+            cached = hits;
+            results
+        }
+        None => files
+            .par_iter()
+            .map(|rel| {
+                let result = load_file(root, rel, config, options, &layout);
+                loading.inc(1);
+                result
+            })
+            .collect(),
+    };
     let mut articles = Vec::with_capacity(results.len());
     let mut kinds = Kinds::default();
     let mut skipped = Vec::new();
@@ -179,6 +195,7 @@ pub fn load(
         kinds,
         skipped,
         diagnostics,
+        cached,
     }
 }
 
@@ -359,6 +376,69 @@ pub fn find_markdown(root: &Path, ignore: &Ignore) -> (Vec<PathBuf>, Vec<Diagnos
     (markdown, problems)
 }
 
+/// Loads `files` through the parse cache in `cache_dir`: a file whose key is in the cache is
+/// not parsed; the cache is then brought up to date. Returns the results and how many came
+/// from the cache.
+fn load_cached(
+    root: &Path,
+    files: &[PathBuf],
+    config: &SiteConfig,
+    options: LoadOptions<'_>,
+    layout: &kinds::Layout,
+    cache_dir: &Path,
+    loading: &crate::progress::Stage,
+) -> (Vec<FileResult>, usize) {
+    let settings = cache::settings_key(config, options.shortcodes, options.drafts);
+    let mut cache = ParseCache::open(cache_dir);
+    let read: Vec<Option<(Vec<u8>, cache::Key)>> = files
+        .par_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(root.join(rel)).ok()?;
+            let key = cache::file_key(&settings, rel, &layout.facts(rel), &bytes);
+            Some((bytes, key))
+        })
+        .collect();
+    // `_index.md` files are not cached: their parse looks at the site's templates.
+    let hits: Vec<Option<FileResult>> = files
+        .iter()
+        .zip(&read)
+        .map(|(rel, read)| {
+            let (_, key) = read.as_ref()?;
+            (!kinds::is_section_index(rel))
+                .then(|| cache.take(rel, key))
+                .flatten()
+        })
+        .collect();
+    let hit_count = hits.iter().filter(|h| h.is_some()).count();
+    let parsed: Vec<FileResult> = files
+        .par_iter()
+        .zip(read.par_iter())
+        .zip(hits.into_par_iter())
+        .map(|((rel, read), hit)| {
+            let result = match (hit, read) {
+                (Some(hit), _) => hit,
+                (None, Some((bytes, _))) => parse_file(root, rel, bytes, config, options, layout),
+                (None, None) => load_file(root, rel, config, options, layout),
+            };
+            loading.inc(1);
+            result
+        })
+        .collect();
+    let now: Vec<(&Path, cache::Key, &FileResult)> = files
+        .iter()
+        .zip(&read)
+        .zip(&parsed)
+        .filter(|((rel, _), _)| !kinds::is_section_index(rel))
+        .filter_map(|((rel, read), result)| Some((rel.as_path(), read.as_ref()?.1, result)))
+        .collect();
+    cache.save(&now);
+    let results = parsed
+        .into_iter()
+        .map(|result| when_due(result, options))
+        .collect();
+    (results, hit_count)
+}
+
 /// Reads and parses one file.
 pub fn load_file(
     root: &Path,
@@ -369,6 +449,34 @@ pub fn load_file(
 ) -> FileResult {
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::new(rel, format!("cannot read the file: {e}")))?;
+    when_due(
+        parse_file(root, rel, &bytes, config, options, layout),
+        options,
+    )
+}
+
+/// An article dated after now is left out unless `--future`: decided after the parse (and
+/// the parse cache), so that time passing needs no new parse.
+fn when_due(result: FileResult, options: LoadOptions<'_>) -> FileResult {
+    let (item, warnings) = result?;
+    let item = match item {
+        Some(Item::Article(a)) if a.date > options.now && !options.future => {
+            Some(Item::Skipped(Skip::Future))
+        }
+        other => other,
+    };
+    Ok((item, warnings))
+}
+
+/// Parses one file's bytes: what it is and its warnings, before [`when_due`].
+fn parse_file(
+    root: &Path,
+    rel: &Path,
+    bytes: &[u8],
+    config: &SiteConfig,
+    options: LoadOptions<'_>,
+    layout: &kinds::Layout,
+) -> FileResult {
     // Hexo makes a page of every Markdown file, bundles or not.
     let resource = (!layout.hexo)
         .then(|| layout.enclosing_bundle(rel))
@@ -391,7 +499,7 @@ pub fn load_file(
         Some(Some(url)) => Some(url),
         None => None,
     };
-    let text = decode(rel, &bytes)?;
+    let text = decode(rel, bytes)?;
     let split = frontmatter::split(&text).map_err(|e| fm_error(rel, e))?;
     let mut fm = frontmatter::parse(&split).map_err(|e| fm_error(rel, e))?;
     let hexo = layout.hexo.then(|| kinds::hexo_place(rel));
@@ -464,13 +572,7 @@ pub fn load_file(
         return Ok((None, warnings));
     };
     let article = build_article(&file, fm, date, &mut warnings)?;
-    let due = article.date <= options.now || options.future;
-    let item = if due {
-        Item::Article(Box::new(article))
-    } else {
-        Item::Skipped(Skip::Future)
-    };
-    Ok((Some(item), warnings))
+    Ok((Some(Item::Article(Box::new(article))), warnings))
 }
 
 /// A standalone page: built as an article (title, body, aliases, checks), then placed at
@@ -1122,7 +1224,7 @@ mod tests {
             now: chrono::Utc::now().fixed_offset(),
             shortcodes: &shortcodes,
         };
-        let loaded = load(root, &config, options, &Progress::default());
+        let loaded = load(root, &config, options, None, &Progress::default());
         let pairs = |files: &[crate::model::BundleFile]| {
             let mut pairs: Vec<(String, String)> = files
                 .iter()

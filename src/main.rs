@@ -72,6 +72,7 @@ impl From<SiteArgs> for sitegen::site::Options {
             strict: args.strict,
             progress: Progress::default(),
             images: Default::default(),
+            parse_cache: false,
         }
     }
 }
@@ -209,7 +210,10 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
     });
     let progress = Progress::on_stderr(quiet);
     let options = BuildOptions {
-        site: args.site.with_progress(&progress),
+        site: sitegen::site::Options {
+            parse_cache: true,
+            ..args.site.with_progress(&progress)
+        },
         output: args.output_dir,
         force: args.force,
         minify: args.minify,
@@ -229,6 +233,12 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
                     summary.elapsed.as_secs_f64(),
                     with_warnings(&summary.warnings),
                 );
+                if summary.pages_kept > 0 || summary.parses_cached > 0 {
+                    println!(
+                        "kept {} pages and {} parsed files whose inputs had not changed since the previous build",
+                        summary.pages_kept, summary.parses_cached
+                    );
+                }
                 if summary.picture_versions > 0 {
                     println!(
                         "pictures: {} versions published, {} made now, the rest from the cache",

@@ -32,6 +32,9 @@ pub struct Options {
     pub progress: Progress,
     /// Whether picture versions are made while loading (build) or when asked for.
     pub images: crate::images::Mode,
+    /// Whether Markdown files go through the parse cache in the cache folder (build):
+    /// unchanged files are not parsed again.
+    pub parse_cache: bool,
 }
 
 /// A loaded site and the warnings met loading it.
@@ -40,6 +43,8 @@ pub struct Loaded {
     pub warnings: Diagnostics,
     /// Markdown files read but not published, with why, sorted by path.
     pub skipped: Vec<(PathBuf, load::Skip)>,
+    /// Markdown files whose parse came from the parse cache.
+    pub cached: usize,
 }
 
 /// Reads config, content and static files into the site model. Errors (and, with
@@ -56,7 +61,16 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
         now,
         shortcodes: &shortcodes,
     };
-    let loaded = load::load(&options.root, &config, load_options, &options.progress);
+    let cache_dir = options
+        .parse_cache
+        .then(|| options.root.join(&config.raw.images.cache_dir));
+    let loaded = load::load(
+        &options.root,
+        &config,
+        load_options,
+        cache_dir.as_deref(),
+        &options.progress,
+    );
     let mut diagnostics = loaded.diagnostics;
     let statics = match Statics::collect(&options.root) {
         Ok((statics, warnings)) => {
@@ -72,6 +86,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     // clashes among the rest (and with static files) are reported in this same run. When
     // nothing failed, rendering plans the pages and reports clashes itself: plan once.
     let skipped = loaded.skipped;
+    let cached = loaded.cached;
     let (articles, _left_out, duplicates) = model::dedupe(loaded.articles);
     diagnostics.extend(duplicates);
     let mut site = model::assemble(config, articles, Arc::new(statics), now);
@@ -106,6 +121,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
         site,
         warnings: diagnostics,
         skipped,
+        cached,
     })
 }
 
@@ -130,6 +146,30 @@ pub fn now(offset: FixedOffset) -> DateTime<FixedOffset> {
 /// threads at once.
 pub trait Sink: Sync {
     fn put(&self, file: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+
+    /// Whether the sink can keep pages from an earlier build ([`Sink::keep_page`]): only
+    /// then are pages fingerprinted, which costs a little.
+    fn keeps_pages(&self) -> bool {
+        false
+    }
+
+    /// Whether `file` already holds the page rendered from inputs with fingerprint
+    /// `inputs` ([`render::fingerprint`]), the picture versions it links still there to
+    /// publish; if so the page is not rendered.
+    fn keep_page(&self, _file: &str, _inputs: u64) -> bool {
+        false
+    }
+
+    /// A rendered page, with the fingerprint of its inputs and the versions it links.
+    fn put_page(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        _inputs: u64,
+        _linked: &[crate::images::Linked],
+    ) -> Result<(), Diagnostic> {
+        self.put(file, bytes)
+    }
 }
 
 impl<F> Sink for F
@@ -181,6 +221,35 @@ pub fn render_pages(
     }
 }
 
+/// Renders every planned page into a sink that keeps pages: a page whose fingerprint the
+/// sink already holds is not rendered (a publish build after one new article renders the
+/// pages that show it, not the site).
+fn render_keeping(shared: &Shared<'_>, renderer: &Renderer, sink: &dyn Sink) -> Vec<Diagnostic> {
+    renderer.use_images(&shared.site.images);
+    let images = &shared.site.images;
+    let prints = render::fingerprint::for_build(shared, renderer);
+    let render_one =
+        |buf: &mut Vec<u8>, (page, (file, inputs)): (&render::Page, &(String, u64))| {
+            if sink.keep_page(file, *inputs) {
+                return None;
+            }
+            buf.clear();
+            let (rendered, linked) =
+                images.recording(|| renderer.render_page_to(shared, page, buf));
+            rendered
+                .and_then(|()| sink.put_page(file, buf, *inputs, &linked))
+                .err()
+        };
+    shared
+        .plan
+        .pages
+        .par_iter()
+        .zip(prints.par_iter())
+        .map_init(|| Vec::with_capacity(64 * 1024), render_one)
+        .flatten()
+        .collect()
+}
+
 /// Feeds, sitemaps, `robots.txt`, the search index and the hashed assets, refusing any
 /// that would take a page's URL or a static file's name.
 pub fn generated_files(
@@ -218,12 +287,15 @@ pub fn render(
     let rendering = progress.stage("rendering", plan.pages.len(), "pages");
     // Counted as each page reaches the sink: one that fails to render is not, and the
     // build fails anyway.
-    let counted = |file: &str, bytes: &[u8]| {
-        let put = sink.put(file, bytes);
-        rendering.inc(1);
-        put
+    let counted = Counted {
+        sink,
+        stage: &rendering,
     };
-    let mut errors = render_pages(&shared, renderer, Pages::All, &counted);
+    let mut errors = if sink.keeps_pages() {
+        render_keeping(&shared, renderer, &counted)
+    } else {
+        render_pages(&shared, renderer, Pages::All, &counted)
+    };
     drop(rendering);
     let generated = generated_files(&shared, progress).unwrap_or_else(|clashes| {
         errors.extend(clashes);
@@ -234,6 +306,94 @@ pub fn render(
         Ok(plan.pages.len() + generated.len())
     } else {
         Err(Diagnostics::sorted(errors))
+    }
+}
+
+/// A sink that counts the pages handed on (or kept) on a progress stage.
+struct Counted<'a> {
+    sink: &'a dyn Sink,
+    stage: &'a crate::progress::Stage,
+}
+
+impl Sink for Counted<'_> {
+    fn put(&self, file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let put = self.sink.put(file, bytes);
+        self.stage.inc(1);
+        put
+    }
+
+    fn keeps_pages(&self) -> bool {
+        self.sink.keeps_pages()
+    }
+
+    fn keep_page(&self, file: &str, inputs: u64) -> bool {
+        let kept = self.sink.keep_page(file, inputs);
+        if kept {
+            self.stage.inc(1);
+        }
+        kept
+    }
+
+    fn put_page(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        inputs: u64,
+        linked: &[crate::images::Linked],
+    ) -> Result<(), Diagnostic> {
+        let put = self.sink.put_page(file, bytes, inputs, linked);
+        self.stage.inc(1);
+        put
+    }
+}
+
+/// A sink writing under a folder of another sink (the Traditional edition under
+/// `zh-hant/`), leaving out the files both editions share.
+struct UnderFolder<'a> {
+    sink: &'a dyn Sink,
+    folder: &'a str,
+    site: &'a Site,
+    shared: Option<&'a std::collections::HashSet<String>>,
+}
+
+impl UnderFolder<'_> {
+    fn shared(&self, file: &str) -> bool {
+        crate::edition::is_shared_output(file, self.site, self.shared)
+    }
+}
+
+impl Sink for UnderFolder<'_> {
+    fn put(&self, file: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if self.shared(file) {
+            return Ok(());
+        }
+        self.sink.put(&format!("{}{file}", self.folder), bytes)
+    }
+
+    fn keeps_pages(&self) -> bool {
+        self.sink.keeps_pages()
+    }
+
+    fn keep_page(&self, file: &str, inputs: u64) -> bool {
+        if self.shared(file) {
+            return true;
+        }
+        self.sink
+            .keep_page(&format!("{}{file}", self.folder), inputs)
+    }
+
+    fn put_page(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        inputs: u64,
+        linked: &[crate::images::Linked],
+    ) -> Result<(), Diagnostic> {
+        if self.shared(file) {
+            return Ok(());
+        }
+        let file = format!("{}{file}", self.folder);
+        self.sink.put_page(&file, bytes, inputs, linked)
     }
 }
 
@@ -299,11 +459,11 @@ fn render_made_hant(
                 .editions
                 .as_ref()
                 .and_then(|e| e.shared_files.clone());
-            let under_folder = |file: &str, bytes: &[u8]| {
-                if crate::edition::is_shared_output(file, site, shared.as_deref()) {
-                    return Ok(());
-                }
-                sink.put(&format!("{folder}{file}"), bytes)
+            let under_folder = UnderFolder {
+                sink,
+                folder: &folder,
+                site,
+                shared: shared.as_deref(),
             };
             render(&hant, renderer, &under_folder, progress)?
         }

@@ -71,6 +71,23 @@ pub fn check_site_pin(text: &str) -> Result<(), Diagnostic> {
     )))
 }
 
+/// A hash of the running program itself: pages and parses made by another build of
+/// sitegen (another version, or the same version with a change) are not reused.
+pub fn build_id() -> u64 {
+    use std::hash::{Hash, Hasher};
+    static ID: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *ID.get_or_init(|| {
+        let mut h = std::hash::DefaultHasher::new();
+        LONG.hash(&mut h);
+        match std::env::current_exe().and_then(std::fs::read) {
+            Ok(bytes) => blake3::hash(&bytes).as_bytes().hash(&mut h),
+            // Unreadable: a value no other run has, so nothing is reused.
+            Err(_) => std::time::SystemTime::now().hash(&mut h),
+        }
+        h.finish()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,6 +65,8 @@ function measure(frame, name, width) {
     const p = primary.getBoundingClientRect(), a = aside.getBoundingClientRect();
     if (width >= 960 && !(a.left >= p.right)) problems.push("side column is not beside the list");
     if (width < 960 && !(a.top >= p.bottom)) problems.push("side column is not below the list");
+    // Fetched from /side.html by the page's script.
+    if (!aside.querySelector(".tag-cloud")) problems.push("side column not loaded from side.html");
   }
   // A display formula is laid out as math (one line here), not as a stack of blocks.
   for (const m of doc.querySelectorAll(".prose math[display=block]")) {

@@ -172,11 +172,15 @@ fn the_hot_list_shows_in_the_side_column_from_the_data_file() {
         stderr(&out)
     );
     let public = dir.path().join("public");
+    // Listings fetch the side column from /side.html.
     for page in ["index.html", "资讯/index.html"] {
         let html = read(&public, page);
-        let aside = between(&html, "<aside class=\"sidebar\"", "</aside>");
+        assert!(html.contains("data-side=\"/side.html\""), "{page}: {html}");
+    }
+    {
+        let aside = read(&public, "side.html");
         assert_in_order(
-            aside,
+            &aside,
             &[
                 "<h2>热门文章</h2>",
                 "<ol class=\"hot-list\">",
@@ -192,8 +196,7 @@ fn the_hot_list_shows_in_the_side_column_from_the_data_file() {
     // Without the file the side column is what it was.
     let dir = newsroom("", &[]);
     let out = build_ok(dir.path(), &[]);
-    let home = read(&out, "index.html");
-    let aside = between(&home, "<aside class=\"sidebar\"", "</aside>");
+    let aside = read(&out, "side.html");
     assert!(!aside.contains("热门文章"), "{aside}");
     assert!(aside.contains("文章归档"), "{aside}");
 }
@@ -446,7 +449,7 @@ fn serve_shows_picks_hot_and_menu_edits() {
     let server = serve(dir.path(), &[]);
     let home = get(&server.addr, "/").text();
     assert_eq!(home_layout(&home).0, "大模型价格战");
-    assert!(!home.contains("热门文章"));
+    assert!(!get(&server.addr, "/side.html").text().contains("热门文章"));
 
     server.forget_output();
     write(
@@ -461,12 +464,15 @@ fn serve_shows_picks_hot_and_menu_edits() {
     );
     let shown = server.rebuilt_until(|| {
         let home = get(&server.addr, "/").text();
-        home_layout(&home).0 == "固态电池装车" && home.contains("<ol class=\"hot-list\">")
+        home_layout(&home).0 == "固态电池装车"
+            && get(&server.addr, "/side.html")
+                .text()
+                .contains("<ol class=\"hot-list\">")
     });
     assert!(shown, "{}", server.output());
-    // Pages other than the home page show the 热门 list too.
-    let section = get(&server.addr, "/%E8%B5%84%E8%AE%AF/").text();
-    assert!(section.contains(">低轨卫星组网</a> <span class=\"count\">7 阅读</span>"));
+    // The side column every listing fetches shows the 热门 list.
+    let side = get(&server.addr, "/side.html").text();
+    assert!(side.contains(">低轨卫星组网</a> <span class=\"count\">7 阅读</span>"));
 
     server.forget_output();
     let config = std::fs::read_to_string(dir.path().join("config.toml")).expect("config");
@@ -495,7 +501,9 @@ fn serve_shows_picks_hot_and_menu_edits() {
         let (lead, cards, _) = home_layout(&home);
         lead == "固态电池装车"
             && cards.first().is_some_and(|c| c == "低轨卫星星座组网")
-            && home.contains(">低轨卫星星座组网</a> <span class=\"count\">7 阅读</span>")
+            && get(&server.addr, "/side.html")
+                .text()
+                .contains(">低轨卫星星座组网</a> <span class=\"count\">7 阅读</span>")
     });
     assert!(shown, "{}", server.output());
 }

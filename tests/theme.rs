@@ -355,8 +355,19 @@ fn the_demo_home_has_a_lead_story_the_latest_list_and_a_side_column() {
     assert!(pages.contains("<a href=\"/page/2/\">2</a>"), "{pages}");
     assert!(pages.contains("rel=\"next\""), "{pages}");
 
-    // The side column: hot tags sized by count, then the archive by month.
-    let aside = between(body, "<aside class=\"sidebar\"", "</aside>");
+    // The side column, fetched from /side.html (one file for every listing, so that a
+    // publish build does not rewrite them all): hot tags sized by count, then the archive
+    // by month.
+    assert!(
+        body.contains(
+            "<aside class=\"sidebar\" aria-label=\"侧栏\" data-side=\"/side.html\"></aside>"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("fetch(aside.getAttribute(\"data-side\"))"));
+    let aside = read(&out, "side.html");
+    let aside = aside.as_str();
+    assert!(!aside.contains("<html"), "a fragment: {aside}");
     assert_in_order(aside, &["热门标签", "<ul class=\"tag-cloud\">", "文章归档"]);
     assert!(aside.contains("class=\"size-4\""), "the top tag is largest");
     assert!(aside.contains("class=\"size-1\""), "rare tags are smallest");

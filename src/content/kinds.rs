@@ -211,6 +211,17 @@ impl Layout {
         }
     }
 
+    /// What the layout says of `rel`, as text for the parse cache's key: its enclosing
+    /// bundle, whether the site is laid out as Hexo's, its Jekyll collection.
+    pub fn facts(&self, rel: &Path) -> String {
+        format!(
+            "{:?} {} {:?}",
+            self.enclosing_bundle(rel),
+            self.hexo,
+            self.hexo.then(|| self.collections.place(rel))
+        )
+    }
+
     /// The `index.md` of the page bundle `rel` lies inside, if any (`content/x/index.md`
     /// for `content/x/photo-notes.md` or `content/x/y/z.md`). Hugo treats such Markdown
     /// files as resources of that page, not pages. Section index files are never inside one

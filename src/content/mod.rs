@@ -1,5 +1,6 @@
 //! Reading one content file: front matter, dates, shortcodes and Markdown.
 
+pub mod cache;
 pub mod date;
 pub mod frontmatter;
 pub mod ignore;

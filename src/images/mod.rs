@@ -19,6 +19,7 @@ pub mod resolve;
 /// builds optimise it.
 pub use sitegen_pixels as process;
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -88,6 +89,49 @@ pub struct Images {
     site_root: PathBuf,
     /// Versions made (not found in the cache) by this run.
     made: AtomicUsize,
+    /// Versions linked by pages a build kept from the previous one rather than rendered
+    /// ([`Images::relink`]): output path → file in the cache.
+    kept: Mutex<BTreeMap<String, PathBuf>>,
+}
+
+thread_local! {
+    /// The versions registered on this thread while [`Images::recording`] runs.
+    static RECORDING: RefCell<Option<Vec<(String, Variant)>>> = const { RefCell::new(None) };
+}
+
+/// A version a rendered page linked, as the output folder keeps it beside the page: what a
+/// later build needs to publish the version again without rendering the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Linked {
+    /// Its output path.
+    pub rel: String,
+    /// Its file in the cache, relative to the cache folder.
+    pub cached: String,
+    /// The source's output path and content hash when the page was rendered.
+    pub source: String,
+    pub source_hash: String,
+}
+
+impl Linked {
+    /// One line, fields separated by tabs.
+    pub fn to_line(&self) -> String {
+        format!(
+            "{}\t{}\t{}\t{}",
+            self.rel, self.cached, self.source, self.source_hash
+        )
+    }
+
+    /// The line [`Linked::to_line`] wrote; None when it is not one.
+    pub fn parse(line: &str) -> Option<Linked> {
+        let mut fields = line.split('\t');
+        let linked = Linked {
+            rel: fields.next()?.to_string(),
+            cached: fields.next()?.to_string(),
+            source: fields.next()?.to_string(),
+            source_hash: fields.next()?.to_string(),
+        };
+        fields.next().is_none().then_some(linked)
+    }
 }
 
 impl Images {
@@ -140,9 +184,67 @@ impl Images {
     }
 
     fn register(&self, planned: Vec<(String, Variant)>) {
+        RECORDING.with(|r| {
+            if let Some(recorded) = r.borrow_mut().as_mut() {
+                recorded.extend(planned.iter().cloned());
+            }
+        });
         if let Ok(mut variants) = self.variants.lock() {
             variants.extend(planned);
         }
+    }
+
+    /// Runs `render` (one page) and returns, with its result, the versions it linked.
+    /// Per thread, and nesting safely should the thread pick up another page meanwhile.
+    pub fn recording<R>(&self, render: impl FnOnce() -> R) -> (R, Vec<Linked>) {
+        let outer = RECORDING.with(|r| r.replace(Some(Vec::new())));
+        let result = render();
+        let recorded = RECORDING.with(|r| r.replace(outer)).unwrap_or_default();
+        let Some(settings) = &self.settings else {
+            return (result, Vec::new());
+        };
+        let linked = recorded
+            .into_iter()
+            .map(|(rel, variant)| {
+                let path = cache::version_path(&settings.cache_dir, &variant);
+                let cached = path.strip_prefix(&settings.cache_dir).unwrap_or(&path);
+                Linked {
+                    rel,
+                    cached: cached.to_string_lossy().replace('\\', "/"),
+                    source: variant.source.rel.clone(),
+                    source_hash: variant.source.hash.clone(),
+                }
+            })
+            .collect();
+        (result, linked)
+    }
+
+    /// Publishes again the versions a page kept from the previous build linked, when each
+    /// is still what the page linked: its source unchanged and readable, the version in the
+    /// cache. False (and nothing registered) when one is not: the page must be rendered.
+    pub fn relink(&self, linked: &[Linked]) -> bool {
+        if linked.is_empty() {
+            return true;
+        }
+        let Some(settings) = &self.settings else {
+            return false;
+        };
+        let files: Option<Vec<(String, PathBuf)>> = linked
+            .iter()
+            .map(|l| {
+                let source = self.by_rel.get(&l.source)?;
+                let path = settings.cache_dir.join(&l.cached);
+                (source.hash == l.source_hash && !self.is_unreadable(source) && path.is_file())
+                    .then(|| (l.rel.clone(), path))
+            })
+            .collect();
+        let Some(files) = files else {
+            return false;
+        };
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.extend(files);
+        }
+        true
     }
 
     /// Every version planned so far, as static files whose bytes are in the cache.
@@ -151,15 +253,19 @@ impl Images {
             return Vec::new();
         };
         let variants = self.variants.lock().map(|v| v.clone()).unwrap_or_default();
-        variants
+        let mut files: BTreeMap<String, PathBuf> =
+            self.kept.lock().map(|k| k.clone()).unwrap_or_default();
+        files.extend(
+            variants
+                .into_iter()
+                .filter(|(_, variant)| !self.is_unreadable(&variant.source))
+                .map(|(rel, variant)| (rel, cache::version_path(&settings.cache_dir, &variant))),
+        );
+        files
             .into_iter()
-            .filter(|(_, variant)| !self.is_unreadable(&variant.source))
-            .map(|(rel, variant)| crate::statics::StaticFile {
+            .map(|(rel, path)| crate::statics::StaticFile {
                 rel,
-                source: crate::statics::Source::Disk(cache::version_path(
-                    &settings.cache_dir,
-                    &variant,
-                )),
+                source: crate::statics::Source::Disk(path),
             })
             .collect()
     }

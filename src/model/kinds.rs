@@ -14,7 +14,9 @@ use crate::slug::slugify;
 
 /// How an `_index.md` orders its listing (`sort_by`, Zola; Hugo orders by weight, then
 /// date).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum SortBy {
     /// Newest first: sitegen's order everywhere.
     #[default]
@@ -42,7 +44,7 @@ impl SortBy {
 }
 
 /// What an `_index.md` says about the listing of its folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ListMeta {
     /// Path relative to the site root, e.g. `content/资讯/_index.md`.
     pub source_path: PathBuf,
@@ -69,6 +71,7 @@ pub struct ListMeta {
     pub transparent: bool,
     /// Zola's `render = false`: no listing page.
     pub render: bool,
+    #[serde(with = "crate::content::cache::json_map")]
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// URL path of the listing it describes, set by [`attach`] (empty until then).
     pub listing_path: String,
@@ -79,7 +82,7 @@ pub struct ListMeta {
 
 /// A page outside the stream of articles: about, contact, 关于我们, a bundle without a
 /// date. At its own URL, in the sitemap, never in listings, feeds or archives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StandalonePage {
     pub source_path: PathBuf,
     pub title: String,
@@ -102,6 +105,7 @@ pub struct StandalonePage {
     pub weight: Option<i64>,
     pub links: Vec<crate::content::markdown::BodyLink>,
     pub body: super::BodyInfo,
+    #[serde(with = "crate::content::cache::json_map")]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 

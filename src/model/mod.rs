@@ -28,7 +28,7 @@ pub use kinds::{BundleFile, Kinds, ListMeta, SortBy, StandalonePage, attach};
 pub use series::{SeriesPlace, listing_root};
 
 /// One article, fully loaded and rendered to HTML.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     /// Path relative to the site root, e.g. `content/资讯/grok.md`.
     pub source_path: PathBuf,
@@ -90,13 +90,14 @@ pub struct Article {
     /// The body's table of contents and what its page must load.
     pub body: BodyInfo,
     /// Every front-matter key sitegen does not know, for templates (`page.extra.KEY`).
+    #[serde(with = "crate::content::cache::json_map")]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// What a page's template needs to know about its body beyond the HTML: the table of
 /// contents, and which stylesheets and scripts the body needs (so a page without code
 /// or diagrams loads neither).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BodyInfo {
     pub toc: Vec<crate::content::markdown::TocEntry>,
     /// The front matter did not turn the table of contents off (`toc = false`).

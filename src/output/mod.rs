@@ -35,6 +35,9 @@ pub use swap::Swapped;
 
 /// Marks a folder as sitegen's output, so a later build may replace it.
 pub const MARKER: &str = ".sitegen-output";
+/// Beside the marker: the picture versions each page links (see [`Output::keep_page`]),
+/// one `page<TAB>version` line each.
+const PICTURES: &str = ".sitegen-pictures";
 
 /// An output folder being written. Holds the output's build lock until dropped.
 pub struct Output {
@@ -47,9 +50,17 @@ pub struct Output {
     /// blake3 (hex) of each file written through [`Output::write`], for the manifest: what
     /// `sitegen push` compares to find the pages that changed.
     hashes: Mutex<HashMap<String, String>>,
-    /// The files the reused folder held, from its marker, when it was left complete;
-    /// None means they are unknown and the folder must be walked.
-    previous: Option<Vec<String>>,
+    /// The fingerprint of what each page was rendered from ([`crate::render::fingerprint`]),
+    /// for the manifest: the next build that reuses this folder renders only pages whose
+    /// fingerprint changed.
+    inputs: Mutex<HashMap<String, u64>>,
+    /// The picture versions each page written links, as lines of [`crate::images::Linked`].
+    pictures: Mutex<HashMap<String, Vec<String>>>,
+    /// The same, of the pages the reused folder holds.
+    previous_pictures: HashMap<String, Vec<String>>,
+    /// What the reused folder held, from its marker, when it was left complete; None means
+    /// it is unknown: the folder must be walked and files compared byte by byte.
+    previous: Option<Manifest>,
     committed: bool,
     /// Declared last: released after Drop has tidied the staging folder.
     _lock: lock::Lock,
@@ -88,7 +99,11 @@ impl Output {
             fs::rename(&spare, &staging).map_err(|e| io_error(&spare, "reuse", &e))?;
         }
         fs::create_dir_all(&staging).map_err(|e| io_error(&staging, "create", &e))?;
-        let previous = read_manifest(&staging);
+        let previous = read_hashes(&staging);
+        let previous_pictures = match previous {
+            Some(_) => read_pictures(&staging),
+            None => HashMap::new(),
+        };
         // Until commit the folder's contents are unknown: an interrupted build must not
         // leave a manifest that lies.
         fs::write(staging.join(MARKER), INCOMPLETE).map_err(|e| io_error(&staging, "write", &e))?;
@@ -98,6 +113,9 @@ impl Output {
             spare,
             written: Mutex::new(HashSet::from([MARKER.to_string()])),
             hashes: Mutex::new(HashMap::new()),
+            inputs: Mutex::new(HashMap::new()),
+            pictures: Mutex::new(HashMap::new()),
+            previous_pictures,
             previous,
             committed: false,
             _lock: lock,
@@ -114,11 +132,73 @@ impl Output {
         &self.target
     }
 
+    /// Whether the folder being written already holds page `rel` as rendered from inputs
+    /// with this fingerprint (its manifest says so), so that the page need not be rendered
+    /// again. If so, it counts as written by this build, with its recorded hash, and the
+    /// picture versions it links are returned (as [`crate::images::Linked`] lines), for
+    /// the build to publish them again; a page that is rendered after all replaces them.
+    pub fn keep_page(&self, rel: &str, inputs: u64) -> Option<Vec<String>> {
+        let previous = self.previous.as_ref()?;
+        let (Some(&old), Some(Some(hash))) = (previous.inputs.get(rel), previous.files.get(rel))
+        else {
+            return None;
+        };
+        if old != inputs || unsafe_rel(rel).is_some() {
+            return None;
+        }
+        let linked = self.previous_pictures.get(rel).cloned().unwrap_or_default();
+        self.record(rel, hash.clone(), Some((inputs, linked.clone())));
+        Some(linked)
+    }
+
+    /// Writes a rendered page, recording the fingerprint of its inputs and the picture
+    /// versions it links (see [`Output::keep_page`]).
+    pub fn write_page(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        inputs: u64,
+        linked: Vec<String>,
+    ) -> Result<(), Diagnostic> {
+        self.write_with(rel, bytes, Some((inputs, linked)))
+    }
+
     /// Writes one file, relative to the output root, unless it already holds these bytes.
     /// Refuses a name that could leave the output folder (`..`, absolute, empty segments):
     /// the last line of defence whatever made the URL. Errors name the file under the
     /// output folder, not the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.write_with(rel, bytes, None)
+    }
+
+    fn record(&self, rel: &str, hash: String, page: Option<(u64, Vec<String>)>) {
+        if let Ok(mut written) = self.written.lock() {
+            written.insert(rel.to_string());
+        }
+        if let Ok(mut hashes) = self.hashes.lock() {
+            hashes.insert(rel.to_string(), hash);
+        }
+        let Some((inputs, linked)) = page else {
+            return;
+        };
+        if let Ok(mut all) = self.inputs.lock() {
+            all.insert(rel.to_string(), inputs);
+        }
+        if let Ok(mut pictures) = self.pictures.lock() {
+            if linked.is_empty() {
+                pictures.remove(rel);
+            } else {
+                pictures.insert(rel.to_string(), linked);
+            }
+        }
+    }
+
+    fn write_with(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        page: Option<(u64, Vec<String>)>,
+    ) -> Result<(), Diagnostic> {
         if let Some(why) = unsafe_rel(rel) {
             return Err(Diagnostic::new(
                 &self.target,
@@ -128,14 +208,19 @@ impl Output {
             ));
         }
         let path = self.staging.join(rel);
-        if let Ok(mut written) = self.written.lock() {
-            written.insert(rel.to_string());
-        }
         let hash = blake3::hash(bytes).to_hex().to_string();
-        if let Ok(mut hashes) = self.hashes.lock() {
-            hashes.insert(rel.to_string(), hash);
-        }
-        if same_contents(&path, bytes) {
+        let unchanged = match &self.previous {
+            // The manifest says what the folder holds: no need to read the old file back
+            // (on a 100,000-article site that read costs more than the write).
+            Some(previous) => match previous.files.get(rel) {
+                Some(Some(old)) => *old == hash,
+                Some(None) => same_contents(&path, bytes),
+                None => false,
+            },
+            None => same_contents(&path, bytes),
+        };
+        self.record(rel, hash, page);
+        if unchanged {
             return Ok(());
         }
         let shown = self.target.join(rel);
@@ -155,23 +240,31 @@ impl Output {
         let written = std::mem::take(&mut *self.written.lock().map_err(|_| {
             Diagnostic::new(&self.staging, "internal error: a write thread panicked")
         })?);
-        remove_stale(
-            &self.staging,
-            self.previous.as_deref(),
-            &written,
-            &mut warnings,
-        )?;
-        let hashes = std::mem::take(&mut *self.hashes.lock().map_err(|_| {
-            Diagnostic::new(&self.staging, "internal error: a write thread panicked")
-        })?);
+        let previous: Option<Vec<String>> = self
+            .previous
+            .as_ref()
+            .map(|m| m.files.keys().cloned().collect());
+        remove_stale(&self.staging, previous.as_deref(), &written, &mut warnings)?;
+        let panicked = || Diagnostic::new(&self.staging, "internal error: a write thread panicked");
+        let hashes = std::mem::take(&mut *self.hashes.lock().map_err(|_| panicked())?);
+        let inputs = std::mem::take(&mut *self.inputs.lock().map_err(|_| panicked())?);
+        let pictures = std::mem::take(&mut *self.pictures.lock().map_err(|_| panicked())?);
+        let mut written = written;
+        if !pictures.is_empty() {
+            write_pictures(&self.staging, &pictures)?;
+            written.insert(PICTURES.to_string());
+        }
         let mut files: Vec<&str> = written.iter().map(String::as_str).collect();
         files.sort_unstable();
         let mut manifest = COMPLETE.to_vec();
         for f in files {
             // Files published under a content-named name (picture versions) and the
-            // marker itself carry no hash: `-`.
+            // marker itself carry no hash: `-`; files other than pages carry no inputs.
             let hash = hashes.get(f).map_or("-", String::as_str);
+            let inputs = inputs.get(f).map_or("-".into(), |i| format!("{i:016x}"));
             manifest.extend_from_slice(hash.as_bytes());
+            manifest.push(b' ');
+            manifest.extend_from_slice(inputs.as_bytes());
             manifest.push(b' ');
             manifest.extend_from_slice(f.as_bytes());
             manifest.push(b'\n');
@@ -292,10 +385,46 @@ fn remove_walked(root: &Path, written: &HashSet<String>) -> Result<(), Diagnosti
 /// First line of the marker of a folder being written.
 const INCOMPLETE: &[u8] = b"This folder is written by sitegen build (incomplete).\n";
 /// First line of the marker of a finished folder; the files it holds follow, one a line,
-/// each as its blake3 (hex, or `-` when not hashed), a space and its name.
-const COMPLETE: &[u8] = b"This folder is written by sitegen build (blake3, then name).\n";
+/// each as its blake3 (hex, or `-` when not hashed), the fingerprint of a page's inputs (16
+/// hex digits, or `-` for files other than pages), and its name, separated by spaces.
+const COMPLETE: &[u8] = b"This folder is written by sitegen build (blake3, inputs, name).\n";
+/// The first line sitegen wrote before pages carried their inputs: blake3 and name follow.
+const COMPLETE_HASHES_ONLY: &str = "This folder is written by sitegen build (blake3, then name).\n";
 /// The first line sitegen wrote before files carried hashes: names only follow.
 const COMPLETE_NAMES_ONLY: &str = "This folder is written by sitegen build.\n";
+
+/// Writes [`PICTURES`]: each page's linked versions, sorted.
+fn write_pictures(dir: &Path, pictures: &HashMap<String, Vec<String>>) -> Result<(), Diagnostic> {
+    let mut pages: Vec<(&String, &Vec<String>)> = pictures.iter().collect();
+    pages.sort_unstable();
+    let mut text = String::new();
+    for (page, lines) in pages {
+        for line in lines {
+            text.push_str(page);
+            text.push('\t');
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    fs::write(dir.join(PICTURES), text).map_err(|e| io_error(dir, "write", &e))
+}
+
+/// What [`write_pictures`] wrote; empty when there is nothing (or nothing readable).
+fn read_pictures(dir: &Path) -> HashMap<String, Vec<String>> {
+    let mut pictures: HashMap<String, Vec<String>> = HashMap::new();
+    let Ok(text) = fs::read_to_string(dir.join(PICTURES)) else {
+        return pictures;
+    };
+    for line in text.lines() {
+        if let Some((page, linked)) = line.split_once('\t') {
+            pictures
+                .entry(page.to_string())
+                .or_default()
+                .push(linked.to_string());
+        }
+    }
+    pictures
+}
 
 /// The file list of a finished output folder's marker, or None when it is not known.
 fn read_manifest(dir: &Path) -> Option<Vec<String>> {
@@ -309,6 +438,8 @@ pub struct Manifest {
     /// File (relative to the output root, `/`-separated) → blake3 (hex); None for files
     /// not hashed, and for every file of a folder written before hashes were kept.
     pub files: BTreeMap<String, Option<String>>,
+    /// Page → the fingerprint of what it was rendered from.
+    pub inputs: HashMap<String, u64>,
 }
 
 /// The manifest of the finished output folder `dir`, or None when the folder is not one
@@ -322,20 +453,35 @@ pub fn read_hashes(dir: &Path) -> Option<Manifest> {
             .map(str::to_string)
             .collect::<Vec<_>>()
     };
-    let files = if let Some(rest) = text.strip_prefix(std::str::from_utf8(COMPLETE).ok()?) {
-        lines(rest)
-            .into_iter()
-            .map(|line| match line.split_once(' ') {
-                Some((hash, name)) if is_hash(hash) => (name.to_string(), Some(hash.to_string())),
-                Some(("-", name)) => (name.to_string(), None),
+    let hash_of = |hash: &str| is_hash(hash).then(|| hash.to_string());
+    let mut manifest = Manifest::default();
+    if let Some(rest) = text.strip_prefix(std::str::from_utf8(COMPLETE).ok()?) {
+        for line in rest.lines().filter(|l| !l.is_empty()) {
+            let mut parts = line.splitn(3, ' ');
+            let (Some(hash), Some(inputs), Some(name)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            if let Ok(inputs) = u64::from_str_radix(inputs, 16) {
+                manifest.inputs.insert(name.to_string(), inputs);
+            }
+            manifest.files.insert(name.to_string(), hash_of(hash));
+        }
+    } else if let Some(rest) = text.strip_prefix(COMPLETE_HASHES_ONLY) {
+        for line in lines(rest) {
+            let entry = match line.split_once(' ') {
+                Some((hash, name)) if is_hash(hash) || hash == "-" => {
+                    (name.to_string(), hash_of(hash))
+                }
                 _ => (line, None),
-            })
-            .collect()
+            };
+            manifest.files.insert(entry.0, entry.1);
+        }
     } else {
         let rest = text.strip_prefix(COMPLETE_NAMES_ONLY)?;
-        lines(rest).into_iter().map(|name| (name, None)).collect()
-    };
-    Some(Manifest { files })
+        manifest.files = lines(rest).into_iter().map(|name| (name, None)).collect();
+    }
+    Some(manifest)
 }
 
 /// 64 lower-case hex digits: a blake3 as the manifest writes it.
@@ -361,7 +507,7 @@ impl Drop for Output {
             .unwrap_or_default();
         match &self.previous {
             Some(previous) => {
-                let keep: HashSet<&str> = previous.iter().map(String::as_str).collect();
+                let keep: HashSet<&str> = previous.files.keys().map(String::as_str).collect();
                 let added: Vec<String> = written
                     .into_iter()
                     .filter(|f| f != MARKER && !keep.contains(f.as_str()))

@@ -66,6 +66,7 @@ pub fn public_pages(site: &Site, plan: &Plan<'_>, urls: &Urls, manifest: &Manife
             | Job::Archives => None,
             Job::Search
             | Job::NotFound
+            | Job::Side
             | Job::Alias { .. }
             | Job::PageAlias { .. }
             | Job::ListAlias { .. } => continue,

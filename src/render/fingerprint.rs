@@ -9,13 +9,106 @@
 //! parse. The match below names every field of every kind of input, so a field added to
 //! [`Inputs`] does not compile until it is hashed here.
 //!
-//! `tests/serve.rs` also compares a served site after edits with a fresh `sitegen build`.
+//! `serve` keeps its generation and articles' versions in memory; `build` has neither, and
+//! makes both from scratch ([`for_build`]) so that a publish build can keep the pages of
+//! the previous one whose fingerprint is unchanged (`tests/publish.rs` compares such
+//! builds with cold ones). `tests/serve.rs` compares a served site after edits with a
+//! fresh `sitegen build`.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
-use crate::render::{Inputs, Plan, Shared};
+use crate::config::SiteConfig;
+use crate::model::Article;
+use crate::render::{Inputs, Plan, Renderer, Shared};
+
+/// Every planned page's output file and fingerprint for `build`: the generation is a
+/// hash of what shapes every page (this program itself, the templates, the config, the
+/// theme's strings), an article's version a hash of all of it.
+pub(crate) fn for_build(shared: &Shared<'_>, renderer: &Renderer) -> Vec<(String, u64)> {
+    let versions: Vec<u64> = shared.site.articles.par_iter().map(article_hash).collect();
+    let refs: Vec<u64> = shared.refs.par_iter().map(hash_value).collect();
+    let generation = {
+        let mut h = DefaultHasher::new();
+        crate::version::build_id().hash(&mut h);
+        renderer.fingerprint().hash(&mut h);
+        config_hash(&shared.site.config).hash(&mut h);
+        hash_value(&shared.strings_value).hash(&mut h);
+        h.finish()
+    };
+    pages(shared, shared.plan, &versions, &refs, generation)
+}
+
+/// A hash of the settings (the config's `Debug` form is made only of ordered maps).
+fn config_hash(config: &SiteConfig) -> u64 {
+    let mut h = DefaultHasher::new();
+    format!("{:?}", config.raw).hash(&mut h);
+    (&config.base_url, &config.origin, &config.root_path).hash(&mut h);
+    config.offset.local_minus_utc().hash(&mut h);
+    if let Some(e) = &config.editions {
+        format!("{:?} {:?} {:?}", e.hans, e.hant, e.current).hash(&mut h);
+        e.hant_folder.hash(&mut h);
+        let mut shared: Vec<&String> = e.shared_files.iter().flat_map(|s| s.iter()).collect();
+        shared.sort_unstable();
+        shared.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// A hash of every field of an article: what its own page may show. The destructuring
+/// names every field, so that a field added to [`Article`] does not compile until it is
+/// hashed here.
+fn article_hash(article: &Article) -> u64 {
+    let Article {
+        source_path,
+        title,
+        date,
+        updated,
+        author,
+        authors,
+        series,
+        series_order,
+        pinned,
+        source,
+        original_title,
+        seo_title,
+        keywords,
+        summary,
+        content,
+        text,
+        tags,
+        categories,
+        section,
+        slug,
+        path,
+        pattern_path,
+        aliases,
+        written_aliases,
+        cover,
+        draft,
+        weight,
+        reading_minutes,
+        cjk_chars,
+        latin_words,
+        links,
+        body,
+        extra,
+    } = article;
+    let mut h = DefaultHasher::new();
+    let stamp = |d: &chrono::DateTime<chrono::FixedOffset>| d.to_rfc3339();
+    (stamp(date), updated.as_ref().map(stamp), source_path).hash(&mut h);
+    (title, author, authors, series, series_order, pinned).hash(&mut h);
+    (source, original_title, seo_title, keywords, summary).hash(&mut h);
+    (content, text, tags, categories, section, slug, path).hash(&mut h);
+    (pattern_path, aliases, written_aliases, cover, draft, weight).hash(&mut h);
+    (reading_minutes, cjk_chars, latin_words).hash(&mut h);
+    format!("{links:?}{body:?}").hash(&mut h);
+    serde_json::to_string(extra)
+        .unwrap_or_default()
+        .hash(&mut h);
+    h.finish()
+}
 
 /// Every planned page's output file and fingerprint, in plan order. `versions` and
 /// `refs` are per article: the version of its parse, and [`hash_value`] of its ref.
@@ -29,10 +122,12 @@ pub(crate) fn pages(
     let global = {
         let mut h = DefaultHasher::new();
         generation.hash(&mut h);
-        hash_value(&shared.site_value).hash(&mut h);
+        hash_value(&shared.site_value_without_counts).hash(&mut h);
         hash_value(&shared.data_value).hash(&mut h);
         h.finish()
     };
+    // Only listings are given the site's counts (see `views::Counts`).
+    let counts = hash_value(&shared.site_value);
     let articles = Articles { versions, refs };
     plan.pages
         .par_iter()
@@ -40,7 +135,11 @@ pub(crate) fn pages(
             let mut h = DefaultHasher::new();
             global.hash(&mut h);
             page.path.hash(&mut h);
-            hash_inputs(&shared.inputs(page), &articles, &mut h);
+            let inputs = shared.inputs(page);
+            if inputs.shows_counts() {
+                counts.hash(&mut h);
+            }
+            hash_inputs(&inputs, &articles, &mut h);
             (page.file(), h.finish())
         })
         .collect()
@@ -160,7 +259,7 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
                     .hash(h);
             }
         }
-        Inputs::Search | Inputs::NotFound => {}
+        Inputs::Search | Inputs::NotFound | Inputs::Side => {}
         Inputs::Alias { article } => articles.whole(article).hash(h),
         Inputs::Page { page } => {
             let p = page;

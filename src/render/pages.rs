@@ -94,6 +94,10 @@ pub enum Job {
     /// The search page (`/search/`), filled in by the browser from the search index.
     Search,
     NotFound,
+    /// The side column of listing pages (hot list, hot tags, months with their counts), a
+    /// fragment each listing page fetches: the counts change with every article published,
+    /// and kept out of the listings they change one file rather than all of them.
+    Side,
     /// A redirect from an old URL (`aliases` in front matter) to article `article`.
     Alias {
         article: usize,
@@ -167,6 +171,7 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
     pages.push(page(ARCHIVES_PATH, Job::Archives));
     pages.push(page(SEARCH_PATH, Job::Search));
     pages.push(page(NOT_FOUND_PATH, Job::NotFound));
+    pages.push(page(SIDE_PATH, Job::Side));
     for (i, a) in site.articles.iter().enumerate() {
         pages.extend(a.aliases.iter().map(|alias| Page {
             path: alias_path(alias),
@@ -197,6 +202,9 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
 }
 
 pub use crate::model::SEARCH_PATH;
+
+/// Where the side column's fragment is written ([`Job::Side`]).
+pub const SIDE_PATH: &str = "side.html";
 
 /// An alias → a URL path relative to the root (see
 /// [`crate::content::permalink::alias_path`]). Load resolved every alias to a path from
@@ -364,6 +372,7 @@ fn owner(site: &Site, listings: &[Listing<'_>], job: Job) -> String {
         Job::Archives => "the archive index".into(),
         Job::Search => "the search page".into(),
         Job::NotFound => "the 404 page".into(),
+        Job::Side => "the side column".into(),
         Job::Alias { article } => format!(
             "an alias of {}",
             site.articles[article]

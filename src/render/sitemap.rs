@@ -105,6 +105,7 @@ fn entries(shared: &Shared<'_>) -> Vec<Entry> {
                 }
                 Job::Search
                 | Job::NotFound
+                | Job::Side
                 | Job::Alias { .. }
                 | Job::PageAlias { .. }
                 | Job::ListAlias { .. } => return None,

@@ -21,6 +21,9 @@ pub struct Shared<'a> {
     /// One serialised ref per article.
     pub refs: Vec<Value>,
     pub site_value: Value,
+    /// The same without what changes with every article published (see
+    /// [`views::Counts`]), for pages other than listings.
+    pub site_value_without_counts: Value,
     /// The theme's strings (`Site::strings`), for every template as `t`.
     pub strings_value: Value,
     /// The data files (`data/`), for every template as `data`.
@@ -28,6 +31,15 @@ pub struct Shared<'a> {
 }
 
 impl<'a> Shared<'a> {
+    /// The `site` value `page` is given: with counts for the side column only.
+    pub fn site_for(&self, page: &Page) -> &Value {
+        if self.inputs(page).shows_counts() {
+            &self.site_value
+        } else {
+            &self.site_value_without_counts
+        }
+    }
+
     pub fn new(site: &'a Site, plan: &'a Plan<'a>) -> Self {
         let urls = Urls::new(&site.config);
         let refs = views::article_refs(site, &urls);
@@ -39,7 +51,13 @@ impl<'a> Shared<'a> {
     pub fn with_refs(site: &'a Site, plan: &'a Plan<'a>, refs: Vec<Value>) -> Self {
         let urls = Urls::new(&site.config);
         Shared {
-            site_value: views::site_value(site, &urls, &site.statics.assets),
+            site_value: views::site_value(site, &urls, &site.statics.assets, views::Counts::With),
+            site_value_without_counts: views::site_value(
+                site,
+                &urls,
+                &site.statics.assets,
+                views::Counts::Without,
+            ),
             strings_value: site.strings.value(),
             data_value: Value::from_serializable(&*site.data),
             refs,
@@ -60,6 +78,8 @@ pub struct Renderer {
     self_calling: Vec<SelfCalling>,
     /// The pictures of the site being rendered, for `resize_image`.
     images: super::resize::ImagesSlot,
+    /// A hash of every template's name and text: part of each page's fingerprint.
+    fingerprint: u64,
 }
 
 /// A component that calls itself (legitimate for trees, an error when it never stops).
@@ -116,12 +136,26 @@ impl Renderer {
             .values()
             .flat_map(|s| self_calling_components(&s.origin, &s.text))
             .collect();
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            for (name, s) in &sources {
+                (name, &s.text).hash(&mut h);
+            }
+            h.finish()
+        };
         Ok(Renderer {
             tera,
             origins,
             self_calling,
             images,
+            fingerprint,
         })
+    }
+
+    /// A hash of the templates (the theme's, overlaid with the site's).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Points `resize_image` at the pictures of the site about to be rendered.
@@ -392,6 +426,8 @@ pub enum Inputs<'a> {
     },
     Search,
     NotFound,
+    /// The side column's fragment: the site with its counts, nothing else.
+    Side,
     Alias {
         article: usize,
     },
@@ -404,6 +440,27 @@ pub enum Inputs<'a> {
         path: &'a str,
         title: &'a str,
     },
+}
+
+impl Inputs<'_> {
+    /// Whether the page is given the site with its counts ([`views::Counts`]): only the
+    /// side column's fragment is. Listings show their own counts from their inputs.
+    pub fn shows_counts(&self) -> bool {
+        match self {
+            Inputs::Side => true,
+            Inputs::Listing { .. }
+            | Inputs::Terms { .. }
+            | Inputs::Archives { .. }
+            | Inputs::SeriesIndex { .. }
+            | Inputs::AuthorIndex { .. }
+            | Inputs::Article { .. }
+            | Inputs::Search
+            | Inputs::NotFound
+            | Inputs::Alias { .. }
+            | Inputs::Page { .. }
+            | Inputs::Redirect { .. } => false,
+        }
+    }
 }
 
 /// The two taxonomies with an index page.
@@ -476,6 +533,7 @@ impl Shared<'_> {
             Job::Archives => Inputs::Archives { years: &site.years },
             Job::Search => Inputs::Search,
             Job::NotFound => Inputs::NotFound,
+            Job::Side => Inputs::Side,
             Job::Alias { article } => Inputs::Alias { article },
             Job::Page(i) => Inputs::Page {
                 page: &site.pages[i],
@@ -501,7 +559,7 @@ impl Shared<'_> {
 /// The template and context of one page, made from its [`Inputs`] alone.
 fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
     let mut ctx = Context::new();
-    ctx.insert_value("site", shared.site_value.clone());
+    ctx.insert_value("site", shared.site_for(page).clone());
     ctx.insert_value("data", shared.data_value.clone());
     ctx.insert_value("t", shared.strings_value.clone());
     ctx.insert("canonical", &shared.urls.absolute(&page.path));
@@ -608,6 +666,7 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
         Inputs::NotFound | Inputs::Alias { .. } | Inputs::Redirect { .. } => {
             ("404.html", "404", strings.get("not_found").into())
         }
+        Inputs::Side => ("side.html", "side", strings.get("sidebar").into()),
     };
     ctx.insert("page_kind", kind);
     let page_title = match full_title {

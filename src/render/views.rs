@@ -280,6 +280,8 @@ struct SiteView<'a> {
     hot: Vec<HotView<'a>>,
     /// `[menu]`: `{main: [{name, url, external}], footer: […]}`.
     menu: MenuView<'a>,
+    /// Whether the side column (`side.html`, fetched by listing pages) has anything in it.
+    side: bool,
 }
 
 #[derive(Serialize)]
@@ -341,12 +343,14 @@ fn menu_view<'a>(links: &'a [crate::model::front::MenuLink], urls: &Urls) -> Vec
         .collect()
 }
 
-/// A term, section or month with its article count.
+/// A term, section or month with its article count (none where the page is given no
+/// counts: see [`Counts`]).
 #[derive(Serialize)]
 pub struct TermCount<'a> {
     pub name: std::borrow::Cow<'a, str>,
     pub url: String,
-    pub count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
 }
 
 impl<'a> TermCount<'a> {
@@ -354,9 +358,20 @@ impl<'a> TermCount<'a> {
         TermCount {
             name: std::borrow::Cow::Borrowed(&term.name),
             url: urls.href(&term.path),
-            count: term.articles.len(),
+            count: Some(term.articles.len()),
         }
     }
+}
+
+/// Whether a `site` value carries what changes with every article published: the
+/// sections' article counts, the side column's hot tags and months. Listing pages show
+/// them; other pages (articles, standalone pages, search, 404) get the site without them,
+/// so that publishing one article does not change what every article page is given, and
+/// a publish build renders only the pages that show the new article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counts {
+    With,
+    Without,
 }
 
 /// Tags shown in the side column.
@@ -406,9 +421,27 @@ fn nav_sections<'a>(site: &'a Site, urls: &Urls) -> Vec<TermCount<'a>> {
         .collect()
 }
 
-/// The `site` variable every page gets, built once per build.
-pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> Value {
+/// The `site` variable every page gets, built once per build (twice: with and without
+/// [`Counts`]).
+pub fn site_value(
+    site: &Site,
+    urls: &Urls,
+    assets: &crate::assets::Assets,
+    counts: Counts,
+) -> Value {
     let raw = &site.config.raw;
+    fn strip(mut terms: Vec<TermCount<'_>>, counts: Counts) -> Vec<TermCount<'_>> {
+        if counts == Counts::Without {
+            terms.iter_mut().for_each(|t| t.count = None);
+        }
+        terms
+    }
+    fn side(terms: Vec<TermCount<'_>>, counts: Counts) -> Vec<TermCount<'_>> {
+        match counts {
+            Counts::With => terms,
+            Counts::Without => Vec::new(),
+        }
+    }
     let view = SiteView {
         title: &raw.title,
         description: &raw.description,
@@ -424,17 +457,22 @@ pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> V
         lang: site.strings.lang().code(),
         seo: seo_view(&raw.seo),
         footer: &raw.footer,
-        sections: site
-            .sections
-            .iter()
-            .map(|s| TermCount::of(s, urls))
-            .collect(),
-        nav: nav_sections(site, urls),
-        hot_tags: terms_by_count(&site.tags, urls)
-            .into_iter()
-            .take(HOT_TAGS)
-            .collect(),
-        months: recent_months(site, urls),
+        sections: strip(
+            site.sections
+                .iter()
+                .map(|s| TermCount::of(s, urls))
+                .collect(),
+            counts,
+        ),
+        nav: strip(nav_sections(site, urls), counts),
+        hot_tags: side(
+            terms_by_count(&site.tags, urls)
+                .into_iter()
+                .take(HOT_TAGS)
+                .collect(),
+            counts,
+        ),
+        months: side(recent_months(site, urls), counts),
         extra: &raw.extra,
         build_year: site
             .articles
@@ -465,6 +503,7 @@ pub fn site_value(site: &Site, urls: &Urls, assets: &crate::assets::Assets) -> V
             main: menu_view(&site.menus.main, urls),
             footer: menu_view(&site.menus.footer, urls),
         },
+        side: !site.hot.is_empty() || !site.tags.is_empty() || !site.years.is_empty(),
     };
     Value::from_serializable(&view)
 }
@@ -488,7 +527,7 @@ fn recent_months<'a>(site: &'a Site, urls: &Urls) -> Vec<TermCount<'a>> {
             y.months.iter().map(move |m| TermCount {
                 name: site.strings.month_name(y.year, m.month).into(),
                 url: urls.href(&m.path),
-                count: m.articles.len(),
+                count: Some(m.articles.len()),
             })
         })
         .take(SIDE_MONTHS)

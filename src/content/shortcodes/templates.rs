@@ -45,6 +45,14 @@ impl Default for Shortcodes {
 }
 
 impl Shortcodes {
+    /// A hash of every shortcode template's name, origin and text.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        (&self.texts, &self.origins, &self.broken).hash(&mut h);
+        h.finish()
+    }
+
     /// The theme's shortcodes overlaid with `root/templates/shortcodes/`. A file that cannot
     /// be read is left out here; the page templates' loader reports it.
     pub fn load(root: &Path) -> Self {

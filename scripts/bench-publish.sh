@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Publish-build benchmark (issue 19, goal 2): how long a build takes when the previous
+# output is present and one article was added or edited, as a newsroom's CI builds dozens of
+# times a day.
+#
+#   scripts/bench-publish.sh N [--shape S] [--keep] [--no-check]
+#
+# Generates N articles with gen_corpus into a fresh folder under $TMPDIR (default /tmp; use
+# TMPDIR=/dev/shm to leave the disk out), then, each timed by GNU `/usr/bin/time`:
+#   cold      the first build, into an empty output folder
+#   second    no change (writes the spare folder the next builds reuse)
+#   unchanged no change again: every page kept
+#   add       one new article (the newest), like a publish
+#   edit      one existing article's body edited
+# and prints wall time, CPU time, peak RSS, the pages the build kept, and the files and
+# megabytes the build wrote (files in the output newer than the build's start). Unless
+# --no-check, the last output is compared with a cold build of the same sources (`diff -r`):
+# it must be byte-identical. Exit status: non-zero when a build fails or the outputs differ.
+set -euo pipefail
+
+die() {
+  echo "bench-publish.sh: $*" >&2
+  exit 1
+}
+
+N=""
+SHAPE=news
+KEEP=0
+CHECK=1
+while (($#)); do
+  case "$1" in
+    --shape)
+      shift
+      SHAPE="${1:-}"
+      ;;
+    --keep) KEEP=1 ;;
+    --no-check) CHECK=0 ;;
+    -h | --help)
+      sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      [[ -z "$N" && "$1" =~ ^[0-9]+$ ]] || die "unknown argument: $1"
+      N="$1"
+      ;;
+  esac
+  shift
+done
+[[ -n "$N" ]] || die "usage: scripts/bench-publish.sh N [--shape S] [--keep] [--no-check]"
+[[ -x /usr/bin/time ]] || die "needs GNU time (/usr/bin/time; Debian package \`time\`)"
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+echo "== cargo build --release --bin sitegen --bin gen_corpus" >&2
+cargo build --release -q -p sitegen-zh -p sitegen-corpus --bin sitegen --bin gen_corpus
+SITEGEN="$PWD/target/release/sitegen"
+GEN="$PWD/target/release/gen_corpus"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/sitegen-publish.XXXXXX")"
+if ((KEEP)); then
+  echo "== keeping $WORK" >&2
+else
+  trap 'rm -rf "$WORK"' EXIT
+fi
+SITE="$WORK/site"
+OUT="$WORK/public"
+"$GEN" --articles "$N" --out "$SITE" --shape "$SHAPE" >&2
+
+# One timed build; prints a table row.
+build() {
+  local step="$1" stamp="$WORK/stamp-$1"
+  touch "$stamp"
+  sleep 0.01
+  /usr/bin/time -f "%e %U %S %M" -o "$WORK/$step.time" \
+    "$SITEGEN" build -r "$SITE" -o "$OUT" >"$WORK/$step.out" 2>"$WORK/$step.err" ||
+    die "the $step build failed: $(tail -5 "$WORK/$step.err")"
+  local wall user sys rss kept files mb
+  read -r wall user sys rss <"$WORK/$step.time"
+  kept=$(sed -n 's/^kept \([0-9]*\) pages.*/\1/p' "$WORK/$step.out")
+  files=$(find "$OUT/" -type f -newer "$stamp" | wc -l)
+  mb=$(find "$OUT/" -type f -newer "$stamp" -printf '%s\n' | awk '{s += $1} END {printf "%.1f", s / 1e6}')
+  printf '%-10s %8s %8.2f %12d %10s %12s %10s\n' "$step" "$wall" "$(echo "$user + $sys" | bc)" \
+    "$((rss / 1024))" "${kept:-0}" "$files" "$mb"
+}
+
+# An article of the corpus, copied as a new one dated yesterday (after all the others, and
+# not in the future), its front matter YAML or TOML.
+add_article() {
+  local from day
+  from=$(find "$SITE/content" -name '*.md' | sort | head -1)
+  day=$(date -d yesterday +%F)
+  sed -e 's/^title: .*/title: "快讯：新一代芯片今日正式发布"/' \
+    -e 's/^title = .*/title = "快讯：新一代芯片今日正式发布"/' \
+    -e "s/^date: .*/date: $day 08:00:00/" \
+    -e "s/^date = .*/date = ${day}T08:00:00+08:00/" \
+    "$from" >"$(dirname "$from")/zz-publish-new.md"
+}
+
+edit_article() {
+  local file
+  file=$(find "$SITE/content" -name '*.md' | sort | sed -n 2p)
+  printf '\n编者按：本文已于发布后更新。\n' >>"$file"
+}
+
+echo
+echo "articles: $N (shape $SHAPE), sitegen $(git describe --always --dirty 2>/dev/null || echo '?')"
+echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "folder:   $WORK"
+echo
+printf '%-10s %8s %8s %12s %10s %12s %10s\n' step wall_s cpu_s peak_rss_mb pages_kept files_written mb_written
+build cold
+build second
+build unchanged
+add_article
+build add
+edit_article
+build edit
+
+if ((CHECK)); then
+  "$SITEGEN" build -q -r "$SITE" -o "$WORK/cold-check" ||
+    die "the cold check build failed"
+  if diff -r -q "$OUT" "$WORK/cold-check" >"$WORK/diff.txt"; then
+    echo
+    echo "the publish build's output is byte-identical to a cold build's"
+  else
+    head -20 "$WORK/diff.txt" >&2
+    die "the publish build's output differs from a cold build's"
+  fi
+fi

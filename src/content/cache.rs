@@ -1,0 +1,287 @@
+//! The parse cache: each Markdown file's load result kept in the cache folder between builds
+//! (`.sitegen-cache/parsed/`), so that a publish build parses and renders only the files
+//! that changed (issue 19).
+//!
+//! An entry is keyed by a hash of the file's bytes and path, of what the site's layout says
+//! of it (a page bundle around it, a Jekyll collection), and of the settings every parse
+//! reads ([`settings_key`]: this program, the config, the shortcode templates, `--drafts`).
+//! A key that differs is a miss, never a stale hit. Whether an article is published yet
+//! (`--future`, the clock) is decided after the cache, so time passing needs no new parse.
+//!
+//! Entries live in [`SHARDS`] files by a hash of the file's path, postcard-encoded: a build
+//! reads them all in parallel and rewrites only the shards whose entries changed (one new
+//! article rewrites one shard). A shard that does not decode (another format, a truncated
+//! write) is ignored, and the files in it are parsed again.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::load::FileResult;
+
+/// The folder under the cache folder.
+const DIR: &str = "parsed";
+/// Shard files: enough that one changed file rewrites a small share of the cache.
+const SHARDS: usize = 256;
+/// Bumped when what an entry holds changes shape.
+const FORMAT: u32 = 1;
+
+/// A key: blake3 of everything a file's parse reads.
+pub type Key = [u8; 32];
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    rel: PathBuf,
+    key: Key,
+    result: FileResult,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Shard {
+    format: u32,
+    entries: Vec<Entry>,
+}
+
+/// The cache as read at the start of a load.
+pub struct ParseCache {
+    dir: PathBuf,
+    /// File → its key and result in the cache.
+    found: HashMap<PathBuf, (Key, FileResult)>,
+    /// The files each shard held, by key, to tell which shards must be written again.
+    held: Vec<Vec<(PathBuf, Key)>>,
+}
+
+/// A hash of the settings every parse reads.
+pub fn settings_key(
+    config: &crate::config::SiteConfig,
+    shortcodes: &crate::content::shortcodes::Shortcodes,
+    drafts: bool,
+) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(&crate::version::build_id().to_le_bytes());
+    h.update(format!("{:?}", config.raw).as_bytes());
+    h.update(format!("{:?}", (&config.base_url, &config.root_path, config.offset)).as_bytes());
+    h.update(&shortcodes.fingerprint().to_le_bytes());
+    h.update(&[u8::from(drafts)]);
+    *h.finalize().as_bytes()
+}
+
+/// The key of one file: the settings, its path, what the layout says of it, its bytes.
+pub fn file_key(settings: &Key, rel: &Path, layout: &str, bytes: &[u8]) -> Key {
+    let mut h = blake3::Hasher::new();
+    h.update(settings);
+    let rel = rel.to_string_lossy();
+    h.update(&(rel.len() as u64).to_le_bytes());
+    h.update(rel.as_bytes());
+    h.update(&(layout.len() as u64).to_le_bytes());
+    h.update(layout.as_bytes());
+    h.update(bytes);
+    *h.finalize().as_bytes()
+}
+
+fn shard_of(rel: &Path) -> usize {
+    let hash = blake3::hash(rel.to_string_lossy().as_bytes());
+    usize::from(hash.as_bytes()[0]) % SHARDS
+}
+
+fn shard_path(dir: &Path, shard: usize) -> PathBuf {
+    dir.join(format!("{shard:02x}.bin"))
+}
+
+impl ParseCache {
+    /// Reads every shard under `cache_dir` (none there: an empty cache).
+    pub fn open(cache_dir: &Path) -> ParseCache {
+        let dir = cache_dir.join(DIR);
+        let shards: Vec<Vec<Entry>> = (0..SHARDS)
+            .into_par_iter()
+            .map(|i| read_shard(&shard_path(&dir, i)))
+            .collect();
+        let held = shards
+            .iter()
+            .map(|entries| entries.iter().map(|e| (e.rel.clone(), e.key)).collect())
+            .collect();
+        let found = shards
+            .into_iter()
+            .flatten()
+            .map(|e| (e.rel, (e.key, e.result)))
+            .collect();
+        ParseCache { dir, found, held }
+    }
+
+    /// The cached result of `rel` when its key is `key` (taken out of the cache).
+    pub fn take(&mut self, rel: &Path, key: &Key) -> Option<FileResult> {
+        match self.found.remove(rel) {
+            Some((k, result)) if k == *key => Some(result),
+            _ => None,
+        }
+    }
+
+    /// Writes the shards whose files or keys changed: `now` is every file parsed this time
+    /// (hit or not) with its key and result. Errors are ignored: a cache that cannot be
+    /// written makes the next build slower, not wrong.
+    pub fn save(&self, now: &[(&Path, Key, &FileResult)]) {
+        let mut by_shard: Vec<Vec<usize>> = vec![Vec::new(); SHARDS];
+        for (i, (rel, _, _)) in now.iter().enumerate() {
+            by_shard[shard_of(rel)].push(i);
+        }
+        let _ = std::fs::create_dir_all(&self.dir);
+        by_shard.par_iter().enumerate().for_each(|(shard, files)| {
+            let mut keys: Vec<(&Path, &Key)> =
+                files.iter().map(|&i| (now[i].0, &now[i].1)).collect();
+            keys.sort_unstable();
+            let mut held: Vec<(&Path, &Key)> = self.held[shard]
+                .iter()
+                .map(|(rel, key)| (rel.as_path(), key))
+                .collect();
+            held.sort_unstable();
+            if keys == held {
+                return;
+            }
+            let path = shard_path(&self.dir, shard);
+            if files.is_empty() {
+                let _ = std::fs::remove_file(&path);
+                return;
+            }
+            let entries: Vec<EntryRef<'_>> = files
+                .iter()
+                .map(|&i| EntryRef {
+                    rel: now[i].0,
+                    key: &now[i].1,
+                    result: now[i].2,
+                })
+                .collect();
+            let shard = ShardRef {
+                format: FORMAT,
+                entries,
+            };
+            if let Ok(bytes) = postcard::to_stdvec(&shard) {
+                write_atomically(&path, &bytes);
+            }
+        });
+    }
+}
+
+/// [`Shard`] borrowed, for writing without copying the results.
+#[derive(Serialize)]
+struct ShardRef<'a> {
+    format: u32,
+    entries: Vec<EntryRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntryRef<'a> {
+    rel: &'a Path,
+    key: &'a Key,
+    result: &'a FileResult,
+}
+
+fn read_shard(path: &Path) -> Vec<Entry> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    match postcard::from_bytes::<Shard>(&bytes) {
+        Ok(shard) if shard.format == FORMAT => shard.entries,
+        _ => Vec::new(),
+    }
+}
+
+/// Writes beside, then renames: a build killed mid-write leaves the old shard or none.
+fn write_atomically(path: &Path, bytes: &[u8]) {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+/// `serde(with)` for the front matter's free-form maps: as JSON text, since postcard (not
+/// self-describing) cannot read a `serde_json::Value` back.
+pub mod json_map {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    type Map = serde_json::Map<String, serde_json::Value>;
+
+    pub fn serialize<S: Serializer>(map: &Map, s: S) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(map).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&text)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Diagnostic;
+    use crate::load::Item;
+    use crate::model::Article;
+
+    fn article() -> FileResult {
+        let mut a = Article::for_tests("content/资讯/a.md", "2024/03/a/");
+        a.content = "<p>正文</p>".into();
+        a.extra
+            .insert("评分".into(), serde_json::json!({"分": 9.5, "tags": ["x"]}));
+        Ok((
+            Some(Item::Article(Box::new(a))),
+            vec![Diagnostic::warning("content/资讯/a.md", "注意").at(3, 1)],
+        ))
+    }
+
+    #[test]
+    fn entries_come_back_only_under_their_key_and_unchanged_shards_are_not_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = Path::new("content/资讯/a.md");
+        let other = Path::new("content/资讯/b.md");
+        let key = file_key(&[1; 32], rel, "", b"bytes");
+        let failed: FileResult = Err(Diagnostic::new(other, "坏文件"));
+        let other_key = file_key(&[1; 32], other, "", b"other");
+        let first = article();
+        ParseCache::open(dir.path()).save(&[(rel, key, &first), (other, other_key, &failed)]);
+
+        let mut cache = ParseCache::open(dir.path());
+        let changed = file_key(&[1; 32], rel, "", b"edited");
+        assert_ne!(key, changed);
+        assert!(cache.take(rel, &changed).is_none(), "a new key is a miss");
+        let mut cache = ParseCache::open(dir.path());
+        let back = cache.take(rel, &key).expect("a hit");
+        assert_eq!(format!("{back:?}"), format!("{first:?}"));
+        let back = cache
+            .take(other, &other_key)
+            .expect("failures are kept too");
+        assert_eq!(format!("{back:?}"), format!("{failed:?}"));
+
+        // Saving the same entries writes nothing; a changed key rewrites its shard only.
+        let shard = shard_path(&dir.path().join(DIR), shard_of(rel));
+        let written = std::fs::metadata(&shard).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let cache = ParseCache::open(dir.path());
+        cache.save(&[(rel, key, &first), (other, other_key, &failed)]);
+        assert_eq!(
+            std::fs::metadata(&shard).unwrap().modified().unwrap(),
+            written
+        );
+        cache.save(&[(rel, changed, &first), (other, other_key, &failed)]);
+        assert_ne!(
+            std::fs::metadata(&shard).unwrap().modified().unwrap(),
+            written
+        );
+        assert!(ParseCache::open(dir.path()).take(rel, &changed).is_some());
+    }
+
+    #[test]
+    fn a_damaged_shard_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = Path::new("content/a.md");
+        let key = file_key(&[0; 32], rel, "", b"x");
+        let result = article();
+        ParseCache::open(dir.path()).save(&[(rel, key, &result)]);
+        let shard = shard_path(&dir.path().join(DIR), shard_of(rel));
+        let bytes = std::fs::read(&shard).unwrap();
+        std::fs::write(&shard, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(ParseCache::open(dir.path()).take(rel, &key).is_none());
+    }
+}
