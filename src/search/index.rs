@@ -203,8 +203,77 @@ struct Scratch {
     /// ~3,000 occurrences of a 4 KB article was the biggest cost of tokenising.
     cjk: Tally,
     /// Latin words, whose keys need all 128 bits: far fewer in Chinese text, so sorted.
-    latin: Vec<(Key, u8)>,
+    /// Each is (key, fields, body occurrences); see [`Latin`].
+    latin: Latin,
     folded: Vec<(Key, u8)>,
+}
+
+impl Scratch {
+    /// Entries a scratch buffer keeps between articles; one grown past it by a long
+    /// article is let go, rather than held by its thread for the rest of the build.
+    const KEEP: usize = 1 << 16;
+
+    fn trim(&mut self) {
+        if self.cjk.slots.len() > Self::KEEP {
+            self.cjk = Tally::default();
+        }
+        if self.latin.terms.capacity() > Self::KEEP {
+            self.latin = Latin::default();
+        }
+        if self.folded.capacity() > Self::KEEP {
+            self.folded = Vec::new();
+        }
+    }
+}
+
+/// One article's Latin words: an entry per occurrence, merged into one per word (sorted,
+/// fields or-ed, body occurrences added) whenever the list doubles, so that a long text
+/// holds about its distinct words, not its every word.
+#[derive(Default)]
+struct Latin {
+    terms: Vec<(Key, u8, u8)>,
+    /// Length at which the list is merged next.
+    merge_at: usize,
+}
+
+impl Latin {
+    const FIRST_MERGE: usize = 1 << 14;
+
+    fn clear(&mut self) {
+        self.terms.clear();
+        self.merge_at = Self::FIRST_MERGE;
+    }
+
+    fn add(&mut self, key: Key, field: u8) {
+        self.terms.push(if field == IN_BODY {
+            (key, 0, 1)
+        } else {
+            (key, field, 0)
+        });
+        if self.terms.len() >= self.merge_at {
+            self.merge();
+            self.merge_at = (self.terms.len() * 2).max(Self::FIRST_MERGE);
+        }
+    }
+
+    /// Sorts by key and merges each key's entries into one. Body counts stop at 255:
+    /// [`postings::code`] tells apart only up to 4.
+    fn merge(&mut self) {
+        self.terms.sort_unstable_by_key(|t| t.0);
+        let mut kept = 0;
+        for i in 0..self.terms.len() {
+            let (key, fields, body) = self.terms[i];
+            if kept > 0 && self.terms[kept - 1].0 == key {
+                let last = &mut self.terms[kept - 1];
+                last.1 |= fields;
+                last.2 = last.2.saturating_add(body);
+            } else {
+                self.terms[kept] = (key, fields, body);
+                kept += 1;
+            }
+        }
+        self.terms.truncate(kept);
+    }
 }
 
 thread_local! {
@@ -225,7 +294,7 @@ fn doc_terms_with(doc: &Doc<'_>, scratch: &mut Scratch) -> DocTerms {
     let mut add = |text: &str, field: u8| {
         tokenize::tokenize(text, Mode::Index, |k| match u64::try_from(k) {
             Ok(k) => cjk.add(k, field),
-            Err(_) => latin.push((k, field)),
+            Err(_) => latin.add(k, field),
         });
     };
     add(doc.title, IN_TITLE);
@@ -234,7 +303,7 @@ fn doc_terms_with(doc: &Doc<'_>, scratch: &mut Scratch) -> DocTerms {
     }
     add(doc.summary, IN_SUMMARY);
     add(doc.text, IN_BODY);
-    latin.sort_unstable();
+    latin.merge();
 
     // Fold the occurrences of each term into its code, counting partitions on the way.
     let mut counts = [0u32; PARTS];
@@ -243,18 +312,9 @@ fn doc_terms_with(doc: &Doc<'_>, scratch: &mut Scratch) -> DocTerms {
         counts[part_of(key)] += 1;
         folded.push((key, postings::code(slot.fields, u32::from(slot.body))));
     }
-    for run in latin.chunk_by(|a, b| a.0 == b.0) {
-        let mut fields = 0;
-        let mut body = 0u32;
-        for &(_, field) in run {
-            if field == IN_BODY {
-                body += 1;
-            } else {
-                fields |= field;
-            }
-        }
-        counts[part_of(run[0].0)] += 1;
-        folded.push((run[0].0, postings::code(fields, body)));
+    for &(key, fields, body) in &latin.terms {
+        counts[part_of(key)] += 1;
+        folded.push((key, postings::code(fields, u32::from(body))));
     }
 
     let mut starts = [0u32; PARTS + 1];
@@ -270,6 +330,7 @@ fn doc_terms_with(doc: &Doc<'_>, scratch: &mut Scratch) -> DocTerms {
         codes[*slot as usize] = code;
         *slot += 1;
     }
+    scratch.trim();
     DocTerms {
         keys,
         codes,
@@ -485,4 +546,69 @@ fn quick_hash(bytes: &[u8]) -> u64 {
 
 fn mix(h: u64, v: u64) -> u64 {
     (h ^ v).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(23)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// Each distinct term of `doc` with its code, worked out the plain way: every
+    /// occurrence kept, fields or-ed, body occurrences counted.
+    fn plainly(doc: &Doc<'_>) -> Vec<(Key, u8)> {
+        let mut all: BTreeMap<Key, (u8, u32)> = BTreeMap::new();
+        let mut add = |text: &str, field: u8| {
+            tokenize::tokenize(text, Mode::Index, |k| {
+                let entry = all.entry(k).or_default();
+                if field == IN_BODY {
+                    entry.1 += 1;
+                } else {
+                    entry.0 |= field;
+                }
+            });
+        };
+        add(doc.title, IN_TITLE);
+        for term in doc.tags.iter().chain(doc.categories) {
+            add(term, IN_TAGS);
+        }
+        add(doc.summary, IN_SUMMARY);
+        add(doc.text, IN_BODY);
+        all.into_iter()
+            .map(|(k, (fields, body))| (k, postings::code(fields, body)))
+            .collect()
+    }
+
+    #[test]
+    fn a_long_article_gets_its_terms_and_leaves_no_large_buffers() {
+        // 60,000 Latin words of 400 kinds (merged on the way several times), and enough
+        // distinct Chinese bigrams to grow the table past what a thread keeps.
+        let mut text = String::new();
+        for i in 0..60_000u32 {
+            text.push_str(&format!("w{} ", (i * 7919) % 400));
+            for code in [(i * 31) % 9000, (i * i / 7) % 9000] {
+                text.push(char::from_u32(0x4E00 + code).unwrap());
+            }
+        }
+        let tags = vec!["w7".to_string(), "人工智能".to_string()];
+        let doc = Doc {
+            title: "W1 标题 w399",
+            tags: &tags,
+            categories: &[],
+            summary: "w2 w2 摘要",
+            text: &text,
+            url: String::new(),
+            date: String::new(),
+        };
+        let terms = doc_terms(&doc);
+        let mut got: Vec<(Key, u8)> = (0..PARTS).flat_map(|p| terms.part(p)).collect();
+        got.sort_unstable();
+        assert_eq!(got, plainly(&doc));
+        SCRATCH.with(|scratch| {
+            let scratch = scratch.borrow();
+            assert!(scratch.cjk.slots.len() <= Scratch::KEEP);
+            assert!(scratch.latin.terms.capacity() <= Scratch::KEEP);
+            assert!(scratch.folded.capacity() <= Scratch::KEEP);
+        });
+    }
 }

@@ -50,13 +50,22 @@ impl<'a> Footnotes<'a> {
         self.open.as_mut().map(|(_, events)| events)
     }
 
-    /// The body with references numbered and linked, followed by the notes.
-    pub fn finish(mut self, body: Vec<Event<'a>>) -> Vec<Event<'a>> {
+    /// What each of the body's references (their labels, in order) becomes — its numbered
+    /// link, or its text when no definition has its label — as HTML, and the notes'
+    /// section, when some note is referred to.
+    pub fn finish(mut self, references: &[&str]) -> (Vec<String>, Option<String>) {
         self.end();
         let mut numbering = Numbering::default();
-        let mut out = self.link_references(body, &mut numbering);
+        let links = references
+            .iter()
+            .map(|label| {
+                let mut html = String::new();
+                html::push_html(&mut html, std::iter::once(self.link(label, &mut numbering)));
+                html
+            })
+            .collect();
         if numbering.order.is_empty() {
-            return out;
+            return (links, None);
         }
         let mut notes = String::from("<section class=\"footnotes\">\n<ol>\n");
         let mut n = 0;
@@ -73,35 +82,36 @@ impl<'a> Footnotes<'a> {
             notes.push_str("</li>\n");
         }
         notes.push_str("</ol>\n</section>\n");
-        out.push(Event::Html(CowStr::from(notes)));
-        out
+        (links, Some(notes))
     }
 
-    /// `events` with each reference replaced by its numbered link, or by its text when no
-    /// definition has its label.
+    /// `events` with each reference replaced by [`Footnotes::link`].
     fn link_references(&self, events: Vec<Event<'a>>, numbering: &mut Numbering) -> Vec<Event<'a>> {
         events
             .into_iter()
             .map(|event| match event {
-                Event::FootnoteReference(label) => {
-                    let k = key(&label);
-                    if !self.definitions.contains_key(&k) && !numbering.order.contains(&k) {
-                        return Event::Text(CowStr::from(format!("[^{label}]")));
-                    }
-                    let n = match numbering.order.iter().position(|l| *l == k) {
-                        Some(i) => i + 1,
-                        None => {
-                            numbering.order.push(k);
-                            numbering.refs.push(0);
-                            numbering.order.len()
-                        }
-                    };
-                    numbering.refs[n - 1] += 1;
-                    Event::InlineHtml(CowStr::from(reference(n, numbering.refs[n - 1])))
-                }
+                Event::FootnoteReference(label) => self.link(&label, numbering),
                 other => other,
             })
             .collect()
+    }
+
+    /// A reference's numbered link, or its text when no definition has its label.
+    fn link(&self, label: &str, numbering: &mut Numbering) -> Event<'a> {
+        let k = key(label);
+        if !self.definitions.contains_key(&k) && !numbering.order.contains(&k) {
+            return Event::Text(CowStr::from(format!("[^{label}]")));
+        }
+        let n = match numbering.order.iter().position(|l| *l == k) {
+            Some(i) => i + 1,
+            None => {
+                numbering.order.push(k);
+                numbering.refs.push(0);
+                numbering.order.len()
+            }
+        };
+        numbering.refs[n - 1] += 1;
+        Event::InlineHtml(CowStr::from(reference(n, numbering.refs[n - 1])))
     }
 }
 

@@ -147,11 +147,6 @@ impl<'a> LineCounter<'a> {
         }
     }
 
-    /// The length of the text, in bytes.
-    pub fn len(&self) -> usize {
-        self.text.len()
-    }
-
     pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
         if offset < self.offset {
             self.offset = 0;

@@ -20,6 +20,7 @@ mod math;
 mod plain;
 mod toc;
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -162,26 +163,294 @@ pub struct RenderOptions<'a> {
 }
 
 /// Renders a Markdown body.
+///
+/// The body streams through in top-level blocks: each block's events are parsed, passed
+/// through the rewriting passes and [`Body`], and written as HTML before the next block is
+/// parsed, so no list of the whole body's events is ever held (for a 50 MB article such
+/// lists took 7 bytes of memory per byte of Markdown). Footnote references are the one
+/// thing a block cannot settle alone — whether a note exists and its number are known at
+/// the end — so each leaves its place in the HTML, filled in once the body is done.
 pub fn render(markdown: &str, options: RenderOptions<'_>) -> Rendered {
-    let switches = options.markdown;
-    let mut events: Vec<(Event<'_>, Range<usize>)> =
-        Parser::new_ext(markdown, parser_options(switches))
-            .into_offset_iter()
-            .collect();
-    if switches.math {
-        math::dollars_as_text(markdown, &mut events);
+    render_in_parts(markdown, options, PART_BYTES)
+}
+
+/// [`render`], parsing `part` bytes at a time (0: all at once).
+fn render_in_parts(markdown: &str, options: RenderOptions<'_>, part: usize) -> Rendered {
+    let written = Cell::new(0);
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
+    let mut stream = Stream {
+        blocks: Blocks::new(markdown, options.markdown, part),
+        body: Body::new(markdown, options),
+        ready: Vec::new(),
+        references: Vec::new(),
+        written: &written,
+        links: Vec::new(),
+        finished: false,
+    };
+    let sink = Counted {
+        out: &mut html,
+        written: &written,
+    };
+    // Writing into a String cannot fail.
+    let _ = html::write_html_fmt(sink, &mut stream);
+    let Stream {
+        body,
+        references,
+        links,
+        ..
+    } = stream;
+    body.finish(with_references(html, &references, &links))
+}
+
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// Bytes of a long body parsed at once. pulldown-cmark holds a tree of the whole text it
+/// parses (about 1.4 bytes per byte), so a long body is parsed in parts (see [`Blocks`]).
+const PART_BYTES: usize = 256 * 1024;
+
+/// The parser's events a top-level block at a time, through the passes that rewrite
+/// events by looking at their neighbours. Those passes never look past the block an event
+/// is in, so running them a block at a time gives what running them on the whole body did.
+///
+/// A body longer than a part is parsed a part at a time, each part starting at a
+/// top-level block, so that the parser's tree never holds the whole body. Markdown
+/// decides where a block ends line by line, from the lines before (and the next one, for
+/// a setext underline or a table's delimiter row), so a block followed by another in the
+/// same part parses as it does in the whole body, and so does what follows it. The last
+/// block of a part is parsed again at the start of the next. The one thing that reaches
+/// across the whole body is a link reference definition (`[x]: url`, used anywhere), so a
+/// body with `]:` anywhere in it is parsed whole. Parts start only at a block after a
+/// blank line; the blocks since the last such place are held until the next.
+struct Blocks<'a> {
+    source: &'a str,
+    switches: MarkdownConfig,
+    /// The part being parsed: `source[start..end]`, its ranges relative to `start`.
+    parser: pulldown_cmark::OffsetIter<'a>,
+    start: usize,
+    end: usize,
+    /// Bytes a part takes; 0: the whole body at once.
+    part: usize,
+    /// The current part's size (doubled when a part held no place to restart at).
+    size: usize,
+    /// Where the next part starts when one is needed: the start of the line of the first
+    /// block not yet handed on.
+    restart: usize,
+    /// Blocks read since `restart`, waiting for the next place to restart at.
+    held: Vec<Vec<Spanned<'a>>>,
+    /// Blocks ready to hand on, first first.
+    ready: std::collections::VecDeque<Vec<Spanned<'a>>>,
+}
+
+impl<'a> Blocks<'a> {
+    fn new(source: &'a str, switches: MarkdownConfig, part: usize) -> Self {
+        let whole = part == 0 || memchr::memmem::find(source.as_bytes(), b"]:").is_some();
+        let part = if whole { 0 } else { part };
+        let end = if part == 0 {
+            source.len()
+        } else {
+            part_end(source, part)
+        };
+        Blocks {
+            source,
+            switches,
+            parser: Parser::new_ext(&source[..end], parser_options(switches)).into_offset_iter(),
+            start: 0,
+            end,
+            part,
+            size: part,
+            restart: 0,
+            held: Vec::new(),
+            ready: std::collections::VecDeque::new(),
+        }
     }
-    if switches.cjk_friendly_emphasis {
-        events = emphasis::cjk_friendly(markdown, events);
+
+    /// The next top-level block's events, or None at the end of the body.
+    fn next_block(&mut self) -> Option<Vec<Spanned<'a>>> {
+        loop {
+            if let Some(mut block) = self.ready.pop_front() {
+                self.rewrite(&mut block);
+                return Some(block);
+            }
+            let Some(block) = self.read_block() else {
+                if self.end == self.source.len() {
+                    if self.held.is_empty() {
+                        return None;
+                    }
+                    self.ready.extend(self.held.drain(..));
+                } else {
+                    self.next_part();
+                }
+                continue;
+            };
+            let at = block[0].1.start;
+            if self.end == self.source.len() {
+                self.ready.extend(self.held.drain(..));
+                self.ready.push_back(block);
+                continue;
+            }
+            if let Some(line) = self.restart_at(at) {
+                self.ready.extend(self.held.drain(..));
+                self.restart = line;
+            }
+            self.held.push(block);
+        }
     }
-    if switches.east_asian_line_breaks {
-        events = breaks::join_cjk_lines(events);
+
+    /// The current part's next top-level block, its ranges in `source`.
+    fn read_block(&mut self) -> Option<Vec<Spanned<'a>>> {
+        let mut block = Vec::new();
+        let mut depth = 0usize;
+        for (event, range) in self.parser.by_ref() {
+            match event {
+                Event::Start(_) => depth += 1,
+                Event::End(_) => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            block.push((event, range.start + self.start..range.end + self.start));
+            if depth == 0 {
+                break;
+            }
+        }
+        (!block.is_empty()).then_some(block)
     }
-    let mut body = Body::new(markdown, options);
-    for (event, range) in events {
-        body.event(event, range);
+
+    /// The start of the line of a block starting at `at`, when the part may restart
+    /// there: only indentation before the block on its line, and a blank line before it.
+    fn restart_at(&self, at: usize) -> Option<usize> {
+        let bytes = self.source.as_bytes();
+        let line = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+        let blank = |s: &[u8]| s.iter().all(|&b| b == b' ' || b == b'\t');
+        if line == 0 || !blank(&bytes[line..at]) {
+            return None;
+        }
+        let previous = memchr::memrchr(b'\n', &bytes[..line - 1]).map_or(0, |n| n + 1);
+        blank(&bytes[previous..line - 1]).then_some(line)
     }
-    body.finish()
+
+    /// Parses on from `restart`, in a part twice as long when the last one held no place
+    /// to restart at.
+    fn next_part(&mut self) {
+        if self.restart == self.start {
+            self.size = self.size.saturating_mul(2);
+        } else {
+            self.size = self.part;
+        }
+        self.held.clear();
+        self.start = self.restart;
+        self.end = part_end(self.source, self.start + self.size);
+        self.parser = Parser::new_ext(
+            &self.source[self.start..self.end],
+            parser_options(self.switches),
+        )
+        .into_offset_iter();
+    }
+
+    /// The passes that rewrite a block's events.
+    fn rewrite(&self, block: &mut Vec<Spanned<'a>>) {
+        if self.switches.math {
+            math::dollars_as_text(self.source, block);
+        }
+        if self.switches.cjk_friendly_emphasis {
+            *block = emphasis::cjk_friendly(self.source, std::mem::take(block));
+        }
+        if self.switches.east_asian_line_breaks {
+            *block = breaks::join_cjk_lines(std::mem::take(block));
+        }
+    }
+}
+
+/// The end of a part reaching to `at`: the end of that line, or of the body.
+fn part_end(source: &str, at: usize) -> usize {
+    if at >= source.len() {
+        return source.len();
+    }
+    memchr::memchr(b'\n', &source.as_bytes()[at..]).map_or(source.len(), |n| at + n + 1)
+}
+
+/// The events for the HTML writer, pulled a block at a time through [`Body`]. A footnote
+/// reference is written as nothing, its place (`written`, the bytes written so far)
+/// noted; the notes follow the last block.
+struct Stream<'a, 'o, 'w> {
+    blocks: Blocks<'a>,
+    body: Body<'a, 'o>,
+    /// The current block's finished events, last first.
+    ready: Vec<Event<'a>>,
+    /// Each footnote reference met: where it goes in the HTML, and its label.
+    references: Vec<(usize, CowStr<'a>)>,
+    written: &'w Cell<usize>,
+    /// What each reference became, once the body is done.
+    links: Vec<String>,
+    finished: bool,
+}
+
+impl<'a> Iterator for Stream<'a, '_, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.ready.pop() {
+                if let Event::FootnoteReference(label) = event {
+                    self.references.push((self.written.get(), label));
+                    // Writes nothing, and leaves the writer as a reference would: not at
+                    // the start of a line.
+                    return Some(Event::Text(CowStr::Borrowed("")));
+                }
+                return Some(event);
+            }
+            if self.finished {
+                return None;
+            }
+            match self.blocks.next_block() {
+                Some(block) => {
+                    for (event, range) in block {
+                        self.body.event(event, range);
+                    }
+                    std::mem::swap(&mut self.ready, &mut self.body.out);
+                    self.ready.reverse();
+                }
+                None => {
+                    self.finished = true;
+                    let footnotes = std::mem::take(&mut self.body.footnotes);
+                    let labels: Vec<&str> = self.references.iter().map(|(_, l)| &**l).collect();
+                    let (links, notes) = footnotes.finish(&labels);
+                    self.links = links;
+                    self.ready
+                        .extend(notes.map(|n| Event::Html(CowStr::from(n))));
+                }
+            }
+        }
+    }
+}
+
+/// The HTML writer's output, counting the bytes written so far for [`Stream`].
+struct Counted<'s> {
+    out: &'s mut String,
+    written: &'s Cell<usize>,
+}
+
+impl std::fmt::Write for Counted<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.out.push_str(s);
+        self.written.set(self.out.len());
+        Ok(())
+    }
+}
+
+/// `html` with each footnote reference's HTML put in at its place.
+fn with_references(html: String, references: &[(usize, CowStr<'_>)], links: &[String]) -> String {
+    if references.is_empty() {
+        return html;
+    }
+    let added: usize = links.iter().map(String::len).sum();
+    let mut out = String::with_capacity(html.len() + added);
+    let mut done = 0;
+    for ((at, _), link) in references.iter().zip(links) {
+        out.push_str(&html[done..*at]);
+        out.push_str(link);
+        done = *at;
+    }
+    out.push_str(&html[done..]);
+    out
 }
 
 /// The state of one body's render: each event goes through the passes in order (title
@@ -212,7 +481,7 @@ impl<'a, 'o> Body<'a, 'o> {
     fn new(markdown: &'a str, options: RenderOptions<'o>) -> Self {
         Body {
             options,
-            state: TextState::new(options.title),
+            state: TextState::new(options.title, markdown, options.root_path),
             spacer: options.cjk_spacing.then(CjkSpacer::default),
             out: Vec::new(),
             footnotes: Footnotes::default(),
@@ -380,10 +649,7 @@ impl<'a, 'o> Body<'a, 'o> {
         }
     }
 
-    fn finish(self) -> Rendered {
-        let markdown_len = self.lines.len();
-        let mut html = String::with_capacity(markdown_len + markdown_len / 2);
-        html::push_html(&mut html, self.footnotes.finish(self.out).into_iter());
+    fn finish(self, mut html: String) -> Rendered {
         // It lives as long as the site model: on a 10,000-article site the slack that
         // growing it left behind is tens of megabytes.
         html.shrink_to_fit();
@@ -771,6 +1037,90 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    /// Markdown of most kinds, for rendering whole and in parts: lists tight and loose,
+    /// quotes, fences and HTML blocks with blank lines and unindented lines inside, tables,
+    /// setext headings, indented code, CJK emphasis and line breaks, formulas, pictures.
+    const MIXED: &str = "# 标题\n\n第一段**注意：**正文和**重点**。\n第二行\n\n- 甲\n- 乙\n\n- 丙\n\n  续\n\n1. 一\n2. 二\n\n> 引用\n> ```\n> 代码\n\n正文 $x^2$ 与 $30降到$20。\n\n```rust\nfn a() {}\n\nno indent\n```\n\n<!-- 注释\n\n跨空行 -->\n\n<div>\n块\n</div>\n\n<pre>\n\n预排\n</pre>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n副标题\n===\n\n    缩进代码\n\n    续行\n\n***\n\n![图](/a.png \"说明\")\n\n## 开源之争\n\n## 开源之争\n\n- ```\n  列表里的代码\n\n  ```\n\n```\n未闭合\n\n正文?\n";
+
+    #[test]
+    fn a_body_parsed_in_parts_renders_as_parsed_whole() {
+        let long = format!(
+            "{}\n<!--more-->\n\n{}",
+            MIXED.replace("未闭合", "闭合\n```"),
+            MIXED
+        )
+        .repeat(3);
+        for body in [MIXED.to_string(), long] {
+            let whole = render_in_parts(&body, RenderOptions::default(), 0);
+            for part in [1, 9, 60, 300, 4096] {
+                assert_eq!(
+                    render_in_parts(&body, RenderOptions::default(), part),
+                    whole,
+                    "parts of {part} bytes"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_body_with_a_link_reference_definition_is_parsed_whole() {
+        let body = format!("{}\n\n见[定义]。\n\n[定义]: /x/\n", "段落。\n\n".repeat(50));
+        let r = render_in_parts(&body, RenderOptions::default(), 16);
+        assert!(r.html.contains("<a href=\"/x/\">定义</a>"), "{}", r.html);
+    }
+
+    #[test]
+    fn footnote_references_anywhere_are_numbered_in_the_stream() {
+        let md = "| 列[^a] |\n|---|\n| 格[^b] |\n\n## 标题[^a]\n\n正文[^c]。\n\n[^b]: 乙。\n[^a]: 甲。\n";
+        let html = render(md, RenderOptions::default()).html;
+        assert!(
+            html.contains(
+                "列<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\">1</a></sup>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("格<sup class=\"footnote-ref\"><a href=\"#fn-2\""),
+            "{html}"
+        );
+        assert!(html.contains("id=\"fnref-1-2\">1</a>"), "{html}");
+        assert!(html.contains("正文[^c]。"), "{html}");
+        assert!(html.ends_with("</ol>\n</section>\n"), "{html}");
+    }
+
+    #[test]
+    fn a_long_body_keeps_only_the_summary_it_needs() {
+        let paragraph = "人工智能正在改变新闻行业的工作方式。".repeat(40);
+        let long = format!("{paragraph}\n\n").repeat(100);
+        let r = render(&long, RenderOptions::default());
+        let expected = truncate_chars(&paragraph, SUMMARY_CHARS);
+        assert_eq!(r.auto_summary(), expected);
+        assert!(r.summary_text.len() < 32 * 1024, "{}", r.summary_text.len());
+        assert_eq!(r.text.len(), long.trim_end().len() - 99);
+
+        let marked = format!("导语。\n\n<!--more-->\n\n{long}");
+        let r = render(&marked, RenderOptions::default());
+        assert_eq!(r.auto_summary(), "导语。");
+        assert!(r.summary_text.len() < 32 * 1024, "{}", r.summary_text.len());
+
+        // A marker late in the body still has everything before it.
+        let late = format!("{long}<!--more-->\n\n结尾。\n");
+        let r = render(&late, RenderOptions::default());
+        assert_eq!(
+            r.more_summary.map(|s| s.chars().count()),
+            Some(long.chars().count() - 200 + 99)
+        );
+        // An empty part before the marker: the summary is cut from the whole text.
+        let r = render(&format!("<!--more-->\n\n{long}"), RenderOptions::default());
+        assert_eq!(r.auto_summary(), expected);
+        // Template syntax early in the text may close late: nothing is cut.
+        let r = render(
+            &format!("{{{{< 未闭合\n\n{long}收尾 >}}}} 完"),
+            RenderOptions::default(),
+        );
+        assert_eq!(r.auto_summary(), "完");
     }
 
     #[test]

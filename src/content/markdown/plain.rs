@@ -4,16 +4,28 @@
 //! A summary is read in a listing, away from the article: it leaves out code blocks,
 //! footnote text (and references, which are not text), raw HTML, shortcode syntax that
 //! reached the text, and an opening heading that repeats the title.
+//!
+//! The summary's copy is kept only as far as a summary can need it: up to `<!--more-->`
+//! when the author put one, else a few kilobytes when no marker can follow. A long
+//! article would otherwise hold a second copy of its whole text while it renders.
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use crate::text::is_cjk;
+
+/// Bytes of summary text kept when the body cannot hold a `<!--more-->`: a summary shows
+/// [`super::SUMMARY_CHARS`] characters, at most 4 bytes each.
+const SUMMARY_BYTES: usize = 16 * 1024;
 
 /// Collects plain text and counts while events stream past.
 #[derive(Default)]
 pub(super) struct TextState {
     text: String,
     summary: String,
+    /// Nothing more goes into `summary`: no summary can need it.
+    summary_done: bool,
+    /// `summary` may stop at [`SUMMARY_BYTES`]: the body has no `<!--more-->`.
+    summary_bounded: bool,
     /// The title, normalised: an opening heading equal to it is not summary text.
     title: Option<String>,
     /// Inside blocks the summary leaves out (code blocks, footnote definitions).
@@ -23,6 +35,8 @@ pub(super) struct TextState {
     /// Where the summary stood when the body opened with a heading.
     opening_heading: Option<usize>,
     more_at: Option<usize>,
+    /// The summary before `<!--more-->`, once the marker is met.
+    more_summary: Option<String>,
     cjk_chars: usize,
     latin_words: usize,
     in_latin_word: bool,
@@ -33,17 +47,22 @@ pub(super) struct Plain {
     pub text: String,
     /// The summary's text before `<!--more-->`, when the author put one.
     pub more_summary: Option<String>,
-    /// The summary's text, whole.
+    /// The summary's text, as far as a summary can need it: whole, or when a marker with
+    /// text before it was met or none can come, at least [`super::SUMMARY_CHARS`] + 1
+    /// characters of it when it has them.
     pub summary_text: String,
     pub cjk_chars: usize,
     pub latin_words: usize,
 }
 
 impl TextState {
-    pub fn new(title: Option<&str>) -> Self {
+    /// `markdown` is the body to come (for whether it can hold a `<!--more-->`);
+    /// `root_path` is what links in its HTML may get.
+    pub fn new(title: Option<&str>, markdown: &str, root_path: Option<&str>) -> Self {
         TextState {
             title: title.map(normalise).filter(|t| !t.is_empty()),
             before_first_block: true,
+            summary_bounded: !may_hold_more(markdown) && !root_path.is_some_and(may_hold_more),
             ..TextState::default()
         }
     }
@@ -69,9 +88,49 @@ impl TextState {
             ) => self.end_block(),
             Event::Html(h) | Event::InlineHtml(h) if self.more_at.is_none() && is_more(h) => {
                 self.more_at = Some(self.summary.len());
+                self.close_at_more();
             }
             _ => {}
         }
+    }
+
+    /// At `<!--more-->`: the summary is the text before it, unless that is empty (then it
+    /// is cut from the whole text) or an opening heading is still open (which may yet be
+    /// taken back out).
+    fn close_at_more(&mut self) {
+        let Some(at) = self.more_at else {
+            return;
+        };
+        if self.opening_heading.is_some() || self.summary_done {
+            return;
+        }
+        let before = more_summary(self.summary.get(..at).unwrap_or_default());
+        if !before.is_empty() {
+            self.summary_done = true;
+        }
+        self.more_summary = Some(before);
+    }
+
+    /// Whether the summary may stop growing: it holds enough for any summary, no marker
+    /// can come, and nothing before the cut could change with what follows (an opening
+    /// heading still open, template syntax whose span may close later).
+    fn summary_full(&mut self) -> bool {
+        if !self.summary_done
+            && self.summary_bounded
+            && self.summary.len() >= SUMMARY_BYTES
+            && !self.before_first_block
+            && self.opening_heading.is_none()
+        {
+            let bytes = self.summary.as_bytes();
+            let templates = memchr::memmem::find(bytes, b"{{").is_some()
+                || memchr::memmem::find(bytes, b"{%").is_some();
+            if templates {
+                self.summary_bounded = false;
+            } else {
+                self.summary_done = true;
+            }
+        }
+        self.summary_done
     }
 
     fn end_block(&mut self) {
@@ -90,10 +149,14 @@ impl TextState {
         {
             self.summary.truncate(start);
         }
+        // A `<!--more-->` inside the heading waited for it to close.
+        if self.more_at.is_some() && self.more_summary.is_none() {
+            self.close_at_more();
+        }
     }
 
     fn push_text(&mut self, t: &str) {
-        let to_summary = self.skipped == 0;
+        let to_summary = self.skipped == 0 && !self.summary_full();
         for c in t.chars() {
             if c.is_whitespace() {
                 self.push_space();
@@ -122,7 +185,11 @@ impl TextState {
         if !self.text.is_empty() && !self.text.ends_with(' ') {
             self.text.push(' ');
         }
-        if self.skipped == 0 && !self.summary.is_empty() && !self.summary.ends_with(' ') {
+        if self.skipped == 0
+            && !self.summary_done
+            && !self.summary.is_empty()
+            && !self.summary.ends_with(' ')
+        {
             self.summary.push(' ');
         }
     }
@@ -133,11 +200,10 @@ impl TextState {
         // It lives as long as the site model: on a 10,000-article site the slack that
         // growing it left behind is tens of megabytes.
         self.text.shrink_to_fit();
-        let more_summary = self.more_at.map(|at| {
-            without_template_syntax(self.summary.get(..at).unwrap_or_default())
-                .trim()
-                .to_string()
-        });
+        let more_summary = match (self.more_at, self.more_summary) {
+            (Some(at), None) => Some(more_summary(self.summary.get(..at).unwrap_or_default())),
+            (_, done) => done,
+        };
         Plain {
             text: self.text,
             more_summary,
@@ -146,6 +212,24 @@ impl TextState {
             latin_words: self.latin_words,
         }
     }
+}
+
+/// The summary before `<!--more-->`, from the summary text up to it.
+fn more_summary(before: &str) -> String {
+    without_template_syntax(before).trim().to_string()
+}
+
+/// Whether `text` may put `<!--more-->` in an HTML event: [`is_more`] ignores whitespace,
+/// and an event inside a block quote lacks the quote's `>`, so the letters of `more` are
+/// looked for with either between them. False means no event of it can be a marker.
+fn may_hold_more(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'm', bytes).any(|at| {
+        let mut rest = text[at + 1..]
+            .chars()
+            .filter(|&c| !c.is_whitespace() && c != '>');
+        rest.next() == Some('o') && rest.next() == Some('r') && rest.next() == Some('e')
+    })
 }
 
 /// Text compared as a title: whitespace collapsed, case folded, a trailing colon or stop
