@@ -9,12 +9,12 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use std::time::{Duration, Instant};
 
-use common::server::{CEILING, get, get_with, serve};
+use common::server::{CEILING, get, get_with, serve, serve_env};
 use common::{chromium, html_files, sitegen, write};
 use tempfile::TempDir;
 
@@ -444,7 +444,14 @@ fn incremental_rebuilds_match_a_full_build_and_the_script_is_serve_only() {
         );
     }
     assert_eq!(get(&server.addr, "/2024/03/chips/").status, 404);
+    assert_served_equals_build(&server, root);
+}
 
+/// Builds `root` with `sitegen build` (at the preview's base URL) and checks that every
+/// page, feed and search index file served equals the built one, the reload script aside;
+/// and that the script is in served pages only. Generated files lagging behind the pages
+/// are made when asked for, so they are compared at once, not polled.
+fn assert_served_equals_build(server: &common::server::Server, root: &Path) {
     let out = tempfile::tempdir().unwrap();
     let status = sitegen()
         .args(["build", "-q", "--base-url", &server.url, "-r"])
@@ -478,12 +485,128 @@ fn incremental_rebuilds_match_a_full_build_and_the_script_is_serve_only() {
         compared += 1;
     }
     assert!(compared > 20, "compared only {compared} pages");
-    // Feeds and the search index catch up once the edits settle, in the background and
-    // without a line of output: polled.
-    let feed = std::fs::read_to_string(public.join("rss.xml")).unwrap();
+    let mut generated = vec!["rss.xml".to_string()];
+    for entry in walkdir::WalkDir::new(public.join("search")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "json") {
+            let rel = entry.path().strip_prefix(&public).unwrap();
+            generated.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
     assert!(
-        within(CEILING, || get(&server.addr, "/rss.xml").text() == feed).is_some(),
-        "rss.xml differs from a full build"
+        generated.len() > 2,
+        "no search index in {}",
+        public.display()
+    );
+    for rel in generated {
+        let built = std::fs::read_to_string(public.join(&rel)).unwrap();
+        let served = get(&server.addr, &format!("/{}", encode(&rel)));
+        assert_eq!(served.status, 200, "{rel}");
+        assert_eq!(served.text(), built, "{rel} differs from a full build");
+    }
+}
+
+/// Pages are rendered when asked for and the most recently asked for are kept, up to a
+/// budget. Whatever the budget (nothing, about one page, the default), a page served after
+/// edits is what a fresh build makes, whether it was asked for before them (and perhaps
+/// kept) or not: an edit that changes what a page shows makes its kept copy unreachable.
+#[test]
+fn pages_rendered_when_asked_for_follow_edits_whatever_the_cache_holds() {
+    let musk = format!("/tags/{MUSK}/");
+    for budget_kb in [Some("0"), Some("16"), None] {
+        let site = fixture();
+        let root = site.path();
+        let env: Vec<(&str, &str)> = budget_kb
+            .map(|kb| vec![("SITEGEN_SERVE_CACHE_KB", kb)])
+            .unwrap_or_default();
+        let server = serve_env(root, &[], &env);
+        // Asked for before the edits: the tag page and the home page list the articles
+        // edited below, the articles' pages show their neighbours and related lists.
+        let before: Vec<(String, String)> = ["/", musk.as_str(), "/2024/03/open/", "/page/2/"]
+            .iter()
+            .map(|path| (path.to_string(), get(&server.addr, path).text()))
+            .collect();
+        assert!(before.iter().all(|(_, text)| text.contains(MARKER)));
+        // A retitle (in place), a retag into 马斯克 and a redate (both re-index the model).
+        let edits = [
+            (
+                "content/资讯/grok.md",
+                article(
+                    "马斯克开源 Grok-2",
+                    11,
+                    &["马斯克", "开源"],
+                    "xAI 公布了模型权重。",
+                ),
+                (musk.as_str(), "马斯克开源 Grok-2"),
+            ),
+            (
+                "content/评论/rust.md",
+                article("Rust 进入内核", 15, &["Rust", "马斯克"], "内存安全的胜利。"),
+                (musk.as_str(), "Rust 进入内核"),
+            ),
+            (
+                "content/资讯/gpt.md",
+                article("OpenAI 发布新模型", 16, &["OpenAI"], "支持实时语音。"),
+                ("/2024/03/gpt/", "2024-03-16"),
+            ),
+        ];
+        for (file, text, (url, shown)) in edits {
+            server.forget_output();
+            write(root, file, &text);
+            assert!(
+                server.rebuilt_until(|| get(&server.addr, url).text().contains(shown)),
+                "budget {budget_kb:?}: editing {file} never showed on {url}\n{}",
+                server.output()
+            );
+        }
+        for (path, old) in &before {
+            assert_ne!(
+                &get(&server.addr, path).text(),
+                old,
+                "budget {budget_kb:?}: {path} still shows what it did before the edits"
+            );
+        }
+        assert_served_equals_build(&server, root);
+    }
+}
+
+/// A template that fails at render time (not when it is parsed) is told when it is saved,
+/// from a page of each kind rendered at once: pages kept from before still show, a page not
+/// rendered yet shows the error instead of half a page, and fixing it recovers.
+#[test]
+fn a_template_that_fails_on_its_pages_is_told_at_once() {
+    let site = fixture();
+    let root = site.path();
+    let server = serve(root, &[]);
+    let kept = get(&server.addr, "/2024/03/grok/");
+    assert!(kept.text().contains("xAI 公布了模型权重"));
+    server.forget_output();
+    write(
+        root,
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.no_such_field.deeper }}{% endblock %}",
+    );
+    assert!(
+        server.wait_for_line(|l| l.contains("templates/article.html")),
+        "the template error was not told\n{}",
+        server.output()
+    );
+    assert_eq!(get(&server.addr, "/2024/03/grok/").text(), kept.text());
+    // Not the newest article: that one was rendered at startup, with a page of each kind.
+    let never_asked = get(&server.addr, "/2024/03/chips/");
+    assert_eq!(never_asked.status, 500);
+    assert!(
+        never_asked.text().contains("templates/article.html")
+            && never_asked.text().contains(MARKER),
+        "{}",
+        never_asked.text()
+    );
+    server.forget_output();
+    std::fs::remove_file(root.join("templates/article.html")).unwrap();
+    assert!(
+        server.rebuilt_until(|| get(&server.addr, "/2024/03/chips/").status == 200),
+        "no recovery after the template fix\n{}",
+        server.output()
     );
 }
 
@@ -609,6 +732,44 @@ fn ctrl_c_stops_promptly_even_with_open_tabs() {
         "still running {:?} after Ctrl-C",
         started.elapsed()
     );
+}
+
+/// Feeds and the search index are made when first asked for, written to a folder of this
+/// server's own in the cache folder rather than held in memory, and that folder goes when
+/// the server does.
+#[cfg(unix)]
+#[test]
+fn generated_files_are_made_when_asked_for_and_leave_no_folder_behind() {
+    let site = fixture();
+    let mut server = serve(site.path(), &[]);
+    let folder = site
+        .path()
+        .join(format!(".sitegen-cache/serve-{}", server.child.id()));
+    assert!(!folder.exists(), "made before anyone asked");
+    let feed = get(&server.addr, "/rss.xml");
+    assert_eq!(feed.status, 200);
+    // `serve-PID/VERSION/rss.xml`
+    let written: Vec<PathBuf> = walkdir::WalkDir::new(&folder)
+        .min_depth(2)
+        .max_depth(2)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "rss.xml")
+        .map(|e| e.into_path())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert_eq!(std::fs::read(&written[0]).unwrap(), feed.body);
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let stopped = within(CEILING, || matches!(server.child.try_wait(), Ok(Some(_))));
+    assert!(stopped.is_some(), "still running after Ctrl-C");
+    assert!(!folder.exists(), "{} left behind", folder.display());
 }
 
 /// An open `/__sitegen/events` stream, as a tab holds it.

@@ -6,9 +6,11 @@
 //! double-encoded `..` must not become one in some later layer). Files are then looked up,
 //! in the order `sitegen build` lets them override each other, in the site's `static/`
 //! folder (on disk, canonicalised, and only if still inside it: no symlinks out), the
-//! theme's embedded files, and the built pages in memory. A file from `static/` that is
-//! not HTML is handed to tower-http's [`ServeFile`], which answers Range and conditional
-//! requests (Safari plays video only through ranges).
+//! theme's embedded files, the hashed assets, the pages (cached, or rendered by the
+//! rebuild thread for this request) and the generated files (made first if they lag
+//! behind the site). A file from `static/` that is not HTML is handed to tower-http's
+//! [`ServeFile`], which answers Range and conditional requests (Safari plays video only
+//! through ranges).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,10 +21,12 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mime_guess::mime::{self, Mime};
 use percent_encoding::percent_decode_str;
+use tokio::sync::oneshot;
 use tower_http::services::ServeFile;
 
-use super::State;
-use super::reload;
+use super::pages::Lookup;
+use super::{Message, State};
+use super::{generated, reload};
 
 /// Answers every request that is not the event stream.
 pub(crate) async fn respond(Shared(state): Shared<Arc<State>>, request: Request) -> Response {
@@ -49,21 +53,25 @@ pub(crate) async fn respond(Shared(state): Shared<Arc<State>>, request: Request)
         if rel.is_empty() {
             return redirect(&crate::slug::encode_path(&root));
         }
-        return not_found(&state);
+        return not_found(&state).await;
     };
     let key = crate::paths::output_file(within);
     if let Some(found) = find(&state, &key).await {
         return send(&state, found, &content_type(&key), request).await;
     }
-    if !within.is_empty()
-        && !within.ends_with('/')
-        && find(&state, &format!("{within}/index.html"))
-            .await
-            .is_some()
-    {
+    if !within.is_empty() && !within.ends_with('/') && is_folder(&state, within).await {
         return redirect(&format!("{path}/"));
     }
-    not_found(&state)
+    not_found(&state).await
+}
+
+/// Whether `within` (asked for without its slash) is a folder with a page in it.
+async fn is_folder(state: &Arc<State>, within: &str) -> bool {
+    let index = format!("{within}/index.html");
+    if state.pages().is_page(&index) {
+        return true;
+    }
+    find(state, &index).await.is_some()
 }
 
 /// Which `Host` a request may name. Bound to loopback (the default), only loopback names
@@ -173,14 +181,17 @@ fn still_encoded(decoded: &str) -> bool {
 
 /// Where a requested file was found.
 enum Found {
-    /// In the site's `static/` folder: its canonical path, checked to be inside it.
+    /// In the site's `static/` folder (its canonical path, checked to be inside it), a
+    /// bundle, a picture's version, or a generated file written out.
     Disk(PathBuf),
-    /// A theme file or a built page.
+    /// A theme file, a page or a generated file.
     Memory(Bytes),
+    /// A page that cannot be rendered now: the errors, shown in its place.
+    Failed(String),
 }
 
-/// The file at `rel`: the site's `static/`, then the theme's files, then the built pages
-/// (the order in which `build` lets them override each other).
+/// The file at `rel`: the site's `static/`, then the theme's files, then what the site
+/// makes (the order in which `build` lets them override each other).
 async fn find(state: &Arc<State>, rel: &str) -> Option<Found> {
     let dir = state.static_dir.clone();
     let owned = rel.to_string();
@@ -206,7 +217,49 @@ async fn find(state: &Arc<State>, rel: &str) -> Option<Found> {
     if let Some(bytes) = state.theme_static.get(rel) {
         return Some(Found::Memory(Bytes::from_static(bytes)));
     }
-    state.file(rel).map(Found::Memory)
+    if let Some(bytes) = state.asset(rel) {
+        return Some(Found::Memory(bytes));
+    }
+    if let Some(found) = page(state, rel).await {
+        return Some(found);
+    }
+    generated_file(state, rel).await.map(|made| match made {
+        generated::Made::File(path) => Found::Disk(path),
+        generated::Made::Bytes(bytes) => Found::Memory(bytes),
+    })
+}
+
+/// The page planned at `rel`: cached, or rendered now by the rebuild thread (which also
+/// waits for a rebuild under way). None when no page is planned there.
+async fn page(state: &Arc<State>, rel: &str) -> Option<Found> {
+    let lookup = state.pages().lookup(rel);
+    match lookup {
+        Lookup::NotAPage => return None,
+        Lookup::Hit(bytes) => return Some(Found::Memory(bytes)),
+        Lookup::Miss => {}
+    }
+    let (reply, answer) = oneshot::channel();
+    let file = rel.to_string();
+    if !state.ask(Message::Render { file, reply }) {
+        return None;
+    }
+    match answer.await.ok()?? {
+        Ok(bytes) => Some(Found::Memory(bytes)),
+        Err(why) => Some(Found::Failed(why)),
+    }
+}
+
+/// A generated file (feed, sitemap, search index…); when they lag behind the site and
+/// `rel` may be one of them, they are made first.
+async fn generated_file(state: &Arc<State>, rel: &str) -> Option<generated::Made> {
+    let wanted = state.site_version();
+    if state.generated_version() < wanted && generated::may_be_generated(state, rel) {
+        let mut made = state.generated.subscribe();
+        if state.ask(Message::Generate) {
+            let _ = made.wait_for(|done| *done >= wanted).await;
+        }
+    }
+    state.file(rel)
 }
 
 /// A picture's version, made into the cache on its first request (from a worker thread:
@@ -247,25 +300,31 @@ fn static_file(dir: &Path, rel: &str) -> Option<PathBuf> {
 
 /// Answers with a found file. HTML is read whole, to carry the reload script; any other
 /// file from `static/` is streamed by tower-http, with ranges and `Last-Modified`.
-async fn send(state: &State, found: Found, kind: &Mime, request: Request) -> Response {
+async fn send(state: &Arc<State>, found: Found, kind: &Mime, request: Request) -> Response {
     match found {
         Found::Memory(bytes) => file_response(state, StatusCode::OK, bytes, kind),
+        Found::Failed(why) => error_page(
+            state,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "This page cannot be shown",
+            &why,
+        ),
         Found::Disk(path) if is_html(kind) => match tokio::fs::read(&path).await {
             Ok(bytes) => file_response(state, StatusCode::OK, Bytes::from(bytes), kind),
-            Err(_) => not_found(state),
+            Err(_) => not_found(state).await,
         },
         Found::Disk(path) => match ServeFile::new_with_mime(&path, kind)
             .try_call(request)
             .await
         {
             // Gone since it was found: the site's own 404 page, as for any missing file.
-            Ok(response) if response.status() == StatusCode::NOT_FOUND => not_found(state),
+            Ok(response) if response.status() == StatusCode::NOT_FOUND => not_found(state).await,
             Ok(response) => {
                 let mut response = response.map(Body::new);
                 preview_headers(response.headers_mut());
                 response
             }
-            Err(_) => not_found(state),
+            Err(_) => not_found(state).await,
         },
     }
 }
@@ -295,27 +354,37 @@ fn preview_headers(headers: &mut HeaderMap) {
 }
 
 /// The site's own 404 page, with status 404.
-fn not_found(state: &State) -> Response {
-    match state.file("404.html") {
-        Some(bytes) => file_response(state, StatusCode::NOT_FOUND, bytes, &mime::TEXT_HTML_UTF_8),
-        None => plain(StatusCode::NOT_FOUND, "not found\n"),
+async fn not_found(state: &Arc<State>) -> Response {
+    match page(state, crate::model::NOT_FOUND_PATH).await {
+        Some(Found::Memory(bytes)) => {
+            file_response(state, StatusCode::NOT_FOUND, bytes, &mime::TEXT_HTML_UTF_8)
+        }
+        _ => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
 
 /// Before the first good build there is nothing to serve but the errors, with the reload
 /// script, so that the tab recovers by itself once the writer fixes them.
 fn not_built(state: &State) -> Response {
-    let (error, generation) = {
-        let status = state.status();
-        (status.error.clone().unwrap_or_default(), status.generation)
-    };
+    let error = state.status().error.clone().unwrap_or_default();
+    error_page(
+        state,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The site does not build yet",
+        &error,
+    )
+}
+
+/// A page of errors (escaped), with the reload script.
+fn error_page(state: &State, status: StatusCode, title: &str, errors: &str) -> Response {
+    let generation = state.status().generation;
     let page = format!(
         "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>构建失败</title>\
-         <body><h1>The site does not build yet</h1><pre>{}</pre></body></html>",
-        crate::escape::html(&error)
+         <body><h1>{title}</h1><pre>{}</pre></body></html>",
+        crate::escape::html(errors)
     );
     let body = reload::inject(page.as_bytes(), generation);
-    let mut response = (StatusCode::SERVICE_UNAVAILABLE, body).into_response();
+    let mut response = (status, body).into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, header_value(&mime::TEXT_HTML_UTF_8));

@@ -1,26 +1,34 @@
 //! `sitegen serve`: a live preview an editor can leave running all day.
 //!
-//! The site is built in memory (never into `public/`, which may be the deployable copy),
+//! The site is built in memory (never into `public/`, which may be the deployable copy;
+//! feeds and the search index go to a folder of the server's own in the cache folder),
 //! served over HTTP, and rebuilt when `content/`, `templates/`, `static/` or `config.toml`
 //! change. Open tabs reload themselves through Server-Sent Events.
 //!
-//! * [`rebuild`]: the incremental builder: a parse cache per Markdown file ([`sources`]),
-//!   a model kept between builds ([`live`]), and page fingerprints ([`fingerprint`]) so
-//!   that an edit re-renders only the pages it touches; [`generated`] makes feeds and the
-//!   search index in the background.
-//! * [`watch`]: the debounced file watcher and the rebuild loop (a plain thread: builds are
-//!   CPU work for rayon, not async work).
-//! * [`http`]: path safety, routing into the built files and `static/`, content types.
+//! * [`rebuild`]: the incremental builder and the thread it runs on: a parse cache per
+//!   Markdown file ([`sources`]), a model kept between builds ([`live`]), and page
+//!   fingerprints ([`crate::render::fingerprint`]) that say which pages an edit changed;
+//!   pages are rendered when they are asked for, on the same thread, and the most recent
+//!   kept ([`pages`]); date, tag and category edits re-index the model in place
+//!   ([`reshape`]); [`generated`] makes feeds and the search index off that thread when
+//!   one of them is asked for.
+//! * [`watch`]: the debounced file watcher.
+//! * [`http`]: path safety, routing into the pages, the generated files and `static/`,
+//!   content types.
 //! * [`reload`]: the event stream and the script injected into served HTML.
 //!
-//! Built pages live in [`State`]; the rebuild loop swaps new pages in under a short write
-//! lock, so a request sees either the old or the new version of a page, never half of one.
+//! A rebuild swaps the new fingerprints in under a short write lock: a request sees either
+//! the old or the new version of a page, never half of one. Memory stays proportional to
+//! the model, not to the output: at 10,000 articles the rendered pages alone would be
+//! 340 MB (`scripts/bench-serve.sh` measures it, and how long edits take to show).
 
 mod generated;
 mod http;
 mod live;
+mod pages;
 mod rebuild;
 mod reload;
+mod reshape;
 mod sources;
 mod watch;
 
@@ -28,12 +36,14 @@ use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use tokio::sync::{broadcast, watch as signal_watch};
+use tokio::sync::{broadcast, oneshot, watch as signal_watch};
 
 use crate::config::CONFIG_FILE;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -89,6 +99,26 @@ pub(crate) enum Notice {
     Error(String),
 }
 
+/// What the rebuild thread is asked to do; it handles one message at a time, so a page is
+/// rendered from one version of the site, and a request made after a rebuild started is
+/// answered from the rebuilt site.
+pub(crate) enum Message {
+    /// A batch of file events from the watcher.
+    Files(watch::Batch),
+    /// Render the page at this output path, unless it is cached meanwhile. The answer is
+    /// `None` when no page is planned there.
+    Render {
+        file: String,
+        reply: oneshot::Sender<Option<Rendered>>,
+    },
+    /// Make feeds, sitemaps and the search index if they lag behind the site.
+    Generate,
+}
+
+/// A page rendered for a request, or why it could not be: the text of a build or template
+/// error, shown in place of the page.
+pub(crate) type Rendered = Result<Bytes, String>;
+
 /// Whether the last build succeeded, and how many successful rebuilds there were.
 #[derive(Debug, Default)]
 pub(crate) struct Status {
@@ -101,10 +131,26 @@ pub(crate) struct Status {
     pub built: bool,
 }
 
-/// What the HTTP side reads and the rebuild loop writes.
+/// What the HTTP side reads and the rebuild thread writes.
 pub(crate) struct State {
-    /// Built files by path relative to the site root (`tags/马斯克/index.html`).
-    pub files: RwLock<HashMap<String, Bytes>>,
+    /// Every planned page's fingerprint, and the pages rendered lately.
+    pub pages: RwLock<pages::PageTable>,
+    /// The generated files (feeds, sitemaps, search index…) by path relative to the site
+    /// root, as last made (see [`generated`]).
+    pub files: RwLock<HashMap<String, generated::Made>>,
+    /// The folder the generated files are written to, once they are; removed on exit.
+    pub generated_dir: Mutex<Option<PathBuf>>,
+    /// The hashed stylesheets and scripts of the site being served.
+    pub assets: RwLock<HashMap<String, Bytes>>,
+    /// Bumped by every rebuild that changed what is served (see [`State::generated`]).
+    pub site_version: AtomicU64,
+    /// The site version the generated files were last made from.
+    pub generated: signal_watch::Sender<u64>,
+    /// The Traditional edition's folder, when it is served under the site's host: its
+    /// pages are generated files.
+    pub hant_folder: RwLock<Option<String>>,
+    /// Requests to the rebuild thread.
+    pub requests: Sender<Message>,
     /// The theme's stylesheets, scripts and icon, compiled into the binary.
     pub theme_static: HashMap<String, &'static [u8]>,
     /// The site's `static/` folder, read at request time so that a new image needs no
@@ -124,10 +170,17 @@ pub(crate) struct State {
 }
 
 impl State {
-    fn new(root: &Path, shutdown: signal_watch::Receiver<bool>) -> Self {
+    fn new(root: &Path, requests: Sender<Message>, shutdown: signal_watch::Receiver<bool>) -> Self {
         let (notices, _) = broadcast::channel(64);
         State {
+            pages: RwLock::new(pages::PageTable::new(pages::PageTable::budget_from_env())),
             files: RwLock::new(HashMap::new()),
+            generated_dir: Mutex::new(None),
+            assets: RwLock::new(HashMap::new()),
+            site_version: AtomicU64::new(0),
+            generated: signal_watch::Sender::new(0),
+            hant_folder: RwLock::new(None),
+            requests,
             theme_static: crate::theme::static_files().into_iter().collect(),
             static_dir: root.join("static"),
             bundles: RwLock::new(HashMap::new()),
@@ -150,13 +203,39 @@ impl State {
             .clone()
     }
 
-    /// A built file, if there is one at `rel`.
-    pub fn file(&self, rel: &str) -> Option<Bytes> {
+    pub fn pages(&self) -> std::sync::RwLockReadGuard<'_, pages::PageTable> {
+        self.pages.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A hashed stylesheet or script of the site being served.
+    pub fn asset(&self, rel: &str) -> Option<Bytes> {
+        self.assets
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(rel)
+            .cloned()
+    }
+
+    /// A generated file as last made, if there is one at `rel`.
+    pub fn file(&self, rel: &str) -> Option<generated::Made> {
         self.files
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(rel)
             .cloned()
+    }
+
+    pub fn generated_version(&self) -> u64 {
+        *self.generated.borrow()
+    }
+
+    pub fn site_version(&self) -> u64 {
+        self.site_version.load(Ordering::Acquire)
+    }
+
+    /// Hands `message` to the rebuild thread; false when it is gone.
+    pub fn ask(&self, message: Message) -> bool {
+        self.requests.send(message).is_ok()
     }
 }
 
@@ -198,12 +277,15 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     site.base_url.get_or_insert_with(|| url.clone());
 
     let (stop, stopped) = signal_watch::channel(false);
-    let state = Arc::new(State::new(&root, stopped));
+    let (requests, messages) = channel();
     // The watcher starts before the first build, so that a save during it is not lost.
-    let events = watch::start(&root)?;
-    let mut builder = rebuild::Builder::new(site, options.quiet, Arc::clone(&state));
-    builder.initial(&state);
-    watch::spawn_loop(builder, events, Arc::clone(&state));
+    let events = watch::start(&root, requests.clone())?;
+    let state = Arc::new(State::new(&root, requests, stopped));
+    let builder = rebuild::Builder::new(site, options.quiet, Arc::clone(&state));
+    // The URL is printed once the first build is in.
+    let (built, first_build) = channel();
+    rebuild::spawn(builder, events, messages, built)?;
+    let _ = first_build.recv();
 
     // With a base URL that has a path (`/portal/`), the site lives under it.
     let site_url = format!(
@@ -221,9 +303,10 @@ pub fn serve(options: ServeOptions) -> Result<(), Diagnostics> {
     let hosts = http::HostRule {
         any_host: !options.bind.is_loopback(),
     };
-    let result = runtime.block_on(run_server(listener, state, stop, hosts));
+    let result = runtime.block_on(run_server(listener, Arc::clone(&state), stop, hosts));
     // A stuck blocking read (a slow disk) must not hold up Ctrl-C either.
     runtime.shutdown_timeout(Duration::from_millis(200));
+    generated::remove_folder(&state);
     result
 }
 

@@ -54,6 +54,9 @@ pub(crate) struct Sources {
     next_version: u64,
     /// The shortcode templates every article was expanded with.
     shortcodes: Shortcodes,
+    /// What the set of files says about each (see [`crate::content::kinds::Layout`]):
+    /// kept while no file comes or goes (at 100,000 files it takes 30 ms to learn).
+    layout: Option<crate::content::kinds::Layout>,
 }
 
 impl Sources {
@@ -66,6 +69,7 @@ impl Sources {
             scanned: false,
             next_version: 1,
             shortcodes: Shortcodes::default(),
+            layout: None,
         }
     }
 
@@ -86,6 +90,7 @@ impl Sources {
         self.files.clear();
         self.dirty.clear();
         self.scanned = false;
+        self.layout = None;
     }
 
     /// Every file's parse error and warnings.
@@ -123,11 +128,20 @@ impl Sources {
         } else {
             (named, Vec::new())
         };
+        // What the saved files are depends on the others (a new `index.md` makes a bundle).
+        let known = !walk
+            && candidates
+                .iter()
+                .all(|rel| self.files.contains_key(rel) && self.root.join(rel).is_file());
+        if !known || self.layout.is_none() {
+            self.layout = Some(crate::content::kinds::Layout::new(
+                &self.root,
+                self.files.keys().chain(candidates.iter()),
+            ));
+        }
+        let layout = self.layout.clone().unwrap_or_default();
         let root = &self.root;
         let files = &self.files;
-        // What the saved files are depends on the others (a new `index.md` makes a bundle).
-        let layout =
-            crate::content::kinds::Layout::new(root, files.keys().chain(candidates.iter()));
         let changed: Vec<(PathBuf, Option<Stamp>)> = candidates
             .into_par_iter()
             .map(|rel| {

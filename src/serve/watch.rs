@@ -1,53 +1,54 @@
-//! Watching the site folder, and the loop that turns saves into rebuilds.
+//! Watching the site folder: saves become [`Changes`] for the rebuild thread.
 //!
 //! Editors save in bursts (a temp file, a rename, a metadata touch); the debouncer merges a
-//! burst into one batch [`DEBOUNCE`] after its last event. The site root is watched without
+//! burst into one batch [`DEBOUNCE`] after its last event, and hands it to the rebuild
+//! thread in the same queue as the page requests ([`Message::Files`]). The site root is watched without
 //! recursion (for `config.toml`, and for `content/`, `templates/` or `static/` appearing
 //! later), each of those three folders recursively. `public/` and anything else in the root
 //! is ignored, so a `sitegen build` in another terminal does not trigger rebuilds.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use super::State;
-use super::rebuild::{Builder, Changes};
+use super::Message;
+use super::rebuild::Changes;
 use crate::config::CONFIG_FILE;
 use crate::diagnostics::Diagnostic;
 
+/// What the watcher reports at once.
+pub(crate) type Batch = DebounceEventResult;
+
 /// Quiet time after the last event of a burst before it is handled.
 const DEBOUNCE: Duration = Duration::from_millis(50);
-/// Quiet time after a rebuild before feeds, sitemaps and the search index are redone.
-const SETTLE: Duration = Duration::from_millis(300);
 /// The folders whose contents are watched.
 const WATCHED: [&str; 4] = ["content", "templates", "static", crate::data::DATA_DIR];
 
-/// The running watcher and what it reports.
+/// The running watcher.
 pub(crate) struct Events {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
-    receiver: Receiver<DebounceEventResult>,
-    root: PathBuf,
+    pub root: PathBuf,
     /// Which of [`WATCHED`] are being watched right now.
     watching: [bool; 4],
 }
 
-/// Starts watching `root` (an absolute, canonical path).
-pub(crate) fn start(root: &Path) -> Result<Events, Diagnostic> {
-    let (sender, receiver) = channel();
+/// Starts watching `root` (an absolute, canonical path); batches go to `rebuilds`.
+pub(crate) fn start(root: &Path, rebuilds: Sender<Message>) -> Result<Events, Diagnostic> {
     let cannot = |e: notify_debouncer_full::notify::Error| {
         Diagnostic::new(root, format!("cannot watch the site for changes: {e}"))
     };
-    let mut debouncer = new_debouncer(DEBOUNCE, None, sender).map_err(cannot)?;
+    let send = move |batch: Batch| {
+        let _ = rebuilds.send(Message::Files(batch));
+    };
+    let mut debouncer = new_debouncer(DEBOUNCE, None, send).map_err(cannot)?;
     debouncer
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(cannot)?;
     let mut events = Events {
         debouncer,
-        receiver,
         root: root.to_path_buf(),
         watching: [false; 4],
     };
@@ -58,7 +59,7 @@ pub(crate) fn start(root: &Path) -> Result<Events, Diagnostic> {
 impl Events {
     /// Watches each of [`WATCHED`] that exists and is not watched yet (a folder created
     /// after start, or deleted and created again).
-    fn watch_folders(&mut self) {
+    pub fn watch_folders(&mut self) {
         for (i, name) in WATCHED.iter().enumerate() {
             let dir = self.root.join(name);
             let exists = dir.is_dir();
@@ -78,53 +79,9 @@ impl Events {
     }
 }
 
-/// Runs the rebuild loop on its own thread until the process ends.
-pub(crate) fn spawn_loop(builder: Builder, events: Events, state: Arc<State>) {
-    std::thread::Builder::new()
-        .name("sitegen-rebuild".into())
-        .spawn(move || run(builder, events, &state))
-        .map(drop)
-        .unwrap_or_else(|e| {
-            let warning = Diagnostic::warning(
-                "serve",
-                format!("cannot start the rebuild loop ({e}): edits will not show"),
-            );
-            eprintln!("{warning}");
-        });
-}
-
-fn run(mut builder: Builder, mut events: Events, state: &State) {
-    loop {
-        let batch = if builder.generated_stale() {
-            match events.receiver.recv_timeout(SETTLE) {
-                Ok(batch) => batch,
-                Err(RecvTimeoutError::Timeout) => {
-                    builder.refresh_generated();
-                    continue;
-                }
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
-        } else {
-            match events.receiver.recv() {
-                Ok(batch) => batch,
-                Err(_) => return,
-            }
-        };
-        let mut changes = classify(&events.root, batch);
-        // Whatever else arrived meanwhile goes into the same rebuild.
-        while let Ok(more) = events.receiver.try_recv() {
-            changes.merge(classify(&events.root, more));
-        }
-        events.watch_folders();
-        if changes.any() {
-            builder.rebuild(changes, state);
-        }
-    }
-}
-
 /// What a batch of events touched. Watcher errors (an overflowing event queue) count as
 /// "everything may have changed".
-fn classify(root: &Path, batch: DebounceEventResult) -> Changes {
+pub(crate) fn classify(root: &Path, batch: Batch) -> Changes {
     let mut changes = Changes::default();
     let events = match batch {
         Ok(events) => events,
