@@ -82,16 +82,18 @@ build() {
     "$((rss / 1024))" "${kept:-0}" "$files" "$mb"
 }
 
-# An article of the corpus, copied as a new one dated yesterday (after all the others, and
-# not in the future), its front matter YAML or TOML.
+# An article of the corpus, copied as a new one dated on the newest article's day (so the
+# newest year, which every page's copyright line shows, stays the same, as it does for a
+# newsroom publishing today), its front matter YAML or TOML.
 add_article() {
   local from day
-  from=$(find "$SITE/content" -name '*.md' | sort | head -1)
-  day=$(date -d yesterday +%F)
+  from=$(find "$SITE/content" -name '*.md' | sort | sed -n 1p)
+  day=$(grep -rhoE '^date[:=] *[0-9]{4}-[0-9]{2}-[0-9]{2}' "$SITE/content" |
+    grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}' | sort | sed -n '$p')
   sed -e 's/^title: .*/title: "快讯：新一代芯片今日正式发布"/' \
     -e 's/^title = .*/title = "快讯：新一代芯片今日正式发布"/' \
-    -e "s/^date: .*/date: $day 08:00:00/" \
-    -e "s/^date = .*/date = ${day}T08:00:00+08:00/" \
+    -e "s/^date: .*/date: $day 23:59:00/" \
+    -e "s/^date = .*/date = ${day}T23:59:00+08:00/" \
     "$from" >"$(dirname "$from")/zz-publish-new.md"
 }
 

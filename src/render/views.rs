@@ -402,7 +402,9 @@ fn nav_sections<'a>(site: &'a Site, urls: &Urls) -> Vec<TermCount<'a>> {
         let mut by_size: Vec<usize> = (0..site.sections.len()).collect();
         by_size.sort_by_key(|&i| std::cmp::Reverse(site.sections[i].articles.len()));
         by_size.truncate(NAV_SECTIONS);
-        by_size.sort_unstable();
+        // In a stable order (sections are met newest article first, and one new article
+        // would reorder the header of every page).
+        by_size.sort_by(|&a, &b| site.sections[a].path.cmp(&site.sections[b].path));
         by_size
     } else {
         weighted.sort();
@@ -418,6 +420,17 @@ fn nav_sections<'a>(site: &'a Site, urls: &Urls) -> Vec<TermCount<'a>> {
             }
             link
         })
+        .collect()
+}
+
+/// Every section, by path: sections are met newest article first, and that order would
+/// change whenever the newest article is in another section.
+fn sections_in_path_order<'a>(site: &'a Site, urls: &Urls) -> Vec<TermCount<'a>> {
+    let mut sections: Vec<&Term> = site.sections.iter().collect();
+    sections.sort_by(|a, b| a.path.cmp(&b.path));
+    sections
+        .into_iter()
+        .map(|s| TermCount::of(s, urls))
         .collect()
 }
 
@@ -457,13 +470,7 @@ pub fn site_value(
         lang: site.strings.lang().code(),
         seo: seo_view(&raw.seo),
         footer: &raw.footer,
-        sections: strip(
-            site.sections
-                .iter()
-                .map(|s| TermCount::of(s, urls))
-                .collect(),
-            counts,
-        ),
+        sections: strip(sections_in_path_order(site, urls), counts),
         nav: strip(nav_sections(site, urls), counts),
         hot_tags: side(
             terms_by_count(&site.tags, urls)
