@@ -137,6 +137,11 @@ fn minified_build_is_smaller_well_formed_and_every_link_resolves() {
 
     for page in html_files(&small) {
         let html = read(&small, page.to_str().unwrap());
+        if page.as_os_str() == "side.html" {
+            // The side column's fragment, fetched by listings: no document of its own.
+            assert_eq!(unbalanced_tags(&html), None, "minified side.html");
+            continue;
+        }
         // Alias redirect pages are tiny documents of their own; every page keeps its doctype.
         assert!(html.starts_with("<!doctype html>"), "{}", page.display());
         assert!(html.trim_end().ends_with("</html>"), "{}", page.display());

@@ -209,15 +209,21 @@ impl Output {
         }
         let path = self.staging.join(rel);
         let hash = blake3::hash(bytes).to_hex().to_string();
-        let unchanged = match &self.previous {
-            // The manifest says what the folder holds: no need to read the old file back
-            // (on a 100,000-article site that read costs more than the write).
-            Some(previous) => match previous.files.get(rel) {
-                Some(Some(old)) => *old == hash,
-                Some(None) => same_contents(&path, bytes),
-                None => false,
+        // A file this build already wrote (minify rewrites the plain-named stylesheets)
+        // is compared with what this build put there, not with the previous build's.
+        let earlier = self.hashes.lock().ok().and_then(|h| h.get(rel).cloned());
+        let unchanged = match (&earlier, &self.previous) {
+            (Some(now), _) => *now == hash,
+            (None, previous) => match previous {
+                // The manifest says what the folder holds: no need to read the old file back
+                // (on a 100,000-article site that read costs more than the write).
+                Some(previous) => match previous.files.get(rel) {
+                    Some(Some(old)) => *old == hash,
+                    Some(None) => same_contents(&path, bytes),
+                    None => false,
+                },
+                None => same_contents(&path, bytes),
             },
-            None => same_contents(&path, bytes),
         };
         self.record(rel, hash, page);
         if unchanged {
