@@ -52,14 +52,15 @@ pub struct BuildSummary {
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     let mut watch = Stopwatch::default();
     let root = &options.site.root;
-    let loaded = site::load(&options.site)?;
-    let site = &loaded.site;
-    watch.lap("load + model");
-    let renderer = Renderer::new(root).map_err(Diagnostics::sorted)?;
     let target = options
         .output
         .clone()
         .unwrap_or_else(|| root.join("public"));
+    crate::output::check_target(root, &target, options.force)?;
+    let loaded = site::load(&options.site)?;
+    let site = &loaded.site;
+    watch.lap("load + model");
+    let renderer = Renderer::new(root).map_err(Diagnostics::sorted)?;
     let output = Output::prepare(root, &target, options.force)?;
     // A Traditional edition with a host of its own gets an output folder of its own.
     let hant_output = match hant_folder(site) {

@@ -75,13 +75,13 @@ fn assert_complete(out: &Path) {
     let mut lines = marker.lines();
     assert_eq!(
         lines.next(),
-        Some("This folder is written by sitegen build (blake3, then name)."),
+        Some("This folder is written by sitegen build (blake3, inputs, name)."),
         "marker is not complete"
     );
-    // Each line is a hash (or `-`), a space and the file's name.
+    // Each line is a hash (or `-`), a page's inputs (or `-`) and the file's name.
     let mut listed: Vec<String> = lines
         .filter(|l| !l.is_empty())
-        .map(|l| l.split_once(' ').map_or(l, |(_, name)| name).to_string())
+        .map(|l| l.splitn(3, ' ').nth(2).unwrap_or(l).to_string())
         .collect();
     listed.sort();
     let mut held: Vec<String> = tree(out)

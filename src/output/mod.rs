@@ -432,6 +432,13 @@ fn read_pictures(dir: &Path) -> HashMap<String, Vec<String>> {
     pictures
 }
 
+/// Refuses an output folder that may not be written (a source folder, the root, $HOME, a
+/// folder sitegen did not make) before any work is done, so a refused build touches
+/// nothing, not even the cache.
+pub fn check_target(root: &Path, target: &Path, force: bool) -> Result<(), Diagnostic> {
+    paths::check_target(&paths::resolve(root), &paths::resolve(target), force)
+}
+
 /// The file list of a finished output folder's marker, or None when it is not known.
 fn read_manifest(dir: &Path) -> Option<Vec<String>> {
     read_hashes(dir).map(|m| m.files.into_keys().collect())
@@ -466,6 +473,9 @@ pub fn read_hashes(dir: &Path) -> Option<Manifest> {
             let mut parts = line.splitn(3, ' ');
             let (Some(hash), Some(inputs), Some(name)) = (parts.next(), parts.next(), parts.next())
             else {
+                // Not as sitegen writes it (edited by hand): a name alone, which the
+                // cleanup then checks like any other.
+                manifest.files.insert(line.to_string(), None);
                 continue;
             };
             if let Ok(inputs) = u64::from_str_radix(inputs, 16) {
