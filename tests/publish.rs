@@ -151,8 +151,9 @@ fn copy_without_cache(root: &Path, to: &Path) {
 }
 
 /// HTML files in the output.
+/// Rendered pages in the output: every HTML page, and the side column's fragment.
 fn pages(out: &Path) -> usize {
-    common::html_files(out).len()
+    common::html_files(out).len() + usize::from(out.join("side.html").is_file())
 }
 
 /// A publish build into `published`, then a cold one (a copy of the sources without the

@@ -86,12 +86,14 @@ pub fn read(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
 }
 
-/// Every `.html` file under `dir`, relative, sorted.
+/// Every HTML page under `dir`, relative, sorted: each `.html` file but the side column's
+/// fragments (`side.html`, fetched by listings, no document of their own).
 pub fn html_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter(|e| e.file_name() != "side.html")
         .map(|e| e.path().strip_prefix(dir).expect("prefix").to_path_buf())
         .collect();
     files.sort();
