@@ -168,10 +168,11 @@ fn link_neighbours(articles: &[Article], sections: &[Term], links: &mut [Article
 }
 
 /// Years and months, newest first, from articles already sorted newest first.
-fn archives(articles: &[Article]) -> Vec<YearArchive> {
+pub(crate) fn archives<A: std::borrow::Borrow<Article>>(articles: &[A]) -> Vec<YearArchive> {
     let mut years: Vec<YearArchive> = Vec::new();
     for (i, a) in articles.iter().enumerate() {
-        let (year, month) = (a.date.year(), a.date.month());
+        let date = a.borrow().date;
+        let (year, month) = (date.year(), date.month());
         if years.last().is_none_or(|y| y.year != year) {
             years.push(YearArchive {
                 year,

@@ -221,7 +221,7 @@ pub fn attach(site: &mut Site, kinds: Kinds) -> Vec<crate::diagnostics::Diagnost
         }
         meta.order = match list {
             TermList::Series => None,
-            _ => sorted(site, articles, meta.sort_by.unwrap_or_default()),
+            _ => sorted(&site.articles, articles, meta.sort_by.unwrap_or_default()),
         };
         match (list, found) {
             (TermList::Home, _) => site.home_meta = Some(m),
@@ -310,7 +310,11 @@ fn configured_sections(site: &mut Site, metas: &mut Vec<ListMeta>) {
         };
         let mut meta = ListMeta::configured(&term.name, &term.path);
         meta.apply(Some(config));
-        meta.order = sorted(site, &term.articles, meta.sort_by.unwrap_or_default());
+        meta.order = sorted(
+            &site.articles,
+            &term.articles,
+            meta.sort_by.unwrap_or_default(),
+        );
         site.section_metas[i] = Some(metas.len());
         metas.push(meta);
     }
@@ -418,9 +422,12 @@ fn folder_term(site: &Site, folder: &str) -> Term {
 }
 
 /// `articles` in `sort_by` order, or None when that is the model's own (newest first).
-fn sorted(site: &Site, articles: &[usize], sort_by: SortBy) -> Option<Vec<usize>> {
+pub(crate) fn sorted(
+    a: &[super::Article],
+    articles: &[usize],
+    sort_by: SortBy,
+) -> Option<Vec<usize>> {
     let mut order = articles.to_vec();
-    let a = &site.articles;
     match sort_by {
         SortBy::Date => return None,
         // Stable sorts: ties keep newest first.

@@ -44,7 +44,7 @@ pub(super) fn index(
     }
     let mut series = series.finish();
     for term in &mut series {
-        reading_order(articles, &mut term.articles);
+        reading_order(&|i| &articles[i], &mut term.articles);
     }
     // Positions found per series in one pass, then listed in the article's own order.
     let mut places: Vec<Vec<SeriesPlace>> = vec![Vec::new(); articles.len()];
@@ -64,9 +64,9 @@ pub(super) fn index(
 
 /// A series' reading order: `series_order` ascending, articles without one after, each
 /// group oldest first.
-fn reading_order(articles: &[Article], list: &mut [usize]) {
+pub(crate) fn reading_order<'a>(article: &dyn Fn(usize) -> &'a Article, list: &mut [usize]) {
     list.sort_by(|&x, &y| {
-        let (a, b) = (&articles[x], &articles[y]);
+        let (a, b) = (article(x), article(y));
         (
             a.series_order.is_none(),
             a.series_order,

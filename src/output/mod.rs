@@ -211,9 +211,13 @@ impl Output {
         let hash = blake3::hash(bytes).to_hex().to_string();
         // A file this build already wrote (minify rewrites the plain-named stylesheets)
         // is compared with what this build put there, not with the previous build's.
-        let earlier = self.hashes.lock().ok().and_then(|h| h.get(rel).cloned());
-        let unchanged = match (&earlier, &self.previous) {
-            (Some(now), _) => *now == hash,
+        let earlier = self
+            .hashes
+            .lock()
+            .ok()
+            .and_then(|h| h.get(rel).map(|now| *now == hash));
+        let unchanged = match (earlier, &self.previous) {
+            (Some(same), _) => same,
             (None, previous) => match previous {
                 // The manifest says what the folder holds: no need to read the old file back
                 // (on a 100,000-article site that read costs more than the write).

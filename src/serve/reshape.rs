@@ -20,12 +20,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Datelike;
-
 use crate::config::SiteConfig;
 use crate::model::{
-    self, ARCHIVES_PATH, Article, ArticleLinks, CATEGORIES_PATH, MonthArchive, SeriesPlace, Site,
-    SortBy, TAGS_PATH, Term, YearArchive,
+    self, Article, ArticleLinks, CATEGORIES_PATH, SeriesPlace, Site, TAGS_PATH, Term, YearArchive,
+    archives, reading_order, sorted,
 };
 use crate::slug::slugify;
 
@@ -731,20 +729,6 @@ fn take_kind(site: &mut Site, kind: Kind, r: Reindexed) {
     }
 }
 
-/// `articles` in `sort_by` order, or None for the model's own (newest first): as
-/// `model::attach` orders a listing.
-fn sorted(articles: &[Article], list: &[usize], sort_by: SortBy) -> Option<Vec<usize>> {
-    let mut order = list.to_vec();
-    let a = articles;
-    match sort_by {
-        SortBy::Date => return None,
-        SortBy::Weight => order.sort_by_key(|&i| (a[i].weight.is_none(), a[i].weight)),
-        SortBy::Title => order.sort_by(|&x, &y| a[x].title.cmp(&a[y].title)),
-        SortBy::None => order.sort_by(|&x, &y| a[x].source_path.cmp(&a[y].source_path)),
-    }
-    Some(order)
-}
-
 /// Prev/next within the article's section (the whole site for articles without one).
 fn neighbours(sections: &[Term], links: &mut [ArticleLinks]) {
     let unsectioned: Vec<usize> = (0..links.len())
@@ -761,55 +745,6 @@ fn neighbours(sections: &[Term], links: &mut [ArticleLinks]) {
             links[older].next = Some(newer);
         }
     }
-}
-
-/// A series' reading order: `series_order` ascending, articles without one after, each
-/// group oldest first.
-fn reading_order<'a>(article: &dyn Fn(usize) -> &'a Article, list: &mut [usize]) {
-    list.sort_by(|&x, &y| {
-        let (a, b) = (article(x), article(y));
-        (
-            a.series_order.is_none(),
-            a.series_order,
-            a.date,
-            &a.source_path,
-        )
-            .cmp(&(
-                b.series_order.is_none(),
-                b.series_order,
-                b.date,
-                &b.source_path,
-            ))
-    });
-}
-
-/// Years and months, newest first, from articles sorted newest first.
-fn archives(articles: &[&Article]) -> Vec<YearArchive> {
-    let mut years: Vec<YearArchive> = Vec::new();
-    for (i, a) in articles.iter().enumerate() {
-        let (year, month) = (a.date.year(), a.date.month());
-        if years.last().is_none_or(|y| y.year != year) {
-            years.push(YearArchive {
-                year,
-                path: format!("{ARCHIVES_PATH}{year:04}/"),
-                articles: Vec::new(),
-                months: Vec::new(),
-            });
-        }
-        let Some(y) = years.last_mut() else { continue };
-        y.articles.push(i);
-        if y.months.last().is_none_or(|m| m.month != month) {
-            y.months.push(MonthArchive {
-                month,
-                path: format!("{ARCHIVES_PATH}{year:04}/{month:02}/"),
-                articles: Vec::new(),
-            });
-        }
-        if let Some(m) = y.months.last_mut() {
-            m.articles.push(i);
-        }
-    }
-    years
 }
 
 /// The articles (new indexes) whose related list may differ from their old one carried
