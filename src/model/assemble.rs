@@ -44,7 +44,7 @@ pub fn assemble(
         links[i].categories.dedup();
     }
     let sections = sections.finish();
-    link_neighbours(&articles, &sections, &mut links);
+    link_neighbours(&sections, &mut links);
     let tags = tags.finish();
     related::fill(&tags, &mut links);
 
@@ -150,8 +150,8 @@ impl TermIndex {
 }
 
 /// Prev/next within the article's section (the whole site for articles without one).
-fn link_neighbours(articles: &[Article], sections: &[Term], links: &mut [ArticleLinks]) {
-    let unsectioned: Vec<usize> = (0..articles.len())
+pub(crate) fn link_neighbours(sections: &[Term], links: &mut [ArticleLinks]) {
+    let unsectioned: Vec<usize> = (0..links.len())
         .filter(|&i| links[i].section.is_none())
         .collect();
     let chains = sections

@@ -27,7 +27,7 @@ pub use dedupe::dedupe;
 pub use kinds::{BundleFile, Kinds, ListMeta, SortBy, StandalonePage, attach};
 pub use series::{SeriesPlace, listing_root};
 // For serve's in-place re-index (`serve/reshape.rs`), which must order as assembly does.
-pub(crate) use assemble::archives;
+pub(crate) use assemble::{archives, link_neighbours};
 pub(crate) use kinds::sorted;
 pub(crate) use series::reading_order;
 

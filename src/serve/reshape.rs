@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 use crate::config::SiteConfig;
 use crate::model::{
     self, Article, ArticleLinks, CATEGORIES_PATH, SeriesPlace, Site, TAGS_PATH, Term, YearArchive,
-    archives, reading_order, sorted,
+    archives, link_neighbours, reading_order, sorted,
 };
 use crate::slug::slugify;
 
@@ -613,7 +613,7 @@ pub(crate) fn commit(site: &mut Site, plan: Plan, edits: Vec<(usize, Article)>) 
     for (kind, reindexed) in KINDS.into_iter().zip(kinds) {
         take_kind(site, kind, reindexed);
     }
-    neighbours(&site.sections, &mut site.links);
+    link_neighbours(&site.sections, &mut site.links);
     site.years = years;
     site.section_metas = section_metas;
     site.tag_metas = tag_metas;
@@ -726,24 +726,6 @@ fn take_kind(site: &mut Site, kind: Kind, r: Reindexed) {
         Kind::Category => site.categories = terms,
         Kind::Series => site.series = terms,
         Kind::Author => site.authors = terms,
-    }
-}
-
-/// Prev/next within the article's section (the whole site for articles without one).
-fn neighbours(sections: &[Term], links: &mut [ArticleLinks]) {
-    let unsectioned: Vec<usize> = (0..links.len())
-        .filter(|&i| links[i].section.is_none())
-        .collect();
-    let chains = sections
-        .iter()
-        .map(|s| s.articles.as_slice())
-        .chain(std::iter::once(unsectioned.as_slice()));
-    for chain in chains {
-        for pair in chain.windows(2) {
-            let (newer, older) = (pair[0], pair[1]);
-            links[newer].prev = Some(older);
-            links[older].next = Some(newer);
-        }
     }
 }
 
