@@ -141,12 +141,18 @@ pub fn build_counted(docs: &[Doc<'_>], indexed: &(dyn Fn(usize) + Sync)) -> Buil
         shards: shard_count,
         ..Stats::default()
     };
-    let mut groups: Vec<&[(u32, Key, Vec<u8>)]> = vec![&[]; shard_count];
-    for group in entries.chunk_by(|a, b| a.0 == b.0) {
-        groups[group[0].0 as usize] = group;
+    // Each shard's postings are freed as soon as its JSON is made, so the index is not
+    // held twice (postings and JSON) at 100,000 articles: that was the peak of a build.
+    let mut sizes = vec![0usize; shard_count];
+    for &(shard, _, _) in &entries {
+        sizes[shard as usize] += 1;
     }
-    let shards: Vec<Vec<u8>> = groups.par_iter().map(|g| shard_json(g)).collect();
-    drop(entries);
+    let mut groups: Vec<Vec<(Key, Vec<u8>)>> =
+        sizes.into_iter().map(Vec::with_capacity).collect();
+    for (shard, key, data) in entries {
+        groups[shard as usize].push((key, data));
+    }
+    let shards: Vec<Vec<u8>> = groups.into_par_iter().map(|g| shard_json(&g)).collect();
 
     let chunks: Vec<Vec<u8>> = docs.par_chunks(CHUNK).map(chunk_json).collect();
 
@@ -490,11 +496,11 @@ impl Hasher for KeyHasher {
 }
 
 /// `{"term":"postings",…}` for one shard's entries, sorted by key.
-fn shard_json(entries: &[(u32, Key, Vec<u8>)]) -> Vec<u8> {
-    let size: usize = entries.iter().map(|e| e.2.len() + 16).sum();
+fn shard_json(entries: &[(Key, Vec<u8>)]) -> Vec<u8> {
+    let size: usize = entries.iter().map(|e| e.1.len() + 16).sum();
     let mut out = Vec::with_capacity(size + 2);
     out.push(b'{');
-    for (i, (_, key, data)) in entries.iter().enumerate() {
+    for (i, (key, data)) in entries.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
