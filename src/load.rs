@@ -388,12 +388,26 @@ fn load_cached(
     cache_dir: &Path,
     loading: &crate::progress::Stage,
 ) -> (Vec<FileResult>, usize) {
-    let settings = cache::settings_key(config, options.shortcodes, options.drafts);
-    let mut cache = ParseCache::open(cache_dir);
+    // The settings' key hashes this program's executable (tens of megabytes): that runs on
+    // one thread while the others read the sources, instead of before them.
+    let ((settings, mut cache), bytes): ((cache::Key, ParseCache), Vec<Option<Vec<u8>>>) =
+        rayon::join(
+            || {
+                let settings = cache::settings_key(config, options.shortcodes, options.drafts);
+                (settings, ParseCache::open(cache_dir))
+            },
+            || {
+                files
+                    .par_iter()
+                    .map(|rel| std::fs::read(root.join(rel)).ok())
+                    .collect()
+            },
+        );
     let read: Vec<Option<(Vec<u8>, cache::Key)>> = files
         .par_iter()
-        .map(|rel| {
-            let bytes = std::fs::read(root.join(rel)).ok()?;
+        .zip(bytes)
+        .map(|(rel, bytes)| {
+            let bytes = bytes?;
             let key = cache::file_key(&settings, rel, &layout.facts(rel), &bytes);
             Some((bytes, key))
         })

@@ -61,6 +61,8 @@ pub struct Output {
     /// What the reused folder held, from its marker, when it was left complete; None means
     /// it is unknown: the folder must be walked and files compared byte by byte.
     previous: Option<Manifest>,
+    /// The staging folder was created by this build (nothing stale can be in it).
+    fresh: bool,
     committed: bool,
     /// Declared last: released after Drop has tidied the staging folder.
     _lock: lock::Lock,
@@ -98,6 +100,8 @@ impl Output {
             }
             fs::rename(&spare, &staging).map_err(|e| io_error(&spare, "reuse", &e))?;
         }
+        // A folder made here holds only what this build writes: commit need not walk it.
+        let fresh = !staging.exists();
         fs::create_dir_all(&staging).map_err(|e| io_error(&staging, "create", &e))?;
         let previous = read_hashes(&staging);
         let previous_pictures = match previous {
@@ -117,6 +121,7 @@ impl Output {
             pictures: Mutex::new(HashMap::new()),
             previous_pictures,
             previous,
+            fresh,
             committed: false,
             _lock: lock,
         })
@@ -250,10 +255,11 @@ impl Output {
         let written = std::mem::take(&mut *self.written.lock().map_err(|_| {
             Diagnostic::new(&self.staging, "internal error: a write thread panicked")
         })?);
-        let previous: Option<Vec<String>> = self
-            .previous
-            .as_ref()
-            .map(|m| m.files.keys().cloned().collect());
+        let previous: Option<Vec<String>> = match &self.previous {
+            Some(m) => Some(m.files.keys().cloned().collect()),
+            None if self.fresh => Some(Vec::new()),
+            None => None,
+        };
         remove_stale(&self.staging, previous.as_deref(), &written, &mut warnings)?;
         let panicked = || Diagnostic::new(&self.staging, "internal error: a write thread panicked");
         let hashes = std::mem::take(&mut *self.hashes.lock().map_err(|_| panicked())?);

@@ -147,8 +147,7 @@ pub fn build_counted(docs: &[Doc<'_>], indexed: &(dyn Fn(usize) + Sync)) -> Buil
     for &(shard, _, _) in &entries {
         sizes[shard as usize] += 1;
     }
-    let mut groups: Vec<Vec<(Key, Vec<u8>)>> =
-        sizes.into_iter().map(Vec::with_capacity).collect();
+    let mut groups: Vec<Vec<(Key, Vec<u8>)>> = sizes.into_iter().map(Vec::with_capacity).collect();
     for (shard, key, data) in entries {
         groups[shard as usize].push((key, data));
     }
