@@ -3,7 +3,7 @@
 //! check their links, serve them from memory) and in which pages they ask for.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -250,24 +250,32 @@ fn render_keeping(shared: &Shared<'_>, renderer: &Renderer, sink: &dyn Sink) -> 
         .collect()
 }
 
-/// Feeds, sitemaps, `robots.txt`, the search index and the hashed assets, refusing any
-/// that would take a page's URL or a static file's name.
+/// Feeds, sitemaps, `robots.txt`, the search index and the hashed assets, each handed to
+/// `emit` as it is made. Returns how many, or the errors of those that would take a page's
+/// URL or a static file's name: known only once all are made, so the caller must not
+/// publish what it was handed when there are any.
 pub fn generated_files(
     shared: &Shared<'_>,
     progress: &Progress,
-) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-    let files = render::extra_files(shared, progress);
-    let mut clashes = render::clashes_with_pages(
-        shared.site,
-        shared.plan,
-        files.iter().map(|(f, _)| f.as_str()),
-    );
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
+    let names = Mutex::new(Vec::new());
+    render::extra_files(shared, progress, &|name, bytes| {
+        names
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(name.clone());
+        emit(name, bytes);
+    });
+    let names = names.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let mut clashes =
+        render::clashes_with_pages(shared.site, shared.plan, names.iter().map(String::as_str));
     clashes.extend(render::statics_clashing_with_generated(
         shared.site,
-        files.iter().map(|(f, _)| f.as_str()),
+        names.iter().map(String::as_str),
     ));
     if clashes.is_empty() {
-        Ok(files)
+        Ok(names.len())
     } else {
         Err(clashes)
     }
@@ -297,13 +305,28 @@ pub fn render(
         render_pages(&shared, renderer, Pages::All, &counted)
     };
     drop(rendering);
-    let generated = generated_files(&shared, progress).unwrap_or_else(|clashes| {
+    // Handed to the sink as they are made; a clash fails the build, so what was written
+    // for it is never published.
+    let put_errors = Mutex::new(Vec::new());
+    let generated = generated_files(&shared, progress, &|file, bytes| {
+        if let Err(e) = sink.put(&file, &bytes) {
+            put_errors
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(e);
+        }
+    })
+    .unwrap_or_else(|clashes| {
         errors.extend(clashes);
-        Vec::new()
+        0
     });
-    errors.extend(generated.iter().filter_map(|(f, b)| sink.put(f, b).err()));
+    errors.extend(
+        put_errors
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner),
+    );
     if errors.is_empty() {
-        Ok(plan.pages.len() + generated.len())
+        Ok(plan.pages.len() + generated)
     } else {
         Err(Diagnostics::sorted(errors))
     }

@@ -24,28 +24,30 @@ pub use pages::{
 };
 pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 
-/// Files other than HTML pages: feeds, sitemaps, `robots.txt`, the JSON API and the search
-/// index, as
-/// (path relative to the output root, bytes). The search index counts its articles on
-/// `progress`.
+/// Files other than HTML pages: feeds, sitemaps, `robots.txt`, the JSON API, the search
+/// index and the hashed assets, each handed to `emit` as (path relative to the output root,
+/// bytes) once made, a kind at a time, so that they are not all held at once. The search
+/// index counts its articles on `progress`.
 pub fn extra_files(
     shared: &Shared<'_>,
     progress: &crate::progress::Progress,
-) -> Vec<(String, Vec<u8>)> {
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) {
     let generating = progress.step("feeds and sitemaps");
-    let mut files = feeds::files(shared);
-    files.extend(sitemap::files(shared));
-    files.extend(api::files(shared));
-    files.extend(indexnow::files(shared));
+    let kinds: [&dyn Fn(&Shared<'_>) -> Vec<(String, Vec<u8>)>; 4] = [
+        &feeds::files,
+        &sitemap::files,
+        &api::files,
+        &indexnow::files,
+    ];
+    for kind in kinds {
+        for (name, bytes) in kind(shared) {
+            emit(name, bytes);
+        }
+    }
     drop(generating);
-    files.extend(crate::search::files(shared.site, &shared.urls, progress));
-    files.extend(
-        shared
-            .site
-            .statics
-            .assets
-            .files()
-            .map(|(rel, bytes)| (rel.to_string(), bytes.to_vec())),
-    );
-    files
+    crate::search::files(shared.site, &shared.urls, progress, emit);
+    for (rel, bytes) in shared.site.statics.assets.files() {
+        emit(rel.to_string(), bytes.to_vec());
+    }
 }

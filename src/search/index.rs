@@ -87,6 +87,39 @@ pub fn build(docs: &[Doc<'_>]) -> Built {
 /// [`build`], calling `indexed` with the number of documents of each batch tokenised (the
 /// progress display counts them).
 pub fn build_counted(docs: &[Doc<'_>], indexed: &(dyn Fn(usize) + Sync)) -> Built {
+    let made = std::sync::Mutex::new(Vec::new());
+    let stats = build_into(docs, indexed, &|name, bytes| {
+        made.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((name, bytes));
+    });
+    let mut files = made
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // meta.json, then the shards and the chunks by number.
+    files.sort_by_cached_key(|(name, _)| {
+        let number = name
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_suffix(".json"))
+            .and_then(|n| n.parse::<usize>().ok());
+        (
+            !name.ends_with("meta.json"),
+            name.contains("/docs/"),
+            number,
+        )
+    });
+    Built { files, stats }
+}
+
+/// Builds every index file for `docs` and hands each to `emit` as soon as it is made, in no
+/// particular order, so that the index is never held whole (at 100,000 articles its
+/// postings and its JSON are a few hundred megabytes each). Returns the sizes.
+pub fn build_into(
+    docs: &[Doc<'_>],
+    indexed: &(dyn Fn(usize) + Sync),
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) -> Stats {
     let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
     let merge = |parts: &mut Vec<Part>, first: u32, terms: &[DocTerms]| {
         parts.par_iter_mut().enumerate().for_each(|(p, part)| {
@@ -151,22 +184,30 @@ pub fn build_counted(docs: &[Doc<'_>], indexed: &(dyn Fn(usize) + Sync)) -> Buil
     for (shard, key, data) in entries {
         groups[shard as usize].push((key, data));
     }
-    let shards: Vec<Vec<u8>> = groups.into_par_iter().map(|g| shard_json(&g)).collect();
-
-    let chunks: Vec<Vec<u8>> = docs.par_chunks(CHUNK).map(chunk_json).collect();
-
-    let mut files = Vec::with_capacity(1 + shards.len() + chunks.len());
-    for (i, bytes) in shards.into_iter().enumerate() {
-        stats.largest_shard = stats.largest_shard.max(bytes.len());
-        files.push((format!("{DIR}shards/{i}.json"), bytes));
-    }
-    for (i, bytes) in chunks.into_iter().enumerate() {
-        files.push((format!("{DIR}docs/{i}.json"), bytes));
-    }
-    let version = files
+    // Each file is handed on as it is made; what `meta.json` needs of it (its hash for the
+    // index version, its size) is kept, in file order, so the version does not depend on
+    // the order the threads finish in.
+    let emit_one = |name: String, bytes: Vec<u8>| {
+        let summary = (quick_hash(name.as_bytes()), quick_hash(&bytes), bytes.len());
+        emit(name, bytes);
+        summary
+    };
+    let shards: Vec<(u64, u64, usize)> = groups
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, g)| emit_one(format!("{DIR}shards/{i}.json"), shard_json(&g)))
+        .collect();
+    let chunks: Vec<(u64, u64, usize)> = docs
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(i, chunk)| emit_one(format!("{DIR}docs/{i}.json"), chunk_json(chunk)))
+        .collect();
+    stats.largest_shard = shards.iter().map(|&(_, _, len)| len).max().unwrap_or(0);
+    let version = shards
         .iter()
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, (name, bytes)| {
-            mix(mix(h, quick_hash(name.as_bytes())), quick_hash(bytes))
+        .chain(&chunks)
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, &(name, bytes, _)| {
+            mix(mix(h, name), bytes)
         });
     let meta = serde_json::json!({
         "format": FORMAT,
@@ -175,12 +216,15 @@ pub fn build_counted(docs: &[Doc<'_>], indexed: &(dyn Fn(usize) + Sync)) -> Buil
         "shards": shard_count,
         "chunk": CHUNK,
     });
-    files.insert(
-        0,
-        (format!("{DIR}meta.json"), meta.to_string().into_bytes()),
-    );
-    stats.bytes = files.iter().map(|(_, b)| b.len()).sum();
-    Built { files, stats }
+    let meta = meta.to_string().into_bytes();
+    stats.bytes = meta.len()
+        + shards
+            .iter()
+            .chain(&chunks)
+            .map(|&(_, _, len)| len)
+            .sum::<usize>();
+    emit(format!("{DIR}meta.json"), meta);
+    stats
 }
 
 /// One article's distinct terms with their codes, grouped by partition.

@@ -20,13 +20,19 @@ use crate::model::Site;
 use crate::progress::Progress;
 use crate::urls::Urls;
 
-/// The index files for `site`, as (path relative to the output root, bytes). Drafts are
+/// The index files for `site`, each handed to `emit` as (path relative to the output root,
+/// bytes) as it is made. Drafts are
 /// left out even in a `--drafts` preview: an index is easily copied to a public server by
 /// mistake, and a draft's text should not travel with it.
-pub fn files(site: &Site, urls: &Urls, progress: &Progress) -> Vec<(String, Vec<u8>)> {
+pub fn files(
+    site: &Site,
+    urls: &Urls,
+    progress: &Progress,
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) {
     let docs = docs(site, urls);
     let indexing = progress.stage("indexing", docs.len(), "articles");
-    index::build_counted(&docs, &|n| indexing.inc(n as u64)).files
+    index::build_into(&docs, &|n| indexing.inc(n as u64), emit);
 }
 
 /// The published articles of `site` as index documents, newest first.

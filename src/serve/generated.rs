@@ -116,9 +116,13 @@ fn run(state: Arc<State>, jobs: Receiver<Job>, timings: bool) {
 /// that the requests waiting for it are answered.
 fn make(state: &State, (site, refs, version): Job, timings: bool) {
     let started = Instant::now();
-    match files(&site, refs) {
-        Ok(files) => publish(state, &site, version, files),
-        Err(errors) => super::rebuild::report(state, &errors),
+    let folder = Folder::new(&site, version);
+    match files(&site, refs, &|rel, bytes| folder.put(rel, bytes)) {
+        Ok(()) => folder.publish(state, version),
+        Err(errors) => {
+            folder.discard();
+            super::rebuild::report(state, &errors);
+        }
     }
     drop(site);
     give_back_memory();
@@ -138,15 +142,21 @@ fn make(state: &State, (site, refs, version): Job, timings: bool) {
 }
 
 /// Feeds, sitemaps, `robots.txt`, search index and hashed assets of `site`, through the
-/// driver, as `build` makes them.
-fn files(site: &Site, refs: Vec<tera::Value>) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+/// driver, as `build` makes them, each handed to `emit` once made.
+fn files(
+    site: &Site,
+    refs: Vec<tera::Value>,
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+) -> Result<(), Diagnostics> {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
     let quiet = crate::progress::Progress::default();
     let shared = Shared::with_refs(site, &plan, refs);
-    let mut files = crate::site::generated_files(&shared, &quiet).map_err(Diagnostics::sorted)?;
+    crate::site::generated_files(&shared, &quiet, emit).map_err(Diagnostics::sorted)?;
     drop(shared);
-    files.extend(hant_edition(site)?);
-    Ok(files)
+    for (rel, bytes) in hant_edition(site)? {
+        emit(rel, bytes);
+    }
+    Ok(())
 }
 
 /// The Traditional edition (`[zh_hant]` under the site's host), pages and all: it is
@@ -185,46 +195,80 @@ pub(crate) enum Made {
     Bytes(Bytes),
 }
 
-/// Writes the new files out (see the module comment) and swaps them in, dropping the
-/// generated files the site no longer has (a deleted tag's feed). The previous version's
-/// folder stays for the requests still reading it; older ones are removed.
-fn publish(state: &State, site: &Site, version: u64, files: Vec<(String, Vec<u8>)>) {
-    let folder = output_folder(site);
-    let here = folder.join(version.to_string());
-    let written = std::fs::create_dir_all(&here).is_ok();
-    let made: HashMap<String, Made> = files
-        .into_iter()
-        .map(|(rel, bytes)| {
-            let file = here.join(&rel);
-            let safe = Path::new(&rel)
-                .components()
-                .all(|c| matches!(c, Component::Normal(_)));
-            let out = written
-                && safe
-                && file
-                    .parent()
-                    .is_some_and(|parent| std::fs::create_dir_all(parent).is_ok())
-                && std::fs::write(&file, &bytes).is_ok();
-            let made = if out {
-                Made::File(file)
-            } else {
-                Made::Bytes(Bytes::from(bytes))
-            };
-            (rel, made)
-        })
-        .collect();
-    *state.files.write().unwrap_or_else(PoisonError::into_inner) = made;
-    *state
-        .generated_dir
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner) = Some(folder.clone());
-    let older = |name: &str| name.parse::<u64>().is_ok_and(|v| v + 1 < version);
-    if let Ok(entries) = std::fs::read_dir(&folder) {
-        for entry in entries.flatten() {
-            if older(&entry.file_name().to_string_lossy()) {
-                let _ = std::fs::remove_dir_all(entry.path());
+/// One version's generated files, written out (see the module comment) as they are made,
+/// so that they are never all in memory; a file that cannot be written is kept in memory.
+struct Folder {
+    /// The folder of all versions.
+    root: PathBuf,
+    /// This version's.
+    here: PathBuf,
+    usable: bool,
+    made: Mutex<HashMap<String, Made>>,
+}
+
+impl Folder {
+    fn new(site: &Site, version: u64) -> Folder {
+        let root = output_folder(site);
+        let here = root.join(version.to_string());
+        let usable = std::fs::create_dir_all(&here).is_ok();
+        Folder {
+            root,
+            here,
+            usable,
+            made: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn put(&self, rel: String, bytes: Vec<u8>) {
+        let file = self.here.join(&rel);
+        let safe = Path::new(&rel)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+        let out = self.usable
+            && safe
+            && file
+                .parent()
+                .is_some_and(|parent| std::fs::create_dir_all(parent).is_ok())
+            && std::fs::write(&file, &bytes).is_ok();
+        let made = if out {
+            Made::File(file)
+        } else {
+            Made::Bytes(Bytes::from(bytes))
+        };
+        self.made
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(rel, made);
+    }
+
+    /// Swaps the files in, dropping the generated files the site no longer has (a deleted
+    /// tag's feed). The previous version's folder stays for the requests still reading it;
+    /// older ones are removed.
+    fn publish(self, state: &State, version: u64) {
+        let made = self
+            .made
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        *state.files.write().unwrap_or_else(PoisonError::into_inner) = made;
+        *state
+            .generated_dir
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(self.root.clone());
+        let older = |name: &str| name.parse::<u64>().is_ok_and(|v| v + 1 < version);
+        if let Ok(entries) = std::fs::read_dir(&self.root) {
+            for entry in entries.flatten() {
+                if older(&entry.file_name().to_string_lossy()) {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
             }
         }
+    }
+
+    /// A failed version is not served: its files go (and the folder of all versions, when
+    /// this was the first).
+    fn discard(self) {
+        let _ = std::fs::remove_dir_all(&self.here);
+        let _ = std::fs::remove_dir(&self.root);
     }
 }
 
