@@ -24,6 +24,9 @@ pub use pages::{
 };
 pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 
+/// Files of one kind, as (path relative to the output root, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
 /// Files other than HTML pages: feeds, sitemaps, `robots.txt`, the JSON API, the search
 /// index and the hashed assets, each handed to `emit` as (path relative to the output root,
 /// bytes) once made, a kind at a time, so that they are not all held at once. The search
@@ -34,12 +37,8 @@ pub fn extra_files(
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
 ) {
     let generating = progress.step("feeds and sitemaps");
-    let kinds: [&dyn Fn(&Shared<'_>) -> Vec<(String, Vec<u8>)>; 4] = [
-        &feeds::files,
-        &sitemap::files,
-        &api::files,
-        &indexnow::files,
-    ];
+    let kinds: [fn(&Shared<'_>) -> Files; 4] =
+        [feeds::files, sitemap::files, api::files, indexnow::files];
     for kind in kinds {
         for (name, bytes) in kind(shared) {
             emit(name, bytes);
