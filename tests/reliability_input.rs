@@ -446,6 +446,29 @@ fn a_static_file_at_a_page_or_generated_url_is_an_error_naming_both() {
     }
 }
 
+/// Generated files reach the output folder as they are made, before the clash check: a
+/// clash must still leave the published output as it was, and the next good build whole.
+#[test]
+fn a_generated_file_clash_leaves_the_previous_output_and_the_next_build_whole() {
+    let dir = site(MINIMAL_CONFIG, &[("content/a.md", &good_article())]);
+    let out = build_ok(dir.path(), &[]);
+    let feed = std::fs::read_to_string(out.join("rss.xml")).expect("the feed");
+    assert!(feed.contains("<rss"), "{feed}");
+
+    write(dir.path(), "static/rss.xml", "static");
+    let err = build_fails(dir.path(), &[]);
+    expect_all(&err, &["static/rss.xml", "a file sitegen generates"]);
+    assert_eq!(
+        read(&out, "rss.xml"),
+        feed,
+        "the published feed was replaced"
+    );
+
+    std::fs::remove_file(dir.path().join("static/rss.xml")).expect("remove");
+    build_ok(dir.path(), &[]);
+    assert_eq!(read(&out, "rss.xml"), feed);
+}
+
 #[test]
 fn an_alias_at_a_static_file_or_the_marker_is_an_error() {
     let dir = site(

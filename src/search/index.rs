@@ -79,16 +79,10 @@ pub struct Built {
 pub const DIR: &str = "search/";
 
 /// Builds every index file for `docs`, whose position is their id (newest first, so that
-/// the browser can break score ties by id).
+/// the browser can break score ties by id), sorted by path.
 pub fn build(docs: &[Doc<'_>]) -> Built {
-    build_counted(docs, &|_| {})
-}
-
-/// [`build`], calling `indexed` with the number of documents of each batch tokenised (the
-/// progress display counts them).
-pub fn build_counted(docs: &[Doc<'_>], indexed: &(dyn Fn(usize) + Sync)) -> Built {
     let made = std::sync::Mutex::new(Vec::new());
-    let stats = build_into(docs, indexed, &|name, bytes| {
+    let stats = build_into(docs, &|_| {}, &|name, bytes| {
         made.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push((name, bytes));
@@ -96,25 +90,14 @@ pub fn build_counted(docs: &[Doc<'_>], indexed: &(dyn Fn(usize) + Sync)) -> Buil
     let mut files = made
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    // meta.json, then the shards and the chunks by number.
-    files.sort_by_cached_key(|(name, _)| {
-        let number = name
-            .rsplit('/')
-            .next()
-            .and_then(|n| n.strip_suffix(".json"))
-            .and_then(|n| n.parse::<usize>().ok());
-        (
-            !name.ends_with("meta.json"),
-            name.contains("/docs/"),
-            number,
-        )
-    });
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Built { files, stats }
 }
 
 /// Builds every index file for `docs` and hands each to `emit` as soon as it is made, in no
 /// particular order, so that the index is never held whole (at 100,000 articles its
-/// postings and its JSON are a few hundred megabytes each). Returns the sizes.
+/// postings and its JSON are a few hundred megabytes each). `indexed` gets the number of
+/// documents of each batch tokenised (the progress display counts them). Returns the sizes.
 pub fn build_into(
     docs: &[Doc<'_>],
     indexed: &(dyn Fn(usize) + Sync),
