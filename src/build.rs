@@ -69,12 +69,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
     };
     watch.lap("templates + output folder");
     let owners = Owners::new(site);
+    // Generated files that update the last build's (the search index) keep their ledgers
+    // in the cache folder, beside the parse cache.
+    let ledgers = options.site.parse_cache.then(|| {
+        root.join(&site.config.raw.images.cache_dir)
+            .join("generated")
+    });
     let writer = |output| Writer {
         output,
         owners: &owners,
         minify: options.minify,
         images: &site.images,
         kept: AtomicUsize::new(0),
+        ledgers: ledgers.clone(),
     };
     let write = writer(&output);
     let hant_write = hant_output.as_ref().map(writer);
@@ -106,23 +113,38 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         late_warnings.extend(hant.commit()?.warnings);
     }
     watch.lap("swap in");
-    let mut warnings = loaded.warnings;
+    let articles = site.articles.len();
+    let pictures_made = site.images.made();
+    let site::Loaded {
+        site,
+        mut warnings,
+        skipped,
+        cached,
+    } = loaded;
+    drop_later(site);
     late_warnings.extend(committed.warnings);
     warnings.0.extend(late_warnings);
     Ok(BuildSummary {
         pages,
-        articles: site.articles.len(),
+        articles,
         static_files,
         elapsed: watch.elapsed(),
         output: target,
         stages: watch,
         warnings,
-        skipped: loaded.skipped,
+        skipped,
         picture_versions: picture_versions.len(),
-        pictures_made: site.images.made(),
+        pictures_made,
         pages_kept,
-        parses_cached: loaded.cached,
+        parses_cached: cached,
     })
+}
+
+/// Frees `value` on a thread of its own. The model of a 100,000-article site takes a few
+/// hundred milliseconds to free, which the build need not wait for: the process may well
+/// exit first, and that frees it all at once.
+fn drop_later<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 /// The build's sink: rendered files into an output folder, minified when asked, a failed
@@ -135,6 +157,31 @@ struct Writer<'a> {
     images: &'a Images,
     /// Pages kept from the previous build rather than rendered.
     kept: AtomicUsize,
+    /// Where generators keep their ledgers ([`site::Earlier::ledger_path`]).
+    ledgers: Option<PathBuf>,
+}
+
+impl site::Earlier for Writer<'_> {
+    fn ledger_path(&self, name: &str) -> Option<PathBuf> {
+        // Named for the output folder too: two folders built from one site have two
+        // ledgers.
+        let folder = self.output.target().to_string_lossy();
+        let folder = blake3::hash(folder.as_bytes()).to_hex();
+        let dir = self.ledgers.as_ref()?;
+        Some(dir.join(format!("{name}-{}.bin", &folder[..16])))
+    }
+
+    fn read(&self, file: &str) -> Option<Vec<u8>> {
+        self.output.read_published(file)
+    }
+
+    fn holds(&self, file: &str, hash: &[u8; 32]) -> bool {
+        self.output.holds(file, &blake3::Hash::from(*hash))
+    }
+
+    fn keep(&self, file: &str, hash: &[u8; 32]) {
+        self.output.keep_file(file, &blake3::Hash::from(*hash));
+    }
 }
 
 impl Writer<'_> {
@@ -190,6 +237,10 @@ impl site::Sink for Writer<'_> {
             self.output.write_page(file, bytes, inputs, linked)
         };
         written.map_err(|e| self.owners.blame(file, e))
+    }
+
+    fn earlier(&self) -> Option<&dyn site::Earlier> {
+        self.ledgers.is_some().then_some(self as &dyn site::Earlier)
     }
 }
 

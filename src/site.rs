@@ -170,6 +170,56 @@ pub trait Sink: Sync {
     ) -> Result<(), Diagnostic> {
         self.put(file, bytes)
     }
+
+    /// What the last build published, for generated files that are updated rather than
+    /// made again (the search index: [`crate::search::update`]).
+    fn earlier(&self) -> Option<&dyn Earlier> {
+        None
+    }
+}
+
+/// The output of the last build, as a build writing the next one sees it.
+pub trait Earlier: Sync {
+    /// Where a generator keeps what it needs between builds into this output folder, in
+    /// the cache folder (None without one).
+    fn ledger_path(&self, name: &str) -> Option<PathBuf>;
+
+    /// `file` as the last build published it.
+    fn read(&self, file: &str) -> Option<Vec<u8>>;
+
+    /// Whether the folder being written holds `file` with this blake3 hash already.
+    fn holds(&self, file: &str, hash: &[u8; 32]) -> bool;
+
+    /// Counts `file`, which [`Earlier::holds`], as written by this build.
+    fn keep(&self, file: &str, hash: &[u8; 32]);
+}
+
+/// An [`Earlier`] that notes the names of the files kept, for the clash check.
+struct NotingKept<'a> {
+    earlier: &'a dyn Earlier,
+    names: &'a Mutex<Vec<String>>,
+}
+
+impl Earlier for NotingKept<'_> {
+    fn ledger_path(&self, name: &str) -> Option<PathBuf> {
+        self.earlier.ledger_path(name)
+    }
+
+    fn read(&self, file: &str) -> Option<Vec<u8>> {
+        self.earlier.read(file)
+    }
+
+    fn holds(&self, file: &str, hash: &[u8; 32]) -> bool {
+        self.earlier.holds(file, hash)
+    }
+
+    fn keep(&self, file: &str, hash: &[u8; 32]) {
+        self.earlier.keep(file, hash);
+        self.names
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(file.to_string());
+    }
 }
 
 impl<F> Sink for F
@@ -257,10 +307,16 @@ fn render_keeping(shared: &Shared<'_>, renderer: &Renderer, sink: &dyn Sink) -> 
 pub fn generated_files(
     shared: &Shared<'_>,
     progress: &Progress,
+    earlier: Option<&dyn Earlier>,
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
     let names = Mutex::new(Vec::new());
-    render::extra_files(shared, progress, &|name, bytes| {
+    let noting = earlier.map(|earlier| NotingKept {
+        earlier,
+        names: &names,
+    });
+    let earlier = noting.as_ref().map(|n| n as &dyn Earlier);
+    render::extra_files(shared, progress, earlier, &|name, bytes| {
         names
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -308,7 +364,7 @@ pub fn render(
     // Handed to the sink as they are made; a clash fails the build, so what was written
     // for it is never published.
     let put_errors = Mutex::new(Vec::new());
-    let generated = generated_files(&shared, progress, &|file, bytes| {
+    let generated = generated_files(&shared, progress, sink.earlier(), &|file, bytes| {
         if let Err(e) = sink.put(&file, &bytes) {
             put_errors
                 .lock()

@@ -245,6 +245,26 @@ fn publish_builds_keep_unchanged_pages_and_match_cold_builds() {
     )
     .expect("rename");
     publish_matches_cold(root, &out, &[], "an article renamed");
+    // The newest articles of all, one build each: the search index appends them to the
+    // last build's (src/search/update.rs; the second also copies what the first changed
+    // into the folder of the build before), keeping its ledger in the cache folder.
+    for (i, day) in [(41, "01"), (42, "02")] {
+        let (_, text) = article(i);
+        let newest = format!("date = 2026-01-{day}T08:00:00+08:00\n");
+        let text = text.replacen("date = 2025-", "old_date = 2025-", 1);
+        write(
+            root,
+            &format!("content/产业/newest{i}.md"),
+            &text.replacen("tags = ", &format!("{newest}tags = "), 1),
+        );
+        publish_matches_cold(root, &out, &[], "the newest article added");
+    }
+    let ledgers = std::fs::read_dir(root.join(".sitegen-cache/generated")).expect("ledgers");
+    assert!(
+        ledgers
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("search-"))
+    );
     // a001's body links a000 with `@/`: a000's URL changes with its slug.
     edit(
         "content/资讯/a000.md",

@@ -188,7 +188,7 @@ fn read_shard(path: &Path) -> Vec<Entry> {
 }
 
 /// Writes beside, then renames: a build killed mid-write leaves the old shard or none.
-fn write_atomically(path: &Path, bytes: &[u8]) {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -156,6 +156,28 @@ impl Output {
         Some(linked)
     }
 
+    /// Whether the folder being written holds `rel` with this hash (its manifest says so).
+    pub fn holds(&self, rel: &str, hash: &blake3::Hash) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        unsafe_rel(rel).is_none()
+            && matches!(previous.files.get(rel), Some(Some(old)) if *old == hash.to_hex().as_str())
+    }
+
+    /// Counts `rel`, which [`Output::holds`], as written by this build.
+    pub fn keep_file(&self, rel: &str, hash: &blake3::Hash) {
+        self.record(rel, hash.to_hex().to_string(), None);
+    }
+
+    /// `rel` as the output folder holds it: what the last build published.
+    pub fn read_published(&self, rel: &str) -> Option<Vec<u8>> {
+        if unsafe_rel(rel).is_some() {
+            return None;
+        }
+        fs::read(self.target.join(rel)).ok()
+    }
+
     /// Writes a rendered page, recording the fingerprint of its inputs and the picture
     /// versions it links (see [`Output::keep_page`]).
     pub fn write_page(

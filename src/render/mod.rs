@@ -34,6 +34,7 @@ type Files = Vec<(String, Vec<u8>)>;
 pub fn extra_files(
     shared: &Shared<'_>,
     progress: &crate::progress::Progress,
+    earlier: Option<&dyn crate::site::Earlier>,
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
 ) {
     let generating = progress.step("feeds and sitemaps");
@@ -45,7 +46,7 @@ pub fn extra_files(
         }
     }
     drop(generating);
-    crate::search::files(shared.site, &shared.urls, progress, emit);
+    crate::search::files(shared.site, &shared.urls, progress, earlier, emit);
     for (rel, bytes) in shared.site.statics.assets.files() {
         emit(rel.to_string(), bytes.to_vec());
     }

@@ -25,7 +25,7 @@ use super::postings::{self, IN_SUMMARY, IN_TAGS, IN_TITLE};
 use super::tokenize::{self, Key, Mode};
 
 /// Version of the file layout, in `meta.json`; the script refuses other versions.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Articles per `docs/<n>.json` chunk. Small, because the hits of one query are spread over
 /// the years: 20 hits may touch 20 chunks, and 32 summaries are about 20 KB.
 pub const CHUNK: usize = 32;
@@ -78,11 +78,12 @@ pub struct Built {
 /// Where the index lives under the output root.
 pub const DIR: &str = "search/";
 
-/// Builds every index file for `docs`, whose position is their id (newest first, so that
-/// the browser can break score ties by id), sorted by path.
+/// Builds every index file for `docs`, whose position is their id (oldest first, so that a
+/// new article appends to the index instead of renumbering it: [`super::update`]), sorted
+/// by path.
 pub fn build(docs: &[Doc<'_>]) -> Built {
     let made = std::sync::Mutex::new(Vec::new());
-    let stats = build_into(docs, &|_| {}, &|name, bytes| {
+    let (stats, _) = build_into(docs, &|_| {}, &|name, bytes| {
         made.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push((name, bytes));
@@ -97,12 +98,13 @@ pub fn build(docs: &[Doc<'_>]) -> Built {
 /// Builds every index file for `docs` and hands each to `emit` as soon as it is made, in no
 /// particular order, so that the index is never held whole (at 100,000 articles its
 /// postings and its JSON are a few hundred megabytes each). `indexed` gets the number of
-/// documents of each batch tokenised (the progress display counts them). Returns the sizes.
+/// documents of each batch tokenised (the progress display counts them). Returns the sizes,
+/// and what the next build needs to append to the files ([`Layout`]).
 pub fn build_into(
     docs: &[Doc<'_>],
     indexed: &(dyn Fn(usize) + Sync),
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
-) -> Stats {
+) -> (Stats, Layout) {
     let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
     let merge = |parts: &mut Vec<Part>, first: u32, terms: &[DocTerms]| {
         parts.par_iter_mut().enumerate().for_each(|(p, part)| {
@@ -132,10 +134,7 @@ pub fn build_into(
 
     let total: usize = parts.iter().map(Part::bytes).sum();
     let hits: usize = parts.iter().map(|p| p.hits).sum();
-    let shard_count = total
-        .div_ceil(SHARD_BYTES)
-        .next_power_of_two()
-        .clamp(1, MAX_SHARDS);
+    let shard_count = shard_count(total);
     let mut entries: Vec<(u32, Key, Vec<u8>)> = parts
         .into_par_iter()
         .flat_map_iter(|part| {
@@ -143,20 +142,13 @@ pub fn build_into(
             part.map.into_iter().map(move |(key, acc)| {
                 text.clear();
                 text.push_str(&tokenize::key_text(key));
-                let shard = tokenize::fnv1a(&text) % shard_count as u32;
-                (shard, key, acc.data)
+                (shard_of(&text, shard_count), key, acc.data)
             })
         })
         .collect();
     entries.par_sort_unstable_by_key(|&(shard, key, _)| (shard, key));
 
-    let mut stats = Stats {
-        docs: docs.len(),
-        terms: entries.len(),
-        postings: hits,
-        shards: shard_count,
-        ..Stats::default()
-    };
+    let terms = entries.len();
     // Each shard's postings are freed as soon as its JSON is made, so the index is not
     // held twice (postings and JSON) at 100,000 articles: that was the peak of a build.
     let mut sizes = vec![0usize; shard_count];
@@ -167,51 +159,134 @@ pub fn build_into(
     for (shard, key, data) in entries {
         groups[shard as usize].push((key, data));
     }
-    // Each file is handed on as it is made; what `meta.json` needs of it (its hash for the
-    // index version, its size) is kept, in file order, so the version does not depend on
-    // the order the threads finish in.
-    let emit_one = |name: String, bytes: Vec<u8>| {
-        let summary = (quick_hash(name.as_bytes()), quick_hash(&bytes), bytes.len());
-        emit(name, bytes);
-        summary
-    };
-    let shards: Vec<(u64, u64, usize)> = groups
+    // Each file is handed on as it is made; what `meta.json` needs of it is kept, in file
+    // order, so the version does not depend on the order the threads finish in.
+    let shards: Vec<FileSum> = groups
         .into_par_iter()
         .enumerate()
-        .map(|(i, g)| emit_one(format!("{DIR}shards/{i}.json"), shard_json(&g)))
+        .map(|(i, g)| emit_summed(emit, shard_name(i), shard_json(&g)))
         .collect();
-    let chunks: Vec<(u64, u64, usize)> = docs
+    let chunks: Vec<FileSum> = docs
         .par_chunks(CHUNK)
         .enumerate()
-        .map(|(i, chunk)| emit_one(format!("{DIR}docs/{i}.json"), chunk_json(chunk)))
+        .map(|(i, chunk)| emit_summed(emit, chunk_name(i), chunk_json(chunk)))
         .collect();
-    stats.largest_shard = shards.iter().map(|&(_, _, len)| len).max().unwrap_or(0);
-    let version = shards
-        .iter()
-        .chain(&chunks)
-        .fold(0xcbf2_9ce4_8422_2325u64, |h, &(name, bytes, _)| {
-            mix(mix(h, name), bytes)
+    let layout = Layout {
+        total: total as u64,
+        hits: hits as u64,
+        terms: terms as u64,
+        shards,
+        chunks,
+    };
+    let stats = emit_meta(emit, docs.len(), &layout);
+    (stats, layout)
+}
+
+/// What the next build needs of the index files to append articles to them
+/// ([`super::update`]): the sizes that chose the shard count, and a summary of each file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Layout {
+    /// The postings' size as [`shard_count`] counts it.
+    pub total: u64,
+    pub hits: u64,
+    pub terms: u64,
+    pub shards: Vec<FileSum>,
+    pub chunks: Vec<FileSum>,
+}
+
+/// One index file as `meta.json`'s version and the next build see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileSum {
+    pub quick: u64,
+    pub len: u64,
+    /// blake3 of the bytes: the next build checks a file it reads back against it.
+    pub hash: [u8; 32],
+}
+
+impl FileSum {
+    pub fn of(bytes: &[u8]) -> FileSum {
+        FileSum {
+            quick: quick_hash(bytes),
+            len: bytes.len() as u64,
+            hash: *blake3::hash(bytes).as_bytes(),
+        }
+    }
+}
+
+pub(super) fn shard_name(i: usize) -> String {
+    format!("{DIR}shards/{i}.json")
+}
+
+pub(super) fn chunk_name(i: usize) -> String {
+    format!("{DIR}docs/{i}.json")
+}
+
+/// Shards for postings of `total` bytes (see [`SHARD_BYTES`]).
+pub(super) fn shard_count(total: usize) -> usize {
+    total
+        .div_ceil(SHARD_BYTES)
+        .next_power_of_two()
+        .clamp(1, MAX_SHARDS)
+}
+
+/// The shard of a term, as the browser computes it.
+pub(super) fn shard_of(term: &str, shard_count: usize) -> u32 {
+    tokenize::fnv1a(term) % shard_count as u32
+}
+
+pub(super) fn emit_summed(
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+    name: String,
+    bytes: Vec<u8>,
+) -> FileSum {
+    let sum = FileSum::of(&bytes);
+    emit(name, bytes);
+    sum
+}
+
+/// Hands on `meta.json` for an index of `docs` articles laid out as `layout`; returns the
+/// index's sizes.
+pub(super) fn emit_meta(
+    emit: &(dyn Fn(String, Vec<u8>) + Sync),
+    docs: usize,
+    layout: &Layout,
+) -> Stats {
+    let names = (0..layout.shards.len())
+        .map(shard_name)
+        .chain((0..layout.chunks.len()).map(chunk_name));
+    let version = names
+        .zip(layout.shards.iter().chain(&layout.chunks))
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, (name, sum)| {
+            mix(mix(h, quick_hash(name.as_bytes())), sum.quick)
         });
     let meta = serde_json::json!({
         "format": FORMAT,
         "version": format!("{version:016x}"),
-        "docs": docs.len(),
-        "shards": shard_count,
+        "docs": docs,
+        "shards": layout.shards.len(),
         "chunk": CHUNK,
     });
     let meta = meta.to_string().into_bytes();
-    stats.bytes = meta.len()
-        + shards
+    let files = layout.shards.iter().chain(&layout.chunks);
+    let stats = Stats {
+        docs,
+        terms: layout.terms as usize,
+        postings: layout.hits as usize,
+        shards: layout.shards.len(),
+        largest_shard: layout
+            .shards
             .iter()
-            .chain(&chunks)
-            .map(|&(_, _, len)| len)
-            .sum::<usize>();
+            .map(|s| s.len as usize)
+            .max()
+            .unwrap_or(0),
+        bytes: meta.len() + files.map(|s| s.len as usize).sum::<usize>(),
+    };
     emit(format!("{DIR}meta.json"), meta);
     stats
 }
 
 /// One article's distinct terms with their codes, grouped by partition.
-struct DocTerms {
+pub(super) struct DocTerms {
     keys: Vec<Key>,
     codes: Vec<u8>,
     /// `keys[starts[p]..starts[p + 1]]` are partition `p`'s.
@@ -225,6 +300,11 @@ impl DocTerms {
             .iter()
             .copied()
             .zip(self.codes[range].iter().copied())
+    }
+
+    /// Every term with its code.
+    pub(super) fn all(&self) -> impl Iterator<Item = (Key, u8)> + '_ {
+        self.keys.iter().copied().zip(self.codes.iter().copied())
     }
 }
 
@@ -314,7 +394,7 @@ thread_local! {
 }
 
 /// Tokenises every field of `doc` into its distinct terms and their codes.
-fn doc_terms(doc: &Doc<'_>) -> DocTerms {
+pub(super) fn doc_terms(doc: &Doc<'_>) -> DocTerms {
     SCRATCH.with(|scratch| doc_terms_with(doc, &mut scratch.borrow_mut()))
 }
 
@@ -522,7 +602,7 @@ impl Hasher for KeyHasher {
 }
 
 /// `{"term":"postings",…}` for one shard's entries, sorted by key.
-fn shard_json(entries: &[(Key, Vec<u8>)]) -> Vec<u8> {
+pub(super) fn shard_json(entries: &[(Key, Vec<u8>)]) -> Vec<u8> {
     let size: usize = entries.iter().map(|e| e.1.len() + 16).sum();
     let mut out = Vec::with_capacity(size + 2);
     out.push(b'{');
@@ -546,7 +626,7 @@ fn shard_json(entries: &[(Key, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// `[[title, url, date, summary], …]` for one chunk of articles.
-fn chunk_json(docs: &[Doc<'_>]) -> Vec<u8> {
+pub(super) fn chunk_json(docs: &[Doc<'_>]) -> Vec<u8> {
     let rows: Vec<(&str, &str, &str, String)> = docs
         .iter()
         .map(|d| {

@@ -14,6 +14,7 @@ pub mod index;
 pub mod postings;
 pub mod query;
 pub mod tokenize;
+pub mod update;
 
 use crate::content::date::DATE_SHORT;
 use crate::model::Site;
@@ -21,24 +22,48 @@ use crate::progress::Progress;
 use crate::urls::Urls;
 
 /// The index files for `site`, each handed to `emit` as (path relative to the output root,
-/// bytes) as it is made. Drafts are
+/// bytes) as it is made. With `earlier` (what the last build published) and its ledger,
+/// new articles are appended to the last index instead ([`update`]). Drafts are
 /// left out even in a `--drafts` preview: an index is easily copied to a public server by
 /// mistake, and a draft's text should not travel with it.
 pub fn files(
     site: &Site,
     urls: &Urls,
     progress: &Progress,
+    earlier: Option<&dyn crate::site::Earlier>,
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
 ) {
+    use rayon::prelude::*;
     let docs = docs(site, urls);
     let indexing = progress.stage("indexing", docs.len(), "articles");
-    index::build_into(&docs, &|n| indexing.inc(n as u64), emit);
+    // One ledger per edition sharing the output folder.
+    let ledger = earlier.and_then(|e| {
+        let edition = blake3::hash(urls.href("").as_bytes()).to_hex();
+        Some((e, e.ledger_path(&format!("search-{}", &edition[..16]))?))
+    });
+    let Some((earlier, path)) = ledger else {
+        index::build_into(&docs, &|n| indexing.inc(n as u64), emit);
+        return;
+    };
+    let keys: Vec<[u8; 16]> = docs.par_iter().map(update::doc_key).collect();
+    let appended = update::Ledger::read(&path)
+        .and_then(|old| update::append(&docs, &keys, &old, earlier, emit));
+    let layout = match appended {
+        Some((_, layout)) => {
+            indexing.inc(docs.len() as u64);
+            layout
+        }
+        None => index::build_into(&docs, &|n| indexing.inc(n as u64), emit).1,
+    };
+    update::Ledger::new(keys, layout).save(&path);
 }
 
-/// The published articles of `site` as index documents, newest first.
+/// The published articles of `site` as index documents, oldest first: a new article takes
+/// the next id ([`update`]).
 pub fn docs<'a>(site: &'a Site, urls: &Urls) -> Vec<index::Doc<'a>> {
     site.articles
         .iter()
+        .rev()
         .filter(|a| !a.draft)
         .map(|a| index::Doc {
             title: &a.title,
@@ -178,6 +203,8 @@ mod tests {
             doc("旧闻", &tags, "其中提到开源", 3),
             doc("更旧的闻", &tags, "也提到开源", 4),
         ];
+        // Listed newest first above; ids are oldest first.
+        let docs: Vec<Doc<'_>> = docs.into_iter().rev().collect();
         let built = index::build(&docs);
         assert_eq!(
             titles(&built, "开源"),

@@ -128,7 +128,8 @@ pub fn search(
             }
         });
     }
-    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Ids are oldest first: ties go to the newer article.
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
     results.total = scored.len();
 
     let mut chunks = std::collections::BTreeMap::new();

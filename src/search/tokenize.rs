@@ -176,6 +176,32 @@ pub fn key_text(key: Key) -> String {
     out
 }
 
+/// The key of a term as [`key_text`] writes it (None for text no term has), so that an
+/// index file can be read back and updated ([`super::update`]).
+pub fn text_key(term: &str) -> Option<Key> {
+    let chars: Vec<char> = term.chars().collect();
+    let latin = |c: char| match c {
+        'a'..='z' => Some(c as Key - 'a' as Key + 1),
+        '0'..='9' => Some(c as Key - '0' as Key + 27),
+        _ => None,
+    };
+    if chars.first().copied().and_then(latin).is_some() {
+        if chars.len() > MAX_WORD {
+            return None;
+        }
+        let mut key: Key = 0;
+        for &c in chars.iter().rev() {
+            key = key * 37 + latin(c)?;
+        }
+        return Some(LATIN_FLAG | key);
+    }
+    match chars[..] {
+        [c] if is_cjk(c) => Some(c as Key),
+        [a, b] if is_cjk(a) && is_cjk(b) => Some(((a as Key) << CHAR_BITS) | b as Key),
+        _ => None,
+    }
+}
+
 /// The terms of `text` as strings, in text order, repeats included.
 pub fn terms(text: &str, mode: Mode) -> Vec<String> {
     let mut out = Vec::new();
@@ -208,6 +234,21 @@ pub fn fnv1a(term: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_term_reads_back_as_its_key() {
+        let text =
+            "OpenAI 发布 GPT-4o，ｐｙｔｈｏｎ３ 与 abcdefghijklmnopqrstuvwxyz0123456789 模型";
+        let mut keys = Vec::new();
+        tokenize(text, Mode::Index, |k| keys.push(k));
+        assert!(keys.len() > 10);
+        for key in keys {
+            assert_eq!(text_key(&key_text(key)), Some(key), "{}", key_text(key));
+        }
+        assert_eq!(text_key("Open"), None);
+        assert_eq!(text_key("人工智"), None);
+        assert_eq!(text_key(""), None);
+    }
 
     #[test]
     fn chinese_is_singles_and_bigrams() {

@@ -151,7 +151,7 @@ fn files(
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
     let quiet = crate::progress::Progress::default();
     let shared = Shared::with_refs(site, &plan, refs);
-    crate::site::generated_files(&shared, &quiet, emit).map_err(Diagnostics::sorted)?;
+    crate::site::generated_files(&shared, &quiet, None, emit).map_err(Diagnostics::sorted)?;
     drop(shared);
     for (rel, bytes) in hant_edition(site)? {
         emit(rel, bytes);

@@ -11,7 +11,7 @@
 (function () {
   "use strict";
 
-  var FORMAT = 1;
+  var FORMAT = 2;
   var MAX_WORD = 24;
   var PAGE = 20; // hits shown at once; "more" shows the next PAGE
   var DEBOUNCE_MS = 200;
@@ -198,8 +198,8 @@
       }
       hits = kept;
     }
-    // Best score first; ids are newest first, so ties go to the newer article.
-    hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+    // Best score first; ids are oldest first, so ties go to the newer article.
+    hits.sort(function (a, b) { return b.score - a.score || b.id - a.id; });
     return hits;
   }
 
