@@ -60,8 +60,10 @@ pub struct Article {
     /// Plain-text summary for listings.
     pub summary: String,
     /// The body as HTML.
+    #[serde(deserialize_with = "crate::content::cache::fast_utf8")]
     pub content: String,
     /// The body as plain text (search, feeds).
+    #[serde(deserialize_with = "crate::content::cache::fast_utf8")]
     pub text: String,
     /// Tag names as written, duplicates (by slug) removed.
     pub tags: Vec<String>,

@@ -42,8 +42,8 @@ impl Output {
             }
         }
         // Listed before they are copied, so that a failed build tidies away what it added.
-        if let Ok(mut written) = self.written.lock() {
-            written.extend(
+        if let Ok(mut records) = self.records.lock() {
+            records.written.extend(
                 files
                     .iter()
                     .filter_map(on_disk)
@@ -116,8 +116,8 @@ impl Output {
                 format!("refusing to write `{}`: {why}", file.rel),
             ));
         }
-        if let Ok(mut written) = self.written.lock() {
-            written.insert(file.rel.clone());
+        if let Ok(mut records) = self.records.lock() {
+            records.written.insert(file.rel.clone());
         }
         let path = self.staging.join(&file.rel);
         let size = |p: &Path| {

@@ -45,17 +45,9 @@ pub struct Output {
     staging: PathBuf,
     /// Where the staging folder is parked when the build fails, for the next build to reuse.
     spare: PathBuf,
-    /// Files written (or found already right) by this build, relative to the output root.
-    written: Mutex<HashSet<String>>,
-    /// blake3 (hex) of each file written through [`Output::write`], for the manifest: what
-    /// `sitegen push` compares to find the pages that changed.
-    hashes: Mutex<HashMap<String, String>>,
-    /// The fingerprint of what each page was rendered from ([`crate::render::fingerprint`]),
-    /// for the manifest: the next build that reuses this folder renders only pages whose
-    /// fingerprint changed.
-    inputs: Mutex<HashMap<String, u64>>,
-    /// The picture versions each page written links, as lines of [`crate::images::Linked`].
-    pictures: Mutex<HashMap<String, Vec<String>>>,
+    /// What this build wrote, behind one lock: a publish build keeps tens of thousands of
+    /// pages a second from every thread, and a lock per map made them queue.
+    records: Mutex<Records>,
     /// The same, of the pages the reused folder holds.
     previous_pictures: HashMap<String, Vec<String>>,
     /// What the reused folder held, from its marker, when it was left complete; None means
@@ -66,6 +58,22 @@ pub struct Output {
     committed: bool,
     /// Declared last: released after Drop has tidied the staging folder.
     _lock: lock::Lock,
+}
+
+/// What a build wrote, for the manifest.
+#[derive(Default)]
+struct Records {
+    /// Files written (or found already right) by this build, relative to the output root.
+    written: HashSet<String>,
+    /// blake3 (hex) of each file written through [`Output::write`], for the manifest: what
+    /// `sitegen push` compares to find the pages that changed.
+    hashes: HashMap<String, String>,
+    /// The fingerprint of what each page was rendered from ([`crate::render::fingerprint`]),
+    /// for the manifest: the next build that reuses this folder renders only pages whose
+    /// fingerprint changed.
+    inputs: HashMap<String, u64>,
+    /// The picture versions each page written links, as lines of [`crate::images::Linked`].
+    pictures: HashMap<String, Vec<String>>,
 }
 
 /// What a finished commit did.
@@ -115,10 +123,10 @@ impl Output {
             target,
             staging,
             spare,
-            written: Mutex::new(HashSet::from([MARKER.to_string()])),
-            hashes: Mutex::new(HashMap::new()),
-            inputs: Mutex::new(HashMap::new()),
-            pictures: Mutex::new(HashMap::new()),
+            records: Mutex::new(Records {
+                written: HashSet::from([MARKER.to_string()]),
+                ..Records::default()
+            }),
             previous_pictures,
             previous,
             fresh,
@@ -199,24 +207,19 @@ impl Output {
     }
 
     fn record(&self, rel: &str, hash: String, page: Option<(u64, Vec<String>)>) {
-        if let Ok(mut written) = self.written.lock() {
-            written.insert(rel.to_string());
-        }
-        if let Ok(mut hashes) = self.hashes.lock() {
-            hashes.insert(rel.to_string(), hash);
-        }
+        let Ok(mut records) = self.records.lock() else {
+            return;
+        };
+        records.written.insert(rel.to_string());
+        records.hashes.insert(rel.to_string(), hash);
         let Some((inputs, linked)) = page else {
             return;
         };
-        if let Ok(mut all) = self.inputs.lock() {
-            all.insert(rel.to_string(), inputs);
-        }
-        if let Ok(mut pictures) = self.pictures.lock() {
-            if linked.is_empty() {
-                pictures.remove(rel);
-            } else {
-                pictures.insert(rel.to_string(), linked);
-            }
+        records.inputs.insert(rel.to_string(), inputs);
+        if linked.is_empty() {
+            records.pictures.remove(rel);
+        } else {
+            records.pictures.insert(rel.to_string(), linked);
         }
     }
 
@@ -239,10 +242,10 @@ impl Output {
         // A file this build already wrote (minify rewrites the plain-named stylesheets)
         // is compared with what this build put there, not with the previous build's.
         let earlier = self
-            .hashes
+            .records
             .lock()
             .ok()
-            .and_then(|h| h.get(rel).map(|now| *now == hash));
+            .and_then(|r| r.hashes.get(rel).map(|now| *now == hash));
         let unchanged = match (earlier, &self.previous) {
             (Some(same), _) => same,
             (None, previous) => match previous {
@@ -274,7 +277,12 @@ impl Output {
     /// previous output becomes the spare for the next build.
     pub fn commit(mut self) -> Result<Committed, Diagnostic> {
         let mut warnings = Vec::new();
-        let written = std::mem::take(&mut *self.written.lock().map_err(|_| {
+        let Records {
+            mut written,
+            hashes,
+            inputs,
+            pictures,
+        } = std::mem::take(&mut *self.records.lock().map_err(|_| {
             Diagnostic::new(&self.staging, "internal error: a write thread panicked")
         })?);
         let previous: Option<Vec<String>> = match &self.previous {
@@ -283,11 +291,6 @@ impl Output {
             None => None,
         };
         remove_stale(&self.staging, previous.as_deref(), &written, &mut warnings)?;
-        let panicked = || Diagnostic::new(&self.staging, "internal error: a write thread panicked");
-        let hashes = std::mem::take(&mut *self.hashes.lock().map_err(|_| panicked())?);
-        let inputs = std::mem::take(&mut *self.inputs.lock().map_err(|_| panicked())?);
-        let pictures = std::mem::take(&mut *self.pictures.lock().map_err(|_| panicked())?);
-        let mut written = written;
         if !pictures.is_empty() {
             write_pictures(&self.staging, &pictures)?;
             written.insert(PICTURES.to_string());
@@ -549,9 +552,9 @@ impl Drop for Output {
             return;
         }
         let written = self
-            .written
+            .records
             .get_mut()
-            .map(std::mem::take)
+            .map(|r| std::mem::take(&mut r.written))
             .unwrap_or_default();
         match &self.previous {
             Some(previous) => {

@@ -70,7 +70,7 @@ impl Ledger {
 
 /// A hash of everything the index takes from an article.
 pub fn doc_key(doc: &Doc<'_>) -> [u8; 16] {
-    let mut h = blake3::Hasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     let mut field = |s: &str| {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
@@ -84,9 +84,7 @@ pub fn doc_key(doc: &Doc<'_>) -> [u8; 16] {
     field(doc.text);
     field(&doc.url);
     field(&doc.date);
-    let mut key = [0; 16];
-    key.copy_from_slice(&h.finalize().as_bytes()[..16]);
-    key
+    h.digest128().to_le_bytes()
 }
 
 /// Appends `docs` beyond the ledger's to the index the last build made, handing each
