@@ -917,7 +917,7 @@ fn build_article(
         cjk_chars: rendered.cjk_chars,
         latin_words: rendered.latin_words,
         content: strip_controls(rendered.html),
-        text: strip_controls(rendered.text),
+        text: strip_controls(rendered.text).into(),
         body,
         links: rendered.links,
         tags: fm.tags.into_iter().map(strip_controls).collect(),

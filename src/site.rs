@@ -322,7 +322,8 @@ pub fn generated_files(
             .unwrap_or_else(PoisonError::into_inner)
             .push(name.clone());
         emit(name, bytes);
-    });
+    })
+    .map_err(|e| vec![e])?;
     let names = names.into_inner().unwrap_or_else(PoisonError::into_inner);
     let mut clashes =
         render::clashes_with_pages(shared.site, shared.plan, names.iter().map(String::as_str));

@@ -772,6 +772,53 @@ fn generated_files_are_made_when_asked_for_and_leave_no_folder_behind() {
     assert!(!folder.exists(), "{} left behind", folder.display());
 }
 
+/// The articles' plain texts, which only the search index reads, wait in a file in the
+/// cache folder that has no name (so nothing is left behind however serve ends) instead of
+/// in memory; a saved article's new text is added to it, and the index made from them is
+/// still a build's. Linux: the file is found through `/proc`.
+#[cfg(target_os = "linux")]
+#[test]
+fn article_texts_wait_in_a_file_without_a_name_and_the_index_still_matches_a_build() {
+    let site = fixture();
+    let root = site.path();
+    let server = serve(root, &[]);
+    let store_size = || -> Option<u64> {
+        let fds = std::fs::read_dir(format!("/proc/{}/fd", server.child.id())).ok()?;
+        fds.filter_map(Result::ok).find_map(|fd| {
+            let target = std::fs::read_link(fd.path()).ok()?;
+            let shown = target.to_string_lossy().into_owned();
+            let unnamed = shown.contains(".sitegen-cache") && shown.ends_with("(deleted)");
+            unnamed.then(|| std::fs::metadata(fd.path()).ok().map(|m| m.len()))?
+        })
+    };
+    let bodies = [
+        "xAI 公布了模型权重。",
+        "支持实时语音。",
+        "数据中心收入大涨。",
+    ];
+    let first = store_size().expect("no file without a name open in .sitegen-cache");
+    assert!(
+        first >= bodies.iter().map(|b| b.len() as u64).sum::<u64>(),
+        "{first} bytes: not every text is there"
+    );
+    write(
+        root,
+        "content/资讯/gpt.md",
+        &article(
+            "OpenAI 发布新模型",
+            12,
+            &["OpenAI"],
+            "支持实时语音与图像理解。",
+        ),
+    );
+    assert!(
+        server.rebuilt_until(|| store_size().is_some_and(|n| n > first)),
+        "the saved article's text was not stored\n{}",
+        server.output()
+    );
+    assert_served_equals_build(&server, root);
+}
+
 /// An open `/__sitegen/events` stream, as a tab holds it.
 struct EventStream {
     stream: TcpStream,

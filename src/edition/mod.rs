@@ -11,6 +11,7 @@ mod convert;
 mod opencc;
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
@@ -21,7 +22,7 @@ pub use opencc::VARIANTS;
 
 use crate::config::{Editions, Script, SiteConfig};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Article, BodyInfo, ListMeta, Site, StandalonePage, Term};
+use crate::model::{Article, BodyInfo, ListMeta, PlainText, Site, StandalonePage, Term};
 use crate::slug::encode_path;
 
 /// `data/zh_hant.*`: the site's own conversions, phrase → phrase.
@@ -47,8 +48,10 @@ fn make(site: &Site, editions: &Editions) -> Result<(Site, Vec<Diagnostic>), Dia
     };
     hant.articles
         .par_iter_mut()
-        .for_each(|a| convert.article(a));
-    hant.pages.par_iter_mut().for_each(|p| convert.page(p));
+        .try_for_each(|a| convert.article(a))?;
+    hant.pages
+        .par_iter_mut()
+        .try_for_each(|p| convert.page(p))?;
     hant.list_metas
         .par_iter_mut()
         .for_each(|m| convert.list_meta(m));
@@ -237,6 +240,18 @@ impl Convert<'_> {
         *s = self.converter.text(s);
     }
 
+    /// A body's plain text, read back from `serve`'s store if it is there.
+    fn plain(&self, text: &mut PlainText, source: &Path) -> Result<(), Diagnostic> {
+        let converted = text.read().map(|t| self.converter.text(&t)).map_err(|e| {
+            Diagnostic::new(
+                source,
+                format!("could not read the article's text back from serve's store: {e}"),
+            )
+        })?;
+        *text = PlainText::new(converted);
+        Ok(())
+    }
+
     fn texts(&self, list: &mut [String]) {
         list.iter_mut().for_each(|s| self.text(s));
     }
@@ -268,9 +283,9 @@ impl Convert<'_> {
         }
     }
 
-    fn article(&self, a: &mut Article) {
+    fn article(&self, a: &mut Article) -> Result<(), Diagnostic> {
         self.html(&mut a.content, &a.path);
-        self.text(&mut a.text);
+        self.plain(&mut a.text, &a.source_path)?;
         self.text(&mut a.summary);
         self.text(&mut a.title);
         self.option(&mut a.author);
@@ -282,15 +297,17 @@ impl Convert<'_> {
         self.texts(&mut a.categories);
         self.body(&mut a.body);
         self.extra(&mut a.extra);
+        Ok(())
     }
 
-    fn page(&self, p: &mut StandalonePage) {
+    fn page(&self, p: &mut StandalonePage) -> Result<(), Diagnostic> {
         self.html(&mut p.content, &p.path);
-        self.text(&mut p.text);
+        self.plain(&mut p.text, &p.source_path)?;
         self.text(&mut p.summary);
         self.text(&mut p.title);
         self.body(&mut p.body);
         self.extra(&mut p.extra);
+        Ok(())
     }
 
     fn list_meta(&self, m: &mut ListMeta) {

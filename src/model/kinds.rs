@@ -95,7 +95,7 @@ pub struct StandalonePage {
     pub updated: Option<DateTime<FixedOffset>>,
     pub summary: String,
     pub content: String,
-    pub text: String,
+    pub text: super::PlainText,
     pub slug: String,
     /// URL path relative to the site root, e.g. `关于我们/`.
     pub path: String,
@@ -123,7 +123,7 @@ impl StandalonePage {
             updated: None,
             summary: String::new(),
             content: String::new(),
-            text: String::new(),
+            text: super::PlainText::default(),
             slug: String::new(),
             path: path.into(),
             aliases: Vec::new(),

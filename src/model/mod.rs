@@ -9,6 +9,7 @@ mod assemble;
 mod dedupe;
 pub mod front;
 mod kinds;
+mod plain_text;
 pub mod refs;
 mod related;
 mod series;
@@ -25,6 +26,7 @@ pub use aliases::dedupe_aliases;
 pub use assemble::assemble;
 pub use dedupe::dedupe;
 pub use kinds::{BundleFile, Kinds, ListMeta, SortBy, StandalonePage, attach};
+pub use plain_text::{PlainText, TextStore};
 pub use series::{SeriesPlace, listing_root};
 // For serve's in-place re-index (`serve/reshape.rs`), which must order as assembly does.
 pub(crate) use assemble::{archives, link_neighbours};
@@ -62,9 +64,8 @@ pub struct Article {
     /// The body as HTML.
     #[serde(deserialize_with = "crate::content::cache::fast_utf8")]
     pub content: String,
-    /// The body as plain text (search, feeds).
-    #[serde(deserialize_with = "crate::content::cache::fast_utf8")]
-    pub text: String,
+    /// The body as plain text (the search index).
+    pub text: PlainText,
     /// Tag names as written, duplicates (by slug) removed.
     pub tags: Vec<String>,
     /// Category names in front-matter order: the breadcrumb's order.
@@ -147,7 +148,7 @@ impl Article {
             keywords: Vec::new(),
             summary: String::new(),
             content: String::new(),
-            text: String::new(),
+            text: PlainText::default(),
             tags: Vec::new(),
             categories: Vec::new(),
             section: None,

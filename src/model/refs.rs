@@ -452,7 +452,7 @@ mod tests {
         Article {
             title: title.into(),
             content: rendered.html,
-            text: rendered.text,
+            text: rendered.text.into(),
             section: Path::new(source)
                 .components()
                 .nth(2)

@@ -36,7 +36,7 @@ pub fn extra_files(
     progress: &crate::progress::Progress,
     earlier: Option<&dyn crate::site::Earlier>,
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
-) {
+) -> Result<(), crate::diagnostics::Diagnostic> {
     let generating = progress.step("feeds and sitemaps");
     let kinds: [fn(&Shared<'_>) -> Files; 4] =
         [feeds::files, sitemap::files, api::files, indexnow::files];
@@ -46,8 +46,9 @@ pub fn extra_files(
         }
     }
     drop(generating);
-    crate::search::files(shared.site, &shared.urls, progress, earlier, emit);
+    crate::search::files(shared.site, &shared.urls, progress, earlier, emit)?;
     for (rel, bytes) in shared.site.statics.assets.files() {
         emit(rel.to_string(), bytes.to_vec());
     }
+    Ok(())
 }

@@ -16,13 +16,16 @@
 //!    (`fnv1a(term) % shards`, as the browser does) and the shards are written sorted by
 //!    (shard, key): the same bytes whatever the thread count.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::io;
 
 use rayon::prelude::*;
 
 use super::postings::{self, IN_SUMMARY, IN_TAGS, IN_TITLE};
 use super::tokenize::{self, Key, Mode};
+use crate::model::PlainText;
 
 /// Version of the file layout, in `meta.json`; the script refuses other versions.
 pub const FORMAT: u32 = 2;
@@ -50,11 +53,54 @@ pub struct Doc<'a> {
     pub categories: &'a [String],
     pub summary: &'a str,
     /// The body as plain text.
-    pub text: &'a str,
+    pub text: DocText<'a>,
     /// Href of the article (with the base path, percent-encoded).
     pub url: String,
     /// `2024-03-11`.
     pub date: String,
+}
+
+/// An article's plain text: borrowed, or read a batch at a time from `serve`'s store
+/// ([`PlainText`]), so that the index never holds every text at once.
+#[derive(Debug, Clone, Copy)]
+pub enum DocText<'a> {
+    Str(&'a str),
+    Plain(&'a PlainText),
+}
+
+impl DocText<'_> {
+    pub fn read(&self) -> io::Result<Cow<'_, str>> {
+        match self {
+            DocText::Str(text) => Ok(Cow::Borrowed(text)),
+            DocText::Plain(text) => text.read(),
+        }
+    }
+
+    /// See [`PlainText::identity`].
+    pub fn identity(&self) -> Cow<'_, [u8]> {
+        match self {
+            DocText::Str(text) => Cow::Borrowed(text.as_bytes()),
+            DocText::Plain(text) => text.identity(),
+        }
+    }
+}
+
+impl<'a> From<&'a str> for DocText<'a> {
+    fn from(text: &'a str) -> Self {
+        DocText::Str(text)
+    }
+}
+
+impl<'a> From<&'a String> for DocText<'a> {
+    fn from(text: &'a String) -> Self {
+        DocText::Str(text)
+    }
+}
+
+impl<'a> From<&'a PlainText> for DocText<'a> {
+    fn from(text: &'a PlainText) -> Self {
+        DocText::Plain(text)
+    }
 }
 
 /// Sizes, for tests and for the report in `docs/search.md`.
@@ -80,31 +126,32 @@ pub const DIR: &str = "search/";
 
 /// Builds every index file for `docs`, whose position is their id (oldest first, so that a
 /// new article appends to the index instead of renumbering it: [`super::update`]), sorted
-/// by path.
-pub fn build(docs: &[Doc<'_>]) -> Built {
+/// by path. Fails only when a text cannot be read back ([`DocText`]).
+pub fn build(docs: &[Doc<'_>]) -> io::Result<Built> {
     let made = std::sync::Mutex::new(Vec::new());
     let (stats, _) = build_into(docs, &|_| {}, &|name, bytes| {
         made.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .push((name, bytes));
-    });
+    })?;
     let mut files = made
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Built { files, stats }
+    Ok(Built { files, stats })
 }
 
 /// Builds every index file for `docs` and hands each to `emit` as soon as it is made, in no
 /// particular order, so that the index is never held whole (at 100,000 articles its
 /// postings and its JSON are a few hundred megabytes each). `indexed` gets the number of
 /// documents of each batch tokenised (the progress display counts them). Returns the sizes,
-/// and what the next build needs to append to the files ([`Layout`]).
+/// and what the next build needs to append to the files ([`Layout`]). Fails, having
+/// emitted some files, only when a text cannot be read back ([`DocText`]).
 pub fn build_into(
     docs: &[Doc<'_>],
     indexed: &(dyn Fn(usize) + Sync),
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
-) -> (Stats, Layout) {
+) -> io::Result<(Stats, Layout)> {
     let mut parts: Vec<Part> = (0..PARTS).map(|_| Part::default()).collect();
     let merge = |parts: &mut Vec<Part>, first: u32, terms: &[DocTerms]| {
         parts.par_iter_mut().enumerate().for_each(|(p, part)| {
@@ -118,7 +165,12 @@ pub fn build_into(
     let mut pending: Option<(u32, Vec<DocTerms>)> = None;
     for (b, batch) in docs.chunks(BATCH).enumerate() {
         let (terms, ()) = rayon::join(
-            || batch.par_iter().map(doc_terms).collect::<Vec<_>>(),
+            || {
+                batch
+                    .par_iter()
+                    .map(doc_terms)
+                    .collect::<io::Result<Vec<_>>>()
+            },
             || {
                 if let Some((first, terms)) = pending.take() {
                     merge(&mut parts, first, &terms);
@@ -126,7 +178,7 @@ pub fn build_into(
             },
         );
         indexed(batch.len());
-        pending = Some(((b * BATCH) as u32, terms));
+        pending = Some(((b * BATCH) as u32, terms?));
     }
     if let Some((first, terms)) = pending {
         merge(&mut parts, first, &terms);
@@ -179,7 +231,7 @@ pub fn build_into(
         chunks,
     };
     let stats = emit_meta(emit, docs.len(), &layout);
-    (stats, layout)
+    Ok((stats, layout))
 }
 
 /// What the next build needs of the index files to append articles to them
@@ -394,11 +446,12 @@ thread_local! {
 }
 
 /// Tokenises every field of `doc` into its distinct terms and their codes.
-pub(super) fn doc_terms(doc: &Doc<'_>) -> DocTerms {
-    SCRATCH.with(|scratch| doc_terms_with(doc, &mut scratch.borrow_mut()))
+pub(super) fn doc_terms(doc: &Doc<'_>) -> io::Result<DocTerms> {
+    let body = doc.text.read()?;
+    Ok(SCRATCH.with(|scratch| doc_terms_with(doc, &body, &mut scratch.borrow_mut())))
 }
 
-fn doc_terms_with(doc: &Doc<'_>, scratch: &mut Scratch) -> DocTerms {
+fn doc_terms_with(doc: &Doc<'_>, body: &str, scratch: &mut Scratch) -> DocTerms {
     let Scratch { cjk, latin, folded } = scratch;
     cjk.start();
     latin.clear();
@@ -414,7 +467,7 @@ fn doc_terms_with(doc: &Doc<'_>, scratch: &mut Scratch) -> DocTerms {
         add(term, IN_TAGS);
     }
     add(doc.summary, IN_SUMMARY);
-    add(doc.text, IN_BODY);
+    add(body, IN_BODY);
     latin.merge();
 
     // Fold the occurrences of each term into its code, counting partitions on the way.
@@ -685,7 +738,7 @@ mod tests {
             add(term, IN_TAGS);
         }
         add(doc.summary, IN_SUMMARY);
-        add(doc.text, IN_BODY);
+        add(&doc.text.read().expect("text"), IN_BODY);
         all.into_iter()
             .map(|(k, (fields, body))| (k, postings::code(fields, body)))
             .collect()
@@ -708,11 +761,11 @@ mod tests {
             tags: &tags,
             categories: &[],
             summary: "w2 w2 摘要",
-            text: &text,
+            text: (&text).into(),
             url: String::new(),
             date: String::new(),
         };
-        let terms = doc_terms(&doc);
+        let terms = doc_terms(&doc).expect("terms");
         let mut got: Vec<(Key, u8)> = (0..PARTS).flat_map(|p| terms.part(p)).collect();
         got.sort_unstable();
         assert_eq!(got, plainly(&doc));

@@ -17,6 +17,7 @@ pub mod tokenize;
 pub mod update;
 
 use crate::content::date::DATE_SHORT;
+use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::progress::Progress;
 use crate::urls::Urls;
@@ -25,14 +26,15 @@ use crate::urls::Urls;
 /// bytes) as it is made. With `earlier` (what the last build published) and its ledger,
 /// new articles are appended to the last index instead ([`update`]). Drafts are
 /// left out even in a `--drafts` preview: an index is easily copied to a public server by
-/// mistake, and a draft's text should not travel with it.
+/// mistake, and a draft's text should not travel with it. Fails only when `serve` cannot
+/// read an article's text back from its store.
 pub fn files(
     site: &Site,
     urls: &Urls,
     progress: &Progress,
     earlier: Option<&dyn crate::site::Earlier>,
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
-) {
+) -> Result<(), Diagnostic> {
     use rayon::prelude::*;
     let docs = docs(site, urls);
     let indexing = progress.stage("indexing", docs.len(), "articles");
@@ -41,9 +43,15 @@ pub fn files(
         let edition = blake3::hash(urls.href("").as_bytes()).to_hex();
         Some((e, e.ledger_path(&format!("search-{}", &edition[..16]))?))
     });
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::new(
+            index::DIR,
+            format!("could not read an article's text back from serve's store: {e}"),
+        )
+    };
     let Some((earlier, path)) = ledger else {
-        index::build_into(&docs, &|n| indexing.inc(n as u64), emit);
-        return;
+        index::build_into(&docs, &|n| indexing.inc(n as u64), emit).map_err(unreadable)?;
+        return Ok(());
     };
     let keys: Vec<[u8; 16]> = docs.par_iter().map(update::doc_key).collect();
     let appended = update::Ledger::read(&path)
@@ -53,9 +61,14 @@ pub fn files(
             indexing.inc(docs.len() as u64);
             layout
         }
-        None => index::build_into(&docs, &|n| indexing.inc(n as u64), emit).1,
+        None => {
+            index::build_into(&docs, &|n| indexing.inc(n as u64), emit)
+                .map_err(unreadable)?
+                .1
+        }
     };
     update::Ledger::new(keys, layout).save(&path);
+    Ok(())
 }
 
 /// The published articles of `site` as index documents, oldest first: a new article takes
@@ -70,7 +83,7 @@ pub fn docs<'a>(site: &'a Site, urls: &Urls) -> Vec<index::Doc<'a>> {
             tags: &a.tags,
             categories: &a.categories,
             summary: &a.summary,
-            text: &a.text,
+            text: (&a.text).into(),
             url: urls.href(&a.path),
             date: a.date.format(DATE_SHORT).to_string(),
         })
@@ -96,7 +109,7 @@ mod tests {
             tags,
             categories: &[],
             summary: "",
-            text,
+            text: text.into(),
             url: format!("/a/{n}/"),
             date: "2024-03-11".into(),
         }
@@ -159,7 +172,7 @@ mod tests {
     #[test]
     fn finds_chinese_words_latin_words_and_body_phrases() {
         let f = Fixture::new();
-        let built = index::build(&f.docs());
+        let built = index::build(&f.docs()).expect("index");
         assert_eq!(
             titles(&built, "开源"),
             ["深度求索发布新模型", "人工智能周报"]
@@ -181,7 +194,7 @@ mod tests {
     #[test]
     fn all_terms_must_match() {
         let f = Fixture::new();
-        let built = index::build(&f.docs());
+        let built = index::build(&f.docs()).expect("index");
         assert!(titles(&built, "开源 芯片").is_empty());
         assert!(
             titles(&built, "量子计算").is_empty(),
@@ -205,7 +218,7 @@ mod tests {
         ];
         // Listed newest first above; ids are oldest first.
         let docs: Vec<Doc<'_>> = docs.into_iter().rev().collect();
-        let built = index::build(&docs);
+        let built = index::build(&docs).expect("index");
         assert_eq!(
             titles(&built, "开源"),
             ["开源模型", "本周新闻二", "本周新闻", "旧闻", "更旧的闻"]
@@ -224,7 +237,7 @@ mod tests {
             .map(|(i, b)| doc("普通标题", &tags, b, i))
             .collect();
         docs[2500].title = "独角兽上市";
-        let built = index::build(&docs);
+        let built = index::build(&docs).expect("index");
         assert!(built.stats.shards > 1, "{:?}", built.stats);
         let r = run(&built, "独角兽");
         assert_eq!(r.hits.len(), 1);
@@ -247,19 +260,19 @@ mod tests {
             .num_threads(1)
             .build()
             .expect("pool")
-            .install(|| index::build(&many));
+            .install(|| index::build(&many).expect("index"));
         let three = rayon::ThreadPoolBuilder::new()
             .num_threads(3)
             .build()
             .expect("pool")
-            .install(|| index::build(&many));
+            .install(|| index::build(&many).expect("index"));
         assert_eq!(one.files, three.files);
         assert_eq!(one.stats, three.stats);
     }
 
     #[test]
     fn empty_site_has_an_index_that_finds_nothing() {
-        let built = index::build(&[]);
+        let built = index::build(&[]).expect("index");
         assert!(built.files.iter().any(|(p, _)| p == "search/meta.json"));
         assert!(run(&built, "开源").hits.is_empty());
     }
@@ -289,7 +302,7 @@ mod tests {
         let urls = crate::urls::Urls::new(&site.config);
         let docs = super::docs(&site, &urls);
         assert_eq!(docs.len(), 1);
-        let built = index::build(&docs);
+        let built = index::build(&docs).expect("index");
         let hits = run(&built, "开源").hits;
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].title, "公开稿");

@@ -71,19 +71,21 @@ impl Ledger {
 /// A hash of everything the index takes from an article.
 pub fn doc_key(doc: &Doc<'_>) -> [u8; 16] {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
-    let mut field = |s: &str| {
+    let mut field = |s: &[u8]| {
         h.update(&(s.len() as u64).to_le_bytes());
-        h.update(s.as_bytes());
+        h.update(s);
     };
-    field(doc.title);
+    field(doc.title.as_bytes());
     for list in [doc.tags, doc.categories] {
-        field(&list.len().to_string());
-        list.iter().for_each(|t| field(t));
+        field(list.len().to_string().as_bytes());
+        list.iter().for_each(|t| field(t.as_bytes()));
     }
-    field(doc.summary);
-    field(doc.text);
-    field(&doc.url);
-    field(&doc.date);
+    field(doc.summary.as_bytes());
+    // The bytes, as a build holds every text (serve, whose texts are stored, keeps no
+    // ledger).
+    field(&doc.text.identity());
+    field(doc.url.as_bytes());
+    field(doc.date.as_bytes());
     h.digest128().to_le_bytes()
 }
 
@@ -151,7 +153,11 @@ fn updated_shards(
     earlier: &dyn Earlier,
     layout: &mut Layout,
 ) -> Option<BTreeMap<usize, Vec<u8>>> {
-    let terms: Vec<index::DocTerms> = docs[known..].par_iter().map(index::doc_terms).collect();
+    let terms: Vec<index::DocTerms> = docs[known..]
+        .par_iter()
+        .map(index::doc_terms)
+        .collect::<std::io::Result<_>>()
+        .ok()?;
     let mut hits: BTreeMap<usize, BTreeMap<Key, Vec<(u32, u8)>>> = BTreeMap::new();
     for (i, doc) in terms.iter().enumerate() {
         let id = u32::try_from(known + i).ok()?;
@@ -317,7 +323,7 @@ mod tests {
                     tags: &self.tags[i],
                     categories: &[],
                     summary: self.texts[i].split("，").next().unwrap_or(""),
-                    text: &self.texts[i],
+                    text: (&self.texts[i]).into(),
                     url: format!("/a/{i}/"),
                     date: "2024-03-11".into(),
                 })
@@ -331,7 +337,8 @@ mod tests {
         let files = Mutex::new(BTreeMap::new());
         let (_, layout) = index::build_into(docs, &|_| {}, &|name, bytes| {
             files.lock().unwrap().insert(name, bytes);
-        });
+        })
+        .unwrap();
         let keys = docs.iter().map(doc_key).collect();
         (files.into_inner().unwrap(), Ledger::new(keys, layout))
     }

@@ -4,7 +4,9 @@
 //! megabytes; a writer saving one article should see it in a fraction of a second, on a
 //! laptop. So:
 //!
-//! * only the files a save touched are parsed again ([`super::sources`]);
+//! * only the files a save touched are parsed again ([`super::sources`]), and each
+//!   article's plain text, which only the search index reads, goes to a file without a
+//!   name in the cache folder as soon as it is read ([`crate::model::PlainText`]);
 //! * the model stays between builds and takes text and title edits in place
 //!   ([`super::live`]);
 //! * every planned page gets a fingerprint of what its template sees

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -15,7 +16,7 @@ use crate::config::SiteConfig;
 use crate::content::shortcodes::Shortcodes;
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, LoadOptions};
-use crate::model::Article;
+use crate::model::{Article, TextStore};
 use crate::paths::is_markdown;
 
 /// A file's modification time and size: a change in either means "read it again".
@@ -57,6 +58,13 @@ pub(crate) struct Sources {
     /// What the set of files says about each (see [`crate::content::kinds::Layout`]):
     /// kept while no file comes or goes (at 100,000 files it takes 30 ms to learn).
     layout: Option<crate::content::kinds::Layout>,
+    /// Where each article's plain text goes as soon as it is read (see [`PlainText`]):
+    /// only the search index reads it, and a session holds the model for hours. None
+    /// until first needed, and when it cannot be made (a read-only site): then the texts
+    /// stay in memory.
+    ///
+    /// [`PlainText`]: crate::model::PlainText
+    texts: Option<Arc<TextStore>>,
 }
 
 impl Sources {
@@ -70,6 +78,7 @@ impl Sources {
             next_version: 1,
             shortcodes: Shortcodes::default(),
             layout: None,
+            texts: None,
         }
     }
 
@@ -91,6 +100,9 @@ impl Sources {
         self.dirty.clear();
         self.scanned = false;
         self.layout = None;
+        // Every text is read again: a new store, and the old one goes (its file with it)
+        // once the model it fed is gone, rather than growing by the whole site each time.
+        self.texts = None;
     }
 
     /// Every file's parse error and warnings.
@@ -162,6 +174,12 @@ impl Sources {
             now: crate::site::now(config.offset),
             shortcodes: &self.shortcodes,
         };
+        if self.texts.is_none() && !changed.is_empty() {
+            // In the cache folder, on the site's disk (a temporary folder may be memory).
+            let folder = config.root.join(&config.raw.images.cache_dir);
+            self.texts = TextStore::create_in(&folder).ok();
+        }
+        let texts = self.texts.as_ref();
         type Read = (Stamp, Parsed, Vec<Diagnostic>);
         let fresh: Vec<(PathBuf, Option<Read>)> = changed
             .into_par_iter()
@@ -169,7 +187,11 @@ impl Sources {
                 let parsed = stamp.map(|stamp| {
                     let (parsed, warnings) =
                         match load::load_file(root, &rel, config, options, &layout) {
-                            Ok((Some(load::Item::Article(article)), warnings)) => {
+                            Ok((Some(load::Item::Article(mut article)), warnings)) => {
+                                if let Some(store) = texts {
+                                    // Kept in memory if it cannot be written.
+                                    let _ = article.text.store_in(store);
+                                }
                                 (Parsed::Waiting(article), warnings)
                             }
                             Ok((Some(load::Item::Skipped(_)) | None, warnings)) => {
