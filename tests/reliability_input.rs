@@ -469,6 +469,51 @@ fn a_generated_file_clash_leaves_the_previous_output_and_the_next_build_whole() 
     assert_eq!(read(&out, "rss.xml"), feed);
 }
 
+/// A build that adds to the last build's search index keeps the files it does not change
+/// rather than making or copying them (`src/search/update.rs`): a static file at the path
+/// of one of those is still a clash, and the published index stays as it was.
+#[test]
+fn a_static_file_at_a_kept_search_file_is_a_clash() {
+    // 40 articles: the index's first chunk (ids 0-31, the oldest) is full, so the next
+    // article goes to the second and the first is kept.
+    let dir = site(MINIMAL_CONFIG, &[]);
+    for day in 1..=40 {
+        let date = format!("2024-01-{:02}T00:00:00+08:00", (day - 1) % 28 + 1);
+        let body = format!("第{day}篇");
+        write(
+            dir.path(),
+            &format!("content/a{day}.md"),
+            &article(&format!("文章{day}"), &date, &[], &[], &body),
+        );
+    }
+    let out = build_ok(dir.path(), &[]);
+    // A second build leaves the first's folder as the spare the next build writes into:
+    // the chunk is then already there, and kept rather than copied.
+    build_ok(dir.path(), &[]);
+    assert!(
+        dir.path().join(".sitegen-cache/generated").is_dir(),
+        "no search ledger in the cache folder"
+    );
+    let chunk = "search/docs/0.json";
+    let published = read(&out, chunk);
+    write(
+        dir.path(),
+        "content/new.md",
+        &article("新文章", "2024-02-01T00:00:00+08:00", &[], &[], "另一篇"),
+    );
+    write(dir.path(), &format!("static/{chunk}"), "static");
+    let err = build_fails(dir.path(), &[]);
+    expect_all(
+        &err,
+        &[&format!("static/{chunk}"), "a file sitegen generates"],
+    );
+    assert_eq!(
+        read(&out, chunk),
+        published,
+        "the published chunk was replaced"
+    );
+}
+
 #[test]
 fn an_alias_at_a_static_file_or_the_marker_is_an_error() {
     let dir = site(
