@@ -121,7 +121,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         skipped,
         cached,
     } = loaded;
-    drop_later(site);
+    site::drop_later(site);
     late_warnings.extend(committed.warnings);
     warnings.0.extend(late_warnings);
     Ok(BuildSummary {
@@ -138,16 +138,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         pages_kept,
         parses_cached: cached,
     })
-}
-
-/// Frees `value` on a thread of its own. The model of a 100,000-article site takes a few
-/// hundred milliseconds to free, which the build need not wait for: the process may well
-/// exit first, and that frees it all at once. When no thread can be started, it is freed
-/// here (`thread::spawn` would panic).
-fn drop_later<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new()
-        .name("sitegen-free".into())
-        .spawn(move || drop(value));
 }
 
 /// The build's sink: rendered files into an output folder, minified when asked, a failed
@@ -341,31 +331,5 @@ impl<'a> Owners<'a> {
         });
         blamed.page = Some(article.path.clone());
         blamed
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::mpsc;
-    use std::time::Duration;
-
-    /// Says when it is freed, and on which thread.
-    struct Sentinel(mpsc::Sender<Option<String>>);
-
-    impl Drop for Sentinel {
-        fn drop(&mut self) {
-            let name = std::thread::current().name().map(str::to_string);
-            let _ = self.0.send(name);
-        }
-    }
-
-    #[test]
-    fn a_value_dropped_later_is_freed_on_a_thread_of_its_own() {
-        let (tx, rx) = mpsc::channel();
-        super::drop_later(Sentinel(tx));
-        let freed_on = rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("the value was never freed");
-        assert_eq!(freed_on.as_deref(), Some("sitegen-free"));
     }
 }

@@ -348,7 +348,7 @@ pub fn render(
     progress: &Progress,
 ) -> Result<usize, Diagnostics> {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
-    let shared = Shared::new(site, &plan);
+    let mut shared = Shared::new(site, &plan);
     let rendering = progress.stage("rendering", plan.pages.len(), "pages");
     // Counted as each page reaches the sink: one that fails to render is not, and the
     // build fails anyway.
@@ -377,6 +377,9 @@ pub fn render(
         errors.extend(clashes);
         0
     });
+    // A ref per article: at 100,000 articles freeing them took 2 % of a publish build's
+    // time, on the one thread the build waits for.
+    drop_later(std::mem::take(&mut shared.refs));
     errors.extend(
         put_errors
             .into_inner()
@@ -387,6 +390,16 @@ pub fn render(
     } else {
         Err(Diagnostics::sorted(errors))
     }
+}
+
+/// Frees `value` on a thread of its own. The model of a 100,000-article site takes a few
+/// hundred milliseconds to free, which a build need not wait for: the process may well
+/// exit first, and that frees it all at once. When no thread can be started, it is freed
+/// here (`thread::spawn` would panic).
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("sitegen-free".into())
+        .spawn(move || drop(value));
 }
 
 /// A sink that counts the pages handed on (or kept) on a progress stage.
@@ -592,5 +605,31 @@ impl Stopwatch {
             .iter()
             .map(|(stage, took)| format!("  {stage:<28} {:>8.1} ms\n", took.as_secs_f64() * 1000.0))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// Says when it is freed, and on which thread.
+    struct Sentinel(mpsc::Sender<Option<String>>);
+
+    impl Drop for Sentinel {
+        fn drop(&mut self) {
+            let name = std::thread::current().name().map(str::to_string);
+            let _ = self.0.send(name);
+        }
+    }
+
+    #[test]
+    fn a_value_dropped_later_is_freed_on_a_thread_of_its_own() {
+        let (tx, rx) = mpsc::channel();
+        super::drop_later(Sentinel(tx));
+        let freed_on = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the value was never freed");
+        assert_eq!(freed_on.as_deref(), Some("sitegen-free"));
     }
 }
