@@ -774,23 +774,30 @@ fn generated_files_are_made_when_asked_for_and_leave_no_folder_behind() {
 
 /// The articles' plain texts, which only the search index reads, wait in a file in the
 /// cache folder that has no name (so nothing is left behind however serve ends) instead of
-/// in memory; a saved article's new text is added to it, and the index made from them is
-/// still a build's. Linux: the file is found through `/proc`.
+/// in memory; a saved article's new text is added to it, a config change starts a new
+/// one, and the index made from them is still a build's. Linux: the file is found through
+/// `/proc`.
 #[cfg(target_os = "linux")]
 #[test]
 fn article_texts_wait_in_a_file_without_a_name_and_the_index_still_matches_a_build() {
     let site = fixture();
     let root = site.path();
     let server = serve(root, &[]);
-    let store_size = || -> Option<u64> {
-        let fds = std::fs::read_dir(format!("/proc/{}/fd", server.child.id())).ok()?;
-        fds.filter_map(Result::ok).find_map(|fd| {
-            let target = std::fs::read_link(fd.path()).ok()?;
-            let shown = target.to_string_lossy().into_owned();
-            let unnamed = shown.contains(".sitegen-cache") && shown.ends_with("(deleted)");
-            unnamed.then(|| std::fs::metadata(fd.path()).ok().map(|m| m.len()))?
-        })
+    // The size of each such file serve has open.
+    let store_sizes = || -> Vec<u64> {
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{}/fd", server.child.id())) else {
+            return Vec::new();
+        };
+        fds.filter_map(Result::ok)
+            .filter_map(|fd| {
+                let target = std::fs::read_link(fd.path()).ok()?;
+                let shown = target.to_string_lossy().into_owned();
+                let unnamed = shown.contains(".sitegen-cache") && shown.ends_with("(deleted)");
+                unnamed.then(|| std::fs::metadata(fd.path()).ok().map(|m| m.len()))?
+            })
+            .collect()
     };
+    let store_size = || store_sizes().into_iter().next();
     let bodies = [
         "xAI 公布了模型权重。",
         "支持实时语音。",
@@ -814,6 +821,18 @@ fn article_texts_wait_in_a_file_without_a_name_and_the_index_still_matches_a_bui
     assert!(
         server.rebuilt_until(|| store_size().is_some_and(|n| n > first)),
         "the saved article's text was not stored\n{}",
+        server.output()
+    );
+    assert_served_equals_build(&server, root);
+    // A config change reads every article again, into a new file: the old one, with the
+    // text the save replaced, goes rather than the store growing by the site each time.
+    let before = store_size().expect("the store");
+    write(root, "config.toml", &CONFIG.replace("测试日报", "测试晚报"));
+    assert!(
+        server.rebuilt_until(|| get(&server.addr, "/").text().contains("测试晚报")
+            && matches!(store_sizes()[..], [size] if size < before)),
+        "still {:?} bytes in texts files (before: {before})\n{}",
+        store_sizes(),
         server.output()
     );
     assert_served_equals_build(&server, root);

@@ -242,12 +242,10 @@ impl Convert<'_> {
 
     /// A body's plain text, read back from `serve`'s store if it is there.
     fn plain(&self, text: &mut PlainText, source: &Path) -> Result<(), Diagnostic> {
-        let converted = text.read().map(|t| self.converter.text(&t)).map_err(|e| {
-            Diagnostic::new(
-                source,
-                format!("could not read the article's text back from serve's store: {e}"),
-            )
-        })?;
+        let converted = text
+            .read()
+            .map(|t| self.converter.text(&t))
+            .map_err(|e| crate::model::unreadable(source, &e))?;
         *text = PlainText::new(converted);
         Ok(())
     }

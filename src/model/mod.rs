@@ -26,7 +26,7 @@ pub use aliases::dedupe_aliases;
 pub use assemble::assemble;
 pub use dedupe::dedupe;
 pub use kinds::{BundleFile, Kinds, ListMeta, SortBy, StandalonePage, attach};
-pub use plain_text::{PlainText, TextStore};
+pub use plain_text::{PlainText, TextStore, unreadable};
 pub use series::{SeriesPlace, listing_root};
 // For serve's in-place re-index (`serve/reshape.rs`), which must order as assembly does.
 pub(crate) use assemble::{archives, link_neighbours};

@@ -8,8 +8,10 @@ use std::borrow::Cow;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
+
+use crate::diagnostics::Diagnostic;
 
 /// The text, held or stored.
 #[derive(Clone)]
@@ -76,6 +78,19 @@ impl PlainText {
             }
         }
     }
+}
+
+/// The error for a text [`PlainText::read`] could not read back, on `path` (the article,
+/// or what was being made from it). Only serve's store can fail, and it is made afresh
+/// when serve starts.
+pub fn unreadable(path: impl Into<PathBuf>, error: &io::Error) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        format!(
+            "could not read an article's text back from serve's store ({error}); restart \
+             `sitegen serve`"
+        ),
+    )
 }
 
 /// Held texts are equal when their bytes are, stored ones when they are the same place.
@@ -181,6 +196,13 @@ impl TextStore {
         String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 
+    /// Cuts the file short, as a failing disk would leave it (tests of the errors).
+    #[cfg(test)]
+    pub(crate) fn damage(&self) {
+        let guard = self.file.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.0.set_len(0).expect("truncate");
+    }
+
     /// Bytes written so far.
     pub fn bytes_written(&self) -> u64 {
         self.file.lock().unwrap_or_else(PoisonError::into_inner).1
@@ -220,6 +242,19 @@ mod tests {
                 .count(),
             0
         );
+    }
+
+    #[test]
+    fn a_text_that_cannot_be_read_back_is_an_error_saying_what_to_do() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = TextStore::create_in(dir.path()).expect("store");
+        let mut text = PlainText::from("英伟达发布新一代芯片");
+        text.store_in(&store).expect("store");
+        store.damage();
+        let error = text.read().expect_err("read from a file cut short");
+        let message = unreadable("content/资讯/chips.md", &error).to_string();
+        assert!(message.contains("content/资讯/chips.md"), "{message}");
+        assert!(message.contains("restart `sitegen serve`"), "{message}");
     }
 
     #[test]

@@ -43,12 +43,7 @@ pub fn files(
         let edition = blake3::hash(urls.href("").as_bytes()).to_hex();
         Some((e, e.ledger_path(&format!("search-{}", &edition[..16]))?))
     });
-    let unreadable = |e: std::io::Error| {
-        Diagnostic::new(
-            index::DIR,
-            format!("could not read an article's text back from serve's store: {e}"),
-        )
-    };
+    let unreadable = |e: std::io::Error| crate::model::unreadable(index::DIR, &e);
     let Some((earlier, path)) = ledger else {
         index::build_into(&docs, &|n| indexing.inc(n as u64), emit).map_err(unreadable)?;
         return Ok(());
@@ -268,6 +263,22 @@ mod tests {
             .install(|| index::build(&many).expect("index"));
         assert_eq!(one.files, three.files);
         assert_eq!(one.stats, three.stats);
+    }
+
+    /// serve's texts are read back while the index is made: one that cannot be is an
+    /// error, not an index without it.
+    #[test]
+    fn a_text_that_cannot_be_read_back_fails_the_index() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = crate::model::TextStore::create_in(dir.path()).expect("store");
+        let mut text = crate::model::PlainText::from("开源模型发布");
+        text.store_in(&store).expect("store");
+        let tags = Vec::new();
+        let mut doc = doc("标题", &tags, "", 0);
+        doc.text = (&text).into();
+        assert!(index::build(std::slice::from_ref(&doc)).is_ok());
+        store.damage();
+        assert!(index::build(&[doc]).is_err());
     }
 
     #[test]
