@@ -3,7 +3,7 @@
 # output is present and one article was added or edited, as a newsroom's CI builds dozens of
 # times a day.
 #
-#   scripts/bench-publish.sh N [--shape S] [--keep] [--no-check]
+#   scripts/bench-publish.sh N [--shape S] [--keep] [--no-check] [--baseline BIN]
 #
 # Generates N articles with gen_corpus into a fresh folder under $TMPDIR (default /tmp; use
 # TMPDIR=/dev/shm to leave the disk out), then, each timed by GNU `/usr/bin/time`:
@@ -15,7 +15,10 @@
 # and prints wall time, CPU time, peak RSS, the pages the build kept, and the files and
 # megabytes the build wrote (files in the output newer than the build's start). Unless
 # --no-check, the last output is compared with a cold build of the same sources (`diff -r`):
-# it must be byte-identical. Exit status: non-zero when a build fails or the outputs differ.
+# it must be byte-identical. With --baseline BIN, the same steps run first with that sitegen
+# executable (an earlier commit's `target/release/sitegen`, copied aside) on a fresh copy
+# of the same corpus, its rows marked `base`, so that before and after come from one run.
+# Exit status: non-zero when a build fails or the outputs differ.
 set -euo pipefail
 
 die() {
@@ -27,8 +30,15 @@ N=""
 SHAPE=news
 KEEP=0
 CHECK=1
+BASELINE=""
 while (($#)); do
   case "$1" in
+    --baseline)
+      shift
+      BASELINE="${1:-}"
+      [[ -x "$BASELINE" ]] || die "--baseline wants an executable, not '$BASELINE'"
+      BASELINE="$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE")"
+      ;;
     --shape)
       shift
       SHAPE="${1:-}"
@@ -46,7 +56,7 @@ while (($#)); do
   esac
   shift
 done
-[[ -n "$N" ]] || die "usage: scripts/bench-publish.sh N [--shape S] [--keep] [--no-check]"
+[[ -n "$N" ]] || die "usage: scripts/bench-publish.sh N [--shape S] [--keep] [--no-check] [--baseline BIN]"
 [[ -x /usr/bin/time ]] || die "needs GNU time (/usr/bin/time; Debian package \`time\`)"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -63,7 +73,8 @@ else
 fi
 SITE="$WORK/site"
 OUT="$WORK/public"
-"$GEN" --articles "$N" --out "$SITE" --shape "$SHAPE" >&2
+PRISTINE="$WORK/corpus"
+"$GEN" --articles "$N" --out "$PRISTINE" --shape "$SHAPE" >&2
 
 # One timed build; prints a table row.
 build() {
@@ -71,14 +82,14 @@ build() {
   touch "$stamp"
   sleep 0.01
   /usr/bin/time -f "%e %U %S %M" -o "$WORK/$step.time" \
-    "$SITEGEN" build -r "$SITE" -o "$OUT" >"$WORK/$step.out" 2>"$WORK/$step.err" ||
+    "$BIN" build -r "$SITE" -o "$OUT" >"$WORK/$step.out" 2>"$WORK/$step.err" ||
     die "the $step build failed: $(tail -5 "$WORK/$step.err")"
   local wall user sys rss kept files mb
   read -r wall user sys rss <"$WORK/$step.time"
   kept=$(sed -n 's/^kept \([0-9]*\) pages.*/\1/p' "$WORK/$step.out")
   files=$(find "$OUT/" -type f -newer "$stamp" | wc -l)
   mb=$(find "$OUT/" -type f -newer "$stamp" -printf '%s\n' | awk '{s += $1} END {printf "%.1f", s / 1e6}')
-  printf '%-10s %8s %8.2f %12d %10s %12s %10s\n' "$step" "$wall" "$(echo "$user + $sys" | bc)" \
+  printf '%-15s %8s %8.2f %12d %10s %12s %10s\n' "$LABEL$step" "$wall" "$(echo "$user + $sys" | bc)" \
     "$((rss / 1024))" "${kept:-0}" "$files" "$mb"
 }
 
@@ -108,14 +119,26 @@ echo "articles: $N (shape $SHAPE), sitegen $(git describe --always --dirty 2>/de
 echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "folder:   $WORK"
 echo
-printf '%-10s %8s %8s %12s %10s %12s %10s\n' step wall_s cpu_s peak_rss_mb pages_kept files_written mb_written
-build cold
-build second
-build unchanged
-add_article
-build add
-edit_article
-build edit
+printf '%-15s %8s %8s %12s %10s %12s %10s\n' step wall_s cpu_s peak_rss_mb pages_kept files_written mb_written
+
+# The five steps with executable $1, rows labelled $2, on a fresh copy of the corpus.
+steps() {
+  BIN="$1" LABEL="$2"
+  rm -rf "$SITE" "$OUT" "$WORK/.public.sitegen-old" "$WORK/.public.sitegen-tmp"
+  cp -r "$PRISTINE" "$SITE"
+  build cold
+  build second
+  build unchanged
+  add_article
+  build add
+  edit_article
+  build edit
+}
+
+if [[ -n "$BASELINE" ]]; then
+  steps "$BASELINE" "base "
+fi
+steps "$SITEGEN" ""
 
 if ((CHECK)); then
   "$SITEGEN" build -q -r "$SITE" -o "$WORK/cold-check" ||

@@ -5,6 +5,7 @@
 //! (`content/a.md:12: broken link to /x/`); links the templates produce are reported against
 //! the page they appear on, since the fix is in a template, not in content.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Mutex;
@@ -122,30 +123,32 @@ fn check_pages(
             .decode_utf8_lossy()
             .into_owned()
     };
-    let bodies: HashMap<&str, Body<'_>> = site
+    let mut broken = Vec::new();
+    let documents = site
         .articles
         .iter()
-        .map(|a| {
-            (
-                a.path.as_str(),
-                Body::new(&a.source_path, &a.content, &a.links),
-            )
-        })
-        .chain(site.pages.iter().map(|p| {
-            (
-                p.path.as_str(),
-                Body::new(&p.source_path, &p.content, &p.links),
-            )
-        }))
-        .collect();
+        .map(|a| (&a.path, &a.source_path, &a.content, &a.links))
+        .chain(
+            site.pages
+                .iter()
+                .map(|p| (&p.path, &p.source_path, &p.content, &p.links)),
+        );
+    let mut bodies: HashMap<&str, Body<'_>> = HashMap::new();
+    for (path, source_path, content, links) in documents {
+        match content.read() {
+            Ok(content) => {
+                bodies.insert(path, Body::new(source_path, content, links));
+            }
+            Err(e) => broken.push(crate::model::unreadable(source_path, &e)),
+        }
+    }
     let mut pages: Vec<(&String, &String)> = rendered.pages.iter().collect();
     pages.sort();
-    let mut broken = Vec::new();
     let mut count = 0;
     for (file, html) in pages {
         let page_path = page_path_of(file);
         let article = bodies.get(page_path.as_str());
-        let body = article.and_then(|a| body_range(html, a.content));
+        let body = article.and_then(|a| body_range(html, &a.content));
         let from_body: HashSet<String> = article
             .map(|a| a.links.iter().map(|l| decoded(&l.target)).collect())
             .unwrap_or_default();
@@ -174,12 +177,12 @@ fn check_pages(
 /// What a page's body is made of: an article's or a standalone page's.
 struct Body<'a> {
     source_path: &'a Path,
-    content: &'a str,
+    content: Cow<'a, str>,
     links: &'a [BodyLink],
 }
 
 impl<'a> Body<'a> {
-    fn new(source_path: &'a Path, content: &'a str, links: &'a [BodyLink]) -> Self {
+    fn new(source_path: &'a Path, content: Cow<'a, str>, links: &'a [BodyLink]) -> Self {
         Body {
             source_path,
             content,

@@ -12,21 +12,28 @@
 //! reads them all in parallel and rewrites only the shards whose entries changed (one new
 //! article rewrites one shard). A shard that does not decode (another format, a truncated
 //! write) is ignored, and the files in it are parsed again.
+//!
+//! A shard holds its entries first, then the articles' bodies ([`LazyText`]s, 90 % of its
+//! bytes): a build reads the entries and leaves each body a place in the shard, read only
+//! when a page, feed or the search index needs it, so a publish build does not read the
+//! bodies of the articles whose pages it keeps.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::load::FileResult;
+use crate::model::{TextStore, spill_texts, texts_from};
 
 /// The folder under the cache folder.
 const DIR: &str = "parsed";
 /// Shard files: enough that one changed file rewrites a small share of the cache.
 const SHARDS: usize = 256;
 /// Bumped when what an entry holds changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A key: blake3 of everything a file's parse reads.
 pub type Key = [u8; 32];
@@ -119,47 +126,85 @@ impl ParseCache {
     }
 
     /// Writes the shards whose files or keys changed: `now` is every file parsed this time
-    /// (hit or not) with its key and result. Errors are ignored: a cache that cannot be
-    /// written makes the next build slower, not wrong.
-    pub fn save(&self, now: &[(&Path, Key, &FileResult)]) {
+    /// (hit or not) with its key and result. Returns, by index into `now`, the results of
+    /// the shards it wrote as read back from them, their bodies left in the files: a build
+    /// that parsed many articles (a cold one) need not hold all their bodies while it
+    /// renders. Errors are ignored: a cache that cannot be written makes the next build
+    /// slower, not wrong, and its results stay as they were.
+    pub fn save(&self, now: &[(&Path, Key, &FileResult)]) -> Vec<(usize, FileResult)> {
         let mut by_shard: Vec<Vec<usize>> = vec![Vec::new(); SHARDS];
         for (i, (rel, _, _)) in now.iter().enumerate() {
             by_shard[shard_of(rel)].push(i);
         }
         let _ = std::fs::create_dir_all(&self.dir);
-        by_shard.par_iter().enumerate().for_each(|(shard, files)| {
-            let mut keys: Vec<(&Path, &Key)> =
-                files.iter().map(|&i| (now[i].0, &now[i].1)).collect();
-            keys.sort_unstable();
-            let mut held: Vec<(&Path, &Key)> = self.held[shard]
+        by_shard
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(shard, files)| self.save_shard(shard, files, now))
+            .collect()
+    }
+
+    /// Writes one shard if its entries changed, and reads it back (see [`ParseCache::save`]).
+    fn save_shard(
+        &self,
+        shard: usize,
+        files: &[usize],
+        now: &[(&Path, Key, &FileResult)],
+    ) -> Vec<(usize, FileResult)> {
+        let mut keys: Vec<(&Path, &Key)> = files.iter().map(|&i| (now[i].0, &now[i].1)).collect();
+        keys.sort_unstable();
+        let mut held: Vec<(&Path, &Key)> = self.held[shard]
+            .iter()
+            .map(|(rel, key)| (rel.as_path(), key))
+            .collect();
+        held.sort_unstable();
+        if keys == held {
+            return Vec::new();
+        }
+        let path = shard_path(&self.dir, shard);
+        if files.is_empty() {
+            let _ = std::fs::remove_file(&path);
+            return Vec::new();
+        }
+        let entries: Vec<EntryRef<'_>> = files
+            .iter()
+            .map(|&i| EntryRef {
+                rel: now[i].0,
+                key: &now[i].1,
+                result: now[i].2,
+            })
+            .collect();
+        let shard = ShardRef {
+            format: FORMAT,
+            entries,
+        };
+        let (entries, texts) = spill_texts(|| postcard::to_stdvec(&shard));
+        let Ok(entries) = entries else {
+            return Vec::new();
+        };
+        let mut bytes = Vec::with_capacity(8 + entries.len() + texts.len());
+        bytes.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&entries);
+        bytes.extend_from_slice(&texts);
+        drop((entries, texts));
+        if !write_atomically(&path, &bytes) {
+            return Vec::new();
+        }
+        drop(bytes);
+        let back = read_shard(&path);
+        let same = back.len() == files.len()
+            && files
                 .iter()
-                .map(|(rel, key)| (rel.as_path(), key))
-                .collect();
-            held.sort_unstable();
-            if keys == held {
-                return;
-            }
-            let path = shard_path(&self.dir, shard);
-            if files.is_empty() {
-                let _ = std::fs::remove_file(&path);
-                return;
-            }
-            let entries: Vec<EntryRef<'_>> = files
-                .iter()
-                .map(|&i| EntryRef {
-                    rel: now[i].0,
-                    key: &now[i].1,
-                    result: now[i].2,
-                })
-                .collect();
-            let shard = ShardRef {
-                format: FORMAT,
-                entries,
-            };
-            if let Ok(bytes) = postcard::to_stdvec(&shard) {
-                write_atomically(&path, &bytes);
-            }
-        });
+                .zip(&back)
+                .all(|(&i, e)| e.rel == now[i].0 && e.key == now[i].1);
+        if !same {
+            return Vec::new();
+        }
+        files
+            .iter()
+            .copied()
+            .zip(back.into_iter().map(|e| e.result))
+            .collect()
     }
 }
 
@@ -177,22 +222,38 @@ struct EntryRef<'a> {
     result: &'a FileResult,
 }
 
+/// A shard's entries, their texts left in the file: the length of the entries (8 bytes),
+/// the entries, the texts. Nothing when it is missing or does not decode.
 fn read_shard(path: &Path) -> Vec<Entry> {
-    let Ok(bytes) = std::fs::read(path) else {
-        return Vec::new();
-    };
-    match postcard::from_bytes::<Shard>(&bytes) {
-        Ok(shard) if shard.format == FORMAT => shard.entries,
-        _ => Vec::new(),
+    read_entries(path).unwrap_or_default()
+}
+
+fn read_entries(path: &Path) -> Option<Vec<Entry>> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let len = file.metadata().ok()?.len();
+    let mut head = [0; 8];
+    file.read_exact(&mut head).ok()?;
+    let entries_len = u64::from_le_bytes(head);
+    if entries_len > len.saturating_sub(8) {
+        return None;
     }
+    let mut entries = vec![0; usize::try_from(entries_len).ok()?];
+    file.read_exact(&mut entries).ok()?;
+    let texts = TextStore::cache_shard(file, len, path);
+    let shard: Shard =
+        texts_from(&texts, 8 + entries_len, || postcard::from_bytes(&entries)).ok()?;
+    (shard.format == FORMAT).then_some(shard.entries)
 }
 
 /// Writes beside, then renames: a build killed mid-write leaves the old shard or none.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) {
+/// Whether it was written.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> bool {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_err() {
+    let written = std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_ok();
+    if !written {
         let _ = std::fs::remove_file(&tmp);
     }
+    written
 }
 
 /// `serde(deserialize_with)` for an article's bodies: read from the cache as bytes and
@@ -273,7 +334,7 @@ mod tests {
         assert!(cache.take(rel, &changed).is_none(), "a new key is a miss");
         let mut cache = ParseCache::open(dir.path());
         let back = cache.take(rel, &key).expect("a hit");
-        assert_eq!(format!("{back:?}"), format!("{first:?}"));
+        assert_eq!(format!("{:?}", held(back)), format!("{first:?}"));
         let back = cache
             .take(other, &other_key)
             .expect("failures are kept too");
@@ -295,6 +356,74 @@ mod tests {
             written
         );
         assert!(ParseCache::open(dir.path()).take(rel, &changed).is_some());
+    }
+
+    /// `result` with its article's texts read back and held, to compare with what was saved.
+    fn held(mut result: FileResult) -> FileResult {
+        if let Ok((Some(Item::Article(a)), _)) = &mut result {
+            assert!(a.content.held().is_none(), "the body stays in the cache");
+            a.content = a.content.read().expect("body").into_owned().into();
+            a.text = a.text.read().expect("text").into_owned().into();
+        }
+        result
+    }
+
+    fn body(result: &FileResult) -> &crate::model::LazyText {
+        match result {
+            Ok((Some(Item::Article(a)), _)) => &a.content,
+            _ => panic!("not an article: {result:?}"),
+        }
+    }
+
+    #[test]
+    fn bodies_stay_in_the_shard_until_read_and_survive_its_rewrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = Path::new("content/资讯/a.md");
+        let key = file_key(&[1; 32], rel, "", b"bytes");
+        let first = article();
+        ParseCache::open(dir.path()).save(&[(rel, key, &first)]);
+
+        let mut cache = ParseCache::open(dir.path());
+        let back = cache.take(rel, &key).expect("a hit");
+        let stored = body(&back);
+        assert!(stored.held().is_none(), "left in the shard");
+        assert_eq!(stored.read().expect("read"), "<p>正文</p>");
+        assert_eq!(stored.identity(), body(&first).identity());
+        assert_eq!(stored, body(&first));
+
+        // Another file in the same shard: the shard is written again, by rename, with the
+        // stored body copied from the old file, which this build still reads.
+        let sibling = (0..)
+            .map(|n| PathBuf::from(format!("content/资讯/s{n}.md")))
+            .find(|p| shard_of(p) == shard_of(rel))
+            .expect("a sibling");
+        let mut other = Article::for_tests("content/资讯/s.md", "2024/03/s/");
+        other.content = "<p>另一篇</p>".into();
+        let other: FileResult = Ok((Some(Item::Article(Box::new(other))), Vec::new()));
+        let sibling_key = file_key(&[1; 32], &sibling, "", b"s");
+        cache.save(&[(rel, key, &back), (&sibling, sibling_key, &other)]);
+        assert_eq!(
+            stored.read().expect("read after the rewrite"),
+            "<p>正文</p>"
+        );
+
+        let mut cache = ParseCache::open(dir.path());
+        let again = cache.take(rel, &key).expect("still a hit");
+        assert_eq!(format!("{:?}", held(again)), format!("{first:?}"));
+        let sibling_back = cache.take(&sibling, &sibling_key).expect("the new one");
+        assert_eq!(body(&sibling_back).read().expect("read"), "<p>另一篇</p>");
+    }
+
+    #[test]
+    fn a_shard_whose_bodies_are_cut_short_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = Path::new("content/a.md");
+        let key = file_key(&[0; 32], rel, "", b"x");
+        ParseCache::open(dir.path()).save(&[(rel, key, &article())]);
+        let shard = shard_path(&dir.path().join(DIR), shard_of(rel));
+        let bytes = std::fs::read(&shard).unwrap();
+        std::fs::write(&shard, &bytes[..bytes.len() - 3]).unwrap();
+        assert!(ParseCache::open(dir.path()).take(rel, &key).is_none());
     }
 
     #[test]

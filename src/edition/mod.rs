@@ -22,7 +22,7 @@ pub use opencc::VARIANTS;
 
 use crate::config::{Editions, Script, SiteConfig};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Article, BodyInfo, ListMeta, PlainText, Site, StandalonePage, Term};
+use crate::model::{Article, BodyInfo, LazyText, ListMeta, Site, StandalonePage, Term};
 use crate::slug::encode_path;
 
 /// `data/zh_hant.*`: the site's own conversions, phrase → phrase.
@@ -229,6 +229,20 @@ fn resolve(page_path: &str, reference: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// `text` read (from where it is kept, if it is not held), converted and held.
+fn convert_lazy(
+    text: &mut LazyText,
+    source: &Path,
+    convert: impl FnOnce(&str) -> String,
+) -> Result<(), Diagnostic> {
+    let converted = text
+        .read()
+        .map(|t| convert(&t))
+        .map_err(|e| crate::model::unreadable(source, &e))?;
+    *text = LazyText::new(converted);
+    Ok(())
+}
+
 /// One converter and link map, applied to each part of the model.
 struct Convert<'a> {
     converter: &'a Converter,
@@ -240,14 +254,21 @@ impl Convert<'_> {
         *s = self.converter.text(s);
     }
 
-    /// A body's plain text, read back from `serve`'s store if it is there.
-    fn plain(&self, text: &mut PlainText, source: &Path) -> Result<(), Diagnostic> {
-        let converted = text
-            .read()
-            .map(|t| self.converter.text(&t))
-            .map_err(|e| crate::model::unreadable(source, &e))?;
-        *text = PlainText::new(converted);
-        Ok(())
+    /// A body's plain text, read back from where it is kept if it is not held.
+    fn plain(&self, text: &mut LazyText, source: &Path) -> Result<(), Diagnostic> {
+        convert_lazy(text, source, |t| self.converter.text(t))
+    }
+
+    /// An article's or page's body HTML, at `page_path`, as [`Convert::html`] converts it.
+    fn lazy_html(
+        &self,
+        html: &mut LazyText,
+        page_path: &str,
+        source: &Path,
+    ) -> Result<(), Diagnostic> {
+        convert_lazy(html, source, |h| {
+            self.converter.html(&self.links.body(h, page_path))
+        })
     }
 
     fn texts(&self, list: &mut [String]) {
@@ -282,7 +303,7 @@ impl Convert<'_> {
     }
 
     fn article(&self, a: &mut Article) -> Result<(), Diagnostic> {
-        self.html(&mut a.content, &a.path);
+        self.lazy_html(&mut a.content, &a.path, &a.source_path)?;
         self.plain(&mut a.text, &a.source_path)?;
         self.text(&mut a.summary);
         self.text(&mut a.title);
@@ -299,7 +320,7 @@ impl Convert<'_> {
     }
 
     fn page(&self, p: &mut StandalonePage) -> Result<(), Diagnostic> {
-        self.html(&mut p.content, &p.path);
+        self.lazy_html(&mut p.content, &p.path, &p.source_path)?;
         self.plain(&mut p.text, &p.source_path)?;
         self.text(&mut p.summary);
         self.text(&mut p.title);

@@ -1,14 +1,17 @@
 //! `<picture>` markup: the versions of a picture as `srcset`s, one `<source>` per extra
 //! format, with the size the browser needs to lay the page out before any picture loads.
 
+use std::path::Path;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::plan::Purpose;
 use super::{Images, Source, Variant};
 use crate::content::markdown::BodyImage;
+use crate::diagnostics::Diagnostic;
 use crate::escape;
-use crate::model::Site;
+use crate::model::{LazyText, Site, unreadable};
 use crate::urls::Urls;
 
 /// How wide a body picture or an article's cover shows: the text column (42.5rem, about
@@ -191,26 +194,54 @@ pub fn plan_pages(site: &Site, images: &Images) {
     }
 }
 
-/// Replaces each processed Markdown picture of every body with its `<picture>`.
-pub fn rewrite_bodies(site: &mut Site, images: &Images) {
+/// Replaces each processed Markdown picture of every body with its `<picture>`; the
+/// errors are bodies that could not be read back.
+pub fn rewrite_bodies(site: &mut Site, images: &Images) -> Vec<Diagnostic> {
     let urls = Urls::new(&site.config);
-    let rewrite = |page: Page<'_>, content: &mut String, pictures: &[BodyImage]| {
-        if let Some(new) = rewritten(images, &urls, page, content, pictures) {
-            *content = new;
-        }
-    };
-    site.articles.par_iter_mut().for_each(|a| {
+    let articles = site.articles.par_iter_mut().filter_map(|a| {
         let page = Page::new(&a.path, a.cover.is_some());
-        rewrite(page, &mut a.content, &a.body.images);
+        let (content, pictures) = (&mut a.content, &a.body.images);
+        rewrite_body(images, &urls, page, content, pictures, &a.source_path).err()
     });
-    site.pages.par_iter_mut().for_each(|p| {
+    let pages = site.pages.par_iter_mut().filter_map(|p| {
         let page = Page::new(&p.path, p.cover.is_some());
-        rewrite(page, &mut p.content, &p.body.images);
+        let (content, pictures) = (&mut p.content, &p.body.images);
+        rewrite_body(images, &urls, page, content, pictures, &p.source_path).err()
     });
+    let errors = articles.chain(pages).collect();
     for m in &mut site.list_metas {
-        let path = m.listing_path.clone();
-        rewrite(Page::new(&path, false), &mut m.content, &m.body.images);
+        let page = Page::new(&m.listing_path, false);
+        if let Some(new) = rewritten(images, &urls, page, &m.content, &m.body.images) {
+            m.content = new;
+        }
     }
+    errors
+}
+
+/// Replaces the processed pictures of one body, read (if it is not held) only when it
+/// has one.
+fn rewrite_body(
+    images: &Images,
+    urls: &Urls,
+    page: Page<'_>,
+    content: &mut LazyText,
+    pictures: &[BodyImage],
+    source: &Path,
+) -> Result<(), Diagnostic> {
+    if !pictures
+        .iter()
+        .any(|p| images.find(page.path, &p.src).is_some())
+    {
+        return Ok(());
+    }
+    let new = {
+        let html = content.read().map_err(|e| unreadable(source, &e))?;
+        rewritten(images, urls, page, &html, pictures)
+    };
+    if let Some(new) = new {
+        *content = new.into();
+    }
+    Ok(())
 }
 
 /// The page a body belongs to.
@@ -228,11 +259,14 @@ impl<'a> Page<'a> {
 }
 
 /// Rewrites one article's body (serve swaps an edited article into the model in place).
-pub fn rewrite_article(images: &Images, urls: &Urls, article: &mut crate::model::Article) {
+pub fn rewrite_article(
+    images: &Images,
+    urls: &Urls,
+    article: &mut crate::model::Article,
+) -> Result<(), Diagnostic> {
     let page = Page::new(&article.path, article.cover.is_some());
-    if let Some(new) = rewritten(images, urls, page, &article.content, &article.body.images) {
-        article.content = new;
-    }
+    let (content, pictures) = (&mut article.content, &article.body.images);
+    rewrite_body(images, urls, page, content, pictures, &article.source_path)
 }
 
 /// `content` with the tags of `pictures` replaced, in order; None when none is processed.

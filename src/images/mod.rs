@@ -514,7 +514,7 @@ pub fn prepare(site: &mut Site, mode: Mode, progress: &Progress) -> Vec<Diagnost
     if mode == Mode::Make {
         warnings.extend(images.make_missing(progress));
     }
-    html::rewrite_bodies(site, &images);
+    warnings.extend(html::rewrite_bodies(site, &images));
     images.save_notes();
     site.images = Arc::new(images);
     warnings

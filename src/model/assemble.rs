@@ -16,15 +16,11 @@ use std::sync::Arc;
 /// Sorts the articles once and builds every index into them.
 pub fn assemble(
     config: SiteConfig,
-    mut articles: Vec<Article>,
+    articles: Vec<Article>,
     statics: Arc<Statics>,
     now: DateTime<FixedOffset>,
 ) -> Site {
-    articles.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| a.source_path.cmp(&b.source_path))
-    });
+    let articles = newest_first(articles);
     let mut links = vec![ArticleLinks::default(); articles.len()];
 
     let mut sections = TermIndex::new("");
@@ -80,6 +76,21 @@ pub fn assemble(
         tags,
         categories,
     }
+}
+
+/// `articles` newest first, equal dates by source path. Sorted as indexes, then moved
+/// once: sorting the articles themselves (hundreds of bytes each) moved each one some
+/// twenty times, the largest single cost of assembling 100,000.
+fn newest_first(articles: Vec<Article>) -> Vec<Article> {
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&articles[a], &articles[b]);
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.source_path.cmp(&b.source_path))
+    });
+    let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
 }
 
 /// Collects terms in first-seen order; terms that slug the same (`OpenAI`, `openai`) are one,

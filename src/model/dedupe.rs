@@ -16,7 +16,7 @@
 //! [`crate::render::plan`]: those a writer must fix. Aliases are settled once pages are
 //! attached ([`super::dedupe_aliases`]).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::Article;
 use crate::diagnostics::Diagnostic;
@@ -32,15 +32,21 @@ pub fn dedupe(mut articles: Vec<Article>) -> (Vec<Article>, Vec<Article>, Vec<Di
             a.path.clone_from(pattern);
         }
     }
-    let mut by_file: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut by_file: HashMap<String, Vec<usize>> = HashMap::with_capacity(articles.len());
     for (i, a) in articles.iter().enumerate() {
         by_file.entry(output_file(&a.path)).or_default().push(i);
     }
-    let mut taken: HashSet<String> = by_file.keys().cloned().collect();
+    // Settled in the order of their files, so that the same input gives the same URLs.
+    let mut clashes: Vec<(String, Vec<usize>)> = by_file
+        .iter()
+        .filter(|(_, wanting)| wanting.len() > 1)
+        .map(|(file, wanting)| (file.clone(), wanting.clone()))
+        .collect();
+    clashes.sort_unstable();
+    let mut taken: HashSet<String> = by_file.into_keys().collect();
     let mut dropped = vec![false; articles.len()];
     let mut warnings = Vec::new();
-    for wanting in by_file.values().filter(|w| w.len() > 1) {
-        let mut wanting = wanting.clone();
+    for (_, mut wanting) in clashes {
         wanting.sort_by(|&a, &b| source_key(&articles[a]).cmp(&source_key(&articles[b])));
         // An article whose author set its URL comes before any that only got it from the
         // pattern; among equals, the first source path.

@@ -9,7 +9,7 @@ mod assemble;
 mod dedupe;
 pub mod front;
 mod kinds;
-mod plain_text;
+mod lazy_text;
 pub mod refs;
 mod related;
 mod series;
@@ -26,7 +26,8 @@ pub use aliases::dedupe_aliases;
 pub use assemble::assemble;
 pub use dedupe::dedupe;
 pub use kinds::{BundleFile, Kinds, ListMeta, SortBy, StandalonePage, attach};
-pub use plain_text::{PlainText, TextStore, unreadable};
+pub use lazy_text::{LazyText, TextStore, unreadable};
+pub(crate) use lazy_text::{spill_texts, texts_from};
 pub use series::{SeriesPlace, listing_root};
 // For serve's in-place re-index (`serve/reshape.rs`), which must order as assembly does.
 pub(crate) use assemble::{archives, link_neighbours};
@@ -61,11 +62,10 @@ pub struct Article {
     pub keywords: Vec<String>,
     /// Plain-text summary for listings.
     pub summary: String,
-    /// The body as HTML.
-    #[serde(deserialize_with = "crate::content::cache::fast_utf8")]
-    pub content: String,
+    /// The body as HTML (left in the parse cache until a page or feed needs it).
+    pub content: LazyText,
     /// The body as plain text (the search index).
-    pub text: PlainText,
+    pub text: LazyText,
     /// Tag names as written, duplicates (by slug) removed.
     pub tags: Vec<String>,
     /// Category names in front-matter order: the breadcrumb's order.
@@ -115,6 +115,10 @@ pub struct BodyInfo {
     /// The body's Markdown pictures, until the image stage ([`crate::images`]) has
     /// replaced those it processes with `<picture>` elements.
     pub images: Vec<crate::content::markdown::BodyImage>,
+    /// The body links to other pages by their sources (`@/…`, `{{< ref >}}`), which
+    /// [`refs::resolve`] turns into URLs: known from the parse, so that resolving does not
+    /// read the bodies of the articles that have none.
+    pub internal_links: bool,
 }
 
 impl Article {
@@ -147,8 +151,8 @@ impl Article {
             seo_title: None,
             keywords: Vec::new(),
             summary: String::new(),
-            content: String::new(),
-            text: PlainText::default(),
+            content: LazyText::default(),
+            text: LazyText::default(),
             tags: Vec::new(),
             categories: Vec::new(),
             section: None,

@@ -23,7 +23,7 @@ use std::path::{Component, Path, PathBuf};
 use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 
-use super::{Article, StandalonePage};
+use super::{Article, BodyInfo, LazyText, StandalonePage, unreadable};
 use crate::content::markdown::{BodyLink, decode_entities};
 use crate::diagnostics::Diagnostic;
 use crate::escape;
@@ -44,7 +44,8 @@ pub trait Document: Sync {
     fn slug(&self) -> &str;
     /// Top-level folder under `content/`, for links to a section's `_index.md`.
     fn section(&self) -> Option<&str>;
-    fn content(&self) -> &str;
+    fn content(&self) -> &LazyText;
+    fn body(&self) -> &BodyInfo;
     fn links(&self) -> &[BodyLink];
     fn set_body(&mut self, html: String, links: Vec<BodyLink>);
 }
@@ -84,16 +85,17 @@ pub fn resolve_in(
     apply(articles, done)
 }
 
+/// Whether a body's HTML holds links [`resolve`] must turn into URLs.
+pub fn has_internal_links(html: &str) -> bool {
+    memchr::memmem::find(html.as_bytes(), MARKER).is_some()
+}
+
 /// The documents among `indexes` whose HTML holds a marker.
 fn linking<D: Document>(docs: &[D], indexes: &[usize]) -> Vec<usize> {
-    let finder = memchr::memmem::Finder::new(MARKER);
     indexes
         .iter()
         .copied()
-        .filter(|&i| {
-            docs.get(i)
-                .is_some_and(|d| finder.find(d.content().as_bytes()).is_some())
-        })
+        .filter(|&i| docs.get(i).is_some_and(|d| d.body().internal_links))
         .collect()
 }
 
@@ -101,18 +103,26 @@ fn rewrite_all<D: Document>(
     docs: &[D],
     linking: &[usize],
     index: &Index<'_>,
-) -> Vec<(usize, Rewrite)> {
+) -> Vec<(usize, Result<Rewrite, Diagnostic>)> {
     linking
         .par_iter()
         .map(|&i| (i, rewrite(&docs[i], index)))
         .collect()
 }
 
-fn apply<D: Document>(docs: &mut [D], done: Vec<(usize, Rewrite)>) -> Vec<Diagnostic> {
+fn apply<D: Document>(
+    docs: &mut [D],
+    done: Vec<(usize, Result<Rewrite, Diagnostic>)>,
+) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     for (i, done) in done {
-        docs[i].set_body(done.html, done.links);
-        warnings.extend(done.warnings);
+        match done {
+            Ok(done) => {
+                docs[i].set_body(done.html, done.links);
+                warnings.extend(done.warnings);
+            }
+            Err(unreadable) => warnings.push(unreadable),
+        }
     }
     warnings
 }
@@ -244,8 +254,12 @@ struct Rewrite {
     warnings: Vec<Diagnostic>,
 }
 
-fn rewrite<D: Document>(doc: &D, index: &Index<'_>) -> Rewrite {
-    let html = doc.content();
+fn rewrite<D: Document>(doc: &D, index: &Index<'_>) -> Result<Rewrite, Diagnostic> {
+    let html = doc
+        .content()
+        .read()
+        .map_err(|e| unreadable(doc.source_path(), &e))?;
+    let html = html.as_ref();
     let from = content_relative(doc.source_path());
     let mut links = doc.links().to_vec();
     let mut used = vec![false; links.len()];
@@ -319,11 +333,11 @@ fn rewrite<D: Document>(doc: &D, index: &Index<'_>) -> Rewrite {
         }
     }
     out.push_str(&html[copied..]);
-    Rewrite {
+    Ok(Rewrite {
         html: out,
         links,
         warnings,
-    }
+    })
 }
 
 /// Implements [`Document`] for a type with the fields articles and pages share.
@@ -345,14 +359,17 @@ macro_rules! document {
             fn section(&self) -> Option<&str> {
                 $section(self)
             }
-            fn content(&self) -> &str {
+            fn content(&self) -> &LazyText {
                 &self.content
+            }
+            fn body(&self) -> &BodyInfo {
+                &self.body
             }
             fn links(&self) -> &[BodyLink] {
                 &self.links
             }
             fn set_body(&mut self, html: String, links: Vec<BodyLink>) {
-                self.content = html;
+                self.content = html.into();
                 self.links = links;
             }
         }
@@ -451,7 +468,11 @@ mod tests {
         let rendered = crate::content::markdown::render(content, Default::default());
         Article {
             title: title.into(),
-            content: rendered.html,
+            body: BodyInfo {
+                internal_links: has_internal_links(&rendered.html),
+                ..BodyInfo::default()
+            },
+            content: rendered.html.into(),
             text: rendered.text.into(),
             section: Path::new(source)
                 .components()
@@ -517,7 +538,7 @@ mod tests {
         ));
         let warnings = resolve(&mut articles, &mut [], &urls);
         assert!(warnings.is_empty(), "{warnings:?}");
-        let html = &articles[5].content;
+        let html = articles[5].content.held().expect("held");
         assert!(
             html.contains("<a href=\"/portal/2024/03/grok/#%E8%83%8C%E6%99%AF\">旧闻</a>"),
             "{html}"
@@ -576,7 +597,7 @@ mod tests {
             shown[1].contains("link to `dup`: 2 pages match"),
             "{shown:?}"
         );
-        let html = &articles[5].content;
+        let html = articles[5].content.held().expect("held");
         assert!(html.contains("<a href=\"#\">不存在</a>"), "{html}");
         assert!(html.contains("<a href=\"/portal/a/dup/\">甲</a>"), "{html}");
     }
@@ -586,9 +607,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let urls = urls(dir.path());
         let mut articles = site();
-        let before: Vec<String> = articles.iter().map(|a| a.content.clone()).collect();
+        let before: Vec<LazyText> = articles.iter().map(|a| a.content.clone()).collect();
         assert!(resolve(&mut articles, &mut [], &urls).is_empty());
-        let after: Vec<String> = articles.iter().map(|a| a.content.clone()).collect();
+        let after: Vec<LazyText> = articles.iter().map(|a| a.content.clone()).collect();
         assert_eq!(before, after);
         assert_eq!(join("a/b", "../c.md").as_deref(), Some("a/c.md"));
         assert_eq!(join("", "../c.md"), None);

@@ -27,6 +27,9 @@ pub use templates::{Inputs, Renderer, Shared, Taxonomy};
 /// Files of one kind, as (path relative to the output root, bytes).
 type Files = Vec<(String, Vec<u8>)>;
 
+/// What makes one kind of [`Files`]; it fails only when a body cannot be read back.
+type MakeFiles = fn(&Shared<'_>) -> Result<Files, crate::diagnostics::Diagnostic>;
+
 /// Files other than HTML pages: feeds, sitemaps, `robots.txt`, the JSON API, the search
 /// index and the hashed assets, each handed to `emit` as (path relative to the output root,
 /// bytes) once made, a kind at a time, so that they are not all held at once. The search
@@ -38,10 +41,15 @@ pub fn extra_files(
     emit: &(dyn Fn(String, Vec<u8>) + Sync),
 ) -> Result<(), crate::diagnostics::Diagnostic> {
     let generating = progress.step("feeds and sitemaps");
-    let kinds: [fn(&Shared<'_>) -> Files; 4] =
-        [feeds::files, sitemap::files, api::files, indexnow::files];
+    // Feeds and the API read articles' bodies, which can fail (see `model::LazyText`).
+    let kinds: [MakeFiles; 4] = [
+        feeds::files,
+        |shared| Ok(sitemap::files(shared)),
+        api::files,
+        |shared| Ok(indexnow::files(shared)),
+    ];
     for kind in kinds {
-        for (name, bytes) in kind(shared) {
+        for (name, bytes) in kind(shared)? {
             emit(name, bytes);
         }
     }

@@ -9,7 +9,7 @@ use tera::{Context, Tera, Value};
 use super::pages::{Job, Listing, Page, Plan};
 use super::views::{self, Link};
 use crate::diagnostics::Diagnostic;
-use crate::model::Site;
+use crate::model::{Site, unreadable};
 use crate::theme;
 use crate::urls::Urls;
 
@@ -198,7 +198,7 @@ impl Renderer {
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
-        let (template, context) = context_for(shared, page);
+        let (template, context) = context_for(shared, page)?;
         self.tera
             .render_to(template, &context, buf)
             .map_err(|e| self.render_error(template, &e).on_page(&page.path))
@@ -557,7 +557,8 @@ impl Shared<'_> {
 }
 
 /// The template and context of one page, made from its [`Inputs`] alone.
-fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
+/// Fails only when the body of an article or page cannot be read back.
+fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> Result<(&'s str, Context), Diagnostic> {
     let mut ctx = Context::new();
     ctx.insert_value("site", shared.site_for(page).clone());
     ctx.insert_value("data", shared.data_value.clone());
@@ -581,7 +582,7 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
             series,
             series_terms,
         } => {
-            article_context(shared, article, &mut ctx);
+            article_context(shared, article, &mut ctx)?;
             ctx.insert_value(
                 "series",
                 super::series::article_series(shared, series, series_terms),
@@ -628,7 +629,7 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
             (template, listing.kind.as_str(), title)
         }
         Inputs::Page { page } => {
-            page_context(shared, page, &mut ctx);
+            page_context(shared, page, &mut ctx)?;
             full_title.clone_from(&page.seo_title);
             if !page.keywords.is_empty() {
                 keywords = &page.keywords;
@@ -677,13 +678,12 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> (&'s str, Context) {
     ctx.insert("page_title", &page_title);
     // Search engines read commas; Baidu asks for ASCII ones.
     ctx.insert("keywords", &keywords.join(","));
-    (template, ctx)
+    Ok((template, ctx))
 }
 
 /// The article page's own view: its ref plus the body and details.
 #[derive(Serialize)]
 struct ArticleExtra<'a> {
-    content: &'a str,
     updated: Option<String>,
     updated_short: Option<String>,
     updated_iso: Option<String>,
@@ -729,12 +729,15 @@ fn body_view(body: &crate::model::BodyInfo) -> BodyView<'_> {
     }
 }
 
-fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
+fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) -> Result<(), Diagnostic> {
     let site = shared.site;
     let a = &site.articles[i];
     let strings = &site.strings;
+    let content = a
+        .content
+        .read()
+        .map_err(|e| unreadable(&a.source_path, &e))?;
     let extra = ArticleExtra {
-        content: &a.content,
         updated: a.updated.map(|d| strings.date_time(&d)),
         updated_short: a.updated.map(|d| strings.date_short(&d)),
         updated_iso: a.updated.map(|d| d.to_rfc3339()),
@@ -753,9 +756,7 @@ fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
     if let Some(more) = Value::from_serializable(&extra).into_map() {
         page.extend(more);
     }
-    if let Some(content) = page.get_mut(&tera::value::Key::Str("content")) {
-        *content = Value::safe_string(&a.content);
-    }
+    page.insert("content".into(), Value::safe_string(&content));
     // The ref carries the first few tags (for listings); the article's page shows all.
     if site
         .links
@@ -767,6 +768,7 @@ fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) {
     }
     ctx.insert_value("page", Value::from(page));
     ctx.insert("breadcrumb", &breadcrumb(shared, i));
+    Ok(())
 }
 
 /// What `page.html` shows of a standalone page.
@@ -776,7 +778,6 @@ struct PageView<'a> {
     url: String,
     permalink: String,
     summary: &'a str,
-    content: &'a str,
     cover: Option<&'a str>,
     weight: Option<i64>,
     /// The front-matter date, if it has one (most pages have none).
@@ -790,14 +791,21 @@ struct PageView<'a> {
     body: BodyView<'a>,
 }
 
-fn page_context(shared: &Shared<'_>, p: &crate::model::StandalonePage, ctx: &mut Context) {
+fn page_context(
+    shared: &Shared<'_>,
+    p: &crate::model::StandalonePage,
+    ctx: &mut Context,
+) -> Result<(), Diagnostic> {
+    let content = p
+        .content
+        .read()
+        .map_err(|e| unreadable(&p.source_path, &e))?;
     let strings = &shared.site.strings;
     let view = PageView {
         title: &p.title,
         url: shared.urls.href(&p.path),
         permalink: shared.urls.absolute(&p.path),
         summary: &p.summary,
-        content: &p.content,
         cover: p.cover.as_deref(),
         weight: p.weight,
         date: p.date.map(|d| strings.date_time(&d)),
@@ -811,7 +819,7 @@ fn page_context(shared: &Shared<'_>, p: &crate::model::StandalonePage, ctx: &mut
     let mut value = Value::from_serializable(&view)
         .into_map()
         .unwrap_or_default();
-    value.insert("content".into(), Value::safe_string(&p.content));
+    value.insert("content".into(), Value::safe_string(&content));
     let site = shared.site;
     views::cover_values(
         &mut value,
@@ -826,6 +834,7 @@ fn page_context(shared: &Shared<'_>, p: &crate::model::StandalonePage, ctx: &mut
         url: shared.urls.href(""),
     };
     ctx.insert("breadcrumb", &vec![home]);
+    Ok(())
 }
 
 /// 首页 › section › each category, in front-matter order, every item a link.

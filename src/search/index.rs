@@ -25,7 +25,7 @@ use rayon::prelude::*;
 
 use super::postings::{self, IN_SUMMARY, IN_TAGS, IN_TITLE};
 use super::tokenize::{self, Key, Mode};
-use crate::model::PlainText;
+use crate::model::LazyText;
 
 /// Version of the file layout, in `meta.json`; the script refuses other versions.
 pub const FORMAT: u32 = 2;
@@ -60,12 +60,12 @@ pub struct Doc<'a> {
     pub date: String,
 }
 
-/// An article's plain text: borrowed, or read a batch at a time from `serve`'s store
-/// ([`PlainText`]), so that the index never holds every text at once.
+/// An article's plain text: borrowed, or read a batch at a time from where it is kept
+/// ([`LazyText`]), so that the index never holds every text at once.
 #[derive(Debug, Clone, Copy)]
 pub enum DocText<'a> {
     Str(&'a str),
-    Plain(&'a PlainText),
+    Plain(&'a LazyText),
 }
 
 impl DocText<'_> {
@@ -76,10 +76,10 @@ impl DocText<'_> {
         }
     }
 
-    /// See [`PlainText::identity`].
-    pub fn identity(&self) -> Cow<'_, [u8]> {
+    /// See [`LazyText::identity`].
+    pub fn identity(&self) -> u64 {
         match self {
-            DocText::Str(text) => Cow::Borrowed(text.as_bytes()),
+            DocText::Str(text) => LazyText::identity_of(text),
             DocText::Plain(text) => text.identity(),
         }
     }
@@ -97,8 +97,8 @@ impl<'a> From<&'a String> for DocText<'a> {
     }
 }
 
-impl<'a> From<&'a PlainText> for DocText<'a> {
-    fn from(text: &'a PlainText) -> Self {
+impl<'a> From<&'a LazyText> for DocText<'a> {
+    fn from(text: &'a LazyText) -> Self {
         DocText::Plain(text)
     }
 }

@@ -271,7 +271,7 @@ mod tests {
     fn a_text_that_cannot_be_read_back_fails_the_index() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = crate::model::TextStore::create_in(dir.path()).expect("store");
-        let mut text = crate::model::PlainText::from("开源模型发布");
+        let mut text = crate::model::LazyText::from("开源模型发布");
         text.store_in(&store).expect("store");
         let tags = Vec::new();
         let mut doc = doc("标题", &tags, "", 0);

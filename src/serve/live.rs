@@ -262,10 +262,13 @@ impl Model {
             }
         }
         let site = Arc::make_mut(&mut self.site);
-        let warnings = model::refs::resolve_in(&mut site.articles, &site.pages, &urls, &swapped);
+        let mut warnings =
+            model::refs::resolve_in(&mut site.articles, &site.pages, &urls, &swapped);
         let images = Arc::clone(&site.images);
         for &i in &swapped {
-            crate::images::html::rewrite_article(&images, &urls, &mut site.articles[i]);
+            let rewritten =
+                crate::images::html::rewrite_article(&images, &urls, &mut site.articles[i]);
+            warnings.extend(rewritten.err());
         }
         for i in swapped {
             self.refs[i] = views::article_ref_value(&self.site, &urls, i);
@@ -340,10 +343,13 @@ impl Model {
         }
         let site = Arc::make_mut(&mut self.site);
         let urls = Urls::new(&site.config);
-        let warnings = model::refs::resolve_in(&mut site.articles, &site.pages, &urls, &changed);
+        let mut warnings =
+            model::refs::resolve_in(&mut site.articles, &site.pages, &urls, &changed);
         let images = Arc::clone(&site.images);
         for &i in &changed {
-            crate::images::html::rewrite_article(&images, &urls, &mut site.articles[i]);
+            let rewritten =
+                crate::images::html::rewrite_article(&images, &urls, &mut site.articles[i]);
+            warnings.extend(rewritten.err());
         }
         self.signatures = term_signatures(&self.site);
         let stale: Vec<usize> = (0..self.signatures.len())

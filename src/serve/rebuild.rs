@@ -6,7 +6,7 @@
 //!
 //! * only the files a save touched are parsed again ([`super::sources`]), and each
 //!   article's plain text, which only the search index reads, goes to a file without a
-//!   name in the cache folder as soon as it is read ([`crate::model::PlainText`]);
+//!   name in the cache folder as soon as it is read ([`crate::model::LazyText`]);
 //! * the model stays between builds and takes text and title edits in place
 //!   ([`super::live`]);
 //! * every planned page gets a fingerprint of what its template sees

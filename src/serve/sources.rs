@@ -58,12 +58,12 @@ pub(crate) struct Sources {
     /// What the set of files says about each (see [`crate::content::kinds::Layout`]):
     /// kept while no file comes or goes (at 100,000 files it takes 30 ms to learn).
     layout: Option<crate::content::kinds::Layout>,
-    /// Where each article's plain text goes as soon as it is read (see [`PlainText`]):
+    /// Where each article's plain text goes as soon as it is read (see [`LazyText`]):
     /// only the search index reads it, and a session holds the model for hours. None
     /// until first needed, and when it cannot be made (a read-only site): then the texts
     /// stay in memory.
     ///
-    /// [`PlainText`]: crate::model::PlainText
+    /// [`LazyText`]: crate::model::LazyText
     texts: Option<Arc<TextStore>>,
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::listing::{Kind, Listings, TermRef};
 use super::{Api, VERSION, absolute, absolute_srcset, body, to_bytes};
 use crate::content::markdown::TocEntry;
+use crate::diagnostics::Diagnostic;
 use crate::images::Picture;
 use crate::model::{Article, Term};
 
@@ -209,20 +210,25 @@ struct ArticleFile<'a> {
     toc: &'a [TocEntry],
 }
 
-/// `articles/<id>.json` of article `i`; None for a draft.
+/// `articles/<id>.json` of article `i`; None for a draft, an error when its body cannot
+/// be read back.
 pub fn article_file(
     api: &Api<'_>,
     items: &[Option<Item<'_>>],
     i: usize,
-) -> Option<(String, Vec<u8>)> {
+) -> Option<Result<(String, Vec<u8>), Diagnostic>> {
     let a = api.site.articles.get(i)?;
     let item = items.get(i)?.as_ref()?;
+    let html = match a.content.read() {
+        Ok(html) => html,
+        Err(e) => return Some(Err(crate::model::unreadable(&a.source_path, &e))),
+    };
     let file = api.file(&format!("articles/{}.json", item.id));
     let page = ArticleFile {
         version: VERSION,
         item,
-        content: body::absolute_links(&a.content, &item.url),
+        content: body::absolute_links(&html, &item.url),
         toc: &a.body.toc,
     };
-    Some((file, to_bytes(&page)))
+    Some(Ok((file, to_bytes(&page))))
 }

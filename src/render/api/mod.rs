@@ -20,6 +20,7 @@ mod listing;
 use rayon::prelude::*;
 
 use super::Shared;
+use crate::diagnostics::Diagnostic;
 use crate::model::{Site, Term};
 use crate::urls::Urls;
 
@@ -30,10 +31,10 @@ pub const VERSION: u32 = 1;
 
 /// The API's files as (path relative to the output root, bytes); none unless `[api]
 /// enabled`.
-pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
+pub fn files(shared: &Shared<'_>) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let site = shared.site;
     if !site.config.raw.api.enabled {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let api = Api::new(site, &shared.urls);
     let listings = listing::Listings::new(&api);
@@ -44,9 +45,9 @@ pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
         api.published
             .par_iter()
             .filter_map(|&i| item::article_file(&api, &items, i))
-            .collect::<Vec<_>>(),
+            .collect::<Result<Vec<_>, Diagnostic>>()?,
     );
-    files
+    Ok(files)
 }
 
 /// What every file of one build shares.

@@ -90,6 +90,7 @@ fn files(site: &Site) -> BTreeMap<String, Value> {
     let plan = plan(site).expect("plan");
     let shared = Shared::new(site, &plan);
     super::files(&shared)
+        .expect("bodies held")
         .into_iter()
         .map(|(f, b)| (f, serde_json::from_slice(&b).expect("JSON")))
         .collect()

@@ -14,12 +14,13 @@ use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
 use super::Shared;
+use crate::diagnostics::Diagnostic;
 use crate::escape;
-use crate::model::{Article, Site};
+use crate::model::{Article, Site, unreadable};
 use crate::urls::{Urls, absolutize};
 
 /// The feed files of the site, as (path relative to the output root, bytes).
-pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
+pub fn files(shared: &Shared<'_>) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
     let site = shared.site;
     let strings = &site.strings;
     let title = &site.config.raw.title;
@@ -51,8 +52,8 @@ pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
             .iter()
             .map(|t| Feed::new(site, &t.path, named("feed_author", &t.name), &t.articles)),
     );
-    let settings = Settings::new(site, &shared.urls, &feeds);
-    feeds
+    let settings = Settings::new(site, &shared.urls, &feeds)?;
+    Ok(feeds
         .par_iter()
         .flat_map_iter(|feed| {
             [
@@ -60,7 +61,7 @@ pub fn files(shared: &Shared<'_>) -> Vec<(String, Vec<u8>)> {
                 (feed.atom_path(), atom::render(&settings, feed).into_bytes()),
             ]
         })
-        .collect()
+        .collect())
 }
 
 /// `<category>` elements per entry: its categories, then its tags, up to this many. An
@@ -90,7 +91,8 @@ struct Settings<'a> {
 }
 
 impl<'a> Settings<'a> {
-    fn new(site: &'a Site, urls: &'a Urls, feeds: &[Feed<'_>]) -> Self {
+    /// Fails when a body the feeds carry cannot be read back.
+    fn new(site: &'a Site, urls: &'a Urls, feeds: &[Feed<'_>]) -> Result<Self, Diagnostic> {
         let raw = &site.config.raw;
         let mut bodies = Vec::new();
         if raw.feed_full_content {
@@ -103,11 +105,19 @@ impl<'a> Settings<'a> {
                 .par_iter()
                 .zip(needed)
                 .map(|(a, needed)| {
-                    needed.then(|| escape::cdata(&absolutize(&a.content, urls.origin())))
+                    needed
+                        .then(|| {
+                            let html = a
+                                .content
+                                .read()
+                                .map_err(|e| unreadable(&a.source_path, &e))?;
+                            Ok(escape::cdata(&absolutize(&html, urls.origin())))
+                        })
+                        .transpose()
                 })
-                .collect();
+                .collect::<Result<_, Diagnostic>>()?;
         }
-        Settings {
+        Ok(Settings {
             urls,
             description: if raw.description.trim().is_empty() {
                 &raw.title
@@ -118,7 +128,7 @@ impl<'a> Settings<'a> {
             publisher: site.config.publisher_name(),
             full_content: raw.feed_full_content,
             bodies,
-        }
+        })
     }
 
     /// Article `i`'s body for a feed: a CDATA section, host-relative links made absolute.
