@@ -389,78 +389,105 @@ fn load_cached(
     loading: &crate::progress::Stage,
 ) -> (Vec<FileResult>, usize) {
     // The settings' key hashes this program's executable (tens of megabytes): that runs on
-    // one thread while the others read the sources, instead of before them.
-    let ((settings, mut cache), bytes): ((cache::Key, ParseCache), Vec<Option<Vec<u8>>>) =
-        rayon::join(
-            || {
-                let settings = cache::settings_key(config, options.shortcodes, options.drafts);
-                (settings, ParseCache::open(cache_dir))
-            },
-            || {
-                files
-                    .par_iter()
-                    .map(|rel| std::fs::read(root.join(rel)).ok())
-                    .collect()
-            },
-        );
-    let read: Vec<Option<(Vec<u8>, cache::Key)>> = files
-        .par_iter()
-        .zip(bytes)
-        .map(|(rel, bytes)| {
-            let bytes = bytes?;
-            let key = cache::file_key(&settings, rel, &layout.facts(rel), &bytes);
-            Some((bytes, key))
-        })
-        .collect();
-    // `_index.md` files are not cached: their parse looks at the site's templates.
-    let hits: Vec<Option<FileResult>> = files
-        .iter()
-        .zip(&read)
-        .map(|(rel, read)| {
-            let (_, key) = read.as_ref()?;
-            (!kinds::is_section_index(rel))
-                .then(|| cache.take(rel, key))
-                .flatten()
-        })
-        .collect();
-    let hit_count = hits.iter().filter(|h| h.is_some()).count();
-    // Each file's bytes are freed here, on the thread that parsed it (or did not need
-    // to): freed together afterwards, 100,000 of them took a quarter of a second.
-    let parsed: Vec<(FileResult, Option<cache::Key>)> = files
-        .par_iter()
-        .zip(read.into_par_iter())
-        .zip(hits.into_par_iter())
-        .map(|((rel, read), hit)| {
-            let key = read.as_ref().map(|(_, key)| *key);
-            let result = match (hit, read) {
-                (Some(hit), _) => hit,
-                (None, Some((bytes, _))) => parse_file(root, rel, &bytes, config, options, layout),
-                (None, None) => load_file(root, rel, config, options, layout),
-            };
-            loading.inc(1);
-            (result, key)
-        })
-        .collect();
-    let (at, now): (Vec<usize>, Vec<(&Path, cache::Key, &FileResult)>) = files
-        .iter()
-        .zip(&parsed)
-        .enumerate()
-        .filter(|(_, (rel, _))| !kinds::is_section_index(rel))
-        .filter_map(|(i, (rel, (result, key)))| Some((i, (rel.as_path(), (*key)?, result))))
-        .unzip();
-    // What the cache wrote, read back with the bodies left in its files, takes the place
-    // of what was parsed: the parsed bodies are freed here, not held through rendering.
-    let saved = cache.save(&now);
-    drop(now);
-    let mut results: Vec<FileResult> = parsed.into_iter().map(|(result, _)| result).collect();
-    for (i, result) in saved {
-        results[at[i]] = result;
+    // one thread while the others read the cache.
+    let (settings, cache) = rayon::join(
+        || cache::settings_key(config, options.shortcodes, options.drafts),
+        || ParseCache::open(cache_dir),
+    );
+    // Files by shard, each shard loaded and written back on its own; `_index.md` files,
+    // whose parse looks at the site's templates, in a group of their own, not cached.
+    let mut groups: Vec<Vec<usize>> = vec![Vec::new(); ParseCache::SHARDS + 1];
+    for (i, rel) in files.iter().enumerate() {
+        let group = if kinds::is_section_index(rel) {
+            ParseCache::SHARDS
+        } else {
+            cache::shard_of(rel)
+        };
+        groups[group].push(i);
     }
-    let results = results
-        .into_iter()
-        .map(|result| when_due(result, options))
+    let shards = cache.into_shards().into_iter().map(Some).chain([None]);
+    let group = Group {
+        root,
+        files,
+        config,
+        options,
+        layout,
+        settings: &settings,
+        loading,
+    };
+    let loaded: Vec<(usize, FileResult, bool)> = groups
+        .into_par_iter()
+        .zip(shards.collect::<Vec<_>>())
+        .flat_map_iter(|(indexes, shard)| group.load(&indexes, shard))
         .collect();
-    (results, hit_count)
+    let hits = loaded.iter().filter(|(_, _, hit)| *hit).count();
+    let mut results: Vec<Option<FileResult>> =
+        std::iter::repeat_with(|| None).take(files.len()).collect();
+    for (i, result, _) in loaded {
+        results[i] = Some(when_due(result, options));
+    }
+    (results.into_iter().flatten().collect(), hits)
+}
+
+/// What loading one group of files through the cache needs.
+struct Group<'a> {
+    root: &'a Path,
+    files: &'a [PathBuf],
+    config: &'a SiteConfig,
+    options: LoadOptions<'a>,
+    layout: &'a kinds::Layout,
+    settings: &'a cache::Key,
+    loading: &'a crate::progress::Stage,
+}
+
+impl Group<'_> {
+    /// Loads the files at `indexes` (one shard's, or with no shard the uncached ones):
+    /// each file read and its key taken, a hit taken from the shard, a miss parsed; then
+    /// the shard written back and what it wrote, read back with its bodies left in the
+    /// file, takes the place of what was parsed. Returns (index, result, whether a hit).
+    fn load(
+        &self,
+        indexes: &[usize],
+        mut shard: Option<cache::CachedShard>,
+    ) -> Vec<(usize, FileResult, bool)> {
+        let (root, config, options, layout) = (self.root, self.config, self.options, self.layout);
+        let mut loaded = Vec::with_capacity(indexes.len());
+        let mut keys = Vec::with_capacity(indexes.len());
+        for &i in indexes {
+            let rel = &self.files[i];
+            let Ok(bytes) = std::fs::read(root.join(rel)) else {
+                loaded.push((i, load_file(root, rel, config, options, layout), false));
+                keys.push(None);
+                self.loading.inc(1);
+                continue;
+            };
+            let key = cache::file_key(self.settings, rel, &layout.facts(rel), &bytes);
+            let hit = shard.as_mut().and_then(|s| s.take(rel, &key));
+            let is_hit = hit.is_some();
+            let result =
+                hit.unwrap_or_else(|| parse_file(root, rel, &bytes, config, options, layout));
+            self.loading.inc(1);
+            loaded.push((i, result, is_hit));
+            keys.push(Some(key));
+        }
+        let Some(shard) = shard else {
+            return loaded;
+        };
+        let (at, now): (Vec<usize>, Vec<(&Path, cache::Key, &FileResult)>) = loaded
+            .iter()
+            .zip(&keys)
+            .enumerate()
+            .filter_map(|(k, ((i, result, _), key))| {
+                Some((k, (self.files[*i].as_path(), (*key)?, result)))
+            })
+            .unzip();
+        let saved = shard.save(&now);
+        drop(now);
+        for (k, result) in at.into_iter().zip(saved.into_iter().flatten()) {
+            loaded[k].1 = result;
+        }
+        loaded
+    }
 }
 
 /// Reads and parses one file.

@@ -51,13 +51,18 @@ struct Shard {
     entries: Vec<Entry>,
 }
 
-/// The cache as read at the start of a load.
+/// The cache as read at the start of a load: one [`Shard`] of entries per file.
 pub struct ParseCache {
-    dir: PathBuf,
+    shards: Vec<CachedShard>,
+}
+
+/// One shard as read, and where it is written back.
+pub struct CachedShard {
+    path: PathBuf,
     /// File → its key and result in the cache.
     found: HashMap<PathBuf, (Key, FileResult)>,
-    /// The files each shard held, by key, to tell which shards must be written again.
-    held: Vec<Vec<(PathBuf, Key)>>,
+    /// The files the shard held, by key, to tell whether it must be written again.
+    held: Vec<(PathBuf, Key)>,
 }
 
 /// A hash of the settings every parse reads.
@@ -88,35 +93,50 @@ pub fn file_key(settings: &Key, rel: &Path, layout: &str, bytes: &[u8]) -> Key {
     *h.finalize().as_bytes()
 }
 
-fn shard_of(rel: &Path) -> usize {
-    let hash = blake3::hash(rel.to_string_lossy().as_bytes());
-    usize::from(hash.as_bytes()[0]) % SHARDS
-}
-
 fn shard_path(dir: &Path, shard: usize) -> PathBuf {
     dir.join(format!("{shard:02x}.bin"))
 }
 
+/// The shard `rel`'s entry lives in: each is loaded, parsed and written back on its own
+/// (see [`ParseCache::into_shards`]).
+pub fn shard_of(rel: &Path) -> usize {
+    let hash = blake3::hash(rel.to_string_lossy().as_bytes());
+    usize::from(hash.as_bytes()[0]) % SHARDS
+}
+
 impl ParseCache {
+    /// How many shards there are.
+    pub const SHARDS: usize = SHARDS;
+
     /// Reads every shard under `cache_dir` (none there: an empty cache).
     pub fn open(cache_dir: &Path) -> ParseCache {
         let dir = cache_dir.join(DIR);
-        let shards: Vec<Vec<Entry>> = (0..SHARDS)
+        let _ = std::fs::create_dir_all(&dir);
+        let shards = (0..SHARDS)
             .into_par_iter()
-            .map(|i| read_shard(&shard_path(&dir, i)))
+            .map(|i| {
+                let path = shard_path(&dir, i);
+                let entries = read_shard(&path);
+                let held = entries.iter().map(|e| (e.rel.clone(), e.key)).collect();
+                let found = entries
+                    .into_iter()
+                    .map(|e| (e.rel, (e.key, e.result)))
+                    .collect();
+                CachedShard { path, found, held }
+            })
             .collect();
-        let held = shards
-            .iter()
-            .map(|entries| entries.iter().map(|e| (e.rel.clone(), e.key)).collect())
-            .collect();
-        let found = shards
-            .into_iter()
-            .flatten()
-            .map(|e| (e.rel, (e.key, e.result)))
-            .collect();
-        ParseCache { dir, found, held }
+        ParseCache { shards }
     }
 
+    /// The shards, in [`shard_of`]'s numbering: a load takes the files of each shard
+    /// through it, then writes it back, before the next, so that a build that parses many
+    /// files (a cold one) holds the bodies of a shard or two at a time, not all.
+    pub fn into_shards(self) -> Vec<CachedShard> {
+        self.shards
+    }
+}
+
+impl CachedShard {
     /// The cached result of `rel` when its key is `key` (taken out of the cache).
     pub fn take(&mut self, rel: &Path, key: &Key) -> Option<FileResult> {
         match self.found.remove(rel) {
@@ -125,86 +145,53 @@ impl ParseCache {
         }
     }
 
-    /// Writes the shards whose files or keys changed: `now` is every file parsed this time
-    /// (hit or not) with its key and result. Returns, by index into `now`, the results of
-    /// the shards it wrote as read back from them, their bodies left in the files: a build
-    /// that parsed many articles (a cold one) need not hold all their bodies while it
-    /// renders. Errors are ignored: a cache that cannot be written makes the next build
-    /// slower, not wrong, and its results stay as they were.
-    pub fn save(&self, now: &[(&Path, Key, &FileResult)]) -> Vec<(usize, FileResult)> {
-        let mut by_shard: Vec<Vec<usize>> = vec![Vec::new(); SHARDS];
-        for (i, (rel, _, _)) in now.iter().enumerate() {
-            by_shard[shard_of(rel)].push(i);
-        }
-        let _ = std::fs::create_dir_all(&self.dir);
-        by_shard
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(shard, files)| self.save_shard(shard, files, now))
-            .collect()
-    }
-
-    /// Writes one shard if its entries changed, and reads it back (see [`ParseCache::save`]).
-    fn save_shard(
-        &self,
-        shard: usize,
-        files: &[usize],
-        now: &[(&Path, Key, &FileResult)],
-    ) -> Vec<(usize, FileResult)> {
-        let mut keys: Vec<(&Path, &Key)> = files.iter().map(|&i| (now[i].0, &now[i].1)).collect();
+    /// Writes the shard if its files or keys changed: `now` is every file of the shard
+    /// parsed this time (hit or not) with its key and result. Returns the results as read
+    /// back from the file just written, in `now`'s order, their bodies left in the file:
+    /// the parsed bodies can be freed. None when nothing was written: unchanged, or an
+    /// error (a cache that cannot be written makes the next build slower, not wrong).
+    pub fn save(&self, now: &[(&Path, Key, &FileResult)]) -> Option<Vec<FileResult>> {
+        let mut keys: Vec<(&Path, &Key)> = now.iter().map(|(rel, key, _)| (*rel, key)).collect();
         keys.sort_unstable();
-        let mut held: Vec<(&Path, &Key)> = self.held[shard]
+        let mut held: Vec<(&Path, &Key)> = self
+            .held
             .iter()
             .map(|(rel, key)| (rel.as_path(), key))
             .collect();
         held.sort_unstable();
         if keys == held {
-            return Vec::new();
+            return None;
         }
-        let path = shard_path(&self.dir, shard);
-        if files.is_empty() {
-            let _ = std::fs::remove_file(&path);
-            return Vec::new();
+        if now.is_empty() {
+            let _ = std::fs::remove_file(&self.path);
+            return None;
         }
-        let entries: Vec<EntryRef<'_>> = files
+        let entries: Vec<EntryRef<'_>> = now
             .iter()
-            .map(|&i| EntryRef {
-                rel: now[i].0,
-                key: &now[i].1,
-                result: now[i].2,
-            })
+            .map(|(rel, key, result)| EntryRef { rel, key, result })
             .collect();
         let shard = ShardRef {
             format: FORMAT,
             entries,
         };
         let (entries, texts) = spill_texts(|| postcard::to_stdvec(&shard));
-        let Ok(entries) = entries else {
-            return Vec::new();
-        };
+        let entries = entries.ok()?;
         let mut bytes = Vec::with_capacity(8 + entries.len() + texts.len());
         bytes.extend_from_slice(&(entries.len() as u64).to_le_bytes());
         bytes.extend_from_slice(&entries);
         bytes.extend_from_slice(&texts);
         drop((entries, texts));
-        if !write_atomically(&path, &bytes) {
-            return Vec::new();
+        if !write_atomically(&self.path, &bytes) {
+            return None;
         }
         drop(bytes);
-        let back = read_shard(&path);
-        let same = back.len() == files.len()
-            && files
+        let back = read_shard(&self.path);
+        let same = back.len() == now.len()
+            && now
                 .iter()
                 .zip(&back)
-                .all(|(&i, e)| e.rel == now[i].0 && e.key == now[i].1);
-        if !same {
-            return Vec::new();
-        }
-        files
-            .iter()
-            .copied()
-            .zip(back.into_iter().map(|e| e.result))
-            .collect()
+                .all(|((rel, key, _), e)| e.rel == *rel && e.key == *key);
+        same.then(|| back.into_iter().map(|e| e.result).collect())
     }
 }
 
@@ -305,6 +292,24 @@ mod tests {
     use crate::diagnostics::Diagnostic;
     use crate::load::Item;
     use crate::model::Article;
+
+    /// The whole cache at once, as a load takes it shard by shard.
+    impl ParseCache {
+        fn save(&self, now: &[(&Path, Key, &FileResult)]) {
+            for (i, shard) in self.shards.iter().enumerate() {
+                let mine: Vec<_> = now
+                    .iter()
+                    .filter(|(rel, _, _)| shard_of(rel) == i)
+                    .copied()
+                    .collect();
+                shard.save(&mine);
+            }
+        }
+
+        fn take(&mut self, rel: &Path, key: &Key) -> Option<FileResult> {
+            self.shards[shard_of(rel)].take(rel, key)
+        }
+    }
 
     fn article() -> FileResult {
         let mut a = Article::for_tests("content/资讯/a.md", "2024/03/a/");
@@ -412,6 +417,28 @@ mod tests {
         assert_eq!(format!("{:?}", held(again)), format!("{first:?}"));
         let sibling_back = cache.take(&sibling, &sibling_key).expect("the new one");
         assert_eq!(body(&sibling_back).read().expect("read"), "<p>另一篇</p>");
+    }
+
+    #[test]
+    fn a_written_shard_hands_back_its_results_with_the_bodies_left_in_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = Path::new("content/资讯/a.md");
+        let key = file_key(&[2; 32], rel, "", b"bytes");
+        let first = article();
+        let cache = ParseCache::open(dir.path());
+        let back = cache.shards[shard_of(rel)]
+            .save(&[(rel, key, &first)])
+            .expect("written");
+        let [back] = <[FileResult; 1]>::try_from(back).expect("one result");
+        assert!(body(&back).held().is_none(), "the parsed body can be freed");
+        assert_eq!(format!("{:?}", held(back)), format!("{first:?}"));
+        // Unchanged: nothing written, nothing handed back.
+        let cache = ParseCache::open(dir.path());
+        assert!(
+            cache.shards[shard_of(rel)]
+                .save(&[(rel, key, &first)])
+                .is_none()
+        );
     }
 
     #[test]
