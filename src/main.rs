@@ -190,6 +190,11 @@ struct CheckArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A build keeps each of the parse cache's 256 shard files open while it may read
+    // bodies from them (`model::LazyText`), beside the files it writes: macOS starts
+    // programs with room for 256 open files. A limit that cannot be raised is left as is.
+    #[cfg(unix)]
+    let _ = rlimit::increase_nofile_limit(10_240);
     match cli.command {
         Command::Build(args) => run_build(args, cli.quiet),
         Command::Check(args) => run_check(args, cli.quiet),

@@ -322,3 +322,34 @@ fn publish_builds_of_a_traditional_edition_match_cold_builds() {
     assert!(kept > 0, "the edition's publish build keeps pages");
     publish_matches_cold(root, &out, &[], "the same again");
 }
+
+/// A build keeps the parse cache's shard files open while it may read bodies from them
+/// (up to 256): it raises a low limit on open files (macOS starts programs with 256)
+/// instead of failing to read its sources.
+#[cfg(unix)]
+#[test]
+fn a_low_open_files_limit_is_raised_not_a_failure() {
+    let site = new_site(300);
+    let root = site.path();
+    let out = root.join("public");
+    for step in ["cold", "from the cache"] {
+        let run = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -S -n 64 && exec \"$0\" build -r \"$1\" -o \"$2\"")
+            .arg(env!("CARGO_BIN_EXE_sitegen"))
+            .arg(root)
+            .arg(&out)
+            .env("SOURCE_DATE_EPOCH", "1790000000")
+            .output()
+            .expect("run sitegen under a low limit");
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert!(
+            run.status.success(),
+            "{step} build failed:\n{stdout}{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        if step == "from the cache" {
+            assert_eq!(kept_and_cached(&stdout).1, cacheable(root), "{stdout}");
+        }
+    }
+}
