@@ -442,6 +442,26 @@ mod tests {
     }
 
     #[test]
+    fn a_body_cut_short_after_the_build_read_its_entry_is_an_error_saying_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let rel = Path::new("content/资讯/a.md");
+        let key = file_key(&[3; 32], rel, "", b"bytes");
+        ParseCache::open(dir.path()).save(&[(rel, key, &article())]);
+        let back = ParseCache::open(dir.path()).take(rel, &key).expect("a hit");
+        let shard = shard_path(&dir.path().join(DIR), shard_of(rel));
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&shard)
+            .and_then(|f| f.set_len(8))
+            .expect("truncate the shard");
+        let error = body(&back).read().expect_err("the body is gone");
+        let message = crate::model::unreadable(rel, &error).to_string();
+        assert!(message.contains("content/资讯/a.md"), "{message}");
+        assert!(message.contains(&shard.display().to_string()), "{message}");
+        assert!(message.contains("delete it and build again"), "{message}");
+    }
+
+    #[test]
     fn a_damaged_shard_is_a_miss() {
         let dir = tempfile::tempdir().unwrap();
         let rel = Path::new("content/a.md");

@@ -55,14 +55,6 @@ impl LazyText {
         }
     }
 
-    /// The text as a `String` of its own.
-    pub fn into_string(self) -> io::Result<String> {
-        match self.0 {
-            Repr::Held(text) => Ok(text),
-            Repr::Stored { .. } => self.read().map(Cow::into_owned),
-        }
-    }
-
     /// The text when it is held (everything a build parses or rewrites).
     pub fn held(&self) -> Option<&str> {
         match &self.0 {
