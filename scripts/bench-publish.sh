@@ -3,7 +3,8 @@
 # output is present and one article was added or edited, as a newsroom's CI builds dozens of
 # times a day.
 #
-#   scripts/bench-publish.sh N [--shape S] [--keep] [--no-check] [--baseline BIN]
+#   scripts/bench-publish.sh N [--shape S] [--stable-pagination] [--keep] [--no-check]
+#                              [--baseline BIN]
 #
 # Generates N articles with gen_corpus into a fresh folder under $TMPDIR (default /tmp; use
 # TMPDIR=/dev/shm to leave the disk out), then, each timed by GNU `/usr/bin/time`:
@@ -18,6 +19,8 @@
 # it must be byte-identical. With --baseline BIN, the same steps run first with that sitegen
 # executable (an earlier commit's `target/release/sitegen`, copied aside) on a fresh copy
 # of the same corpus, its rows marked `base`, so that before and after come from one run.
+# --stable-pagination sets `stable_pagination = true` in the site's config.toml: numbered
+# listing pages count from the oldest, so a publish leaves full pages as they are.
 # Exit status: non-zero when a build fails or the outputs differ.
 set -euo pipefail
 
@@ -29,6 +32,7 @@ die() {
 N=""
 SHAPE=news
 KEEP=0
+STABLE=0
 CHECK=1
 BASELINE=""
 while (($#)); do
@@ -44,9 +48,10 @@ while (($#)); do
       SHAPE="${1:-}"
       ;;
     --keep) KEEP=1 ;;
+    --stable-pagination) STABLE=1 ;;
     --no-check) CHECK=0 ;;
     -h | --help)
-      sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -56,7 +61,7 @@ while (($#)); do
   esac
   shift
 done
-[[ -n "$N" ]] || die "usage: scripts/bench-publish.sh N [--shape S] [--keep] [--no-check] [--baseline BIN]"
+[[ -n "$N" ]] || die "usage: scripts/bench-publish.sh N [--shape S] [--stable-pagination] [--keep] [--no-check] [--baseline BIN]"
 [[ -x /usr/bin/time ]] || die "needs GNU time (/usr/bin/time; Debian package \`time\`)"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -75,6 +80,10 @@ SITE="$WORK/site"
 OUT="$WORK/public"
 PRISTINE="$WORK/corpus"
 "$GEN" --articles "$N" --out "$PRISTINE" --shape "$SHAPE" >&2
+if ((STABLE)); then
+  # First, before any [table] the config may have.
+  sed -i '1i stable_pagination = true' "$PRISTINE/config.toml"
+fi
 
 # One timed build; prints a table row.
 build() {
@@ -115,7 +124,7 @@ edit_article() {
 }
 
 echo
-echo "articles: $N (shape $SHAPE), sitegen $(git describe --always --dirty 2>/dev/null || echo '?')"
+echo "articles: $N (shape $SHAPE$( ((STABLE)) && echo ', stable pagination')), sitegen $(git describe --always --dirty 2>/dev/null || echo '?')"
 echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "folder:   $WORK"
 echo

@@ -38,6 +38,12 @@ pub struct Config {
     pub timezone: String,
     #[serde(default = "default_paginate_by")]
     pub paginate_by: usize,
+    /// Number listing pages from the oldest article (`page/1/` holds the oldest), so that a
+    /// full page keeps its articles for good and publishing one article changes a few pages
+    /// instead of every page of its listings (see [`crate::render`]'s paging). The listing's
+    /// own URL still shows the newest. Off by default, as in Hugo and Zola.
+    #[serde(default)]
+    pub stable_pagination: bool,
     /// Article URL pattern, for articles whose front matter sets no URL: the tokens of
     /// Hugo, Hexo and Jekyll (see [`crate::content::permalink::TOKENS`]), so that a
     /// migrating site keeps its URLs by copying its old pattern.

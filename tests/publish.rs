@@ -353,3 +353,81 @@ fn a_low_open_files_limit_is_raised_not_a_failure() {
         }
     }
 }
+
+/// The articles a listing page shows, by their number in [`article`]'s titles, in order.
+fn shown_articles(page: &Path) -> Vec<usize> {
+    let html = std::fs::read_to_string(page).expect("read a listing page");
+    let mut shown: Vec<usize> = html
+        .split("号快讯")
+        .filter_map(|before| before.rsplit_once('第')?.1.parse().ok())
+        .collect();
+    // A title can show twice in an article's entry (its link and its picture's text).
+    shown.dedup();
+    shown
+}
+
+/// `stable_pagination`: `page/N/` counts from the oldest, so that a full page keeps its
+/// articles and its bytes when an article is published; the pages cut the same articles
+/// as Hugo's numbering does when they fill the pages exactly, in the other order.
+#[test]
+fn stable_pagination_keeps_full_pages_when_an_article_is_published() {
+    let site = new_site(40);
+    let root = site.path();
+    let out_dir = tempfile::tempdir().expect("temp");
+    let hugo = out_dir.path().join("hugo");
+    build(root, &hugo, &[]);
+    std::fs::write(
+        root.join("config.toml"),
+        format!("{CONFIG}stable_pagination = true\n"),
+    )
+    .expect("config");
+    let out = out_dir.path().join("public");
+    for step in ["first", "second", "third"] {
+        publish_matches_cold(root, &out, &[], step);
+    }
+    // 40 articles, 4 to a page: the listing's URL and page/9/ … page/1/, where Hugo has
+    // pages 1 … 10.
+    let page = |dir: &Path, n: usize| dir.join(format!("page/{n}/index.html"));
+    assert!(!page(&out, 10).exists() && !hugo.join("page/1/index.html").exists());
+    assert_eq!(
+        shown_articles(&out.join("index.html")),
+        shown_articles(&hugo.join("index.html"))
+    );
+    for n in 1..=9 {
+        let stable = shown_articles(&page(&out, n));
+        assert_eq!(stable.len(), 4, "page/{n}/ is full");
+        assert_eq!(stable, shown_articles(&page(&hugo, 11 - n)), "page/{n}/");
+    }
+    let home = std::fs::read_to_string(out.join("index.html")).expect("home");
+    assert!(home.contains("href=\"/page/9/\" rel=\"next\""), "{home}");
+    let oldest = std::fs::read_to_string(page(&out, 1)).expect("page 1");
+    assert!(!oldest.contains("rel=\"next\"") && !oldest.contains("共 40 篇"));
+
+    // The newest article of all, twice: the first starts page/10/ (and changes the links
+    // of the pages next to it), the second changes no numbered page of the home listing.
+    // Dated in the same year as the rest: every page's copyright line shows the newest.
+    let bytes = |n: usize| std::fs::read(page(&out, n)).expect("a numbered page");
+    for (i, day) in [(40, "01"), (41, "02")] {
+        let before: Vec<Vec<u8>> = (1..=9).map(bytes).collect();
+        let (rel, text) = article(i);
+        let newest = format!("date = 2025-12-{day}T08:00:00+08:00\n");
+        let text = text.replacen("date = 2025-", "old_date = 2025-", 1);
+        write(
+            root,
+            &rel,
+            &text.replacen("tags = ", &format!("{newest}tags = "), 1),
+        );
+        publish_matches_cold(root, &out, &[], "the newest article added");
+        let unchanged = (1..=9).filter(|&n| bytes(n) == before[n - 1]).count();
+        if i == 40 {
+            assert!(
+                page(&out, 10).exists(),
+                "a new page once the last one filled"
+            );
+            assert!(unchanged >= 5, "{unchanged} of 9 pages unchanged");
+        } else {
+            assert_eq!(unchanged, 9, "no numbered page changes");
+        }
+        assert!(shown_articles(&out.join("index.html")).contains(&i));
+    }
+}

@@ -208,7 +208,7 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
         Inputs::Listing {
             listing,
             page,
-            pages,
+            paging,
             articles: on_page,
             lead,
         } => {
@@ -217,7 +217,8 @@ fn hash_inputs(inputs: &Inputs<'_>, articles: &Articles<'_>, h: &mut DefaultHash
             listing.meta.map(meta_key).hash(h);
             // An author's entry in `data/authors.*`.
             listing.info.map(|v| v.to_string()).hash(h);
-            (page, pages, listing.articles.len()).hash(h);
+            // What its links show, and no more: a stable page hashes no count.
+            paging.nav(page).hash(h);
             for &i in on_page {
                 articles.reference(i).hash(h);
             }

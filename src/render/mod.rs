@@ -11,6 +11,7 @@ mod feeds;
 pub(crate) mod fingerprint;
 mod indexnow;
 mod pages;
+mod paging;
 mod resize;
 mod seo;
 mod series;

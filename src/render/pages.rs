@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::paging::{Numbering, Paging};
 use crate::diagnostics::Diagnostic;
 use crate::model::{
     ARCHIVES_PATH, CATEGORIES_PATH, ListMeta, NOT_FOUND_PATH, Site, TAGS_PATH, Term,
@@ -50,6 +51,8 @@ pub struct Listing<'a> {
     pub info: Option<&'a serde_json::Value>,
     /// The home page's lead slots (see [`crate::model::front::lead`]); empty elsewhere.
     pub lead: Vec<usize>,
+    /// Which end `page/N/` counts from (`stable_pagination`).
+    pub numbering: Numbering,
 }
 
 impl Listing<'_> {
@@ -61,13 +64,23 @@ impl Listing<'_> {
             .max(1)
     }
 
-    pub fn page_count(&self, per_page: usize) -> usize {
-        self.articles.len().div_ceil(per_page).max(1)
+    /// How its articles fall on its pages.
+    pub fn paging(&self, site_default: usize) -> Paging {
+        Paging {
+            len: self.articles.len(),
+            per_page: self.per_page(site_default),
+            numbering: self.numbering,
+        }
     }
 
-    /// URL path of page `n` (1-based): the listing itself, then `page/N/` under it.
+    /// URL path of page `n`: the listing itself for its first page, then `page/N/` under
+    /// it (see [`Paging`] for which end N counts from).
     pub fn page_path(&self, n: usize) -> String {
-        if n <= 1 {
+        let first = match self.numbering {
+            Numbering::FromNewest => n <= 1,
+            Numbering::FromOldest => n == 0,
+        };
+        if first {
             self.path.clone()
         } else {
             format!("{}page/{n}/", self.path)
@@ -79,7 +92,7 @@ impl Listing<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
     Article(usize),
-    /// Page `page` (1-based) of listing `listing`.
+    /// Page `page` of listing `listing` (numbered as [`Paging`] says).
     Listing {
         listing: usize,
         page: usize,
@@ -150,7 +163,7 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
         job: Job::Page(i),
     }));
     for (i, listing) in listings.iter().enumerate() {
-        for n in 1..=listing.page_count(listing.per_page(per_page)) {
+        for n in listing.paging(per_page).numbers() {
             pages.push(Page {
                 path: listing.page_path(n),
                 job: Job::Listing {
@@ -270,33 +283,44 @@ fn term_listing<'a>(
     meta: Option<usize>,
 ) -> Listing<'a> {
     let meta = meta.and_then(|m| site.list_metas.get(m));
+    let order = meta.and_then(|m| m.order.as_deref());
     Listing {
         kind,
         name: meta
             .and_then(|m| m.title.clone())
             .unwrap_or_else(|| term.name.clone()),
         path: term.path.clone(),
-        articles: meta
-            .and_then(|m| m.order.as_deref())
-            .unwrap_or(&term.articles),
+        articles: order.unwrap_or(&term.articles),
         meta,
         info: None,
         lead: Vec::new(),
+        numbering: numbering(site, kind, order),
+    }
+}
+
+/// Stable numbering where the site asks for it and the listing is newest first: a 专题 in
+/// reading order, or a list its `_index.md` sorts by weight, gains articles elsewhere than
+/// at its top (a 专题 already keeps its full pages).
+fn numbering(site: &Site, kind: ListingKind, order: Option<&[usize]>) -> Numbering {
+    if site.config.raw.stable_pagination && kind != ListingKind::Series && order.is_none() {
+        Numbering::FromOldest
+    } else {
+        Numbering::FromNewest
     }
 }
 
 fn listings(site: &Site) -> Vec<Listing<'_>> {
     let home_meta = site.home_meta.and_then(|m| site.list_metas.get(m));
+    let home_order = home_meta.and_then(|m| m.order.as_deref());
     let mut out = vec![Listing {
         kind: ListingKind::Home,
         name: site.config.raw.title.clone(),
         path: String::new(),
-        articles: home_meta
-            .and_then(|m| m.order.as_deref())
-            .unwrap_or(&site.all_articles),
+        articles: home_order.unwrap_or(&site.all_articles),
         meta: home_meta,
         info: None,
         lead: crate::model::front::lead(site),
+        numbering: numbering(site, ListingKind::Home, home_order),
     }];
     let terms = [
         (ListingKind::Section, &site.sections, &site.section_metas),
@@ -340,6 +364,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             meta: None,
             info: None,
             lead: Vec::new(),
+            numbering: numbering(site, ListingKind::Archive, None),
         });
         out.extend(y.months.iter().map(|m| Listing {
             kind: ListingKind::Archive,
@@ -349,6 +374,7 @@ fn listings(site: &Site) -> Vec<Listing<'_>> {
             meta: None,
             info: None,
             lead: Vec::new(),
+            numbering: numbering(site, ListingKind::Archive, None),
         }));
     }
     out

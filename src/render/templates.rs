@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use super::pages::{Job, Listing, Page, Plan};
+use super::paging::{Nav, Numbering, Paging};
 use super::views::{self, Link};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, unreadable};
@@ -393,10 +394,10 @@ pub enum Inputs<'a> {
     },
     Listing {
         listing: &'a Listing<'a>,
-        /// 1-based.
+        /// Its number ([`Paging`] says which end it counts from).
         page: usize,
-        /// Number of pages of the listing.
-        pages: usize,
+        /// How the listing's articles fall on its pages.
+        paging: Paging,
         /// The articles on this page.
         articles: &'a [usize],
         /// The lead slots shown above them (page 1 of the home page), which the list
@@ -501,15 +502,13 @@ impl Shared<'_> {
             }
             Job::Listing { listing, page: n } => {
                 let l = &self.plan.listings[listing];
-                let per_page = l.per_page(site.config.raw.paginate_by);
-                let start = ((n - 1) * per_page).min(l.articles.len());
-                let end = (start + per_page).min(l.articles.len());
+                let paging = l.paging(site.config.raw.paginate_by);
                 Inputs::Listing {
                     listing: l,
                     page: n,
-                    pages: l.page_count(per_page),
-                    articles: &l.articles[start..end],
-                    lead: if n == 1 { &l.lead } else { &[] },
+                    paging,
+                    articles: &l.articles[paging.range(n)],
+                    lead: if n == paging.first() { &l.lead } else { &[] },
                 }
             }
             Job::TagIndex => Inputs::Terms {
@@ -610,17 +609,18 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> Result<(&'s str, Cont
         Inputs::Listing {
             listing,
             page: n,
-            pages,
+            paging,
             articles,
             lead,
         } => {
-            listing_context(shared, listing, n, pages, articles, &mut ctx);
+            let first = n == paging.first();
+            listing_context(shared, listing, paging.nav(n), articles, &mut ctx);
             lead_context(shared, articles, lead, &mut ctx);
-            let title = match (listing.kind, n) {
-                (super::ListingKind::Home, 1) => String::new(),
-                (super::ListingKind::Home, _) => strings.fill("page_n", &[("n", &n)]),
-                (_, 1) => listing.name.clone(),
-                (_, _) => strings.fill("titled_page_n", &[("title", &listing.name), ("n", &n)]),
+            let title = match (listing.kind, first) {
+                (super::ListingKind::Home, true) => String::new(),
+                (super::ListingKind::Home, false) => strings.fill("page_n", &[("n", &n)]),
+                (_, true) => listing.name.clone(),
+                (_, false) => strings.fill("titled_page_n", &[("title", &listing.name), ("n", &n)]),
             };
             let template = listing
                 .meta
@@ -864,77 +864,59 @@ struct ListingView<'a> {
     url: String,
 }
 
+/// `paginator` in list templates: [`Nav`] with URLs. `prev` is the newer page, `next`
+/// the older.
 #[derive(Serialize)]
 struct Paginator {
     current: usize,
-    total: usize,
-    total_articles: usize,
+    /// Whether this is the listing's own URL, its first page.
+    first: bool,
+    /// None with `stable_pagination`, where no page may show how many pages there are.
+    total: Option<usize>,
+    /// None on the numbered pages of `stable_pagination`.
+    total_articles: Option<usize>,
     prev_url: Option<String>,
     next_url: Option<String>,
     pages: Vec<PageLink>,
 }
 
-/// One entry of the numbered page links; a `gap` stands for a run of hidden pages (`…`).
+/// One entry of the numbered page links; a `gap` stands for a run of hidden pages (`…`),
+/// `newest` for the listing's own URL where numbers count from the oldest.
 #[derive(Serialize, Debug, PartialEq)]
 struct PageLink {
     number: usize,
     url: String,
     current: bool,
     gap: bool,
-}
-
-/// Pages shown around the current one in the numbered links.
-const PAGE_WINDOW: usize = 2;
-
-/// The page numbers to show: the first, the last and a window around the current page; a
-/// hidden run of one page shows that page, longer runs become one gap (number 0). Computed
-/// here rather than in the template so a listing of 5,000 pages does not hand each of its
-/// pages 5,000 links.
-fn visible_pages(current: usize, total: usize) -> Vec<usize> {
-    let lo = current.saturating_sub(PAGE_WINDOW).max(1);
-    let hi = (current + PAGE_WINDOW).min(total);
-    let mut shown: Vec<usize> = std::iter::once(1)
-        .chain(lo..=hi)
-        .chain(std::iter::once(total))
-        .collect();
-    shown.dedup();
-    let mut out = Vec::with_capacity(shown.len() + 2);
-    for (i, &n) in shown.iter().enumerate() {
-        if let Some(&prev) = i.checked_sub(1).and_then(|j| shown.get(j)) {
-            match n - prev {
-                0 | 1 => {}
-                2 => out.push(prev + 1),
-                _ => out.push(0),
-            }
-        }
-        out.push(n);
-    }
-    out
+    newest: bool,
 }
 
 fn listing_context(
     shared: &Shared<'_>,
     l: &Listing<'_>,
-    n: usize,
-    total: usize,
+    nav: Nav,
     on_page: &[usize],
     ctx: &mut Context,
 ) {
     let articles: Vec<Value> = on_page.iter().map(|&i| shared.refs[i].clone()).collect();
     let url = |k: usize| shared.urls.href(&l.page_path(k));
+    let stable = l.numbering == Numbering::FromOldest;
     let paginator = Paginator {
-        current: n,
-        total,
-        total_articles: l.articles.len(),
-        prev_url: (n > 1).then(|| url(n - 1)),
-        next_url: (n < total).then(|| url(n + 1)),
-        pages: visible_pages(n, total)
-            .into_iter()
-            .map(|k| PageLink {
-                number: k,
-                url: if k == 0 { String::new() } else { url(k) },
-                current: k == n,
-                gap: k == 0,
+        current: nav.current,
+        first: nav.first,
+        total: nav.total,
+        total_articles: nav.total_articles,
+        prev_url: nav.newer.map(url),
+        next_url: nav.older.map(url),
+        pages: nav
+            .shown
+            .iter()
+            .map(|&k| PageLink {
+                number: k.unwrap_or(0),
+                url: k.map(url).unwrap_or_default(),
+                current: k == Some(nav.current),
+                gap: k.is_none(),
+                newest: stable && k == Some(0),
             })
             .collect(),
     };
@@ -943,7 +925,7 @@ fn listing_context(
         &ListingView {
             kind: l.kind.as_str(),
             name: &l.name,
-            url: url(1),
+            url: shared.urls.href(&l.path),
         },
     );
     ctx.insert_value("articles", Value::from(articles));
@@ -1029,19 +1011,4 @@ fn years(shared: &Shared<'_>, list: &[crate::model::YearArchive]) -> Vec<YearVie
                 .collect(),
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::visible_pages;
-
-    #[test]
-    fn page_window_shows_ends_and_neighbours() {
-        assert_eq!(visible_pages(1, 1), vec![1]);
-        assert_eq!(visible_pages(1, 3), vec![1, 2, 3]);
-        assert_eq!(visible_pages(6, 12), vec![1, 0, 4, 5, 6, 7, 8, 0, 12]);
-        assert_eq!(visible_pages(4, 12), vec![1, 2, 3, 4, 5, 6, 0, 12]);
-        assert_eq!(visible_pages(5, 12), vec![1, 2, 3, 4, 5, 6, 7, 0, 12]);
-        assert_eq!(visible_pages(5000, 5000), vec![1, 0, 4998, 4999, 5000]);
-    }
 }
