@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::HashMap as FoldMap;
+
 use super::{
     ARCHIVES_PATH, Article, ArticleLinks, CATEGORIES_PATH, MonthArchive, Site, TAGS_PATH, Term,
     YearArchive, related,
@@ -98,6 +100,9 @@ fn newest_first(articles: Vec<Article>) -> Vec<Article> {
 pub(super) struct TermIndex {
     prefix: String,
     by_slug: HashMap<String, usize>,
+    /// Each name as written, with its term: a name met again (most are, a tag is on many
+    /// articles) is not slugified again, which was most of the time spent here.
+    by_name: FoldMap<String, Option<usize>>,
     terms: Vec<Term>,
     /// Per term: each spelling with its count, in first-seen order.
     spellings: Vec<Vec<(String, usize)>>,
@@ -108,6 +113,7 @@ impl TermIndex {
         TermIndex {
             prefix: prefix.to_string(),
             by_slug: HashMap::new(),
+            by_name: FoldMap::default(),
             terms: Vec::new(),
             spellings: Vec::new(),
         }
@@ -116,22 +122,15 @@ impl TermIndex {
     /// Files article `i` under `name`; returns the term's index, or None for a name that
     /// has nothing left after slugging.
     pub(super) fn add(&mut self, name: &str, i: usize) -> Option<usize> {
-        let slug = slugify(name);
-        if slug.is_empty() {
-            return None;
-        }
-        let next = self.terms.len();
-        let id = *self.by_slug.entry(slug.clone()).or_insert(next);
+        let id = match self.by_name.get(name) {
+            Some(&id) => id?,
+            None => {
+                let id = self.term_of(name);
+                self.by_name.insert(name.to_string(), id);
+                id?
+            }
+        };
         let name = name.trim();
-        if id == next {
-            self.terms.push(Term {
-                name: name.to_string(),
-                path: format!("{}{slug}/", self.prefix),
-                slug,
-                articles: Vec::new(),
-            });
-            self.spellings.push(Vec::new());
-        }
         let spellings = &mut self.spellings[id];
         match spellings.iter_mut().find(|(s, _)| s == name) {
             Some((_, count)) => *count += 1,
@@ -140,6 +139,26 @@ impl TermIndex {
         let articles = &mut self.terms[id].articles;
         if articles.last() != Some(&i) {
             articles.push(i);
+        }
+        Some(id)
+    }
+
+    /// The term `name` slugs to, made when it is new; None when nothing is left of it.
+    fn term_of(&mut self, name: &str) -> Option<usize> {
+        let slug = slugify(name);
+        if slug.is_empty() {
+            return None;
+        }
+        let next = self.terms.len();
+        let id = *self.by_slug.entry(slug.clone()).or_insert(next);
+        if id == next {
+            self.terms.push(Term {
+                name: name.trim().to_string(),
+                path: format!("{}{slug}/", self.prefix),
+                slug,
+                articles: Vec::new(),
+            });
+            self.spellings.push(Vec::new());
         }
         Some(id)
     }

@@ -14,7 +14,11 @@
 //! swap is atomic where the OS allows and recovered on the next start where it does not, and
 //! a folder that cannot be renamed (a mount point) is updated in place ([`swap`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use std::io::Write as _;
+
+// Maps of every file of the output: see Cargo.toml on foldhash.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -124,7 +128,7 @@ impl Output {
             staging,
             spare,
             records: Mutex::new(Records {
-                written: HashSet::from([MARKER.to_string()]),
+                written: HashSet::from_iter([MARKER.to_string()]),
                 ..Records::default()
             }),
             previous_pictures,
@@ -285,8 +289,8 @@ impl Output {
         } = std::mem::take(&mut *self.records.lock().map_err(|_| {
             Diagnostic::new(&self.staging, "internal error: a write thread panicked")
         })?);
-        let previous: Option<Vec<String>> = match &self.previous {
-            Some(m) => Some(m.files.keys().cloned().collect()),
+        let previous: Option<Vec<&str>> = match &self.previous {
+            Some(m) => Some(m.files.keys().map(String::as_str).collect()),
             None if self.fresh => Some(Vec::new()),
             None => None,
         };
@@ -302,11 +306,12 @@ impl Output {
             // Files published under a content-named name (picture versions) and the
             // marker itself carry no hash: `-`; files other than pages carry no inputs.
             let hash = hashes.get(f).map_or("-", String::as_str);
-            let inputs = inputs.get(f).map_or("-".into(), |i| format!("{i:016x}"));
             manifest.extend_from_slice(hash.as_bytes());
-            manifest.push(b' ');
-            manifest.extend_from_slice(inputs.as_bytes());
-            manifest.push(b' ');
+            // `write!` into a Vec cannot fail.
+            let _ = match inputs.get(f) {
+                Some(i) => write!(manifest, " {i:016x} "),
+                None => write!(manifest, " - "),
+            };
             manifest.extend_from_slice(f.as_bytes());
             manifest.push(b'\n');
         }
@@ -330,9 +335,9 @@ impl Output {
 /// the folder's manifest lists (`previous`), else every file found walking it. Only names
 /// that stay inside `dir` are touched; a manifest line with `..` or an absolute path is
 /// ignored with a warning, never unlinked.
-fn remove_stale(
+fn remove_stale<S: AsRef<str>>(
     dir: &Path,
-    previous: Option<&[String]>,
+    previous: Option<&[S]>,
     written: &HashSet<String>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(), Diagnostic> {
@@ -343,15 +348,19 @@ fn remove_stale(
 }
 
 /// The fast way: the marker lists what the folder held, so no walk is needed.
-fn remove_listed(
+fn remove_listed<S: AsRef<str>>(
     root: &Path,
-    previous: &[String],
+    previous: &[S],
     written: &HashSet<String>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<(), Diagnostic> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     let mut failed = None;
-    for rel in previous.iter().filter(|rel| !written.contains(*rel)) {
+    for rel in previous
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|rel| !written.contains(*rel))
+    {
         if let Some(why) = unsafe_rel(rel) {
             warnings.push(
                 Diagnostic::warning(

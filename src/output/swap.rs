@@ -7,7 +7,7 @@
 //! starts. When the output folder cannot be renamed at all (a mount point: EBUSY, EXDEV),
 //! [`in_place`] copies the changed files into it instead.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::fs;
 use std::io;
 use std::path::Path;

@@ -1,6 +1,9 @@
 //! The list of pages a site has, with the URL each one occupies.
 
-use std::collections::HashMap;
+// Maps of every page: see Cargo.toml on foldhash.
+use std::collections::hash_map::Entry;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use super::paging::{Numbering, Paging};
 use crate::diagnostics::Diagnostic;
@@ -204,9 +207,10 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
         }));
     }
     let mut errors = unsafe_paths(site, &listings, &pages);
-    errors.extend(check_unique(site, &listings, &pages));
-    errors.extend(static_clashes(site, &listings, &pages));
-    errors.extend(bundle_clashes(site, &listings, &pages));
+    let (by_file, clashes) = check_unique(site, &listings, &pages);
+    errors.extend(clashes);
+    errors.extend(static_clashes(site, &listings, &by_file));
+    errors.extend(bundle_clashes(site, &listings, &by_file));
     if errors.is_empty() {
         Ok(Plan { listings, pages })
     } else {
@@ -419,10 +423,12 @@ fn shown(path: &std::path::Path) -> String {
 
 /// Files of page bundles that would take the file of a page, of a static file or of
 /// another bundle's file: one would overwrite the other. Each clash names both.
-fn bundle_clashes(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Diagnostic> {
-    let by_file: HashMap<String, Job> = pages.iter().map(|p| (p.file(), p.job)).collect();
-    let statics: std::collections::HashSet<&str> =
-        site.statics.files.iter().map(|f| f.rel.as_str()).collect();
+fn bundle_clashes(
+    site: &Site,
+    listings: &[Listing<'_>],
+    by_file: &HashMap<String, Job>,
+) -> Vec<Diagnostic> {
+    let statics: HashSet<&str> = site.statics.files.iter().map(|f| f.rel.as_str()).collect();
     let mut seen: HashMap<&str, String> = HashMap::new();
     let mut errors = Vec::new();
     for file in &site.bundle_files {
@@ -479,18 +485,26 @@ fn unsafe_paths(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Di
 }
 
 /// Two pages never share a file: the second would silently overwrite the first. Every
-/// clash is reported, each alias of an article on its own.
-fn check_unique(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Diagnostic> {
+/// clash is reported, each alias of an article on its own. Returns each file with the
+/// page that has it (the first, where two clash), for the other checks.
+fn check_unique(
+    site: &Site,
+    listings: &[Listing<'_>],
+    pages: &[Page],
+) -> (HashMap<String, Job>, Vec<Diagnostic>) {
     let mut seen: HashMap<String, Job> = HashMap::with_capacity(pages.len());
     let mut errors = Vec::new();
     for p in pages {
-        if let Some(&first) = seen.get(&p.file()) {
-            errors.push(collision(site, listings, &p.path, first, p.job));
-        } else {
-            seen.insert(p.file(), p.job);
+        match seen.entry(p.file()) {
+            Entry::Occupied(first) => {
+                errors.push(collision(site, listings, &p.path, *first.get(), p.job));
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(p.job);
+            }
         }
     }
-    errors
+    (seen, errors)
 }
 
 /// The file a page's writer can change: the article behind it, or config.toml for a page
@@ -508,10 +522,13 @@ fn source_of(site: &Site, job: Job) -> std::path::PathBuf {
 /// replaced by it, depending on write order: neither is allowed to happen in silence (Hugo
 /// lets the static file win without a word). Nothing may take the name of the output
 /// folder's marker either, which says the folder is sitegen's to replace.
-fn static_clashes(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Diagnostic> {
+fn static_clashes(
+    site: &Site,
+    listings: &[Listing<'_>],
+    by_file: &HashMap<String, Job>,
+) -> Vec<Diagnostic> {
     let marker = crate::output::MARKER;
     let mut errors = Vec::new();
-    let by_file: HashMap<String, Job> = pages.iter().map(|p| (p.file(), p.job)).collect();
     for file in &site.statics.files {
         let crate::statics::Source::Disk(_) = file.source else {
             continue;
@@ -559,16 +576,17 @@ fn static_clashes(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<
     }
     // A folder of that name (the alias `/.sitegen-output` is one) cannot be written either.
     let in_marker = format!("{marker}/");
-    for p in pages
+    for &job in by_file
         .iter()
-        .filter(|p| p.file() == marker || p.file().starts_with(&in_marker))
+        .filter(|(file, _)| *file == marker || file.starts_with(&in_marker))
+        .map(|(_, job)| job)
     {
         errors.push(
             Diagnostic::new(
-                source_of(site, p.job),
+                source_of(site, job),
                 format!(
                     "/{marker} is the name of the output folder's marker, which sitegen writes, and {} wants it",
-                    owner(site, listings, p.job)
+                    owner(site, listings, job)
                 ),
             )
             .line(1)
@@ -584,7 +602,7 @@ pub fn statics_clashing_with_generated<'f>(
     site: &Site,
     files: impl Iterator<Item = &'f str>,
 ) -> Vec<Diagnostic> {
-    let generated: std::collections::HashSet<&str> = files.collect();
+    let generated: HashSet<&str> = files.collect();
     site.statics
         .files
         .iter()
@@ -649,19 +667,26 @@ pub fn clashes_with_pages<'f>(
     files: impl Iterator<Item = &'f str>,
 ) -> Vec<Diagnostic> {
     // A page's file, and the folders holding it: an alias `/rss.xml` is written as
-    // `rss.xml/index.html`, and a folder cannot share the feed's name either.
-    let mut pages: HashMap<String, Job> = HashMap::with_capacity(plan.pages.len());
+    // `rss.xml/index.html`, and a folder cannot share the feed's name either. The pages
+    // are looked up in the few thousand generated names, not the other way round: a map
+    // of every page's folders was most of the time this check took.
+    let files: Vec<&str> = files.collect();
+    let wanted: HashSet<&str> = files.iter().copied().collect();
+    let mut taken: HashMap<&str, Job> = HashMap::new();
     for p in &plan.pages {
         let file = p.file();
         let mut end = file.len();
         while end > 0 {
-            pages.entry(file[..end].to_string()).or_insert(p.job);
+            if let Some(&name) = wanted.get(&file[..end]) {
+                taken.entry(name).or_insert(p.job);
+            }
             end = file[..end].rfind('/').unwrap_or(0);
         }
     }
     files
+        .into_iter()
         .filter_map(|file| {
-            let job = *pages.get(file)?;
+            let job = *taken.get(file)?;
             let who = owner(site, &plan.listings, job);
             let blamed = match job {
                 Job::Article(i) | Job::Alias { article: i } => site.articles[i].source_path.clone(),
