@@ -550,6 +550,19 @@ fn a_single_page_listing_has_no_pagination() {
     }
 }
 
+/// A listing's count shows even at nought: `paginator.total_articles` is none only on the
+/// numbered pages of `stable_pagination`, and 0 must not read as none.
+#[test]
+fn an_empty_section_says_it_has_no_articles() {
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[("content/资讯/_index.md", "+++\ntitle = \"资讯\"\n+++\n")],
+    );
+    let out = build_ok(dir.path(), &[]);
+    let html = read(&out, "资讯/index.html");
+    assert!(html.contains("list-count\">共 0 篇"), "{html}");
+}
+
 #[test]
 fn lead_story_needs_a_cover_and_only_the_home_page_has_one() {
     let with_cover = "+++\ntitle = \"有封面的头条\"\ndate = 2024-01-02T08:00:00+08:00\ncover = \"/images/c.svg\"\n+++\n正文。\n";
