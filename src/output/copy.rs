@@ -43,12 +43,9 @@ impl Output {
         }
         // Listed before they are copied, so that a failed build tidies away what it added.
         if let Ok(mut records) = self.records.lock() {
-            records.written.extend(
-                files
-                    .iter()
-                    .filter_map(on_disk)
-                    .map(|(rel, _)| rel.to_string()),
-            );
+            for (rel, _) in files.iter().filter_map(on_disk) {
+                records.written.entry(rel.to_string()).or_default();
+            }
         }
         files
             .par_iter()
@@ -117,7 +114,7 @@ impl Output {
             ));
         }
         if let Ok(mut records) = self.records.lock() {
-            records.written.insert(file.rel.clone());
+            records.written.entry(file.rel.clone()).or_default();
         }
         let path = self.staging.join(&file.rel);
         let size = |p: &Path| {

@@ -7,7 +7,6 @@
 //! starts. When the output folder cannot be renamed at all (a mount point: EBUSY, EXDEV),
 //! [`in_place`] copies the changed files into it instead.
 
-use foldhash::HashSet;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -31,7 +30,7 @@ pub fn swap(
     staging: &Path,
     target: &Path,
     spare: &Path,
-    files: &HashSet<String>,
+    files: &super::Written,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Swapped, Diagnostic> {
     testing::pause("swap");
@@ -92,12 +91,12 @@ fn in_place(
     staging: &Path,
     target: &Path,
     spare: &Path,
-    files: &HashSet<String>,
+    files: &super::Written,
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Swapped, Diagnostic> {
     let previous = read_manifest(target);
     fs::write(target.join(MARKER), INCOMPLETE).map_err(|e| io_error(target, "write", &e))?;
-    let mut sorted: Vec<&String> = files.iter().filter(|f| *f != MARKER).collect();
+    let mut sorted: Vec<&String> = files.keys().filter(|f| *f != MARKER).collect();
     sorted.sort_unstable();
     for rel in &sorted {
         let from = staging.join(rel);
