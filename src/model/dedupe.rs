@@ -16,7 +16,12 @@
 //! [`crate::render::plan`]: those a writer must fix. Aliases are settled once pages are
 //! attached ([`super::dedupe_aliases`]).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashSet};
+
+// Maps of every article's file: see Cargo.toml on foldhash.
+use foldhash::{HashMap as FoldMap, HashMapExt};
+use rayon::prelude::*;
 
 use super::Article;
 use crate::diagnostics::Diagnostic;
@@ -32,21 +37,15 @@ pub fn dedupe(mut articles: Vec<Article>) -> (Vec<Article>, Vec<Article>, Vec<Di
             a.path.clone_from(pattern);
         }
     }
-    let mut by_file: HashMap<String, Vec<usize>> = HashMap::with_capacity(articles.len());
-    for (i, a) in articles.iter().enumerate() {
-        by_file.entry(output_file(&a.path)).or_default().push(i);
+    let files: Vec<String> = articles.par_iter().map(|a| output_file(&a.path)).collect();
+    let clashes = clashes(&files);
+    if clashes.is_empty() {
+        return (articles, Vec::new(), Vec::new());
     }
-    // Settled in the order of their files, so that the same input gives the same URLs.
-    let mut clashes: Vec<(String, Vec<usize>)> = by_file
-        .iter()
-        .filter(|(_, wanting)| wanting.len() > 1)
-        .map(|(file, wanting)| (file.clone(), wanting.clone()))
-        .collect();
-    clashes.sort_unstable();
-    let mut taken: HashSet<String> = by_file.into_keys().collect();
+    let mut taken: HashSet<String> = files.iter().cloned().collect();
     let mut dropped = vec![false; articles.len()];
     let mut warnings = Vec::new();
-    for (_, mut wanting) in clashes {
+    for mut wanting in clashes {
         wanting.sort_by(|&a, &b| source_key(&articles[a]).cmp(&source_key(&articles[b])));
         // An article whose author set its URL comes before any that only got it from the
         // pattern; among equals, the first source path.
@@ -72,6 +71,23 @@ pub fn dedupe(mut articles: Vec<Article>) -> (Vec<Article>, Vec<Article>, Vec<Di
         }
     }
     (kept, left_out, warnings)
+}
+
+/// The articles that want each output file more than one wants, by index, in the order of
+/// their files, so that the same input gives the same URLs. One map entry per article and
+/// no list unless there is a clash: a portal of 100,000 articles has few or none.
+fn clashes(files: &[String]) -> Vec<Vec<usize>> {
+    let mut first: FoldMap<&str, usize> = FoldMap::with_capacity(files.len());
+    let mut wanted: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, file) in files.iter().enumerate() {
+        match first.entry(file) {
+            Entry::Vacant(e) => {
+                e.insert(i);
+            }
+            Entry::Occupied(e) => wanted.entry(file).or_insert_with(|| vec![*e.get()]).push(i),
+        }
+    }
+    wanted.into_values().collect()
 }
 
 /// The source path as written with `/`, compared byte by byte.
