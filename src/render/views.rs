@@ -134,7 +134,9 @@ fn article_ref(
     term: &dyn Fn(TermKind, usize) -> Value,
 ) -> Value {
     let text = |s: Option<&String>| s.map_or_else(Value::none, |s| Value::from(s.as_str()));
-    let mut map = tera::Map::default();
+    // Sized for its 15-20 entries up front: grown from empty, the table was rehashed three
+    // times for each of 100,000 articles.
+    let mut map = tera::Map::with_capacity(24);
     map.insert("title".into(), Value::from(a.title.as_str()));
     map.insert("url".into(), Value::from(urls.href(&a.path)));
     map.insert("date".into(), Value::from(site.strings.date_time(&a.date)));
