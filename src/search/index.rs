@@ -655,8 +655,8 @@ impl Hasher for KeyHasher {
 }
 
 /// `{"term":"postings",…}` for one shard's entries, sorted by key.
-pub(super) fn shard_json(entries: &[(Key, Vec<u8>)]) -> Vec<u8> {
-    let size: usize = entries.iter().map(|e| e.1.len() + 16).sum();
+pub(super) fn shard_json(entries: &[(Key, impl AsRef<[u8]>)]) -> Vec<u8> {
+    let size: usize = entries.iter().map(|e| e.1.as_ref().len() + 16).sum();
     let mut out = Vec::with_capacity(size + 2);
     out.push(b'{');
     for (i, (key, data)) in entries.iter().enumerate() {
@@ -671,7 +671,7 @@ pub(super) fn shard_json(entries: &[(Key, Vec<u8>)]) -> Vec<u8> {
         }
         out.push(b':');
         out.push(b'"');
-        out.extend_from_slice(data);
+        out.extend_from_slice(data.as_ref());
         out.push(b'"');
     }
     out.push(b'}');

@@ -50,7 +50,7 @@ pub fn files(
     };
     let keys: Vec<[u8; 16]> = docs.par_iter().map(update::doc_key).collect();
     let appended = update::Ledger::read(&path)
-        .and_then(|old| update::append(&docs, &keys, &old, earlier, emit));
+        .and_then(|old| update::update(&docs, &keys, &old, earlier, emit));
     let layout = match appended {
         Some((_, layout)) => {
             indexing.inc(docs.len() as u64);
@@ -69,8 +69,9 @@ pub fn files(
 /// The published articles of `site` as index documents, oldest first: a new article takes
 /// the next id ([`update`]).
 pub fn docs<'a>(site: &'a Site, urls: &Urls) -> Vec<index::Doc<'a>> {
+    use rayon::prelude::*;
     site.articles
-        .iter()
+        .par_iter()
         .rev()
         .filter(|a| !a.draft)
         .map(|a| index::Doc {

@@ -65,37 +65,114 @@ pub fn push(out: &mut Vec<u8>, next: &mut u32, id: u32, code: u8) {
 /// The hits of an encoded postings string as (id, code), or None when it is malformed.
 pub fn decode(text: &str) -> Option<Vec<(u32, u8)>> {
     let mut hits = Vec::new();
+    for_each_hit(text.as_bytes(), |id, code| {
+        hits.push((id, code));
+        true
+    })?;
+    Some(hits)
+}
+
+/// Whether encoded postings hold a hit of any of `ids` (ascending); None when malformed.
+pub fn holds_any(text: &[u8], ids: &[u32]) -> Option<bool> {
+    let (Some(&first), Some(&last)) = (ids.first(), ids.last()) else {
+        return Some(false);
+    };
+    let mut found = false;
+    for_each_hit(text, |id, _| {
+        found = id >= first && ids.binary_search(&id).is_ok();
+        !found && id < last
+    })?;
+    Some(found)
+}
+
+/// Hands each hit of encoded postings to `hit` in id order while it returns true; None
+/// when they are malformed (having handed on the hits before the fault).
+pub fn for_each_hit(text: &[u8], mut hit: impl FnMut(u32, u8) -> bool) -> Option<()> {
     let mut next: u64 = 0;
     let mut v: u64 = 0;
     let mut shift = 0u32;
-    for b in text.bytes() {
-        let (digit, more) = match (
-            LAST.iter().position(|&c| c == b),
-            MORE.iter().position(|&c| c == b),
-        ) {
-            (Some(d), _) => (d as u64, false),
-            (None, Some(d)) => (d as u64, true),
-            (None, None) => return None,
-        };
-        if shift > 50 {
+    for &b in text {
+        let digit = DIGITS[usize::from(b)];
+        if digit == NOT_A_DIGIT || shift > 50 {
             return None;
         }
-        v |= digit << shift;
+        v |= u64::from(digit & 31) << shift;
         shift += 5;
-        if !more {
+        if digit & MORE_FLAG == 0 {
             let id = next.checked_add(v / 32)?;
             let code = (v % 32) as u8;
             if code == 0 || id > u64::from(u32::MAX) {
                 return None;
             }
-            hits.push((id as u32, code));
+            if !hit(id as u32, code) {
+                return Some(());
+            }
             next = id + 1;
             v = 0;
             shift = 0;
         }
     }
-    (shift == 0).then_some(hits)
+    (shift == 0).then_some(())
 }
+
+/// Encoded postings with the hits of `remove` (ascending ids) taken out and `add` (ascending)
+/// put in, and the number of hits taken out; None when `data` is malformed or an added id
+/// is there and not removed. One pass, the hits never held: a common term has a hit in
+/// most articles.
+pub fn merge(data: &[u8], remove: &[u32], add: &[(u32, u8)]) -> Option<(Vec<u8>, usize)> {
+    let mut out = Vec::with_capacity(data.len() + add.len() * 4);
+    let mut next = 0;
+    let mut add = add.iter().peekable();
+    let mut removed = 0;
+    let mut clash = false;
+    for_each_hit(data, |id, code| {
+        while let Some(&(a, c)) = add.next_if(|&&(a, _)| a < id) {
+            push(&mut out, &mut next, a, c);
+        }
+        let gone = remove.binary_search(&id).is_ok();
+        removed += usize::from(gone);
+        if let Some(&(_, c)) = add.next_if(|&&(a, _)| a == id) {
+            clash = !gone;
+            push(&mut out, &mut next, id, c);
+        } else if !gone {
+            push(&mut out, &mut next, id, code);
+        }
+        !clash
+    })?;
+    for &(a, c) in add {
+        if a < next {
+            return None;
+        }
+        push(&mut out, &mut next, a, c);
+    }
+    (!clash).then_some((out, removed))
+}
+
+/// Encoded hits, which must ascend by id.
+pub fn encode(hits: &[(u32, u8)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hits.len() * 2);
+    let mut next = 0;
+    for &(id, code) in hits {
+        push(&mut out, &mut next, id, code);
+    }
+    out
+}
+
+const MORE_FLAG: u8 = 32;
+const NOT_A_DIGIT: u8 = 0xff;
+
+/// Each byte's digit value, with [`MORE_FLAG`] for the digits of [`MORE`]: decoding reads
+/// every posting of an index when an edited article's hits are taken out of it.
+const DIGITS: [u8; 256] = {
+    let mut table = [NOT_A_DIGIT; 256];
+    let mut d = 0;
+    while d < 32 {
+        table[LAST[d] as usize] = d as u8;
+        table[MORE[d] as usize] = d as u8 | MORE_FLAG;
+        d += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -128,6 +205,39 @@ mod tests {
             push(&mut out, &mut next, id, code(0, 1));
         }
         assert_eq!(out.len(), 100);
+    }
+
+    #[test]
+    fn finds_any_of_some_ids_and_encodes_back() {
+        let hits = [(3, 1), (7, 9), (200, 2)];
+        let text = encode(&hits);
+        assert_eq!(
+            decode(std::str::from_utf8(&text).expect("ascii")),
+            Some(hits.to_vec())
+        );
+        assert_eq!(holds_any(&text, &[7]), Some(true));
+        assert_eq!(holds_any(&text, &[0, 200]), Some(true));
+        assert_eq!(holds_any(&text, &[4, 8, 9_000]), Some(false));
+        assert_eq!(holds_any(&text, &[]), Some(false));
+        assert_eq!(holds_any(b"W", &[1]), None);
+    }
+
+    #[test]
+    fn merging_takes_hits_out_and_puts_them_in_between() {
+        let text = encode(&[(3, 1), (7, 9), (200, 2)]);
+        let merged = |remove: &[u32], add: &[(u32, u8)]| {
+            merge(&text, remove, add).map(|(out, n)| (decode(&String::from_utf8_lossy(&out)), n))
+        };
+        assert_eq!(
+            merged(&[7], &[(0, 4), (7, 5), (90, 6), (300, 7)]),
+            Some((
+                Some(vec![(0, 4), (3, 1), (7, 5), (90, 6), (200, 2), (300, 7)]),
+                1
+            ))
+        );
+        assert_eq!(merged(&[3, 200], &[]), Some((Some(vec![(7, 9)]), 2)));
+        assert_eq!(merged(&[], &[(7, 1)]), None, "7 is there");
+        assert_eq!(merge(b"W", &[], &[]), None);
     }
 
     #[test]

@@ -1,19 +1,22 @@
-//! Appending the newest articles to the last build's search index instead of building it
-//! again. Ids count from the oldest article, so a publish build's new article takes the
-//! next id and its hits go at the end of its terms' postings: only the shards holding its
-//! terms, the last chunk and `meta.json` change, and every other file stays as the last
-//! build wrote it (at 100,000 articles, building the index is seconds of CPU).
+//! Bringing the last build's search index up to date instead of building it again. Ids
+//! count from the oldest article, so a publish build's new article takes the next id and
+//! its hits go at the end of its terms' postings: only the shards holding its terms, the
+//! last chunk and `meta.json` change, and every other file stays as the last build wrote it
+//! (at 100,000 articles, building the index is seconds of CPU). An article edited in place
+//! keeps its id: every shard is read to take its old hits out (the ledger does not know
+//! its old terms), and the shards of its old and new terms and its chunk are written.
 //!
 //! What a build made is kept in a [`Ledger`] in the cache folder: a hash of each article's
 //! index inputs, in id order, and the [`Layout`] of the files. The index is updated only
-//! when the ledger's articles are the first ones now, unchanged and in the same order, and
-//! the shard count stays; anything else (an edit, a delete, an older article added, a new
-//! version of sitegen) builds it whole. Every file read back from the last build is checked
-//! against the ledger's hash first, so a ledger that does not match the output costs a full
-//! build, never a wrong index: the result is byte-identical to a full build's (tests below
-//! and `tests/publish.rs`).
+//! when the ledger's articles keep their ids (none deleted, none moved by a new date),
+//! at most one in 16 of them edited, and the shard count stays; anything else (an older
+//! article added, a new version of sitegen) builds it whole. Every file read back from the
+//! last build is checked against the ledger's hash first, so a ledger that does not match
+//! the output costs a full build, never a wrong index: the result is byte-identical to a
+//! full build's (tests below and `tests/publish.rs`).
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -88,10 +91,17 @@ pub fn doc_key(doc: &Doc<'_>) -> [u8; 16] {
     h.digest128().to_le_bytes()
 }
 
-/// Appends `docs` beyond the ledger's to the index the last build made, handing each
-/// changed file to `emit` and keeping the rest through `earlier`. None, with nothing
-/// emitted or kept, when the index must be built whole.
-pub fn append(
+/// Beyond this share of the ledger's articles edited (1 in 16), the index is built whole:
+/// an update reads every shard to take the edited articles' old hits out, and with that
+/// many edits rewrites most of them.
+const MOST_EDITED: usize = 16;
+
+/// Brings the index the last build made up to date with `docs`, handing each changed file
+/// to `emit` and keeping the rest through `earlier`: articles beyond the ledger's are
+/// appended, and articles edited in place (the same id, another [`doc_key`]) have their old
+/// hits taken out and their new ones put in. None, with nothing emitted or kept, when the
+/// index must be built whole.
+pub fn update(
     docs: &[Doc<'_>],
     keys: &[[u8; 16]],
     old: &Ledger,
@@ -100,21 +110,37 @@ pub fn append(
 ) -> Option<(Stats, Layout)> {
     let known = old.docs.len();
     let shard_count = old.layout.shards.len();
-    if keys.len() < known || keys[..known] != old.docs[..] || shard_count == 0 {
+    if keys.len() < known || shard_count == 0 {
+        return None;
+    }
+    let edited: Vec<u32> = (0..known)
+        .filter(|&i| keys[i] != old.docs[i])
+        .map(u32::try_from)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    if edited.len() > known / MOST_EDITED {
         return None;
     }
     let mut layout = old.layout.clone();
-    let changed = updated_shards(docs, known, shard_count, earlier, &mut layout)?;
+    let changed = updated_shards(docs, known, &edited, earlier, &mut layout)?;
     if index::shard_count(layout.total as usize) != shard_count {
         return None;
     }
-    // Chunks from the one holding the first new id on are made again.
-    let first_chunk = known / CHUNK;
-    layout.chunks.truncate(first_chunk);
+    // Chunks holding an edited article or a new one are made again.
+    let chunk_count = docs.len().div_ceil(CHUNK);
+    let remade: BTreeSet<usize> = edited
+        .iter()
+        .map(|&id| id as usize / CHUNK)
+        .chain(known / CHUNK..chunk_count)
+        .collect();
     let unchanged: Vec<(String, FileSum)> = (0..shard_count)
         .filter(|s| !changed.contains_key(s))
         .map(|s| (index::shard_name(s), layout.shards[s]))
-        .chain((0..first_chunk).map(|c| (index::chunk_name(c), layout.chunks[c])))
+        .chain(
+            (0..chunk_count.min(layout.chunks.len()))
+                .filter(|c| !remade.contains(c))
+                .map(|c| (index::chunk_name(c), layout.chunks[c])),
+        )
         .collect();
     // Read whatever the folder being written lacks before handing anything on, so that a
     // file that fails its check leaves nothing half done.
@@ -134,32 +160,69 @@ pub fn append(
     for (s, bytes) in changed {
         layout.shards[s] = index::emit_summed(emit, index::shard_name(s), bytes);
     }
-    for (i, chunk) in docs[first_chunk * CHUNK..].chunks(CHUNK).enumerate() {
-        let bytes = index::chunk_json(chunk);
-        let name = index::chunk_name(first_chunk + i);
-        layout.chunks.push(index::emit_summed(emit, name, bytes));
+    layout.chunks.truncate(chunk_count);
+    for c in remade {
+        let chunk = &docs[c * CHUNK..docs.len().min((c + 1) * CHUNK)];
+        let sum = index::emit_summed(emit, index::chunk_name(c), index::chunk_json(chunk));
+        match layout.chunks.get_mut(c) {
+            Some(old) => *old = sum,
+            None => layout.chunks.push(sum),
+        }
     }
     let stats = index::emit_meta(emit, docs.len(), &layout);
     Some((stats, layout))
 }
 
-/// The shards that `docs[known..]` add hits to, as they become, by shard; `layout`'s sizes
-/// are updated (not its files' sums). None when a shard cannot be read back.
+/// How an update changes the index's sizes ([`Layout`]'s totals).
+#[derive(Debug, Default, Clone, Copy)]
+struct Growth {
+    total: i64,
+    terms: i64,
+    hits: i64,
+}
+
+impl Growth {
+    fn add(&mut self, other: Growth) {
+        self.total += other.total;
+        self.terms += other.terms;
+        self.hits += other.hits;
+    }
+
+    fn apply(self, layout: &mut Layout) -> Option<()> {
+        layout.total = layout.total.checked_add_signed(self.total)?;
+        layout.terms = layout.terms.checked_add_signed(self.terms)?;
+        layout.hits = layout.hits.checked_add_signed(self.hits)?;
+        Some(())
+    }
+}
+
+/// New hits by shard, then by term: each term's in ascending id order.
+type NewHits = BTreeMap<usize, BTreeMap<Key, Vec<(u32, u8)>>>;
+
+/// The shards that change, as they become, by shard: those the `edited` articles' old hits
+/// are in, and those the edited and new (`docs[known..]`) articles' hits go to. `layout`'s
+/// sizes are updated (not its files' sums). None when a shard cannot be read back.
 fn updated_shards(
     docs: &[Doc<'_>],
     known: usize,
-    shard_count: usize,
+    edited: &[u32],
     earlier: &dyn Earlier,
     layout: &mut Layout,
 ) -> Option<BTreeMap<usize, Vec<u8>>> {
-    let terms: Vec<index::DocTerms> = docs[known..]
+    let shard_count = layout.shards.len();
+    let ids: Vec<u32> = edited
+        .iter()
+        .copied()
+        .map(Some)
+        .chain((known..docs.len()).map(|i| u32::try_from(i).ok()))
+        .collect::<Option<_>>()?;
+    let terms: Vec<index::DocTerms> = ids
         .par_iter()
-        .map(index::doc_terms)
+        .map(|&id| index::doc_terms(&docs[id as usize]))
         .collect::<std::io::Result<_>>()
         .ok()?;
-    let mut hits: BTreeMap<usize, BTreeMap<Key, Vec<(u32, u8)>>> = BTreeMap::new();
-    for (i, doc) in terms.iter().enumerate() {
-        let id = u32::try_from(known + i).ok()?;
+    let mut hits = NewHits::new();
+    for (&id, doc) in ids.iter().zip(&terms) {
         for (key, code) in doc.all() {
             let shard = index::shard_of(&tokenize::key_text(key), shard_count) as usize;
             hits.entry(shard)
@@ -169,69 +232,92 @@ fn updated_shards(
                 .push((id, code));
         }
     }
-    let read: Vec<(usize, Entries)> = hits
-        .keys()
-        .collect::<Vec<_>>()
+    // Any shard may hold an edited article's old hits.
+    let shards: Vec<usize> = match edited.is_empty() {
+        true => hits.keys().copied().collect(),
+        false => (0..shard_count).collect(),
+    };
+    let updates: Vec<(usize, Vec<u8>, Growth)> = shards
         .par_iter()
-        .map(|&&s| {
+        .map(|&s| {
             let bytes = read_checked(earlier, &index::shard_name(s), &layout.shards[s])?;
-            Some((s, parse_shard(&bytes)?))
+            let update = update_shard(&bytes, hits.get(&s), edited)?;
+            Some(update.map(|(bytes, growth)| (s, bytes, growth)))
         })
-        .collect::<Option<_>>()?;
-    let mut changed = BTreeMap::new();
-    for ((s, mut entries), (_, terms)) in read.into_iter().zip(hits) {
-        for (key, new) in terms {
-            let (at, fresh) = match entries.binary_search_by_key(&key, |e| e.0) {
-                Ok(at) => (at, false),
-                Err(at) => {
-                    entries.insert(at, (key, Vec::new()));
-                    (at, true)
-                }
-            };
-            let data = &mut entries[at].1;
-            let before = data.len();
-            let mut next = next_id(data)?;
-            for &(id, code) in &new {
-                if id < next {
-                    return None;
-                }
-                postings::push(data, &mut next, id, code);
-            }
-            // As `Part::bytes` counts: the postings, and 12 for each term.
-            layout.total += (data.len() - before) as u64 + if fresh { 12 } else { 0 };
-            layout.terms += u64::from(fresh);
-            layout.hits += new.len() as u64;
-        }
-        changed.insert(s, index::shard_json(&entries));
-    }
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut growth = Growth::default();
+    let changed = updates
+        .into_iter()
+        .map(|(s, bytes, g)| {
+            growth.add(g);
+            (s, bytes)
+        })
+        .collect();
+    growth.apply(layout)?;
     Some(changed)
+}
+
+/// A shard's JSON with the `edited` articles' hits taken out and `new` hits put in, and how
+/// its sizes grew; Some(None) when neither touches it, None when it is malformed.
+fn update_shard(
+    bytes: &[u8],
+    new: Option<&BTreeMap<Key, Vec<(u32, u8)>>>,
+    edited: &[u32],
+) -> Option<Option<(Vec<u8>, Growth)>> {
+    let map: BTreeMap<&str, &str> = serde_json::from_slice(bytes).ok()?;
+    let new = new.filter(|n| !n.is_empty());
+    if new.is_none() {
+        let mut untouched = true;
+        for data in map.values() {
+            untouched &= !postings::holds_any(data.as_bytes(), edited)?;
+        }
+        if untouched {
+            return Some(None);
+        }
+    }
+    let mut entries: Vec<(Key, Cow<'_, [u8]>)> = map
+        .into_iter()
+        .map(|(term, data)| Some((tokenize::text_key(term)?, Cow::Borrowed(data.as_bytes()))))
+        .collect::<Option<_>>()?;
+    entries.sort_unstable_by_key(|e| e.0);
+    let mut growth = Growth::default();
+    // As `Part::bytes` counts: the postings, and 12 for each term.
+    for &key in new.into_iter().flat_map(BTreeMap::keys) {
+        if let Err(at) = entries.binary_search_by_key(&key, |e| e.0) {
+            entries.insert(at, (key, Cow::Owned(Vec::new())));
+            growth.total += 12;
+            growth.terms += 1;
+        }
+    }
+    for (key, data) in &mut entries {
+        let add = new.and_then(|n| n.get(key)).map_or(&[][..], Vec::as_slice);
+        let remove = match postings::holds_any(data, edited)? {
+            true => edited,
+            false => &[],
+        };
+        if add.is_empty() && remove.is_empty() {
+            continue;
+        }
+        let (merged, removed) = postings::merge(data, remove, add)?;
+        growth.total += merged.len() as i64 - data.len() as i64;
+        growth.hits += add.len() as i64 - removed as i64;
+        *data = Cow::Owned(merged);
+    }
+    let before = entries.len();
+    entries.retain(|(_, data)| !data.is_empty());
+    let gone = (before - entries.len()) as i64;
+    growth.total -= 12 * gone;
+    growth.terms -= gone;
+    Some(Some((index::shard_json(&entries), growth)))
 }
 
 /// `file` as the last build published it, when it is what the ledger says.
 fn read_checked(earlier: &dyn Earlier, file: &str, sum: &FileSum) -> Option<Vec<u8>> {
     let bytes = earlier.read(file)?;
     (blake3::hash(&bytes).as_bytes() == &sum.hash).then_some(bytes)
-}
-
-/// A shard's terms and their encoded postings, sorted by term key.
-type Entries = Vec<(Key, Vec<u8>)>;
-
-/// A shard's entries as [`index::shard_json`] wrote them.
-fn parse_shard(bytes: &[u8]) -> Option<Entries> {
-    let map: BTreeMap<String, String> = serde_json::from_slice(bytes).ok()?;
-    let mut entries: Vec<(Key, Vec<u8>)> = map
-        .into_iter()
-        .map(|(term, data)| Some((tokenize::text_key(&term)?, data.into_bytes())))
-        .collect::<Option<_>>()?;
-    entries.sort_unstable_by_key(|e| e.0);
-    Some(entries)
-}
-
-/// The id after the last one of encoded postings.
-fn next_id(data: &[u8]) -> Option<u32> {
-    let text = std::str::from_utf8(data).ok()?;
-    let hits = postings::decode(text)?;
-    Some(hits.last().map_or(0, |&(id, _)| id + 1))
 }
 
 #[cfg(test)]
@@ -356,7 +442,7 @@ mod tests {
         };
         let emitted = Mutex::new(BTreeMap::new());
         let keys: Vec<[u8; 16]> = docs.iter().map(doc_key).collect();
-        let (_, layout) = append(docs, &keys, &last.1, &published, &|name, bytes| {
+        let (_, layout) = update(docs, &keys, &last.1, &published, &|name, bytes| {
             emitted.lock().unwrap().insert(name, bytes);
         })?;
         let mut files = emitted.into_inner().unwrap();
@@ -405,16 +491,47 @@ mod tests {
     }
 
     #[test]
-    fn anything_but_an_append_or_a_file_not_as_recorded_builds_whole() {
+    fn editing_articles_in_place_gives_the_files_of_a_full_build() {
+        let corpus = corpus(300);
+        let docs = corpus.docs();
+        let last = full(&docs[..290]);
+        let mut edited = docs.clone();
+        // A new summary, a title with a term no other article has, a body cut to one word
+        // (terms left with no article go), and the same edits with new articles added.
+        edited[40].summary = "改过的摘要";
+        edited[41].title = "独家专访量子霸权 Zyzzyva";
+        edited[289].text = "芯片".into();
+        for n in [290, 300] {
+            let whole = full(&edited[..n]);
+            let (files, ledger, written) =
+                appended(&edited[..n], &last, |_| true).expect("updates");
+            assert_eq!(files, whole.0);
+            assert_eq!(ledger.layout, whole.1.layout);
+            assert_eq!(ledger.docs, whole.1.docs);
+            // The chunks of ids 32–63 and 288 on are made again, no others.
+            let chunks: Vec<&String> = written.iter().filter(|f| f.contains("docs/")).collect();
+            assert_eq!(chunks, ["search/docs/1.json", "search/docs/9.json"]);
+        }
+        // The same through a folder that holds none of the last build's files.
+        let whole = full(&edited);
+        let (files, _, _) = appended(&edited, &last, |_| false).expect("updates");
+        assert_eq!(files, whole.0);
+    }
+
+    #[test]
+    fn anything_but_appends_and_a_few_edits_or_a_file_not_as_recorded_builds_whole() {
         let corpus = corpus(120);
         let docs = corpus.docs();
         let last = full(&docs[..100]);
-        // An article of the last build changed.
-        let mut edited = docs.clone();
-        edited[40].summary = "改过的摘要";
-        assert!(appended(&edited, &last, |_| true).is_none());
         // One removed.
         assert!(appended(&docs[..99], &last, |_| true).is_none());
+        // More than one article in 16 edited.
+        let mut edited = docs.clone();
+        for doc in &mut edited[..7] {
+            doc.summary = "改过的摘要";
+        }
+        assert!(appended(&edited, &last, |_| true).is_none());
+        assert!(appended(&edited[1..], &last, |_| true).is_none());
         // A shard of the last build not what the ledger says.
         let mut tampered = (last.0.clone(), last.1.clone());
         for (name, bytes) in tampered.0.iter_mut() {
