@@ -194,6 +194,16 @@ impl Images {
         }
     }
 
+    /// Runs `make` with nothing recorded for the page being rendered: for what many pages
+    /// share (an article's ref, made by whichever page shows it first), whose versions
+    /// are registered for the whole build.
+    pub fn unrecorded<R>(&self, make: impl FnOnce() -> R) -> R {
+        let outer = RECORDING.with(|r| r.take());
+        let result = make();
+        RECORDING.with(|r| r.replace(outer));
+        result
+    }
+
     /// Runs `render` (one page) and returns, with its result, the versions it linked.
     /// Per thread, and nesting safely should the thread pick up another page meanwhile.
     pub fn recording<R>(&self, render: impl FnOnce() -> R) -> (R, Vec<Linked>) {

@@ -33,7 +33,7 @@ use crate::render::{Inputs, Plan, Renderer, Shared};
 /// theme's strings), an article's version a hash of all of it.
 pub(crate) fn for_build(shared: &Shared<'_>, renderer: &Renderer) -> Vec<(String, u64)> {
     let versions: Vec<u64> = shared.site.articles.par_iter().map(article_hash).collect();
-    let refs: Vec<u64> = shared.refs.par_iter().map(hash_value).collect();
+    let refs = super::refs::hashes(shared.site, &shared.urls);
     let generation = {
         let mut h = Fingerprinter::default();
         crate::version::build_id().hash(&mut h);

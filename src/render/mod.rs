@@ -12,6 +12,7 @@ pub(crate) mod fingerprint;
 mod indexnow;
 mod pages;
 mod paging;
+pub mod refs;
 mod resize;
 mod seo;
 mod series;

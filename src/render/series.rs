@@ -14,7 +14,7 @@ use crate::model::{Article, SeriesPlace, Term};
 /// (1-based), total, prev, next}` with `prev`/`next` the refs of its neighbours in
 /// reading order (none at the ends).
 pub fn article_series(shared: &Shared<'_>, places: &[SeriesPlace], terms: &[Term]) -> Value {
-    let reference = |j: Option<&usize>| j.map_or_else(Value::none, |&j| shared.refs[j].clone());
+    let reference = |j: Option<&usize>| j.map_or_else(Value::none, |&j| shared.article_ref(j));
     let list: Vec<Value> = places
         .iter()
         .filter_map(|p| {
@@ -97,7 +97,7 @@ pub fn index_value(shared: &Shared<'_>, series: &[Term]) -> Value {
             map.insert("count".into(), Value::from(term.articles.len()));
             insert_dates(&site.strings, &mut map, updated);
             let latest = newest(&term.articles);
-            let latest_ref = latest.map_or_else(Value::none, |i| shared.refs[i].clone());
+            let latest_ref = latest.map_or_else(Value::none, |i| shared.article_ref(i));
             let own_cover = meta
                 .and_then(|m| m.extra.get("cover"))
                 .and_then(serde_json::Value::as_str)
@@ -223,7 +223,7 @@ pub fn authors_value(shared: &Shared<'_>, authors: &[Term]) -> Value {
             let latest = newest(&t.articles);
             map.insert(
                 "latest".into(),
-                latest.map_or_else(Value::none, |i| shared.refs[i].clone()),
+                latest.map_or_else(Value::none, |i| shared.article_ref(i)),
             );
             Value::from(map)
         })

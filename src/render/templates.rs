@@ -8,6 +8,7 @@ use tera::{Context, Tera, Value};
 
 use super::pages::{Job, Listing, Page, Plan};
 use super::paging::{Nav, Numbering, Paging};
+use super::refs::{REF_TAGS, Refs};
 use super::views::{self, Link};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Site, unreadable};
@@ -19,8 +20,8 @@ pub struct Shared<'a> {
     pub site: &'a Site,
     pub plan: &'a Plan<'a>,
     pub urls: Urls,
-    /// One serialised ref per article.
-    pub refs: Vec<Value>,
+    /// Each article's ref, made when a page first shows it.
+    pub refs: Refs,
     pub site_value: Value,
     /// The same without what changes with every article published (see
     /// [`views::Counts`]), for pages other than listings.
@@ -32,6 +33,11 @@ pub struct Shared<'a> {
 }
 
 impl<'a> Shared<'a> {
+    /// The ref of article `i`.
+    pub fn article_ref(&self, i: usize) -> Value {
+        self.refs.get(self.site, &self.urls, i)
+    }
+
     /// The `site` value `page` is given: with counts for the side column only.
     pub fn site_for(&self, page: &Page) -> &Value {
         if self.inputs(page).shows_counts() {
@@ -42,14 +48,11 @@ impl<'a> Shared<'a> {
     }
 
     pub fn new(site: &'a Site, plan: &'a Plan<'a>) -> Self {
-        let urls = Urls::new(&site.config);
-        let refs = views::article_refs(site, &urls);
-        Self::with_refs(site, plan, refs)
+        Self::with_refs(site, plan, Refs::lazy(site))
     }
 
-    /// With article refs made earlier: `serve` keeps them between rebuilds and remakes
-    /// only those of the articles a save changed.
-    pub fn with_refs(site: &'a Site, plan: &'a Plan<'a>, refs: Vec<Value>) -> Self {
+    /// With article refs made earlier ([`Refs::made`]).
+    pub fn with_refs(site: &'a Site, plan: &'a Plan<'a>, refs: Refs) -> Self {
         let urls = Urls::new(&site.config);
         Shared {
             site_value: views::site_value(site, &urls, &site.statics.assets, views::Counts::With),
@@ -380,7 +383,7 @@ fn template_error(origins: &HashMap<String, String>, e: &tera::Error) -> Diagnos
 /// two cannot drift apart: a page whose inputs are equal renders the same.
 ///
 /// Articles appear by index; what of them a page shows is their ref (see
-/// [`views::article_refs`]), or for the article's own page and its redirects, the article.
+/// [`super::refs`]), or for the article's own page and its redirects, the article.
 #[derive(Debug, Clone, Copy)]
 pub enum Inputs<'a> {
     Article {
@@ -587,10 +590,10 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> Result<(&'s str, Cont
                 super::series::article_series(shared, series, series_terms),
             );
             let reference =
-                |j: Option<usize>| j.map_or_else(Value::none, |j| shared.refs[j].clone());
+                |j: Option<usize>| j.map_or_else(Value::none, |j| shared.article_ref(j));
             ctx.insert_value("prev", reference(prev));
             ctx.insert_value("next", reference(next));
-            let related: Vec<Value> = related.iter().map(|&j| shared.refs[j].clone()).collect();
+            let related: Vec<Value> = related.iter().map(|&j| shared.article_ref(j)).collect();
             ctx.insert_value("related", Value::from(related));
             let a = &shared.site.articles[article];
             full_title = Some(match &a.seo_title {
@@ -752,18 +755,14 @@ fn article_context(shared: &Shared<'_>, i: usize, ctx: &mut Context) -> Result<(
         seo: super::seo::article_seo(site, &shared.urls, i),
         body: body_view(&a.body),
     };
-    let mut page = shared.refs[i].as_map().cloned().unwrap_or_default();
+    let mut page = shared.article_ref(i).into_map().unwrap_or_default();
     if let Some(more) = Value::from_serializable(&extra).into_map() {
         page.extend(more);
     }
     page.insert("content".into(), Value::safe_string(&content));
     // The ref carries the first few tags (for listings); the article's page shows all.
-    if site
-        .links
-        .get(i)
-        .is_some_and(|l| l.tags.len() > views::REF_TAGS)
-    {
-        page.insert("tags".into(), views::all_tags(site, &shared.urls, i));
+    if site.links.get(i).is_some_and(|l| l.tags.len() > REF_TAGS) {
+        page.insert("tags".into(), super::refs::all_tags(site, &shared.urls, i));
         page.insert("tags_more".into(), Value::from(0));
     }
     ctx.insert_value("page", Value::from(page));
@@ -898,7 +897,7 @@ fn listing_context(
     on_page: &[usize],
     ctx: &mut Context,
 ) {
-    let articles: Vec<Value> = on_page.iter().map(|&i| shared.refs[i].clone()).collect();
+    let articles: Vec<Value> = on_page.iter().map(|&i| shared.article_ref(i)).collect();
     let url = |k: usize| shared.urls.href(&l.page_path(k));
     let stable = l.numbering == Numbering::FromOldest;
     let paginator = Paginator {
@@ -938,7 +937,7 @@ fn listing_context(
 /// `articles` without them.
 fn lead_context(shared: &Shared<'_>, on_page: &[usize], lead: &[usize], ctx: &mut Context) {
     let refs = |list: &mut dyn Iterator<Item = &usize>| -> Value {
-        Value::from(list.map(|&i| shared.refs[i].clone()).collect::<Vec<_>>())
+        Value::from(list.map(|&i| shared.article_ref(i)).collect::<Vec<_>>())
     };
     ctx.insert_value("lead", refs(&mut lead.iter()));
     if lead.iter().any(|i| on_page.contains(i)) {

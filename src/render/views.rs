@@ -1,13 +1,13 @@
 //! What templates see: light, pre-serialised views of the model.
 //!
-//! Each article's listing view (`ref`) is serialised once per build; Tera values share their
-//! maps through `Arc`, so putting the same ref on a tag page, a category page and an archive
-//! page costs a pointer copy, not a new copy of the article.
+//! Tera values share their maps through `Arc`, so putting the same view (an article's ref,
+//! [`super::refs`]) on a tag page, a category page and an archive page costs a pointer
+//! copy, not a new copy.
 
 use serde::Serialize;
 use tera::Value;
 
-use crate::model::{Article, ArticleLinks, Site, Term};
+use crate::model::{Site, Term};
 use crate::urls::Urls;
 
 /// A link: a name and an href.
@@ -25,164 +25,6 @@ impl<'a> Link<'a> {
             url: urls.href(&term.path),
         }
     }
-}
-
-/// The `{name, url}` value of every section, tag and category, built once: each article's
-/// ref shares them (an `Arc` clone) instead of holding its own copies, which on a large
-/// portal is most of what the refs would weigh.
-struct TermValues {
-    sections: Vec<Value>,
-    tags: Vec<Value>,
-    categories: Vec<Value>,
-    series: Vec<Value>,
-    authors: Vec<Value>,
-}
-
-impl TermValues {
-    fn new(site: &Site, urls: &Urls) -> Self {
-        let values = |terms: &[Term]| terms.iter().map(|t| link_value(urls, t)).collect();
-        TermValues {
-            sections: values(&site.sections),
-            tags: values(&site.tags),
-            categories: values(&site.categories),
-            series: values(&site.series),
-            authors: values(&site.authors),
-        }
-    }
-}
-
-fn link_value(urls: &Urls, term: &Term) -> Value {
-    let mut map = tera::Map::default();
-    map.insert("name".into(), Value::from(term.name.as_str()));
-    map.insert("url".into(), Value::from(urls.href(&term.path)));
-    Value::from(map)
-}
-
-/// One ref per article, in article order: the light view used by listings, prev/next and
-/// related lists (fields in docs/templates.md).
-pub fn article_refs(site: &Site, urls: &Urls) -> Vec<Value> {
-    use rayon::prelude::*;
-    let terms = TermValues::new(site, urls);
-    let term = |list: &[Value], i: usize| list.get(i).cloned().unwrap_or_else(Value::none);
-    site.articles
-        .par_iter()
-        .zip(site.links.par_iter())
-        .map(|(a, l)| {
-            article_ref(urls, site, a, l, &|kind, i| match kind {
-                TermKind::Section => term(&terms.sections, i),
-                TermKind::Tag => term(&terms.tags, i),
-                TermKind::Category => term(&terms.categories, i),
-                TermKind::Series => term(&terms.series, i),
-                TermKind::Author => term(&terms.authors, i),
-            })
-        })
-        .collect()
-}
-
-/// The ref of article `i` alone: `serve` rebuilds only the articles a save changed and
-/// keeps the others' refs.
-pub fn article_ref_value(site: &Site, urls: &Urls, i: usize) -> Value {
-    let (Some(a), Some(l)) = (site.articles.get(i), site.links.get(i)) else {
-        return Value::none();
-    };
-    article_ref(urls, site, a, l, &|kind, i| {
-        let list = match kind {
-            TermKind::Section => &site.sections,
-            TermKind::Tag => &site.tags,
-            TermKind::Category => &site.categories,
-            TermKind::Series => &site.series,
-            TermKind::Author => &site.authors,
-        };
-        list.get(i)
-            .map_or_else(Value::none, |t| link_value(urls, t))
-    })
-}
-
-/// Tags an article's ref carries (the rest are counted in `tags_more`). A ref appears on
-/// every tag page of its article, so with all its tags an article with n tags would put
-/// n² chips into the output; the article's own page shows them all.
-pub const REF_TAGS: usize = 10;
-
-/// All of article `i`'s tags as `{name, url}` values, for its own page.
-pub fn all_tags(site: &Site, urls: &Urls, i: usize) -> Value {
-    let tags: Vec<Value> = site
-        .links
-        .get(i)
-        .map(|l| l.tags.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|&t| site.tags.get(t))
-        .map(|t| link_value(urls, t))
-        .collect();
-    Value::from(tags)
-}
-
-#[derive(Clone, Copy)]
-enum TermKind {
-    Section,
-    Tag,
-    Category,
-    Series,
-    Author,
-}
-
-fn article_ref(
-    urls: &Urls,
-    site: &Site,
-    a: &Article,
-    links: &ArticleLinks,
-    term: &dyn Fn(TermKind, usize) -> Value,
-) -> Value {
-    let text = |s: Option<&String>| s.map_or_else(Value::none, |s| Value::from(s.as_str()));
-    // Sized for its 15-20 entries up front: grown from empty, the table was rehashed three
-    // times for each of 100,000 articles.
-    let mut map = tera::Map::with_capacity(24);
-    map.insert("title".into(), Value::from(a.title.as_str()));
-    map.insert("url".into(), Value::from(urls.href(&a.path)));
-    map.insert("date".into(), Value::from(site.strings.date_time(&a.date)));
-    map.insert(
-        "date_short".into(),
-        Value::from(site.strings.date_short(&a.date)),
-    );
-    map.insert("date_iso".into(), Value::from(a.date.to_rfc3339()));
-    map.insert("summary".into(), Value::from(a.summary.as_str()));
-    let tags: Vec<Value> = links
-        .tags
-        .iter()
-        .take(REF_TAGS)
-        .map(|&t| term(TermKind::Tag, t))
-        .collect();
-    map.insert("tags".into(), Value::from(tags));
-    map.insert(
-        "tags_more".into(),
-        Value::from(links.tags.len().saturating_sub(REF_TAGS)),
-    );
-    let categories: Vec<Value> = links
-        .categories
-        .iter()
-        .map(|&c| term(TermKind::Category, c))
-        .collect();
-    map.insert("categories".into(), Value::from(categories));
-    let section = links
-        .section
-        .map_or_else(Value::none, |s| term(TermKind::Section, s));
-    map.insert("section".into(), section);
-    cover_values(&mut map, urls, &site.images, &a.path, a.cover.as_deref());
-    map.insert("author".into(), text(a.author.as_ref()));
-    let authors: Vec<Value> = links
-        .authors
-        .iter()
-        .map(|&t| term(TermKind::Author, t))
-        .collect();
-    map.insert("authors".into(), Value::from(authors));
-    let series: Vec<Value> = links
-        .series
-        .iter()
-        .map(|p| term(TermKind::Series, p.series))
-        .collect();
-    map.insert("series".into(), Value::from(series));
-    map.insert("source".into(), text(a.source.as_ref()));
-    Value::from(map)
 }
 
 /// `cover` (the original's URL), and for a processed local picture `cover_image` (its

@@ -72,12 +72,12 @@ impl Generator {
 
     /// Has the files of `site` (with `refs`), at `version`, made unless they are being
     /// made already.
-    pub fn request(&mut self, site: &Arc<Site>, refs: &[tera::Value], version: u64) {
+    pub fn request(&mut self, site: &Arc<Site>, refs: Vec<tera::Value>, version: u64) {
         if self.submitted >= version || self.state.generated_version() >= version {
             return;
         }
         self.submitted = version;
-        let job = (Arc::clone(site), refs.to_vec(), version);
+        let job = (Arc::clone(site), refs, version);
         let job = match &self.jobs {
             Some(jobs) => match jobs.send(job) {
                 Ok(()) => return,
@@ -150,7 +150,7 @@ fn files(
 ) -> Result<(), Diagnostics> {
     let plan = render::plan(site).map_err(Diagnostics::sorted)?;
     let quiet = crate::progress::Progress::default();
-    let shared = Shared::with_refs(site, &plan, refs);
+    let shared = Shared::with_refs(site, &plan, render::refs::Refs::made(refs));
     crate::site::generated_files(&shared, &quiet, None, emit).map_err(Diagnostics::sorted)?;
     drop(shared);
     for (rel, bytes) in hant_edition(site)? {

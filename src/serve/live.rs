@@ -28,7 +28,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::Item;
 use crate::model::{self, Article, Site, Term};
 use crate::render::fingerprint::hash_value;
-use crate::render::views;
+use crate::render::refs;
 use crate::statics::Statics;
 use crate::urls::Urls;
 
@@ -193,7 +193,7 @@ impl Live {
             // All at once, the way `build` makes them: refs share each term's value (a
             // tag's name and URL) where refs made one by one would each hold a copy,
             // 35 MB more at 10,000 articles.
-            let refs = views::article_refs(&site, &urls);
+            let refs = refs::article_refs(&site, &urls);
             let hashes = refs.par_iter().map(hash_value).collect();
             (refs, hashes)
         } else {
@@ -204,7 +204,7 @@ impl Live {
                         (value.clone(), *hash)
                     }
                     _ => {
-                        let value = views::article_ref_value(&site, &urls, i);
+                        let value = refs::article_ref_value(&site, &urls, i);
                         let hash = hash_value(&value);
                         (value, hash)
                     }
@@ -271,7 +271,7 @@ impl Model {
             warnings.extend(rewritten.err());
         }
         for i in swapped {
-            self.refs[i] = views::article_ref_value(&self.site, &urls, i);
+            self.refs[i] = refs::article_ref_value(&self.site, &urls, i);
             self.ref_hashes[i] = hash_value(&self.refs[i]);
         }
         Some(warnings)
@@ -359,7 +359,7 @@ impl Model {
         let fresh: Vec<(Value, u64)> = stale
             .par_iter()
             .map(|&i| {
-                let value = views::article_ref_value(site, &urls, i);
+                let value = refs::article_ref_value(site, &urls, i);
                 let hash = hash_value(&value);
                 (value, hash)
             })

@@ -50,6 +50,7 @@ use super::{Message, Notice, Rendered, State};
 use crate::config::{CONFIG_FILE, SiteConfig};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
+use crate::render::refs::Refs;
 use crate::render::{self, Renderer, Shared, fingerprint};
 use crate::site::{self, Stopwatch};
 use crate::statics::Statics;
@@ -347,7 +348,7 @@ impl Builder {
                 return listen(messages, held, &serving, &state, generator, *timings, root);
             }
         };
-        let shared = Shared::with_refs(&model.site, &plan, refs);
+        let shared = Shared::with_refs(&model.site, &plan, Refs::made(refs));
         renderer.use_images(&model.site.images);
         let published = match update {
             Some(update) => {
@@ -384,8 +385,10 @@ impl Builder {
                 listen(messages, held, &serving, &state, generator, *timings, root)
             }
         };
-        let Shared { refs, .. } = shared;
-        model.refs = refs;
+        let Shared {
+            refs, site, urls, ..
+        } = shared;
+        model.refs = refs.into_values(site, &urls);
         changes
     }
 }
@@ -641,7 +644,8 @@ fn listen(
             }
             Message::Generate => match serving {
                 Serving::Site { site, shared, .. } => {
-                    generator.request(site, &shared.refs, state.site_version());
+                    let refs = shared.refs.all(site, &shared.urls);
+                    generator.request(site, refs, state.site_version());
                 }
                 // Nothing newer can be made: the waiting requests get the files as they are.
                 Serving::Broken(_) => {
