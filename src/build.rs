@@ -57,17 +57,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         .clone()
         .unwrap_or_else(|| root.join("public"));
     crate::output::check_target(root, &target, options.force)?;
-    let loaded = site::load(&options.site)?;
+    // The templates are compiled while the content loads, whose walk of `content/` and
+    // ordering of the model run on one thread. The output folder is prepared only once the
+    // content loaded: a build that stops at a bad file leaves it untouched.
+    let (loaded, renderer) = rayon::join(
+        || site::load(&options.site),
+        || Renderer::new(root).map_err(Diagnostics::sorted),
+    );
+    let loaded = loaded?;
     let site = &loaded.site;
-    watch.lap("load + model");
-    let renderer = Renderer::new(root).map_err(Diagnostics::sorted)?;
+    let renderer = renderer?;
+    watch.lap("load + model + templates");
     let output = Output::prepare(root, &target, options.force)?;
     // A Traditional edition with a host of its own gets an output folder of its own.
     let hant_output = match hant_folder(site) {
         Some(folder) => Some(Output::prepare(root, &folder, options.force)?),
         None => None,
     };
-    watch.lap("templates + output folder");
     let owners = Owners::new(site);
     // Generated files that update the last build's (the search index) keep their ledgers
     // in the cache folder, beside the parse cache.

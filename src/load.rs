@@ -143,14 +143,33 @@ pub fn load(
     cache_dir: Option<&Path>,
     progress: &Progress,
 ) -> Loaded {
-    let (files, mut diagnostics) = find_markdown(root, &config.ignore);
+    // The walk runs on one thread: the cache is read meanwhile. The settings' key hashes
+    // this program's executable (tens of megabytes), on one thread too.
+    let ((files, mut diagnostics), cache) = rayon::join(
+        || find_markdown(root, &config.ignore),
+        || {
+            cache_dir.map(|dir| {
+                rayon::join(
+                    || cache::settings_key(config, options.shortcodes, options.drafts),
+                    || ParseCache::open(dir),
+                )
+            })
+        },
+    );
     let layout = kinds::Layout::new(root, &files);
     let loading = progress.stage("loading", files.len(), "files");
     let mut cached = 0;
-    let results: Vec<FileResult> = match cache_dir {
-        Some(dir) => {
-            let (results, hits) =
-                load_cached(root, &files, config, options, &layout, dir, &loading);
+    let results: Vec<FileResult> = match cache {
+        Some((settings, cache)) => {
+            let (results, hits) = load_cached(
+                &files,
+                (&settings, cache),
+                &layout,
+                options,
+                config,
+                root,
+                &loading,
+            );
             cached = hits;
             results
         }
@@ -376,24 +395,18 @@ pub fn find_markdown(root: &Path, ignore: &Ignore) -> (Vec<PathBuf>, Vec<Diagnos
     (markdown, problems)
 }
 
-/// Loads `files` through the parse cache in `cache_dir`: a file whose key is in the cache is
-/// not parsed; the cache is then brought up to date. Returns the results and how many came
+/// Loads `files` through the parse cache as read, with the settings' key: a file whose key
+/// is in the cache is not parsed; the cache is then brought up to date. Returns the results and how many came
 /// from the cache.
 fn load_cached(
-    root: &Path,
     files: &[PathBuf],
-    config: &SiteConfig,
-    options: LoadOptions<'_>,
+    (settings, cache): (&cache::Key, ParseCache),
     layout: &kinds::Layout,
-    cache_dir: &Path,
+    options: LoadOptions<'_>,
+    config: &SiteConfig,
+    root: &Path,
     loading: &crate::progress::Stage,
 ) -> (Vec<FileResult>, usize) {
-    // The settings' key hashes this program's executable (tens of megabytes): that runs on
-    // one thread while the others read the cache.
-    let (settings, cache) = rayon::join(
-        || cache::settings_key(config, options.shortcodes, options.drafts),
-        || ParseCache::open(cache_dir),
-    );
     // Files by shard, each shard loaded and written back on its own; `_index.md` files,
     // whose parse looks at the site's templates, in a group of their own, not cached.
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); ParseCache::SHARDS + 1];
@@ -412,7 +425,7 @@ fn load_cached(
         config,
         options,
         layout,
-        settings: &settings,
+        settings,
         loading,
     };
     let loaded: Vec<(usize, FileResult, bool)> = groups

@@ -17,7 +17,7 @@
 use std::io::Write as _;
 
 // Maps of every file of the output: see Cargo.toml on foldhash.
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -595,10 +595,9 @@ impl Drop for Output {
             .unwrap_or_default();
         match &self.previous {
             Some(previous) => {
-                let keep: HashSet<&str> = previous.files.keys().map(String::as_str).collect();
                 let added: Vec<String> = written
                     .into_keys()
-                    .filter(|f| f != MARKER && !keep.contains(f.as_str()))
+                    .filter(|f| f != MARKER && !previous.files.contains_key(f))
                     .collect();
                 let mut ignored = Vec::new();
                 let _ = remove_listed(&self.staging, &added, &Written::new(), &mut ignored);
