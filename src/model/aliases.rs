@@ -18,7 +18,7 @@
 //! an error of [`crate::render::plan`], as do aliases wanting a static file's, a bundle
 //! file's or a generated file's (feed, sitemap) name.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{
@@ -55,10 +55,14 @@ pub fn dedupe_aliases(site: &mut Site) -> Vec<Diagnostic> {
             a.aliases = written;
         }
     }
-    let pages = page_urls(site);
     let mut wanting = aliases_of(site);
+    if wanting.is_empty() {
+        return Vec::new();
+    }
     // Stable: one file's aliases keep their order.
     wanting.sort_by(|a, b| a.source.cmp(&b.source));
+    let wanted: HashSet<&str> = wanting.iter().map(|w| w.file.as_str()).collect();
+    let pages = page_urls(site, &wanted);
     let mut kept: HashMap<&str, &Wanting> = HashMap::new();
     let mut lost: Vec<(Owner, usize)> = Vec::new();
     let mut warnings = Vec::new();
@@ -116,36 +120,38 @@ struct Holder {
     source: Option<PathBuf>,
 }
 
-/// The file of every page that beats an alias → who holds it (the first met: articles,
-/// then standalone pages, listings and the pages sitegen makes).
-fn page_urls(site: &Site) -> HashMap<String, Holder> {
+/// The file of every page that beats an alias and is `wanted` by one → who holds it (the
+/// first met: articles, then standalone pages, listings and the pages sitegen makes). Only
+/// the wanted are described: a large portal has a few aliases and 100,000 pages.
+fn page_urls(site: &Site, wanted: &HashSet<&str>) -> HashMap<String, Holder> {
     let mut urls: HashMap<String, Holder> = HashMap::new();
-    let mut hold = |path: &str, what: String, source: Option<&Path>| {
-        urls.entry(output_file(path)).or_insert_with(|| Holder {
-            what,
-            source: source.map(Path::to_path_buf),
-        });
+    let mut hold = |path: &str, what: &dyn Fn() -> String, source: Option<&Path>| {
+        let file = output_file(path);
+        if wanted.contains(file.as_str()) {
+            urls.entry(file).or_insert_with(|| Holder {
+                what: what(),
+                source: source.map(Path::to_path_buf),
+            });
+        }
     };
     for a in &site.articles {
         let source = &a.source_path;
-        hold(
-            &a.path,
-            format!("the article {}", display_path(source)),
-            Some(source),
-        );
+        let what = || format!("the article {}", display_path(source));
+        hold(&a.path, &what, Some(source));
     }
     for p in &site.pages {
         let source = &p.source_path;
-        hold(
-            &p.path,
-            format!("the page {}", display_path(source)),
-            Some(source),
-        );
+        let what = || format!("the page {}", display_path(source));
+        hold(&p.path, &what, Some(source));
     }
     for (path, what, meta) in listing_urls(site) {
         let shown = |m: &ListMeta| m.render;
         if meta.is_none_or(shown) {
-            hold(&path, what, meta.map(|m| m.source_path.as_path()));
+            hold(
+                &path,
+                &|| what.clone(),
+                meta.map(|m| m.source_path.as_path()),
+            );
         }
     }
     for (path, what) in [
@@ -155,7 +161,7 @@ fn page_urls(site: &Site) -> HashMap<String, Holder> {
         (SEARCH_PATH, "the search page"),
         (NOT_FOUND_PATH, "the 404 page"),
     ] {
-        hold(path, what.to_string(), None);
+        hold(path, &|| what.to_string(), None);
     }
     urls
 }
