@@ -5,6 +5,7 @@
 //! and menu entries name sections, which exist only after the content is loaded. An entry
 //! that names nothing is told at its line in the file that holds it.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -88,8 +89,9 @@ pub struct HotItem {
 pub fn arrange(site: &mut Site) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let index = ArticleIndex::new(site);
-    site.picks = picks(site, &index, &mut found);
-    site.hot = hot(site, &index, &mut found);
+    let picked = picks(site, &index, &mut found);
+    let hot = hot(site, &index, &mut found);
+    (site.picks, site.hot) = (picked, hot);
     site.menus = menus(site, &mut found);
     found.extend(unknown_section_settings(site));
     // The theme strings' own warnings (an unknown `language`), told with the model's.
@@ -97,35 +99,38 @@ pub fn arrange(site: &mut Site) -> Vec<Diagnostic> {
     found
 }
 
-/// Articles by source path (`content/资讯/x.md`) and by URL path (`2026/11/slug/`).
-struct ArticleIndex {
-    by_source: HashMap<String, usize>,
-    by_path: HashMap<String, usize>,
-    /// `/portal/` for a site under a sub-path; entries may carry it.
-    root_path: String,
-    base_url: String,
+/// Articles by source path (`content/资讯/x.md`) and by URL path (`2026/11/slug/`), each
+/// map made when first looked in: most sites name no article in their front page's data,
+/// and a large portal has 100,000.
+struct ArticleIndex<'a> {
+    site: &'a Site,
+    by_source: OnceCell<HashMap<String, usize>>,
+    by_path: OnceCell<HashMap<String, usize>>,
 }
 
-impl ArticleIndex {
-    fn new(site: &Site) -> Self {
-        let by_source = site
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.source_path.to_string_lossy().replace('\\', "/"), i))
-            .collect();
-        let by_path = site
-            .articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.path.clone(), i))
-            .collect();
+impl<'a> ArticleIndex<'a> {
+    fn new(site: &'a Site) -> Self {
         ArticleIndex {
-            by_source,
-            by_path,
-            root_path: site.config.root_path.clone(),
-            base_url: site.config.base_url.clone(),
+            site,
+            by_source: OnceCell::new(),
+            by_path: OnceCell::new(),
         }
+    }
+
+    fn by_source(&self) -> &HashMap<String, usize> {
+        self.by_source.get_or_init(|| {
+            let articles = self.site.articles.iter().enumerate();
+            articles
+                .map(|(i, a)| (a.source_path.to_string_lossy().replace('\\', "/"), i))
+                .collect()
+        })
+    }
+
+    fn by_path(&self) -> &HashMap<String, usize> {
+        self.by_path.get_or_init(|| {
+            let articles = self.site.articles.iter().enumerate();
+            articles.map(|(i, a)| (a.path.clone(), i)).collect()
+        })
     }
 
     /// The article a source path or URL names: `content/资讯/x.md` (or `资讯/x.md`),
@@ -134,26 +139,27 @@ impl ArticleIndex {
         let reference = reference.trim();
         if crate::paths::is_markdown(Path::new(reference)) {
             let path = reference.trim_start_matches("./").trim_start_matches('/');
-            return self
-                .by_source
+            let by_source = self.by_source();
+            return by_source
                 .get(path)
-                .or_else(|| self.by_source.get(&format!("content/{path}")))
+                .or_else(|| by_source.get(&format!("content/{path}")))
                 .copied();
         }
         let path = reference
-            .strip_prefix(self.base_url.as_str())
+            .strip_prefix(self.site.config.base_url.as_str())
             .unwrap_or(reference);
         let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
         let path = path.split(['?', '#']).next().unwrap_or_default();
         let rooted = format!("/{}", path.trim_start_matches('/'));
         let path = rooted
-            .strip_prefix(self.root_path.as_str())
+            .strip_prefix(self.site.config.root_path.as_str())
             .unwrap_or(&rooted)
             .trim_start_matches('/');
         let path = path.strip_suffix("index.html").unwrap_or(path);
-        self.by_path
+        let by_path = self.by_path();
+        by_path
             .get(path)
-            .or_else(|| self.by_path.get(&format!("{path}/")))
+            .or_else(|| by_path.get(&format!("{path}/")))
             .copied()
     }
 }
