@@ -88,10 +88,16 @@ pub fn holds_any(text: &[u8], ids: &[u32]) -> Option<bool> {
 /// Hands each hit of encoded postings to `hit` in id order while it returns true; None
 /// when they are malformed (having handed on the hits before the fault).
 pub fn for_each_hit(text: &[u8], mut hit: impl FnMut(u32, u8) -> bool) -> Option<()> {
-    let mut next: u64 = 0;
+    hits_from(text, 0, |id, code, _| hit(id, code))
+}
+
+/// [`for_each_hit`] over the bytes that follow a list's first hits, `start` being the id
+/// after the last of those; `hit` also gets the offset just past each hit.
+fn hits_from(text: &[u8], start: u32, mut hit: impl FnMut(u32, u8, usize) -> bool) -> Option<()> {
+    let mut next = u64::from(start);
     let mut v: u64 = 0;
     let mut shift = 0u32;
-    for &b in text {
+    for (at, &b) in text.iter().enumerate() {
         let digit = DIGITS[usize::from(b)];
         if digit == NOT_A_DIGIT || shift > 50 {
             return None;
@@ -104,7 +110,7 @@ pub fn for_each_hit(text: &[u8], mut hit: impl FnMut(u32, u8) -> bool) -> Option
             if code == 0 || id > u64::from(u32::MAX) {
                 return None;
             }
-            if !hit(id as u32, code) {
+            if !hit(id as u32, code, at + 1) {
                 return Some(());
             }
             next = id + 1;
@@ -118,14 +124,27 @@ pub fn for_each_hit(text: &[u8], mut hit: impl FnMut(u32, u8) -> bool) -> Option
 /// Encoded postings with the hits of `remove` (ascending ids) taken out and `add` (ascending)
 /// put in, and the number of hits taken out; None when `data` is malformed or an added id
 /// is there and not removed. One pass, the hits never held: a common term has a hit in
-/// most articles.
+/// most articles. The hits before the first id removed or added keep their bytes, copied
+/// rather than encoded again: a publish only adds ids past every old one.
 pub fn merge(data: &[u8], remove: &[u32], add: &[(u32, u8)]) -> Option<(Vec<u8>, usize)> {
+    let first = remove.first().copied().into_iter();
+    let first = first.chain(add.first().map(|&(a, _)| a)).min();
+    // (bytes, the id after them) of the hits below `first`.
+    let mut kept = (0, 0);
+    hits_from(data, 0, |id, _, end| {
+        let below = first.is_none_or(|f| id < f);
+        if below {
+            kept = (end, id + 1);
+        }
+        below
+    })?;
+    let (cut, mut next) = kept;
     let mut out = Vec::with_capacity(data.len() + add.len() * 4);
-    let mut next = 0;
+    out.extend_from_slice(&data[..cut]);
     let mut add = add.iter().peekable();
     let mut removed = 0;
     let mut clash = false;
-    for_each_hit(data, |id, code| {
+    hits_from(&data[cut..], next, |id, code, _| {
         while let Some(&(a, c)) = add.next_if(|&&(a, _)| a < id) {
             push(&mut out, &mut next, a, c);
         }
@@ -238,6 +257,22 @@ mod tests {
         assert_eq!(merged(&[3, 200], &[]), Some((Some(vec![(7, 9)]), 2)));
         assert_eq!(merged(&[], &[(7, 1)]), None, "7 is there");
         assert_eq!(merge(b"W", &[], &[]), None);
+        // Appending copies the old bytes and continues from the last id.
+        let (appended, n) = merge(&text, &[], &[(201, 3), (500, 1)]).expect("merges");
+        assert_eq!((n, &appended[..text.len()]), (0, &text[..]));
+        assert_eq!(
+            appended,
+            encode(&[(3, 1), (7, 9), (200, 2), (201, 3), (500, 1)])
+        );
+        assert_eq!(
+            merge(&text, &[], &[]).map(|(out, _)| out),
+            Some(text.clone())
+        );
+        assert_eq!(
+            merge(b"1W", &[], &[(9, 1)]),
+            None,
+            "malformed after the kept hits"
+        );
     }
 
     #[test]
