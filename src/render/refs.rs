@@ -183,33 +183,28 @@ impl TermKind {
     }
 }
 
-/// The `{name, url}` value of every section, tag and category, built once: each article's
-/// ref shares them (an `Arc` clone) instead of holding its own copies, which on a large
-/// portal is most of what the refs would weigh.
-struct TermValues {
-    sections: Vec<Value>,
-    tags: Vec<Value>,
-    categories: Vec<Value>,
-    series: Vec<Value>,
-    authors: Vec<Value>,
+/// Something made once for each term of each kind (see [`TermValues`], [`TermHashes`]).
+struct ByKind<T> {
+    sections: Vec<T>,
+    tags: Vec<T>,
+    categories: Vec<T>,
+    series: Vec<T>,
+    authors: Vec<T>,
 }
 
-impl TermValues {
-    fn new(site: &Site, urls: &Urls) -> Self {
-        let values = |kind: TermKind| {
-            let terms = kind.terms(site);
-            terms.iter().map(|t| link_value(urls, t)).collect()
-        };
-        TermValues {
-            sections: values(TermKind::Section),
-            tags: values(TermKind::Tag),
-            categories: values(TermKind::Category),
-            series: values(TermKind::Series),
-            authors: values(TermKind::Author),
+impl<T> ByKind<T> {
+    fn new(site: &Site, make: impl Fn(&Term) -> T) -> Self {
+        let each = |kind: TermKind| kind.terms(site).iter().map(&make).collect();
+        ByKind {
+            sections: each(TermKind::Section),
+            tags: each(TermKind::Tag),
+            categories: each(TermKind::Category),
+            series: each(TermKind::Series),
+            authors: each(TermKind::Author),
         }
     }
 
-    fn get(&self, kind: TermKind, i: usize) -> Value {
+    fn of(&self, kind: TermKind, i: usize) -> Option<&T> {
         let list = match kind {
             TermKind::Section => &self.sections,
             TermKind::Tag => &self.tags,
@@ -217,7 +212,22 @@ impl TermValues {
             TermKind::Series => &self.series,
             TermKind::Author => &self.authors,
         };
-        list.get(i).cloned().unwrap_or_else(Value::none)
+        list.get(i)
+    }
+}
+
+/// The `{name, url}` value of every section, tag and category, built once: each article's
+/// ref shares them (an `Arc` clone) instead of holding its own copies, which on a large
+/// portal is most of what the refs would weigh.
+struct TermValues(ByKind<Value>);
+
+impl TermValues {
+    fn new(site: &Site, urls: &Urls) -> Self {
+        TermValues(ByKind::new(site, |t| link_value(urls, t)))
+    }
+
+    fn get(&self, kind: TermKind, i: usize) -> Value {
+        self.0.of(kind, i).cloned().unwrap_or_else(Value::none)
     }
 }
 
@@ -230,41 +240,15 @@ fn link_value(urls: &Urls, term: &Term) -> Value {
 
 /// The hash of each term's `{name, url}`: its name and path (the URL follows from the
 /// path and the settings).
-struct TermHashes {
-    sections: Vec<u64>,
-    tags: Vec<u64>,
-    categories: Vec<u64>,
-    series: Vec<u64>,
-    authors: Vec<u64>,
-}
+struct TermHashes(ByKind<u64>);
 
 impl TermHashes {
     fn new(site: &Site) -> Self {
-        let hashes = |kind: TermKind| {
-            let terms = kind.terms(site);
-            terms
-                .iter()
-                .map(|t| quick_hash(&(&t.name, &t.path)))
-                .collect()
-        };
-        TermHashes {
-            sections: hashes(TermKind::Section),
-            tags: hashes(TermKind::Tag),
-            categories: hashes(TermKind::Category),
-            series: hashes(TermKind::Series),
-            authors: hashes(TermKind::Author),
-        }
+        TermHashes(ByKind::new(site, |t| quick_hash(&(&t.name, &t.path))))
     }
 
     fn get(&self, kind: TermKind, i: usize) -> u64 {
-        let list = match kind {
-            TermKind::Section => &self.sections,
-            TermKind::Tag => &self.tags,
-            TermKind::Category => &self.categories,
-            TermKind::Series => &self.series,
-            TermKind::Author => &self.authors,
-        };
-        list.get(i).copied().unwrap_or(u64::MAX)
+        self.0.of(kind, i).copied().unwrap_or(u64::MAX)
     }
 }
 
