@@ -57,18 +57,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         .clone()
         .unwrap_or_else(|| root.join("public"));
     crate::output::check_target(root, &target, options.force)?;
-    // The templates are compiled while the content loads, whose walk of `content/` and
-    // ordering of the model run on one thread. The output folder is prepared only once the
-    // content loaded: a build that stops at a bad file leaves it untouched.
-    let (loaded, renderer) = rayon::join(
+    // The templates are compiled and the output folder opened (its last manifest read)
+    // while the content loads, whose walk of `content/` and ordering of the model run on
+    // one thread. The output folder is written to only once the content loaded: a build
+    // that stops at a bad file leaves it untouched.
+    let (loaded, (renderer, output)) = rayon::join(
         || site::load(&options.site),
-        || Renderer::new(root).map_err(Diagnostics::sorted),
+        || {
+            rayon::join(
+                || Renderer::new(root).map_err(Diagnostics::sorted),
+                || Output::open(root, &target, options.force),
+            )
+        },
     );
     let loaded = loaded?;
     let site = &loaded.site;
     let renderer = renderer?;
+    let output = output?;
+    output.begin()?;
     watch.lap("load + model + templates");
-    let output = Output::prepare(root, &target, options.force)?;
     // A Traditional edition with a host of its own gets an output folder of its own.
     let hant_output = match hant_folder(site) {
         Some(folder) => Some(Output::prepare(root, &folder, options.force)?),
