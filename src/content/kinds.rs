@@ -190,12 +190,20 @@ pub struct Layout {
     pub collections: crate::content::jekyll::Collections,
     /// Every bundle's index file (`content/x/index.md`).
     bundles: std::collections::HashSet<PathBuf>,
+    /// The folders those index files are in: most folders are not one, and telling so by
+    /// their path alone spares joining two names to each of 100,000 files' folders.
+    bundle_folders: std::collections::HashSet<PathBuf>,
 }
 
 impl Layout {
     /// From the site root and every Markdown file under `content/` (relative to the root).
     pub fn new<'a>(root: &Path, markdown: impl IntoIterator<Item = &'a PathBuf>) -> Self {
         let hexo = is_hexo_site(root);
+        let bundles: std::collections::HashSet<PathBuf> = markdown
+            .into_iter()
+            .filter(|rel| is_bundle_index(rel))
+            .cloned()
+            .collect();
         Layout {
             hexo,
             collections: if hexo {
@@ -203,11 +211,11 @@ impl Layout {
             } else {
                 Default::default()
             },
-            bundles: markdown
-                .into_iter()
-                .filter(|rel| is_bundle_index(rel))
-                .cloned()
+            bundle_folders: bundles
+                .iter()
+                .filter_map(|index| index.parent().map(Path::to_path_buf))
                 .collect(),
+            bundles,
         }
     }
 
@@ -227,13 +235,14 @@ impl Layout {
     /// files as resources of that page, not pages. Section index files are never inside one
     /// (Zola keeps `_index.md` below a page with assets).
     pub fn enclosing_bundle(&self, rel: &Path) -> Option<&Path> {
-        if is_section_index(rel) {
+        if self.bundles.is_empty() || is_section_index(rel) {
             return None;
         }
         let content = Path::new(crate::load::CONTENT_DIR);
         rel.ancestors()
             .skip(1)
             .take_while(|folder| *folder != content && folder.starts_with(content))
+            .filter(|folder| self.bundle_folders.contains(*folder))
             .find_map(|folder| {
                 ["index.md", "index.markdown"].iter().find_map(|name| {
                     let index = folder.join(name);
@@ -382,5 +391,22 @@ mod tests {
         );
         assert_eq!(layout.enclosing_bundle(p("content/其他/a.md")), None);
         assert!(!layout.hexo);
+        // Two index files in one folder: each is the other's resource, `index.md` first.
+        let files: Vec<PathBuf> = ["content/双/index.md", "content/双/index.markdown"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        let layout = Layout::new(Path::new("/nonexistent"), &files);
+        assert_eq!(
+            layout.enclosing_bundle(p("content/双/index.md")),
+            Some(p("content/双/index.markdown"))
+        );
+        assert_eq!(
+            layout.enclosing_bundle(p("content/双/图/a.md")),
+            Some(p("content/双/index.md"))
+        );
+        // No bundles at all: the common case, answered without a look at the path.
+        let layout = Layout::new(Path::new("/nonexistent"), &[]);
+        assert_eq!(layout.enclosing_bundle(p("content/双/a.md")), None);
     }
 }
