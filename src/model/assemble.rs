@@ -13,6 +13,7 @@ use crate::slug::slugify;
 use crate::statics::Statics;
 use chrono::Datelike;
 use chrono::{DateTime, FixedOffset};
+use rayon::slice::ParallelSliceMut;
 use std::sync::Arc;
 
 /// Sorts the articles once and builds every index into them.
@@ -23,30 +24,29 @@ pub fn assemble(
     now: DateTime<FixedOffset>,
 ) -> Site {
     let articles = newest_first(articles);
-    let mut links = vec![ArticleLinks::default(); articles.len()];
-
-    let mut sections = TermIndex::new("");
-    let mut tags = TermIndex::new(TAGS_PATH);
-    let mut categories = TermIndex::new(CATEGORIES_PATH);
-    for (i, article) in articles.iter().enumerate() {
-        if let Some(section) = &article.section {
-            links[i].section = sections.add(section, i);
-        }
-        links[i].tags = article.tags.iter().filter_map(|t| tags.add(t, i)).collect();
-        links[i].categories = article
-            .categories
-            .iter()
-            .filter_map(|c| categories.add(c, i))
-            .collect();
-        links[i].tags.dedup();
-        links[i].categories.dedup();
-    }
-    let sections = sections.finish();
+    // The three kinds of term side by side: each is a pass over every article's names.
+    let ((sections, section_of), ((tags, tags_of), (categories, categories_of))) = rayon::join(
+        || index_terms("", &articles, |a| a.section.as_slice()),
+        || {
+            rayon::join(
+                || index_terms(TAGS_PATH, &articles, |a| &a.tags),
+                || index_terms(CATEGORIES_PATH, &articles, |a| &a.categories),
+            )
+        },
+    );
+    let mut links: Vec<ArticleLinks> = section_of
+        .into_iter()
+        .zip(tags_of)
+        .zip(categories_of)
+        .map(|((section, tags), categories)| ArticleLinks {
+            section: section.first().copied(),
+            tags,
+            categories,
+            ..ArticleLinks::default()
+        })
+        .collect();
     link_neighbours(&sections, &mut links);
-    let tags = tags.finish();
     related::fill(&tags, &mut links);
-
-    let categories = categories.finish();
     let (series, authors) = super::series::index(&config, &articles, &mut links);
     Site {
         strings: Arc::new(crate::i18n::Strings::for_site(&config)),
@@ -80,19 +80,62 @@ pub fn assemble(
     }
 }
 
+/// The terms of one kind (`names` of each article) filed under `prefix`, and each article's
+/// terms, in its order, a name repeated once.
+fn index_terms<'a>(
+    prefix: &str,
+    articles: &'a [Article],
+    names: impl Fn(&'a Article) -> &'a [String],
+) -> (Vec<Term>, Vec<Vec<usize>>) {
+    let mut index = TermIndex::new(prefix);
+    let of_each = articles
+        .iter()
+        .enumerate()
+        .map(|(i, article)| {
+            let mut ids: Vec<usize> = names(article)
+                .iter()
+                .filter_map(|name| index.add(name, i))
+                .collect();
+            ids.dedup();
+            ids
+        })
+        .collect();
+    (index.finish(), of_each)
+}
+
 /// `articles` newest first, equal dates by source path. Sorted as indexes, then moved
-/// once: sorting the articles themselves (hundreds of bytes each) moved each one some
-/// twenty times, the largest single cost of assembling 100,000.
-fn newest_first(articles: Vec<Article>) -> Vec<Article> {
+/// into place: sorting the articles themselves (hundreds of bytes each) moved each one
+/// some twenty times, the largest single cost of assembling 100,000.
+fn newest_first(mut articles: Vec<Article>) -> Vec<Article> {
     let mut order: Vec<usize> = (0..articles.len()).collect();
-    order.sort_by(|&a, &b| {
+    // Unstable is stable here: no two articles share a source path.
+    order.par_sort_unstable_by(|&a, &b| {
         let (a, b) = (&articles[a], &articles[b]);
         b.date
             .cmp(&a.date)
             .then_with(|| a.source_path.cmp(&b.source_path))
     });
-    let mut slots: Vec<Option<Article>> = articles.into_iter().map(Some).collect();
-    order.iter().filter_map(|&i| slots[i].take()).collect()
+    permute(&mut articles, order);
+    articles
+}
+
+/// Puts `items[order[k]]` at `k` for every `k` (`order` a permutation), in place: one
+/// cycle at a time, each item swapped once into its slot, where collecting into a new
+/// vector moved every item twice and faulted in as much fresh memory.
+fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+    for start in 0..items.len() {
+        let mut slot = start;
+        // A slot filled is marked by pointing at itself.
+        while order[slot] != slot {
+            let from = order[slot];
+            order[slot] = slot;
+            if from == start {
+                break;
+            }
+            items.swap(slot, from);
+            slot = from;
+        }
+    }
 }
 
 /// Collects terms in first-seen order; terms that slug the same (`OpenAI`, `openai`) are one,
@@ -225,4 +268,28 @@ pub(crate) fn archives<A: std::borrow::Borrow<Article>>(articles: &[A]) -> Vec<Y
         }
     }
     years
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    #[test]
+    fn permute_puts_each_item_where_the_order_says() {
+        // Cycles of several lengths, fixed points, and the empty case.
+        for order in [
+            vec![],
+            vec![0],
+            vec![1, 0],
+            vec![2, 0, 1, 3],
+            vec![4, 3, 0, 1, 2, 5, 7, 6],
+            (0..50).map(|i| (i * 7) % 50).collect(),
+        ] {
+            let items: Vec<String> = (0..order.len()).map(|i| format!("文章{i}")).collect();
+            let expected: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+            let mut permuted = items.clone();
+            permute(&mut permuted, order.clone());
+            assert_eq!(permuted, expected, "order {order:?}");
+        }
+    }
 }
