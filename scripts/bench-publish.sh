@@ -4,7 +4,7 @@
 # times a day.
 #
 #   scripts/bench-publish.sh N [--shape S] [--stable-pagination] [--keep] [--no-check]
-#                              [--baseline BIN]
+#                              [--baseline BIN] [--rounds R]
 #
 # Generates N articles with gen_corpus into a fresh folder under $TMPDIR (default /tmp; use
 # TMPDIR=/dev/shm to leave the disk out), then, each timed by GNU `/usr/bin/time`:
@@ -21,6 +21,10 @@
 # of the same corpus, its rows marked `base`, so that before and after come from one run.
 # --stable-pagination sets `stable_pagination = true` in the site's config.toml: numbered
 # listing pages count from the oldest, so a publish leaves full pages as they are.
+# --rounds R times the add R times in all (rows `add`, `add-2` ...; default 1) and prints
+# each executable's median: before each extra round the new article is taken out and the
+# site built twice, so that both output folders lack it again. One run on a shared machine
+# varies by a fifth; the median of five does not.
 # Exit status: non-zero when a build fails or the outputs differ.
 set -euo pipefail
 
@@ -35,6 +39,8 @@ KEEP=0
 STABLE=0
 CHECK=1
 BASELINE=""
+ROUNDS=1
+MEDIANS=()
 while (($#)); do
   case "$1" in
     --baseline)
@@ -47,11 +53,16 @@ while (($#)); do
       shift
       SHAPE="${1:-}"
       ;;
+    --rounds)
+      shift
+      ROUNDS="${1:-}"
+      [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "--rounds wants a number of rounds, not '$ROUNDS'"
+      ;;
     --keep) KEEP=1 ;;
     --stable-pagination) STABLE=1 ;;
     --no-check) CHECK=0 ;;
     -h | --help)
-      sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -61,7 +72,7 @@ while (($#)); do
   esac
   shift
 done
-[[ -n "$N" ]] || die "usage: scripts/bench-publish.sh N [--shape S] [--stable-pagination] [--keep] [--no-check] [--baseline BIN]"
+[[ -n "$N" ]] || die "usage: scripts/bench-publish.sh N [--shape S] [--stable-pagination] [--keep] [--no-check] [--baseline BIN] [--rounds R]"
 [[ -x /usr/bin/time ]] || die "needs GNU time (/usr/bin/time; Debian package \`time\`)"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -142,12 +153,37 @@ steps() {
   build add
   edit_article
   build edit
+  local round
+  for ((round = 2; round <= ROUNDS; round++)); do
+    rm "$(new_article)"
+    "$BIN" build -q -r "$SITE" -o "$OUT" >/dev/null
+    "$BIN" build -q -r "$SITE" -o "$OUT" >/dev/null
+    add_article
+    build "add-$round"
+  done
+  if ((ROUNDS > 1)); then
+    MEDIANS+=("$LABEL$(median "$WORK"/add*.time) s, the median of $ROUNDS adds")
+  fi
+}
+
+# Where add_article puts the new article.
+new_article() {
+  find "$SITE/content" -name 'zz-publish-new.md' | sed -n 1p
+}
+
+# The median wall time of the GNU time files given.
+median() {
+  cut -d' ' -f1 "$@" | sort -n | awk '{ v[NR] = $1 } END {
+    print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
 if [[ -n "$BASELINE" ]]; then
   steps "$BASELINE" "base "
 fi
 steps "$SITEGEN" ""
+for median in "${MEDIANS[@]}"; do
+  echo "${median/#base /base: }" | sed 's/^\([0-9]\)/new: \1/'
+done
 
 if ((CHECK)); then
   "$SITEGEN" build -q -r "$SITE" -o "$WORK/cold-check" ||
