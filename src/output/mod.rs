@@ -690,8 +690,9 @@ mod tests {
         assert_eq!(read_hashes(&target), None);
     }
 
-    #[test]
-    fn dropped_output_leaves_the_previous_one() {
+    /// An output folder written by two builds of one page, `index.html` (`v1`): both
+    /// the published folder and the spare hold it.
+    fn built_twice() -> (tempfile::TempDir, PathBuf) {
         let root = tempfile::tempdir().unwrap();
         let target = root.path().join("public");
         for _ in 0..2 {
@@ -699,6 +700,12 @@ mod tests {
             out.write("index.html", b"v1").unwrap();
             out.commit().unwrap();
         }
+        (root, target)
+    }
+
+    #[test]
+    fn dropped_output_leaves_the_previous_one() {
+        let (root, target) = built_twice();
         let out = Output::prepare(root.path(), &target, false).unwrap();
         out.write("index.html", b"v2").unwrap();
         out.write("new/index.html", b"v2").unwrap();
@@ -713,13 +720,7 @@ mod tests {
     #[test]
     fn an_output_opened_and_dropped_before_begin_keeps_the_spare_as_it_was() {
         // A build opens its output while the content loads; a bad file then stops it.
-        let root = tempfile::tempdir().unwrap();
-        let target = root.path().join("public");
-        for _ in 0..2 {
-            let out = Output::prepare(root.path(), &target, false).unwrap();
-            out.write("index.html", b"v1").unwrap();
-            out.commit().unwrap();
-        }
+        let (root, target) = built_twice();
         let spare = root.path().join(".public.sitegen-old");
         let before = fs::read(spare.join(MARKER)).unwrap();
         let opened = Output::open(root.path(), &target, false).unwrap();
