@@ -78,8 +78,9 @@ done
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 echo "== cargo build --release --bin sitegen --bin gen_corpus" >&2
 cargo build --release -q -p sitegen-zh -p sitegen-corpus --bin sitegen --bin gen_corpus
-SITEGEN="$PWD/target/release/sitegen"
-GEN="$PWD/target/release/gen_corpus"
+TARGET="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)"
+SITEGEN="$TARGET/release/sitegen"
+GEN="$TARGET/release/gen_corpus"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sitegen-publish.XXXXXX")"
 if ((KEEP)); then
@@ -119,7 +120,7 @@ build() {
 add_article() {
   local from day
   from=$(find "$SITE/content" -name '*.md' | sort | sed -n 1p)
-  day=$(grep -rhoE '^date[:=] *[0-9]{4}-[0-9]{2}-[0-9]{2}' "$SITE/content" |
+  day=$(grep -rhoE '^date *[:=] *[0-9]{4}-[0-9]{2}-[0-9]{2}' "$SITE/content" |
     grep -oE '[0-9]{4}-[0-9]{2}-[0-9]{2}' | sort | sed -n '$p')
   sed -e 's/^title: .*/title: "快讯：新一代芯片今日正式发布"/' \
     -e 's/^title = .*/title = "快讯：新一代芯片今日正式发布"/' \
@@ -162,7 +163,8 @@ steps() {
     build "add-$round"
   done
   if ((ROUNDS > 1)); then
-    MEDIANS+=("$LABEL$(median "$WORK"/add*.time) s, the median of $ROUNDS adds")
+    local who="${LABEL% }"
+    MEDIANS+=("${who:-new}: $(median "$WORK"/add*.time) s, the median of $ROUNDS adds")
   fi
 }
 
@@ -182,7 +184,7 @@ if [[ -n "$BASELINE" ]]; then
 fi
 steps "$SITEGEN" ""
 for median in "${MEDIANS[@]}"; do
-  echo "${median/#base /base: }" | sed 's/^\([0-9]\)/new: \1/'
+  echo "$median"
 done
 
 if ((CHECK)); then

@@ -356,7 +356,10 @@ done
 mkdir -p "$out/content/posts"
 printf 'title = "fake"\n' >"$out/config.toml"
 i=1
-while [ "$i" -le "$n" ]; do printf '# %s\n' "$i" >"$out/content/posts/a$i.md"; i=$((i + 1)); done
+while [ "$i" -le "$n" ]; do
+  printf '+++\ndate = 2024-03-08T09:00:00+08:00\n+++\n# %s\n' "$i" >"$out/content/posts/a$i.md"
+  i=$((i + 1))
+done
 "#,
         );
         let pages = r#"
@@ -552,6 +555,65 @@ fn bench_sh_refuses_a_tsv_of_another_format_before_building() {
     );
 }
 
+/// The wall times of bench-publish.sh's add rows labelled `label` (`base ` or none).
+fn add_times(stdout: &str, label: &str) -> Vec<f64> {
+    stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix(label))
+        .filter(|rest| rest.starts_with("add"))
+        .filter_map(|rest| rest.split_whitespace().nth(1)?.parse().ok())
+        .collect()
+}
+
+#[test]
+fn bench_publish_times_the_add_in_rounds_and_prints_each_median() {
+    let Some(()) = gnu_time() else { return };
+    let fakes = Fakes::new();
+    let sitegen = fakes.path("target/release/sitegen");
+    let out = fakes
+        .script("bench-publish.sh")
+        .args(["4", "--rounds", "3", "--baseline"])
+        .arg(&sitegen)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for (label, who) in [("base ", "base"), ("", "new")] {
+        let mut times = add_times(&stdout, label);
+        assert_eq!(times.len(), 3, "three adds for {who}: {stdout}");
+        times.sort_by(f64::total_cmp);
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{who}: ")))
+            .unwrap_or_else(|| panic!("no median line for {who}: {stdout}"));
+        let median: f64 = line[who.len() + 2..]
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no figure in {line:?}"));
+        assert_eq!(median, times[1], "{line} against {times:?}");
+        assert!(line.ends_with("the median of 3 adds"), "{line}");
+    }
+    assert!(stdout.contains("byte-identical"), "{stdout}");
+    // Without --rounds, one add and no median.
+    let out = fakes.script("bench-publish.sh").arg("3").output().unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(add_times(&stdout, "").len(), 1, "{stdout}");
+    assert!(!stdout.contains("median"), "{stdout}");
+    let out = fakes
+        .script("bench-publish.sh")
+        .args(["3", "--rounds", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--rounds wants a number"),
+        "{}",
+        describe(&out)
+    );
+}
+
 #[test]
 fn the_benchmark_scripts_pass_shellcheck() {
     if which("shellcheck").is_none() {
@@ -569,6 +631,7 @@ fn the_benchmark_scripts_pass_shellcheck() {
             "scripts/bench.sh",
             "scripts/bench-curve.sh",
             "scripts/bench-smoke.sh",
+            "scripts/bench-publish.sh",
         ])
         .current_dir(repo())
         .output()

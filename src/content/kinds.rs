@@ -188,22 +188,25 @@ pub struct Layout {
     pub hexo: bool,
     /// Jekyll's published collections, from `content/_config.yml` (Hexo/Jekyll layout only).
     pub collections: crate::content::jekyll::Collections,
-    /// Every bundle's index file (`content/x/index.md`).
-    bundles: std::collections::HashSet<PathBuf>,
-    /// The folders those index files are in: most folders are not one, and telling so by
-    /// their path alone spares joining two names to each of 100,000 files' folders.
-    bundle_folders: std::collections::HashSet<PathBuf>,
+    /// Every bundle's folder (`content/x`) with its index files (`content/x/index.md`): a
+    /// folder is looked up by its path alone, where joining index names to each folder of
+    /// each of 100,000 files cost more than the lookups.
+    bundles: std::collections::HashMap<PathBuf, Vec<PathBuf>>,
 }
 
 impl Layout {
     /// From the site root and every Markdown file under `content/` (relative to the root).
     pub fn new<'a>(root: &Path, markdown: impl IntoIterator<Item = &'a PathBuf>) -> Self {
         let hexo = is_hexo_site(root);
-        let bundles: std::collections::HashSet<PathBuf> = markdown
-            .into_iter()
-            .filter(|rel| is_bundle_index(rel))
-            .cloned()
-            .collect();
+        let mut bundles = std::collections::HashMap::<PathBuf, Vec<PathBuf>>::new();
+        for index in markdown.into_iter().filter(|rel| is_bundle_index(rel)) {
+            if let Some(folder) = index.parent() {
+                bundles
+                    .entry(folder.to_path_buf())
+                    .or_default()
+                    .push(index.clone());
+            }
+        }
         Layout {
             hexo,
             collections: if hexo {
@@ -211,10 +214,6 @@ impl Layout {
             } else {
                 Default::default()
             },
-            bundle_folders: bundles
-                .iter()
-                .filter_map(|index| index.parent().map(Path::to_path_buf))
-                .collect(),
             bundles,
         }
     }
@@ -242,16 +241,15 @@ impl Layout {
         rel.ancestors()
             .skip(1)
             .take_while(|folder| *folder != content && folder.starts_with(content))
-            .filter(|folder| self.bundle_folders.contains(*folder))
-            .find_map(|folder| {
+            .filter_map(|folder| self.bundles.get(folder))
+            .find_map(|indexes| {
                 ["index.md", "index.markdown"].iter().find_map(|name| {
-                    let index = folder.join(name);
-                    (index != rel)
-                        .then(|| self.bundles.get(&index))
-                        .flatten()
-                        .map(PathBuf::as_path)
+                    indexes
+                        .iter()
+                        .find(|index| index.file_name() == Some(name.as_ref()) && *index != rel)
                 })
             })
+            .map(PathBuf::as_path)
     }
 }
 
