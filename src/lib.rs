@@ -32,6 +32,7 @@ pub mod config;
 pub mod content;
 pub mod data;
 pub mod diagnostics;
+pub mod digest;
 pub mod edition;
 pub mod escape;
 pub mod i18n;

@@ -17,10 +17,11 @@
 
 use std::hash::{Hash, Hasher};
 
-/// The hasher of fingerprints: XXH3, several times faster than the standard library's
-/// SipHash on the short writes a page's inputs are made of (SipHash was 4 % of a publish
-/// build here), as well distributed, and fixed from run to run as the manifest needs.
-type Fingerprinter = xxhash_rust::xxh3::Xxh3Default;
+/// The hasher of fingerprints: XXH3 over the gathered writes ([`crate::digest`]), several
+/// times faster than the standard library's SipHash on the short writes a page's inputs
+/// are made of (SipHash was 4 % of a publish build here), and fixed from run to run as the
+/// manifest needs.
+type Fingerprinter = crate::digest::Digest;
 
 use rayon::prelude::*;
 
@@ -101,26 +102,34 @@ fn article_hash(article: &Article) -> u64 {
         extra,
     } = article;
     let mut h = Fingerprinter::default();
-    let stamp = |d: &chrono::DateTime<chrono::FixedOffset>| d.to_rfc3339();
+    let stamp = |d: &chrono::DateTime<chrono::FixedOffset>| {
+        (
+            d.timestamp(),
+            d.timestamp_subsec_nanos(),
+            d.offset().local_minus_utc(),
+        )
+    };
     (stamp(date), updated.as_ref().map(stamp), source_path).hash(&mut h);
     (title, author, authors, series, series_order, pinned).hash(&mut h);
     (source, original_title, seo_title, keywords, summary).hash(&mut h);
     (tags, categories, section, slug, path).hash(&mut h);
     (pattern_path, aliases, written_aliases, cover, draft, weight).hash(&mut h);
     (reading_minutes, cjk_chars, latin_words).hash(&mut h);
-    // The bodies, the bulk of the bytes, by their XXH3 hashes (SipHash over them was a
-    // second of a 100,000-article publish build), which a body left in the parse cache
-    // keeps without being read.
-    let mut bulk = xxhash_rust::xxh3::Xxh3::new();
+    // The bodies, the bulk of the bytes, by their XXH3 hashes, which a body left in the
+    // parse cache keeps without being read.
     for part in [content, text] {
-        bulk.update(&(part.len() as u64).to_le_bytes());
-        bulk.update(&part.identity().to_le_bytes());
+        (part.len(), part.identity()).hash(&mut h);
     }
-    bulk.update(&postcard::to_stdvec(&(links, body)).unwrap_or_default());
-    bulk.digest128().hash(&mut h);
-    serde_json::to_string(extra)
+    postcard::to_stdvec(&(links, body))
         .unwrap_or_default()
         .hash(&mut h);
+    // Most articles have no extra front matter: no JSON made for them.
+    extra.len().hash(&mut h);
+    if !extra.is_empty() {
+        serde_json::to_string(extra)
+            .unwrap_or_default()
+            .hash(&mut h);
+    }
     h.finish()
 }
 

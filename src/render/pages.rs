@@ -4,6 +4,7 @@
 use std::collections::hash_map::Entry;
 
 use foldhash::{HashMap, HashMapExt, HashSet};
+use rayon::prelude::*;
 
 use super::paging::{Numbering, Paging};
 use crate::diagnostics::Diagnostic;
@@ -207,10 +208,15 @@ pub fn plan(site: &Site) -> Result<Plan<'_>, Vec<Diagnostic>> {
         }));
     }
     let mut errors = unsafe_paths(site, &listings, &pages);
-    let (by_file, clashes) = check_unique(site, &listings, &pages);
+    let files: Vec<String> = pages.par_iter().map(Page::file).collect();
+    let (by_file, clashes) = check_unique(site, &listings, &pages, &files);
     errors.extend(clashes);
     errors.extend(static_clashes(site, &listings, &by_file));
     errors.extend(bundle_clashes(site, &listings, &by_file));
+    drop(by_file);
+    // A name per page: at 100,000 articles, freeing them is time the build need not wait
+    // for.
+    crate::site::drop_later(files);
     if errors.is_empty() {
         Ok(Plan { listings, pages })
     } else {
@@ -426,14 +432,14 @@ fn shown(path: &std::path::Path) -> String {
 fn bundle_clashes(
     site: &Site,
     listings: &[Listing<'_>],
-    by_file: &HashMap<String, Job>,
+    by_file: &HashMap<&str, Job>,
 ) -> Vec<Diagnostic> {
     let statics: HashSet<&str> = site.statics.files.iter().map(|f| f.rel.as_str()).collect();
     let mut seen: HashMap<&str, String> = HashMap::new();
     let mut errors = Vec::new();
     for file in &site.bundle_files {
         let me = format!("the bundle file {}", shown(&file.file));
-        let other = if let Some(&job) = by_file.get(&file.rel) {
+        let other = if let Some(&job) = by_file.get(file.rel.as_str()) {
             Some(owner(site, listings, job))
         } else if statics.contains(file.rel.as_str()) {
             Some(format!(
@@ -466,7 +472,7 @@ fn bundle_clashes(
 /// whatever made it.
 fn unsafe_paths(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Diagnostic> {
     pages
-        .iter()
+        .par_iter()
         .filter_map(|p| {
             let why = crate::paths::unsafe_url_path(&p.path)?;
             Some(
@@ -485,17 +491,19 @@ fn unsafe_paths(site: &Site, listings: &[Listing<'_>], pages: &[Page]) -> Vec<Di
 }
 
 /// Two pages never share a file: the second would silently overwrite the first. Every
-/// clash is reported, each alias of an article on its own. Returns each file with the
-/// page that has it (the first, where two clash), for the other checks.
-fn check_unique(
+/// clash is reported, each alias of an article on its own. Returns each file (`files`,
+/// the pages' own, in their order) with the page that has it (the first, where two
+/// clash), for the other checks.
+fn check_unique<'f>(
     site: &Site,
     listings: &[Listing<'_>],
     pages: &[Page],
-) -> (HashMap<String, Job>, Vec<Diagnostic>) {
-    let mut seen: HashMap<String, Job> = HashMap::with_capacity(pages.len());
+    files: &'f [String],
+) -> (HashMap<&'f str, Job>, Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, Job> = HashMap::with_capacity(pages.len());
     let mut errors = Vec::new();
-    for p in pages {
-        match seen.entry(p.file()) {
+    for (p, file) in pages.iter().zip(files) {
+        match seen.entry(file.as_str()) {
             Entry::Occupied(first) => {
                 errors.push(collision(site, listings, &p.path, *first.get(), p.job));
             }
@@ -525,7 +533,7 @@ fn source_of(site: &Site, job: Job) -> std::path::PathBuf {
 fn static_clashes(
     site: &Site,
     listings: &[Listing<'_>],
-    by_file: &HashMap<String, Job>,
+    by_file: &HashMap<&str, Job>,
 ) -> Vec<Diagnostic> {
     let marker = crate::output::MARKER;
     let mut errors = Vec::new();
@@ -545,7 +553,7 @@ fn static_clashes(
                 .hint(format!("remove or rename {static_path}")),
             );
         }
-        if let Some(&job) = by_file.get(&file.rel) {
+        if let Some(&job) = by_file.get(file.rel.as_str()) {
             let who = owner(site, listings, job);
             let (place, hint) = match job {
                 Job::Article(_) | Job::Alias { .. } => (
@@ -578,7 +586,7 @@ fn static_clashes(
     let in_marker = format!("{marker}/");
     for &job in by_file
         .iter()
-        .filter(|(file, _)| *file == marker || file.starts_with(&in_marker))
+        .filter(|(file, _)| **file == marker || file.starts_with(&in_marker))
         .map(|(_, job)| job)
     {
         errors.push(

@@ -253,7 +253,7 @@ impl TermHashes {
 }
 
 fn quick_hash(value: &impl Hash) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3Default::default();
+    let mut h = crate::digest::Digest::default();
     value.hash(&mut h);
     h.finish()
 }
@@ -329,7 +329,7 @@ fn hash_inputs(site: &Site, urls: &Urls, inputs: &RefInputs<'_>, terms: &TermHas
         series,
         source,
     } = *inputs;
-    let mut h = xxhash_rust::xxh3::Xxh3Default::default();
+    let mut h = crate::digest::Digest::default();
     (title, path, summary, author, source).hash(&mut h);
     let offset = date.offset().local_minus_utc();
     (date.timestamp(), date.timestamp_subsec_nanos(), offset).hash(&mut h);

@@ -73,14 +73,14 @@ impl Ledger {
 
 /// A hash of everything the index takes from an article.
 pub fn doc_key(doc: &Doc<'_>) -> [u8; 16] {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut h = crate::digest::Digest::default();
     let mut field = |s: &[u8]| {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s);
     };
     field(doc.title.as_bytes());
     for list in [doc.tags, doc.categories] {
-        field(list.len().to_string().as_bytes());
+        field(&(list.len() as u64).to_le_bytes());
         list.iter().for_each(|t| field(t.as_bytes()));
     }
     field(doc.summary.as_bytes());

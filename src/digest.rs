@@ -1,0 +1,86 @@
+//! The hasher of fingerprints and ledger keys: what is hashed is gathered into a buffer,
+//! then hashed in one pass with XXH3.
+//!
+//! Fingerprints are made of many short writes (8-byte numbers, names, URLs). Streaming
+//! XXH3 copies each write into its block buffer through a call to `memcpy`, which was 5 %
+//! of a 100,000-article publish build; gathered, a number is one inline store and the
+//! hash runs once over the whole. The result is fixed from run to run, as the manifest's
+//! fingerprints need (`std`'s `DefaultHasher` is not promised to be).
+
+use std::hash::Hasher;
+
+/// Room for a typical page's inputs without growing.
+const START: usize = 256;
+
+/// A [`Hasher`] that gathers its input and hashes it at [`Hasher::finish`] (64 bits) or
+/// [`Digest::digest128`].
+#[derive(Debug, Clone)]
+pub struct Digest {
+    gathered: Vec<u8>,
+}
+
+impl Default for Digest {
+    fn default() -> Self {
+        Digest {
+            gathered: Vec::with_capacity(START),
+        }
+    }
+}
+
+impl Digest {
+    /// Adds raw bytes, without the length prefix that [`std::hash::Hash`] gives a slice.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.gathered.extend_from_slice(bytes);
+    }
+
+    /// A 128-bit hash of everything written, for keys that must not collide by chance
+    /// across a whole site's history.
+    pub fn digest128(&self) -> u128 {
+        xxhash_rust::xxh3::xxh3_128(&self.gathered)
+    }
+}
+
+impl Hasher for Digest {
+    fn write(&mut self, bytes: &[u8]) {
+        self.gathered.extend_from_slice(bytes);
+    }
+
+    fn finish(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(&self.gathered)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::hash::Hash;
+
+    use super::*;
+
+    #[test]
+    fn equals_one_shot_xxh3_of_what_was_written() {
+        let mut d = Digest::default();
+        d.update(b"abc");
+        d.write_u64(7);
+        let mut bytes = b"abc".to_vec();
+        bytes.extend_from_slice(&7u64.to_ne_bytes());
+        assert_eq!(d.finish(), xxhash_rust::xxh3::xxh3_64(&bytes));
+        assert_eq!(d.digest128(), xxhash_rust::xxh3::xxh3_128(&bytes));
+    }
+
+    #[test]
+    fn tells_apart_values_whose_bytes_run_together() {
+        let of = |v: &dyn Fn(&mut Digest)| {
+            let mut d = Digest::default();
+            v(&mut d);
+            d.finish()
+        };
+        // `Hash` for str ends each string: ("ab", "c") and ("a", "bc") differ.
+        assert_ne!(of(&|d| ("ab", "c").hash(d)), of(&|d| ("a", "bc").hash(d)));
+        // Past the starting room the buffer grows; the hash still covers every byte.
+        let long = "字".repeat(1000);
+        assert_ne!(
+            of(&|d| (long.as_str(), 1u8).hash(d)),
+            of(&|d| (long.as_str(), 2u8).hash(d))
+        );
+    }
+}
