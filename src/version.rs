@@ -79,8 +79,13 @@ pub fn build_id() -> u64 {
     *ID.get_or_init(|| {
         let mut h = std::hash::DefaultHasher::new();
         LONG.hash(&mut h);
-        match std::env::current_exe().and_then(std::fs::read) {
-            Ok(bytes) => blake3::hash(&bytes).as_bytes().hash(&mut h),
+        // Read through a small buffer: the executable is tens of megabytes, which read
+        // whole into memory cost as much again in page faults as the hashing.
+        let hashed = std::env::current_exe()
+            .and_then(std::fs::File::open)
+            .and_then(|file| Ok(blake3::Hasher::new().update_reader(file)?.finalize()));
+        match hashed {
+            Ok(hash) => hash.as_bytes().hash(&mut h),
             // Unreadable: a value no other run has, so nothing is reused.
             Err(_) => std::time::SystemTime::now().hash(&mut h),
         }

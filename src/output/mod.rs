@@ -75,17 +75,19 @@ struct Records {
 }
 
 /// Each file a build wrote (or found already right), relative to the output root.
-type Written = HashMap<String, Record>;
+type Written = HashMap<String, Listed>;
 
-/// What the manifest says of one file written.
-#[derive(Default)]
-struct Record {
-    /// blake3 (hex) of a file written through [`Output::write`]: what `sitegen push`
-    /// compares to find the pages that changed.
-    hash: Option<String>,
+/// What the manifest says of one file: one record per file, so that keeping a page is
+/// one lookup in the last manifest and one insert in this build's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Listed {
+    /// blake3 of a file written through [`Output::write`]: what `sitegen push` compares to
+    /// find the pages that changed. None for files not hashed (picture versions, the
+    /// marker), and for every file of a folder written before hashes were kept.
+    pub hash: Option<blake3::Hash>,
     /// The fingerprint of what a page was rendered from ([`crate::render::fingerprint`]):
     /// the next build that reuses this folder renders only pages whose fingerprint changed.
-    inputs: Option<u64>,
+    pub inputs: Option<u64>,
 }
 
 /// What a finished commit did.
@@ -144,7 +146,7 @@ impl Output {
             staging,
             spare,
             records: Mutex::new(Records {
-                written: HashMap::from_iter([(MARKER.to_string(), Record::default())]),
+                written: HashMap::from_iter([(MARKER.to_string(), Listed::default())]),
                 ..Records::default()
             }),
             previous_pictures,
@@ -179,7 +181,10 @@ impl Output {
     /// the build to publish them again; a page that is rendered after all replaces them.
     pub fn keep_page(&self, rel: &str, inputs: u64) -> Option<Vec<String>> {
         let previous = self.previous.as_ref()?;
-        let (Some(&old), Some(Some(hash))) = (previous.inputs.get(rel), previous.files.get(rel))
+        let Some(&Listed {
+            hash: Some(hash),
+            inputs: Some(old),
+        }) = previous.files.get(rel)
         else {
             return None;
         };
@@ -187,7 +192,7 @@ impl Output {
             return None;
         }
         let linked = self.previous_pictures.get(rel).cloned().unwrap_or_default();
-        self.record(rel, hash.clone(), Some((inputs, linked.clone())));
+        self.record(rel, hash, Some((inputs, linked.clone())));
         Some(linked)
     }
 
@@ -196,13 +201,12 @@ impl Output {
         let Some(previous) = &self.previous else {
             return false;
         };
-        unsafe_rel(rel).is_none()
-            && matches!(previous.files.get(rel), Some(Some(old)) if *old == hash.to_hex().as_str())
+        unsafe_rel(rel).is_none() && previous.files.get(rel).and_then(|l| l.hash) == Some(*hash)
     }
 
     /// Counts `rel`, which [`Output::holds`], as written by this build.
     pub fn keep_file(&self, rel: &str, hash: &blake3::Hash) {
-        self.record(rel, hash.to_hex().to_string(), None);
+        self.record(rel, *hash, None);
     }
 
     /// `rel` as the output folder holds it: what the last build published.
@@ -233,7 +237,7 @@ impl Output {
         self.write_with(rel, bytes, None)
     }
 
-    fn record(&self, rel: &str, hash: String, page: Option<(u64, Vec<String>)>) {
+    fn record(&self, rel: &str, hash: blake3::Hash, page: Option<(u64, Vec<String>)>) {
         let Ok(mut records) = self.records.lock() else {
             return;
         };
@@ -265,22 +269,24 @@ impl Output {
             ));
         }
         let path = self.staging.join(rel);
-        let hash = blake3::hash(bytes).to_hex().to_string();
+        let hash = blake3::hash(bytes);
         // A file this build already wrote (minify rewrites the plain-named stylesheets)
         // is compared with what this build put there, not with the previous build's.
         let earlier = self
             .records
             .lock()
             .ok()
-            .and_then(|r| r.written.get(rel)?.hash.as_ref().map(|now| *now == hash));
+            .and_then(|r| r.written.get(rel)?.hash.map(|now| now == hash));
         let unchanged = match (earlier, &self.previous) {
             (Some(same), _) => same,
             (None, previous) => match previous {
                 // The manifest says what the folder holds: no need to read the old file back
                 // (on a 100,000-article site that read costs more than the write).
                 Some(previous) => match previous.files.get(rel) {
-                    Some(Some(old)) => *old == hash,
-                    Some(None) => same_contents(&path, bytes),
+                    Some(Listed {
+                        hash: Some(old), ..
+                    }) => *old == hash,
+                    Some(Listed { hash: None, .. }) => same_contents(&path, bytes),
                     None => false,
                 },
                 None => same_contents(&path, bytes),
@@ -318,7 +324,7 @@ impl Output {
         remove_stale(&self.staging, previous.as_deref(), &written, &mut warnings)?;
         if !pictures.is_empty() {
             write_pictures(&self.staging, &pictures)?;
-            written.insert(PICTURES.to_string(), Record::default());
+            written.insert(PICTURES.to_string(), Listed::default());
         }
         let manifest = manifest_text(&written);
         fs::write(self.staging.join(MARKER), manifest)
@@ -342,15 +348,17 @@ impl Output {
 
 /// The marker of a complete folder: every file written, sorted, with its hash and inputs.
 fn manifest_text(written: &Written) -> Vec<u8> {
-    let mut files: Vec<(&String, &Record)> = written.iter().collect();
+    let mut files: Vec<(&String, &Listed)> = written.iter().collect();
     files.par_sort_unstable_by_key(|(f, _)| *f);
     let mut manifest = Vec::with_capacity(COMPLETE.len() + files.len() * 120);
     manifest.extend_from_slice(COMPLETE);
     for (f, record) in files {
         // Files published under a content-named name (picture versions) and the marker
         // itself carry no hash: `-`; files other than pages carry no inputs.
-        let hash = record.hash.as_deref().unwrap_or("-");
-        manifest.extend_from_slice(hash.as_bytes());
+        match record.hash {
+            Some(hash) => manifest.extend_from_slice(hash.to_hex().as_bytes()),
+            None => manifest.push(b'-'),
+        }
         // `write!` into a Vec cannot fail.
         let _ = match record.inputs {
             Some(i) => write!(manifest, " {i:016x} "),
@@ -526,11 +534,8 @@ fn read_manifest(dir: &Path) -> Option<Vec<String>> {
 /// the build recorded one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Manifest {
-    /// File (relative to the output root, `/`-separated) → blake3 (hex); None for files
-    /// not hashed, and for every file of a folder written before hashes were kept.
-    pub files: HashMap<String, Option<String>>,
-    /// Page → the fingerprint of what it was rendered from.
-    pub inputs: HashMap<String, u64>,
+    /// File (relative to the output root, `/`-separated) → what the manifest says of it.
+    pub files: HashMap<String, Listed>,
 }
 
 impl Manifest {
@@ -553,7 +558,10 @@ pub fn read_hashes(dir: &Path) -> Option<Manifest> {
             .map(str::to_string)
             .collect::<Vec<_>>()
     };
-    let hash_of = |hash: &str| is_hash(hash).then(|| hash.to_string());
+    let hash_of = |hash: &str| Listed {
+        hash: blake3::Hash::from_hex(hash).ok(),
+        inputs: None,
+    };
     let mut manifest = Manifest::default();
     if let Some(rest) = text.strip_prefix(std::str::from_utf8(COMPLETE).ok()?) {
         for line in rest.lines().filter(|l| !l.is_empty()) {
@@ -562,13 +570,14 @@ pub fn read_hashes(dir: &Path) -> Option<Manifest> {
             else {
                 // Not as sitegen writes it (edited by hand): a name alone, which the
                 // cleanup then checks like any other.
-                manifest.files.insert(line.to_string(), None);
+                manifest.files.insert(line.to_string(), Listed::default());
                 continue;
             };
-            if let Ok(inputs) = u64::from_str_radix(inputs, 16) {
-                manifest.inputs.insert(name.to_string(), inputs);
-            }
-            manifest.files.insert(name.to_string(), hash_of(hash));
+            let listed = Listed {
+                inputs: u64::from_str_radix(inputs, 16).ok(),
+                ..hash_of(hash)
+            };
+            manifest.files.insert(name.to_string(), listed);
         }
     } else if let Some(rest) = text.strip_prefix(COMPLETE_HASHES_ONLY) {
         for line in lines(rest) {
@@ -576,13 +585,16 @@ pub fn read_hashes(dir: &Path) -> Option<Manifest> {
                 Some((hash, name)) if is_hash(hash) || hash == "-" => {
                     (name.to_string(), hash_of(hash))
                 }
-                _ => (line, None),
+                _ => (line, Listed::default()),
             };
             manifest.files.insert(entry.0, entry.1);
         }
     } else {
         let rest = text.strip_prefix(COMPLETE_NAMES_ONLY)?;
-        manifest.files = lines(rest).into_iter().map(|name| (name, None)).collect();
+        manifest.files = lines(rest)
+            .into_iter()
+            .map(|name| (name, Listed::default()))
+            .collect();
     }
     Some(manifest)
 }
@@ -671,9 +683,9 @@ mod tests {
             .unwrap();
         out.commit().unwrap();
         let manifest = read_hashes(&target).unwrap();
-        let expected = blake3::hash("<p>新闻</p>".as_bytes()).to_hex().to_string();
-        assert_eq!(manifest.files["资讯/a/index.html"], Some(expected));
-        assert_eq!(manifest.files[MARKER], None);
+        let expected = blake3::hash("<p>新闻</p>".as_bytes());
+        assert_eq!(manifest.files["资讯/a/index.html"].hash, Some(expected));
+        assert_eq!(manifest.files[MARKER], Listed::default());
         // A marker written before hashes were kept still reads, as names without hashes.
         fs::write(
             target.join(MARKER),
@@ -681,7 +693,7 @@ mod tests {
         )
         .unwrap();
         let old = read_hashes(&target).unwrap();
-        assert_eq!(old.files.get("index.html"), Some(&None));
+        assert_eq!(old.files.get("index.html"), Some(&Listed::default()));
         assert_eq!(
             read_manifest(&target).unwrap(),
             vec![MARKER.to_string(), "index.html".to_string()]

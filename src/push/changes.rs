@@ -94,13 +94,13 @@ impl Built {
         url: String,
         date: Option<DateTime<FixedOffset>>,
     ) {
-        match manifest.files.get(&file) {
+        match manifest.files.get(&file).map(|listed| listed.hash) {
             None => self.missing.push(file),
             Some(None) => self.unhashed.push(file),
             Some(Some(hash)) => self.pages.push(Candidate {
                 url,
                 file,
-                hash: hash.clone(),
+                hash: hash.to_hex().to_string(),
                 date,
             }),
         }
