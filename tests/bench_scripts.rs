@@ -26,6 +26,16 @@ fn describe(out: &Output) -> String {
     )
 }
 
+/// Asserts that a script exited with status 1 and said `text` on stderr.
+fn assert_failed_saying(out: &Output, text: &str) {
+    assert_eq!(out.status.code(), Some(1), "{}", describe(out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(text),
+        "{}",
+        describe(out)
+    );
+}
+
 /// python3, or None after saying the test is skipped.
 fn python3() -> Option<PathBuf> {
     let found = which("python3");
@@ -446,13 +456,7 @@ fn bench_curve_collects_a_row_per_tool_and_size_and_draws_them() {
         .output()
         .unwrap();
     // Hugo failed at 5 articles: the run fails, but the chart is drawn from what was measured.
-    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("bench.sh failed at 5 (exit 1)"),
-        "{}",
-        describe(&out)
-    );
+    assert_failed_saying(&out, "bench.sh failed at 5 (exit 1)");
     // bench.sh's own table, for each size.
     let table = std::fs::read_to_string(out_dir.join("bench-3.txt")).unwrap();
     assert!(table.contains("sitegen/Hugo:"), "{table}");
@@ -539,12 +543,7 @@ fn bench_sh_refuses_a_tsv_of_another_format_before_building() {
         .arg(&tsv)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("header"),
-        "{}",
-        describe(&out)
-    );
+    assert_failed_saying(&out, "header");
     assert_eq!(
         std::fs::read_to_string(&tsv).unwrap(),
         "size\tseconds\n1000\t2.5\n"
@@ -606,12 +605,7 @@ fn bench_publish_times_the_add_in_rounds_and_prints_each_median() {
         .args(["3", "--rounds", "0"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", describe(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("--rounds wants a number"),
-        "{}",
-        describe(&out)
-    );
+    assert_failed_saying(&out, "--rounds wants a number");
 }
 
 #[test]
