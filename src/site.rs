@@ -64,15 +64,22 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     let cache_dir = options
         .parse_cache
         .then(|| options.root.join(&config.raw.images.cache_dir));
-    let loaded = load::load(
-        &options.root,
-        &config,
-        load_options,
-        cache_dir.as_deref(),
-        &options.progress,
+    // The static files are found while the content loads (a portal's `static/` may hold
+    // hundreds of thousands).
+    let (loaded, statics) = rayon::join(
+        || {
+            load::load(
+                &options.root,
+                &config,
+                load_options,
+                cache_dir.as_deref(),
+                &options.progress,
+            )
+        },
+        || Statics::collect(&options.root),
     );
     let mut diagnostics = loaded.diagnostics;
-    let statics = match Statics::collect(&options.root) {
+    let statics = match statics {
         Ok((statics, warnings)) => {
             diagnostics.extend(warnings);
             statics
@@ -247,24 +254,26 @@ pub fn render_pages(
     sink: &dyn Sink,
 ) -> Vec<Diagnostic> {
     renderer.use_images(&shared.site.images);
-    let render_one = |buf: &mut Vec<u8>, page: &render::Page| {
+    let plan = shared.plan;
+    let render_one = |buf: &mut Vec<u8>, (page, file): (&render::Page, &String)| {
         buf.clear();
         renderer
             .render_page_to(shared, page, buf)
-            .and_then(|()| sink.put(&page.file(), buf))
+            .and_then(|()| sink.put(file, buf))
             .err()
     };
     let new_buf = || Vec::with_capacity(64 * 1024);
-    let all = &shared.plan.pages;
     match pages {
-        Pages::All => all
+        Pages::All => plan
+            .pages
             .par_iter()
+            .zip(&plan.files)
             .map_init(new_buf, render_one)
             .flatten()
             .collect(),
         Pages::Only(chosen) => chosen
             .par_iter()
-            .filter_map(|&i| all.get(i))
+            .filter_map(|&i| Some((plan.pages.get(i)?, plan.files.get(i)?)))
             .map_init(new_buf, render_one)
             .flatten()
             .collect(),
@@ -279,7 +288,7 @@ fn render_keeping(shared: &Shared<'_>, renderer: &Renderer, sink: &dyn Sink) -> 
     let images = &shared.site.images;
     let prints = render::fingerprint::for_build(shared, renderer);
     let render_one =
-        |buf: &mut Vec<u8>, (page, (file, inputs)): (&render::Page, &(String, u64))| {
+        |buf: &mut Vec<u8>, ((page, file), inputs): ((&render::Page, &String), &u64)| {
             if sink.keep_page(file, *inputs) {
                 return None;
             }
@@ -294,7 +303,8 @@ fn render_keeping(shared: &Shared<'_>, renderer: &Renderer, sink: &dyn Sink) -> 
         .plan
         .pages
         .par_iter()
-        .zip(prints.par_iter())
+        .zip(&shared.plan.files)
+        .zip(&prints)
         .map_init(|| Vec::with_capacity(64 * 1024), render_one)
         .flatten()
         .collect()

@@ -373,7 +373,7 @@ pub fn check_folder(
     plan: &crate::render::Plan<'_>,
     folder: &str,
 ) -> Result<(), Vec<Diagnostic>> {
-    let pages = plan.pages.iter().map(|p| p.file());
+    let pages = plan.files.iter().cloned();
     let statics = site.statics.files.iter().map(|f| f.rel.clone());
     let taken: Vec<String> = pages
         .chain(statics)

@@ -23,7 +23,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rayon::slice::ParallelSliceMut;
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
@@ -347,34 +347,49 @@ impl Output {
 }
 
 /// The marker of a complete folder: every file written, sorted, with its hash and inputs.
+/// Its lines are made in parallel, in sorted runs: at 100,000 articles it is 165,000 lines
+/// (20 MB) on the path every build waits for.
 fn manifest_text(written: &Written) -> Vec<u8> {
     let mut files: Vec<(&String, &Listed)> = written.iter().collect();
     files.par_sort_unstable_by_key(|(f, _)| *f);
-    let mut manifest = Vec::with_capacity(COMPLETE.len() + files.len() * 120);
+    let runs: Vec<Vec<u8>> = files
+        .par_chunks(4096)
+        .map(|run| {
+            let mut lines = Vec::with_capacity(run.len() * 120);
+            run.iter()
+                .for_each(|(f, record)| manifest_line(&mut lines, f, record));
+            lines
+        })
+        .collect();
+    let mut manifest =
+        Vec::with_capacity(COMPLETE.len() + runs.iter().map(Vec::len).sum::<usize>());
     manifest.extend_from_slice(COMPLETE);
-    for (f, record) in files {
-        // Files published under a content-named name (picture versions) and the marker
-        // itself carry no hash: `-`; files other than pages carry no inputs.
-        match record.hash {
-            Some(hash) => manifest.extend_from_slice(hash.to_hex().as_bytes()),
-            None => manifest.push(b'-'),
-        }
-        // `write!` into a Vec cannot fail.
-        let _ = match record.inputs {
-            Some(i) => write!(manifest, " {i:016x} "),
-            None => write!(manifest, " - "),
-        };
-        manifest.extend_from_slice(f.as_bytes());
-        manifest.push(b'\n');
-    }
+    runs.iter().for_each(|run| manifest.extend_from_slice(run));
     manifest
+}
+
+/// One file's line of the marker: `<blake3> <inputs> <name>`.
+fn manifest_line(out: &mut Vec<u8>, file: &str, record: &Listed) {
+    // Files published under a content-named name (picture versions) and the marker itself
+    // carry no hash: `-`; files other than pages carry no inputs.
+    match record.hash {
+        Some(hash) => out.extend_from_slice(hash.to_hex().as_bytes()),
+        None => out.push(b'-'),
+    }
+    // `write!` into a Vec cannot fail.
+    let _ = match record.inputs {
+        Some(i) => write!(out, " {i:016x} "),
+        None => write!(out, " - "),
+    };
+    out.extend_from_slice(file.as_bytes());
+    out.push(b'\n');
 }
 
 /// Deletes the files in `dir` that an older build left and this one did not write: those
 /// the folder's manifest lists (`previous`), else every file found walking it. Only names
 /// that stay inside `dir` are touched; a manifest line with `..` or an absolute path is
 /// ignored with a warning, never unlinked.
-fn remove_stale<S: AsRef<str>>(
+fn remove_stale<S: AsRef<str> + Sync>(
     dir: &Path,
     previous: Option<&[S]>,
     written: &Written,
@@ -387,7 +402,7 @@ fn remove_stale<S: AsRef<str>>(
 }
 
 /// The fast way: the marker lists what the folder held, so no walk is needed.
-fn remove_listed<S: AsRef<str>>(
+fn remove_listed<S: AsRef<str> + Sync>(
     root: &Path,
     previous: &[S],
     written: &Written,
@@ -395,11 +410,13 @@ fn remove_listed<S: AsRef<str>>(
 ) -> Result<(), Diagnostic> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     let mut failed = None;
-    for rel in previous
-        .iter()
+    // Looked up in parallel: a publish build's folder lists 165,000 files, a few stale.
+    let stale: Vec<&str> = previous
+        .par_iter()
         .map(AsRef::as_ref)
         .filter(|rel| !written.contains_key(*rel))
-    {
+        .collect();
+    for rel in stale {
         if let Some(why) = unsafe_rel(rel) {
             warnings.push(
                 Diagnostic::warning(

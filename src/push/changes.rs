@@ -48,7 +48,7 @@ pub fn public_pages(site: &Site, plan: &Plan<'_>, urls: &Urls, manifest: &Manife
         .editions
         .as_ref()
         .and_then(|e| e.hant_folder.clone());
-    for page in &plan.pages {
+    for (page, file) in plan.pages.iter().zip(&plan.files) {
         let date = match page.job {
             Job::Article(i) => match site.articles.get(i) {
                 Some(a) if !a.draft => Some(a.date),
@@ -71,7 +71,6 @@ pub fn public_pages(site: &Site, plan: &Plan<'_>, urls: &Urls, manifest: &Manife
             | Job::PageAlias { .. }
             | Job::ListAlias { .. } => continue,
         };
-        let file = page.file();
         built.add(manifest, file.clone(), urls.absolute(&page.path), date);
         if let Some(folder) = &hant_folder {
             let hant = crate::edition::alternates(&site.config, &page.path)

@@ -29,10 +29,10 @@ use crate::config::SiteConfig;
 use crate::model::Article;
 use crate::render::{Inputs, Plan, Renderer, Shared};
 
-/// Every planned page's output file and fingerprint for `build`: the generation is a
+/// Every planned page's fingerprint for `build`, in plan order: the generation is a
 /// hash of what shapes every page (this program itself, the templates, the config, the
 /// theme's strings), an article's version a hash of all of it.
-pub(crate) fn for_build(shared: &Shared<'_>, renderer: &Renderer) -> Vec<(String, u64)> {
+pub(crate) fn for_build(shared: &Shared<'_>, renderer: &Renderer) -> Vec<u64> {
     let versions: Vec<u64> = shared.site.articles.par_iter().map(article_hash).collect();
     let refs = super::refs::hashes(shared.site, &shared.urls);
     let generation = {
@@ -133,15 +133,16 @@ fn article_hash(article: &Article) -> u64 {
     h.finish()
 }
 
-/// Every planned page's output file and fingerprint, in plan order. `versions` and
-/// `refs` are per article: the version of its parse, and [`hash_value`] of its ref.
+/// Every planned page's fingerprint, in plan order (its file is the plan's `files` at the
+/// same place). `versions` and `refs` are per article: the version of its parse, and
+/// [`hash_value`] of its ref.
 pub(crate) fn pages(
     shared: &Shared<'_>,
     plan: &Plan<'_>,
     versions: &[u64],
     refs: &[u64],
     generation: u64,
-) -> Vec<(String, u64)> {
+) -> Vec<u64> {
     let global = {
         let mut h = Fingerprinter::default();
         generation.hash(&mut h);
@@ -163,7 +164,7 @@ pub(crate) fn pages(
                 counts.hash(&mut h);
             }
             hash_inputs(&inputs, &articles, &mut h);
-            (page.file(), h.finish())
+            h.finish()
         })
         .collect()
 }

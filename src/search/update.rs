@@ -157,8 +157,13 @@ pub fn update(
             None => earlier.keep(&name, &sum.hash),
         }
     }
-    for (s, bytes) in changed {
-        layout.shards[s] = index::emit_summed(emit, index::shard_name(s), bytes);
+    // Each hashed and handed on in parallel: an article's terms change a thousand shards.
+    let summed: Vec<(usize, FileSum)> = changed
+        .into_par_iter()
+        .map(|(s, bytes)| (s, index::emit_summed(emit, index::shard_name(s), bytes)))
+        .collect();
+    for (s, sum) in summed {
+        layout.shards[s] = sum;
     }
     layout.chunks.truncate(chunk_count);
     for c in remade {

@@ -99,26 +99,27 @@ impl PageTable {
         self.index.len()
     }
 
-    /// Takes a new plan's pages, each output file with its fingerprint, in plan order.
-    /// Returns how many are new or changed, and how many are gone; their cached copies are
-    /// dropped. When the plan has the same files as the last (any edit but an added,
-    /// deleted or moved page) the table is updated in place.
-    pub fn replace(&mut self, prints: Vec<(String, u64)>) -> (usize, usize) {
-        let same_files = prints.len() == self.index.len()
-            && prints.iter().all(|(file, _)| self.index.contains_key(file));
+    /// Takes a new plan's pages, each output file (`files`) with its fingerprint
+    /// (`prints`), in plan order. Returns how many are new or changed, and how many are
+    /// gone; their cached copies are dropped. When the plan has the same files as the last
+    /// (any edit but an added, deleted or moved page) the table is updated in place.
+    pub fn replace(&mut self, files: &[String], prints: Vec<u64>) -> (usize, usize) {
+        let same_files = files.len() == self.index.len()
+            && files.iter().all(|file| self.index.contains_key(file));
         let (mut changed, mut removed) = (0, 0);
         if same_files {
-            for (at, (file, fingerprint)) in prints.into_iter().enumerate() {
-                if let Some(planned) = self.index.get_mut(&file) {
+            for (at, (file, fingerprint)) in files.iter().zip(prints).enumerate() {
+                if let Some(planned) = self.index.get_mut(file) {
                     changed += usize::from(planned.fingerprint != fingerprint);
                     *planned = Planned { fingerprint, at };
                 }
             }
         } else {
-            let index: HashMap<String, Planned> = prints
-                .into_iter()
+            let index: HashMap<String, Planned> = files
+                .iter()
+                .zip(prints)
                 .enumerate()
-                .map(|(at, (file, fingerprint))| (file, Planned { fingerprint, at }))
+                .map(|(at, (file, fingerprint))| (file.clone(), Planned { fingerprint, at }))
                 .collect();
             changed = index
                 .iter()
@@ -205,11 +206,10 @@ impl PageTable {
 mod tests {
     use super::*;
 
-    fn index(pages: &[(&str, u64)]) -> Vec<(String, u64)> {
-        pages
-            .iter()
-            .map(|&(file, fingerprint)| (file.to_string(), fingerprint))
-            .collect()
+    /// `table.replace` with a plan of these pages, each file with its fingerprint.
+    fn replace(table: &mut PageTable, pages: &[(&str, u64)]) -> (usize, usize) {
+        let files: Vec<String> = pages.iter().map(|(file, _)| file.to_string()).collect();
+        table.replace(&files, pages.iter().map(|&(_, print)| print).collect())
     }
 
     fn page(n: usize) -> Bytes {
@@ -219,10 +219,7 @@ mod tests {
     #[test]
     fn a_cached_page_is_served_only_while_its_inputs_are_unchanged() {
         let mut table = PageTable::new(1 << 20);
-        assert_eq!(
-            table.replace(index(&[("a.html", 1), ("b.html", 2)])),
-            (2, 0)
-        );
+        assert_eq!(replace(&mut table, &[("a.html", 1), ("b.html", 2)]), (2, 0));
         assert_eq!(table.lookup("a.html"), Lookup::Miss);
         assert_eq!(table.lookup("c.html"), Lookup::NotAPage);
         table.keep("a.html", 1, page(10));
@@ -230,15 +227,12 @@ mod tests {
         assert_eq!(table.lookup("a.html"), Lookup::Hit(page(10)));
 
         // The same pages, b changed: updated in place.
-        assert_eq!(
-            table.replace(index(&[("b.html", 3), ("a.html", 1)])),
-            (1, 0)
-        );
+        assert_eq!(replace(&mut table, &[("b.html", 3), ("a.html", 1)]), (1, 0));
         assert_eq!(table.planned("a.html").map(|p| p.at), Some(1));
         assert_eq!(table.lookup("b.html"), Lookup::Miss);
         // c is new; nothing went away.
-        let next = index(&[("a.html", 1), ("b.html", 3), ("c.html", 4)]);
-        assert_eq!(table.replace(next), (1, 0));
+        let next = [("a.html", 1), ("b.html", 3), ("c.html", 4)];
+        assert_eq!(replace(&mut table, &next), (1, 0));
         assert_eq!(table.lookup("a.html"), Lookup::Hit(page(10)));
         assert_eq!(table.lookup("b.html"), Lookup::Miss);
         assert_eq!(table.cached_bytes(), 10, "b's old copy is dropped");
@@ -248,10 +242,7 @@ mod tests {
         assert_eq!(table.lookup("b.html"), Lookup::Miss);
 
         // a is deleted: gone from the index and the cache.
-        assert_eq!(
-            table.replace(index(&[("b.html", 3), ("c.html", 4)])),
-            (0, 1)
-        );
+        assert_eq!(replace(&mut table, &[("b.html", 3), ("c.html", 4)]), (0, 1));
         assert_eq!(table.lookup("a.html"), Lookup::NotAPage);
         assert_eq!(table.cached_bytes(), 0);
     }
@@ -261,7 +252,7 @@ mod tests {
         let mut table = PageTable::new(100);
         let pages: Vec<(String, u64)> = (0..4).map(|i| (format!("{i}.html"), i)).collect();
         let named: Vec<(&str, u64)> = pages.iter().map(|(f, p)| (f.as_str(), *p)).collect();
-        table.replace(index(&named));
+        replace(&mut table, &named);
         table.keep("0.html", 0, page(40));
         table.keep("1.html", 1, page(40));
         // 0 is served again: 1 is now the least recent.
@@ -274,7 +265,7 @@ mod tests {
 
         // A budget of nothing keeps nothing.
         let mut none = PageTable::new(0);
-        none.replace(index(&named));
+        replace(&mut none, &named);
         none.keep("0.html", 0, page(1));
         assert_eq!(none.lookup("0.html"), Lookup::Miss);
         assert_eq!(none.cached_bytes(), 0);

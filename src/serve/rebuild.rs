@@ -473,12 +473,11 @@ fn publish(update: Update, p: Publishing<'_>) -> Result<(), Diagnostics> {
             .pages
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        let counts = table.replace(prints);
+        let counts = table.replace(&p.shared.plan.files, prints);
         for (at, bytes) in samples {
-            let page = &p.shared.plan.pages[at];
-            let file = page.file();
-            if let Some(planned) = table.planned(&file) {
-                table.keep(&file, planned.fingerprint, bytes);
+            let file = &p.shared.plan.files[at];
+            if let Some(planned) = table.planned(file) {
+                table.keep(file, planned.fingerprint, bytes);
             }
         }
         counts
@@ -720,8 +719,9 @@ fn answer(
         let rendered: Vec<(String, u64, Rendered)> = missing
             .into_par_iter()
             .map(|(file, planned)| {
-                let result = match shared.plan.pages.get(planned.at) {
-                    Some(page) if page.file() == file => {
+                let page = shared.plan.pages.get(planned.at);
+                let result = match page.zip(shared.plan.files.get(planned.at)) {
+                    Some((page, planned_file)) if *planned_file == file => {
                         let mut buf = Vec::with_capacity(64 * 1024);
                         renderer
                             .render_page_to(shared, page, &mut buf)
