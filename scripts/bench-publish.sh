@@ -4,7 +4,7 @@
 # times a day.
 #
 #   scripts/bench-publish.sh N [--shape S] [--stable-pagination] [--keep] [--no-check]
-#                              [--baseline BIN] [--rounds R]
+#                              [--baseline BIN] [--rounds R] [--fresh-checkout]
 #
 # Generates N articles with gen_corpus into a fresh folder under $TMPDIR (default /tmp; use
 # TMPDIR=/dev/shm to leave the disk out), then, each timed by GNU `/usr/bin/time`:
@@ -25,6 +25,11 @@
 # each executable's median: before each extra round the new article is taken out and the
 # site built twice, so that both output folders lack it again. One run on a shared machine
 # varies by a fifth; the median of five does not.
+# --fresh-checkout copies `content/` anew before every build after the cold one, as a CI
+# job that clones the repository each time has it: every source is a new file, so no
+# stamp the last build kept matches and every source is read again (without it the
+# folder stays, as on a build server that pulls into one checkout, and sources whose
+# size and times did not change are not read).
 # Exit status: non-zero when a build fails or the outputs differ.
 set -euo pipefail
 
@@ -40,6 +45,7 @@ STABLE=0
 CHECK=1
 BASELINE=""
 ROUNDS=1
+FRESH=0
 MEDIANS=()
 while (($#)); do
   case "$1" in
@@ -61,8 +67,9 @@ while (($#)); do
     --keep) KEEP=1 ;;
     --stable-pagination) STABLE=1 ;;
     --no-check) CHECK=0 ;;
+    --fresh-checkout) FRESH=1 ;;
     -h | --help)
-      sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,33p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -72,7 +79,7 @@ while (($#)); do
   esac
   shift
 done
-[[ -n "$N" ]] || die "usage: scripts/bench-publish.sh N [--shape S] [--stable-pagination] [--keep] [--no-check] [--baseline BIN] [--rounds R]"
+[[ -n "$N" ]] || die "usage: scripts/bench-publish.sh N [--shape S] [--stable-pagination] [--keep] [--no-check] [--baseline BIN] [--rounds R] [--fresh-checkout]"
 [[ -x /usr/bin/time ]] || die "needs GNU time (/usr/bin/time; Debian package \`time\`)"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -129,6 +136,14 @@ add_article() {
     "$from" >"$(dirname "$from")/zz-publish-new.md"
 }
 
+# With --fresh-checkout, `content/` as a new clone has it: every file new on disk.
+checkout() {
+  ((FRESH)) || return 0
+  cp -r "$SITE/content" "$SITE/.content-checkout"
+  rm -rf "$SITE/content"
+  mv "$SITE/.content-checkout" "$SITE/content"
+}
+
 edit_article() {
   local file
   file=$(find "$SITE/content" -name '*.md' | sort | sed -n 2p)
@@ -136,7 +151,7 @@ edit_article() {
 }
 
 echo
-echo "articles: $N (shape $SHAPE$( ((STABLE)) && echo ', stable pagination')), sitegen $(git describe --always --dirty 2>/dev/null || echo '?')"
+echo "articles: $N (shape $SHAPE$( ((STABLE)) && echo ', stable pagination')$( ((FRESH)) && echo ', a fresh checkout before each build')), sitegen $(git describe --always --dirty 2>/dev/null || echo '?')"
 echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "folder:   $WORK"
 echo
@@ -148,11 +163,15 @@ steps() {
   rm -rf "$SITE" "$OUT" "$WORK/.public.sitegen-old" "$WORK/.public.sitegen-tmp"
   cp -r "$PRISTINE" "$SITE"
   build cold
+  checkout
   build second
+  checkout
   build unchanged
   add_article
+  checkout
   build add
   edit_article
+  checkout
   build edit
   local round
   for ((round = 2; round <= ROUNDS; round++)); do
@@ -160,6 +179,7 @@ steps() {
     "$BIN" build -q -r "$SITE" -o "$OUT" >/dev/null
     "$BIN" build -q -r "$SITE" -o "$OUT" >/dev/null
     add_article
+    checkout
     build "add-$round"
   done
   if ((ROUNDS > 1)); then

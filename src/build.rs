@@ -42,6 +42,8 @@ pub struct BuildSummary {
     pub pages_kept: usize,
     /// Markdown files not parsed again: their parse came from the cache.
     pub parses_cached: usize,
+    /// Markdown files not even read: their stamps said they had not changed.
+    pub sources_unread: usize,
     /// Versions of pictures published, and how many of them were made by this build (the
     /// rest came from the cache).
     pub picture_versions: usize,
@@ -132,7 +134,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         site,
         mut warnings,
         skipped,
-        cached,
+        spared,
     } = loaded;
     site::drop_later(site);
     late_warnings.extend(committed.warnings);
@@ -149,7 +151,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, Diagnostics> {
         picture_versions: picture_versions.len(),
         pictures_made,
         pages_kept,
-        parses_cached: cached,
+        parses_cached: spared.parses,
+        sources_unread: spared.reads,
     })
 }
 

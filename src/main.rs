@@ -262,8 +262,8 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
                 );
                 if summary.pages_kept > 0 || summary.parses_cached > 0 {
                     println!(
-                        "kept {} pages and {} parsed files whose inputs had not changed since the previous build",
-                        summary.pages_kept, summary.parses_cached
+                        "kept {} pages and {} parsed files whose inputs had not changed since the previous build ({} files not read again: their size and times had not changed)",
+                        summary.pages_kept, summary.parses_cached, summary.sources_unread
                     );
                 }
                 if summary.picture_versions > 0 {

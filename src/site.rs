@@ -43,8 +43,8 @@ pub struct Loaded {
     pub warnings: Diagnostics,
     /// Markdown files read but not published, with why, sorted by path.
     pub skipped: Vec<(PathBuf, load::Skip)>,
-    /// Markdown files whose parse came from the parse cache.
-    pub cached: usize,
+    /// What the cache folder spared the load.
+    pub spared: load::Spared,
 }
 
 /// Reads config, content and static files into the site model. Errors (and, with
@@ -93,7 +93,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
     // clashes among the rest (and with static files) are reported in this same run. When
     // nothing failed, rendering plans the pages and reports clashes itself: plan once.
     let skipped = loaded.skipped;
-    let cached = loaded.cached;
+    let spared = loaded.spared;
     let (articles, _left_out, duplicates) = model::dedupe(loaded.articles);
     diagnostics.extend(duplicates);
     let mut site = model::assemble(config, articles, Arc::new(statics), now);
@@ -128,7 +128,7 @@ pub fn load(options: &Options) -> Result<Loaded, Diagnostics> {
         site,
         warnings: diagnostics,
         skipped,
-        cached,
+        spared,
     })
 }
 

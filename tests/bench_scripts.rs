@@ -336,8 +336,8 @@ fn plot_curve_rejects_what_it_cannot_draw() {
 
 /// A folder of fake tools for bench.sh: `cargo` (does nothing), and under target/release a
 /// `gen_corpus` writing N tiny articles and a `sitegen` writing a page per article and a home
-/// page; `hugo` on PATH likewise, failing with exit 3 when the site has $FAKE_HUGO_FAIL_AT
-/// articles.
+/// page (and noting the inode of the first article in `inodes.log`); `hugo` on PATH
+/// likewise, failing with exit 3 when the site has $FAKE_HUGO_FAIL_AT articles.
 struct Fakes {
     dir: tempfile::TempDir,
 }
@@ -385,7 +385,8 @@ while [ "$i" -le "$n" ]; do echo '<p>page</p>' >"$out/p$i.html"; i=$((i + 1)); d
 while [ $# -gt 0 ]; do
   case "$1" in -r) src=$2; shift ;; -o) out=$2; shift ;; esac
   shift
-done{pages}"#
+done
+stat -c %i "$src/content/posts/a1.md" >>"$FAKES/inodes.log" 2>/dev/null || true{pages}"#
             ),
         );
         write(
@@ -606,6 +607,36 @@ fn bench_publish_times_the_add_in_rounds_and_prints_each_median() {
         .output()
         .unwrap();
     assert_failed_saying(&out, "--rounds wants a number");
+}
+
+/// The inodes of the first article, as each build of a bench-publish.sh run saw it.
+fn inodes_seen(fakes: &Fakes, args: &[&str]) -> Vec<String> {
+    let _ = std::fs::remove_file(fakes.path("inodes.log"));
+    let out = fakes
+        .script("bench-publish.sh")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let log = std::fs::read_to_string(fakes.path("inodes.log")).unwrap();
+    // The five timed builds (the cold check's comes after).
+    log.lines().take(5).map(str::to_string).collect()
+}
+
+#[test]
+fn bench_publish_with_fresh_checkout_gives_every_build_new_source_files() {
+    let Some(()) = gnu_time() else { return };
+    let fakes = Fakes::new();
+    let kept = inodes_seen(&fakes, &["3"]);
+    assert_eq!(kept.len(), 5, "{kept:?}");
+    assert!(kept.iter().all(|i| *i == kept[0]), "one checkout: {kept:?}");
+    let fresh = inodes_seen(&fakes, &["3", "--fresh-checkout"]);
+    let distinct: std::collections::BTreeSet<&String> = fresh.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        5,
+        "a new checkout for each build: {fresh:?}"
+    );
 }
 
 #[test]

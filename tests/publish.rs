@@ -431,3 +431,64 @@ fn stable_pagination_keeps_full_pages_when_an_article_is_published() {
         assert!(shown_articles(&out.join("index.html")).contains(&i));
     }
 }
+
+/// The number in "(N files not read again …)": sources whose stamps had not changed.
+fn unread(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .find_map(|l| {
+            let (_, rest) = l.split_once(" build (")?;
+            rest.split(' ').next()?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+/// A publish build does not read a source whose size, times and inode have not changed
+/// (its stamp says its bytes hash as before); an edit that keeps the file's size and puts
+/// its modification time back is still seen (the change time moved), and the output is
+/// still the cold build's.
+#[test]
+fn sources_with_unchanged_stamps_are_not_read_and_a_same_size_edit_is_still_seen() {
+    let site = new_site(6);
+    let root = site.path();
+    let out = root.join("public");
+    // Only stamps of files that had settled before a build are kept (2 s).
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    build(root, &out, &[]);
+    let stdout = build(root, &out, &[]);
+    assert_eq!(unread(&stdout), cacheable(root), "{stdout}");
+
+    let (rel, text) = article(2);
+    let path = root.join(&rel);
+    let modified = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    // 快 and 简 are both three bytes in UTF-8: the file keeps its size.
+    let edited = text.replacen("快讯", "简讯", 1);
+    assert_eq!(edited.len(), text.len());
+    std::fs::write(&path, &edited).expect("edit");
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(modified))
+        .expect("put the modification time back");
+
+    let (_, cached) = publish_and_compare(root, &out, &[], "a same-size edit");
+    assert_eq!(
+        cached,
+        cacheable(root) - 1,
+        "the edited file is parsed again"
+    );
+    let page = common::html_files(&out)
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("a002"))
+        .expect("article 2's page");
+    let html = std::fs::read_to_string(out.join(page)).expect("read page");
+    assert!(html.contains("第2号简讯"), "the edit is published");
+    let stdout = build(root, &out, &[]);
+    assert_eq!(
+        unread(&stdout),
+        cacheable(root) - 1,
+        "the edited file, changed within the settling time, is read again"
+    );
+}

@@ -25,15 +25,16 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::stamps::Stamps;
 use crate::load::FileResult;
 use crate::model::{TextStore, spill_texts, texts_from};
 
 /// The folder under the cache folder.
-const DIR: &str = "parsed";
+pub(crate) const DIR: &str = "parsed";
 /// Shard files: enough that one changed file rewrites a small share of the cache.
 const SHARDS: usize = 256;
 /// Bumped when what an entry holds changes shape.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// A key: a 128-bit XXH3 of everything a file's parse reads. Every source is hashed on
 /// every build (430 MB at 100,000 articles), where blake3 took a tenth of an unchanged
@@ -62,6 +63,8 @@ pub struct ParseCache {
 /// One shard as read, and where it is written back.
 pub struct CachedShard {
     path: PathBuf,
+    /// The stamps of the shard's files when the last build hashed them.
+    pub stamps: Stamps,
     /// File → its key and result in the cache.
     found: HashMap<PathBuf, (Key, FileResult)>,
     /// The files the shard held, by key, to tell whether it must be written again.
@@ -83,8 +86,15 @@ pub fn settings_key(
     h.digest128().to_le_bytes()
 }
 
-/// The key of one file: the settings, its path, what the layout says of it, its bytes.
-pub fn file_key(settings: &Key, rel: &Path, layout: &str, bytes: &[u8]) -> Key {
+/// A hash of a source's bytes: what [`crate::content::stamps`] keeps for a file whose
+/// stamp has not changed.
+pub fn content_hash(bytes: &[u8]) -> Key {
+    xxhash_rust::xxh3::xxh3_128(bytes).to_le_bytes()
+}
+
+/// The key of one file: the settings, its path, what the layout says of it, its bytes'
+/// [`content_hash`].
+pub fn file_key(settings: &Key, rel: &Path, layout: &str, content: &Key) -> Key {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(settings);
     let rel = rel.to_string_lossy();
@@ -92,7 +102,7 @@ pub fn file_key(settings: &Key, rel: &Path, layout: &str, bytes: &[u8]) -> Key {
     h.update(rel.as_bytes());
     h.update(&(layout.len() as u64).to_le_bytes());
     h.update(layout.as_bytes());
-    h.update(bytes);
+    h.update(content);
     h.digest128().to_le_bytes()
 }
 
@@ -115,9 +125,11 @@ impl ParseCache {
     pub fn open(cache_dir: &Path) -> ParseCache {
         let dir = cache_dir.join(DIR);
         let _ = std::fs::create_dir_all(&dir);
+        let now = super::stamps::now();
         let shards = (0..SHARDS)
             .into_par_iter()
             .map(|i| {
+                let stamps = Stamps::open(cache_dir, i, now);
                 let path = shard_path(&dir, i);
                 let entries = read_shard(&path);
                 let held = entries.iter().map(|e| (e.rel.clone(), e.key)).collect();
@@ -125,7 +137,12 @@ impl ParseCache {
                     .into_iter()
                     .map(|e| (e.rel, (e.key, e.result)))
                     .collect();
-                CachedShard { path, found, held }
+                CachedShard {
+                    path,
+                    stamps,
+                    found,
+                    held,
+                }
             })
             .collect();
         ParseCache { shards }
@@ -330,14 +347,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let rel = Path::new("content/资讯/a.md");
         let other = Path::new("content/资讯/b.md");
-        let key = file_key(&[1; 16], rel, "", b"bytes");
+        let key = file_key(&[1; 16], rel, "", &content_hash(b"bytes"));
         let failed: FileResult = Err(Diagnostic::new(other, "坏文件"));
-        let other_key = file_key(&[1; 16], other, "", b"other");
+        let other_key = file_key(&[1; 16], other, "", &content_hash(b"other"));
         let first = article();
         ParseCache::open(dir.path()).save(&[(rel, key, &first), (other, other_key, &failed)]);
 
         let mut cache = ParseCache::open(dir.path());
-        let changed = file_key(&[1; 16], rel, "", b"edited");
+        let changed = file_key(&[1; 16], rel, "", &content_hash(b"edited"));
         assert_ne!(key, changed);
         assert!(cache.take(rel, &changed).is_none(), "a new key is a miss");
         let mut cache = ParseCache::open(dir.path());
@@ -387,7 +404,7 @@ mod tests {
     fn bodies_stay_in_the_shard_until_read_and_survive_its_rewrite() {
         let dir = tempfile::tempdir().unwrap();
         let rel = Path::new("content/资讯/a.md");
-        let key = file_key(&[1; 16], rel, "", b"bytes");
+        let key = file_key(&[1; 16], rel, "", &content_hash(b"bytes"));
         let first = article();
         ParseCache::open(dir.path()).save(&[(rel, key, &first)]);
 
@@ -408,7 +425,7 @@ mod tests {
         let mut other = Article::for_tests("content/资讯/s.md", "2024/03/s/");
         other.content = "<p>另一篇</p>".into();
         let other: FileResult = Ok((Some(Item::Article(Box::new(other))), Vec::new()));
-        let sibling_key = file_key(&[1; 16], &sibling, "", b"s");
+        let sibling_key = file_key(&[1; 16], &sibling, "", &content_hash(b"s"));
         cache.save(&[(rel, key, &back), (&sibling, sibling_key, &other)]);
         assert_eq!(
             stored.read().expect("read after the rewrite"),
@@ -426,7 +443,7 @@ mod tests {
     fn a_written_shard_hands_back_its_results_with_the_bodies_left_in_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let rel = Path::new("content/资讯/a.md");
-        let key = file_key(&[2; 16], rel, "", b"bytes");
+        let key = file_key(&[2; 16], rel, "", &content_hash(b"bytes"));
         let first = article();
         let cache = ParseCache::open(dir.path());
         let back = cache.shards[shard_of(rel)]
@@ -448,7 +465,7 @@ mod tests {
     fn a_body_cut_short_after_the_build_read_its_entry_is_an_error_saying_what_to_do() {
         let dir = tempfile::tempdir().unwrap();
         let rel = Path::new("content/资讯/a.md");
-        let key = file_key(&[3; 16], rel, "", b"bytes");
+        let key = file_key(&[3; 16], rel, "", &content_hash(b"bytes"));
         ParseCache::open(dir.path()).save(&[(rel, key, &article())]);
         let back = ParseCache::open(dir.path()).take(rel, &key).expect("a hit");
         let shard = shard_path(&dir.path().join(DIR), shard_of(rel));
@@ -468,7 +485,7 @@ mod tests {
     fn a_damaged_shard_is_a_miss() {
         let dir = tempfile::tempdir().unwrap();
         let rel = Path::new("content/a.md");
-        let key = file_key(&[0; 16], rel, "", b"x");
+        let key = file_key(&[0; 16], rel, "", &content_hash(b"x"));
         let shard = shard_path(&dir.path().join(DIR), shard_of(rel));
         // Cut in its entries, or in its bodies (the last bytes): either way the entry is
         // not handed out, rather than a body that cannot be read back.

@@ -9,3 +9,4 @@ pub mod kinds;
 pub mod markdown;
 pub mod permalink;
 pub mod shortcodes;
+pub mod stamps;
