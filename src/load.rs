@@ -15,7 +15,7 @@ use crate::content::kinds::{self, HexoPlace};
 use crate::content::markdown;
 use crate::content::permalink::{self, Facts};
 use crate::content::shortcodes::{self, Shortcodes};
-use crate::content::stamps::Stamp;
+use crate::content::stamps::{Stamp, Stamps};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Article, BodyInfo, Kinds, ListMeta, StandalonePage};
 use crate::paths::is_markdown;
@@ -495,32 +495,26 @@ impl Group<'_> {
         let mut keys = Vec::with_capacity(indexes.len());
         let mut seen = Vec::with_capacity(indexes.len());
         let mut bytes = Vec::new();
+        let mut sourcing = Sourcing::default();
         for &i in indexes {
             let rel = &self.files[i];
             let path = root.join(rel);
-            // Stamped before it is read: a file that changes in between is stamped as
-            // it was, so the next build reads it again.
-            let stamp = Stamp::of(&path);
-            let known = rel.to_str().zip(stamp.as_ref());
-            let known = known.and_then(|(rel, stamp)| shard.as_ref()?.stamps.hash_of(rel, stamp));
-            let mut read = false;
-            let content = match known {
-                Some(hash) => {
-                    self.unread
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    hash
-                }
-                None if read_into(&path, &mut bytes).is_ok() => {
-                    read = true;
-                    cache::content_hash(&bytes)
-                }
-                None => {
-                    loaded.push((i, load_file(root, rel, config, options, layout), false));
-                    keys.push(None);
-                    self.loading.inc(1);
-                    continue;
-                }
+            let stamps = shard.as_ref().map(|s| &s.stamps);
+            let Ok(Sourced {
+                stamp,
+                content,
+                read,
+            }) = sourcing.source(&path, rel.to_str(), stamps, &mut bytes)
+            else {
+                loaded.push((i, load_file(root, rel, config, options, layout), false));
+                keys.push(None);
+                self.loading.inc(1);
+                continue;
             };
+            if !read {
+                self.unread
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
             if let Some((rel, stamp)) = rel.to_str().zip(stamp) {
                 seen.push((rel.to_string(), stamp, content));
             }
@@ -559,16 +553,91 @@ impl Group<'_> {
     }
 }
 
+/// One source's stamp and content hash, and whether its bytes were read (into the
+/// buffer handed to [`Sourcing::source`]).
+struct Sourced {
+    stamp: Option<Stamp>,
+    content: cache::Key,
+    read: bool,
+}
+
+/// How a shard's sources are looked at: while their kept stamps match (a build server's
+/// checkout that stays), each is stamped by its path and not opened; once a few in a row
+/// do not (a fresh checkout: every file new), each is opened and stamped through the open
+/// file, then read, so that no file costs more system calls than reading it did.
+#[derive(Default)]
+struct Sourcing {
+    tried: usize,
+    matched: usize,
+}
+
+impl Sourcing {
+    /// Stamps tried by path before giving up on them for the rest of the shard.
+    const TRIES: usize = 4;
+
+    fn source(
+        &mut self,
+        path: &Path,
+        rel: Option<&str>,
+        stamps: Option<&Stamps>,
+        bytes: &mut Vec<u8>,
+    ) -> std::io::Result<Sourced> {
+        let kept = |stamp: &Stamp| stamps?.hash_of(rel?, stamp);
+        let by_path = self.matched > 0 || self.tried < Self::TRIES;
+        // Stamped before it is read: a file that changes in between is stamped as it
+        // was, so the next build reads it again.
+        let (stamp, file) = if by_path {
+            self.tried += 1;
+            let stamp = Stamp::of(path);
+            if let Some(content) = stamp.as_ref().and_then(kept) {
+                self.matched += 1;
+                return Ok(Sourced {
+                    stamp,
+                    content,
+                    read: false,
+                });
+            }
+            // The length the path's stamp gave may not be the file opened next.
+            (stamp, None)
+        } else {
+            let file = std::fs::File::open(path)?;
+            let stamp = Stamp::of_file(&file);
+            if let Some(content) = stamp.as_ref().and_then(kept) {
+                return Ok(Sourced {
+                    stamp,
+                    content,
+                    read: false,
+                });
+            }
+            (stamp, Some(file))
+        };
+        match file {
+            // Read as long as the open file's stamp says: no read to find its end.
+            Some(file) => read_from(file, stamp.map_or(u64::MAX, |s| s.size()), bytes)?,
+            None => read_into(path, bytes)?,
+        }
+        Ok(Sourced {
+            stamp,
+            content: cache::content_hash(bytes),
+            read: true,
+        })
+    }
+}
+
+/// Reads at most `len` bytes of `file` into `buf`, replacing what it held.
+fn read_from(file: std::fs::File, len: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read;
+    buf.clear();
+    file.take(len).read_to_end(buf)?;
+    Ok(())
+}
+
 /// Reads the file at `path` into `buf`, replacing what it held. A load reads 100,000
 /// sources of a few kilobytes: one buffer reused, sized by the reads themselves, spares
 /// `fs::read`'s allocation and `statx` call per file (a tenth of the reading's CPU time).
 fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
-    use std::io::Read;
-    buf.clear();
-    let file = std::fs::File::open(path)?;
     // `Take` reads without asking the file its size, as `File::read_to_end` would.
-    file.take(u64::MAX).read_to_end(buf)?;
-    Ok(())
+    read_from(std::fs::File::open(path)?, u64::MAX, buf)
 }
 
 /// Reads and parses one file.
@@ -1299,6 +1368,76 @@ fn section_of(rel: &Path) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each source with its stamp and content hash, as a shard's load hands them on.
+    type Seen = Vec<(String, Stamp, cache::Key)>;
+
+    /// Sources each file of `dir` named `a0.md`… `a{n-1}.md` as one shard's load does:
+    /// (whether it was read, its content hash) and the stamps to keep.
+    fn source_all(dir: &Path, n: usize, stamps: &Stamps) -> (Vec<(bool, cache::Key)>, Seen) {
+        let mut sourcing = Sourcing::default();
+        let mut bytes = Vec::new();
+        let mut seen = Vec::new();
+        let got = (0..n)
+            .map(|i| {
+                let rel = format!("a{i}.md");
+                let s = sourcing
+                    .source(&dir.join(&rel), Some(&rel), Some(stamps), &mut bytes)
+                    .expect("source");
+                if s.read {
+                    assert_eq!(s.content, cache::content_hash(&bytes), "{rel}");
+                }
+                seen.push((rel, s.stamp.expect("a stamp"), s.content));
+                (s.read, s.content)
+            })
+            .collect();
+        (got, seen)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn sources_are_read_unless_their_kept_stamp_matches_whichever_way_they_are_stamped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (files, cache_dir) = (dir.path().join("c"), dir.path().join("cache"));
+        std::fs::create_dir_all(&files).expect("mkdir");
+        let write_all = |text: &str| {
+            for i in 0..8 {
+                // Written beside and renamed in, as a checkout does: a new file each time.
+                let tmp = files.join("tmp");
+                std::fs::write(&tmp, format!("{text} 第{i}篇")).expect("write");
+                std::fs::rename(&tmp, files.join(format!("a{i}.md"))).expect("rename");
+            }
+        };
+        let hashes = |text: &str| -> Vec<cache::Key> {
+            (0..8)
+                .map(|i| cache::content_hash(format!("{text} 第{i}篇").as_bytes()))
+                .collect()
+        };
+        // "Now" well after the files were written, so that their stamps are kept.
+        let later = crate::content::stamps::now() + 60_000_000_000;
+        write_all("初稿");
+        let none = Stamps::open(&cache_dir, 0, later);
+        // No stamps kept: every file read, the last four opened before being stamped.
+        let (got, seen) = source_all(&files, 8, &none);
+        assert!(got.iter().all(|(read, _)| *read));
+        assert_eq!(got.iter().map(|g| g.1).collect::<Vec<_>>(), hashes("初稿"));
+        none.save(seen);
+
+        let kept = Stamps::open(&cache_dir, 0, later);
+        let (got, seen) = source_all(&files, 8, &kept);
+        assert!(got.iter().all(|(read, _)| !*read), "none read: {got:?}");
+        assert_eq!(got.iter().map(|g| g.1).collect::<Vec<_>>(), hashes("初稿"));
+        kept.save(seen);
+
+        // A fresh checkout with new text: every stamp differs, every file is read.
+        write_all("修订稿");
+        let (got, _) = source_all(&files, 8, &Stamps::open(&cache_dir, 0, later));
+        assert!(got.iter().all(|(read, _)| *read));
+        assert_eq!(
+            got.iter().map(|g| g.1).collect::<Vec<_>>(),
+            hashes("修订稿")
+        );
+    }
 
     #[test]
     fn section_is_the_first_folder() {

@@ -46,10 +46,23 @@ impl Stamp {
     /// The stamp of the file at `path`; None where the platform gives no change time or
     /// inode (then every file is read).
     pub fn of(path: &Path) -> Option<Stamp> {
+        Stamp::from_metadata(&std::fs::metadata(path).ok()?)
+    }
+
+    /// The stamp of an open file.
+    pub fn of_file(file: &std::fs::File) -> Option<Stamp> {
+        Stamp::from_metadata(&file.metadata().ok()?)
+    }
+
+    /// The file's size in bytes.
+    pub fn size(&self) -> u64 {
+        self.len
+    }
+
+    fn from_metadata(meta: &std::fs::Metadata) -> Option<Stamp> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let meta = std::fs::metadata(path).ok()?;
             let nanos = |secs: i64, nsec: i64| secs.checked_mul(1_000_000_000)?.checked_add(nsec);
             Some(Stamp {
                 len: meta.len(),
@@ -61,7 +74,7 @@ impl Stamp {
         }
         #[cfg(not(unix))]
         {
-            let _ = path;
+            let _ = meta;
             None
         }
     }
