@@ -10,8 +10,9 @@
 //! that keeps the size and puts the modification time back is still seen. A fresh
 //! checkout (every source new on disk) reads every file, as a build without stamps does.
 //!
-//! A stamp taken within [`SETTLE`] of the build that took it is not kept: a file written
-//! in the same instant as it was hashed could change again without its times moving.
+//! The stamp of a file that last changed less than [`SETTLE`] before the build that took
+//! it is not kept: a file written in the same instant as it was hashed (or within a file
+//! system's coarser clock tick) could change again without its times moving.
 //!
 //! Stamps are kept in one file per parse cache shard, read and written by the load of that
 //! shard's files: one new article rewrites one small file.
