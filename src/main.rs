@@ -261,9 +261,16 @@ fn run_build(args: BuildArgs, quiet: bool) -> ExitCode {
                     with_warnings(&summary.warnings),
                 );
                 if summary.pages_kept > 0 || summary.parses_cached > 0 {
+                    // A fresh checkout reads every source: nothing to say then.
+                    let unread = match summary.sources_unread {
+                        0 => String::new(),
+                        n => format!(
+                            " ({n} files not read again: their size and times had not changed)"
+                        ),
+                    };
                     println!(
-                        "kept {} pages and {} parsed files whose inputs had not changed since the previous build ({} files not read again: their size and times had not changed)",
-                        summary.pages_kept, summary.parses_cached, summary.sources_unread
+                        "kept {} pages and {} parsed files whose inputs had not changed since the previous build{unread}",
+                        summary.pages_kept, summary.parses_cached
                     );
                 }
                 if summary.picture_versions > 0 {

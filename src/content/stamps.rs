@@ -240,6 +240,13 @@ mod tests {
         assert_eq!(opened(dir.path()).known.len(), 1);
         std::fs::write(&stamps.path, b"not postcard at all").expect("write");
         assert!(opened(dir.path()).known.is_empty());
+        let older = Stored {
+            format: FORMAT - 1,
+            stamps: vec![("content/a.md".into(), stamp(0), [1; 16])],
+        };
+        let bytes = postcard::to_stdvec(&older).expect("encode");
+        std::fs::write(&stamps.path, bytes).expect("write");
+        assert!(opened(dir.path()).known.is_empty());
     }
 
     #[cfg(unix)]
