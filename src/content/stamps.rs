@@ -60,6 +60,12 @@ impl Stamp {
         self.len
     }
 
+    /// Whether the file last changed long enough before `now` (a build's start, [`now`])
+    /// for this stamp to be kept: see the module's note on settling.
+    pub fn settled_before(&self, now: i64) -> bool {
+        self.changed < now - SETTLE
+    }
+
     fn from_metadata(meta: &std::fs::Metadata) -> Option<Stamp> {
         #[cfg(unix)]
         {
@@ -77,6 +83,40 @@ impl Stamp {
         {
             let _ = meta;
             None
+        }
+    }
+}
+
+/// Five tab-separated numbers, for caches kept as text (the pictures' notes).
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Stamp {
+            len,
+            modified,
+            changed,
+            inode,
+            device,
+        } = self;
+        write!(f, "{len}\t{modified}\t{changed}\t{inode}\t{device}")
+    }
+}
+
+impl std::str::FromStr for Stamp {
+    type Err = ();
+
+    fn from_str(text: &str) -> Result<Stamp, ()> {
+        let mut fields = text.split('\t');
+        let mut next = || fields.next().ok_or(());
+        let stamp = Stamp {
+            len: next()?.parse().map_err(drop)?,
+            modified: next()?.parse().map_err(drop)?,
+            changed: next()?.parse().map_err(drop)?,
+            inode: next()?.parse().map_err(drop)?,
+            device: next()?.parse().map_err(drop)?,
+        };
+        match fields.next() {
+            None => Ok(stamp),
+            Some(_) => Err(()),
         }
     }
 }
@@ -128,7 +168,7 @@ impl Stamps {
     /// hash), those settled before it started, when they differ from the ones read.
     /// Best effort: a build that cannot write them reads those sources next time.
     pub fn save(&self, mut seen: Vec<(String, Stamp, ContentHash)>) {
-        seen.retain(|(_, stamp, _)| stamp.changed < self.now - SETTLE);
+        seen.retain(|(_, stamp, _)| stamp.settled_before(self.now));
         let same = seen.len() == self.known.len()
             && seen
                 .iter()
@@ -247,6 +287,17 @@ mod tests {
         let bytes = postcard::to_stdvec(&older).expect("encode");
         std::fs::write(&stamps.path, bytes).expect("write");
         assert!(opened(dir.path()).known.is_empty());
+    }
+
+    #[test]
+    fn a_stamp_reads_back_from_its_text() {
+        let stamp = stamp(1_700_000_000_123_456_789);
+        assert_eq!(stamp.to_string().parse::<Stamp>(), Ok(stamp));
+        assert!("10\t1\t2\t7".parse::<Stamp>().is_err(), "a field short");
+        assert!(
+            "10\t1\t2\t7\t1\t9".parse::<Stamp>().is_err(),
+            "a field over"
+        );
     }
 
     #[cfg(unix)]

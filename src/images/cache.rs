@@ -1,12 +1,14 @@
 //! The cache folder (`.sitegen-cache/images/`): every version made, named by a hash of its
 //! source's bytes and its operation, so an unchanged picture is never decoded again; and
-//! notes of each source's size, time, hash and header, so an unchanged file is not even
+//! notes of each source's stamp on disk, hash and header, so an unchanged file is not even
 //! read again (a build of a site whose pictures did not change reads none of them).
 
 use std::collections::HashMap;
 use std::fs;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+
+use crate::content::stamps::{self, Stamp};
 
 use super::budget::Budget;
 use super::plan::{self, Settings};
@@ -62,24 +64,37 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("cannot write to the cache ({}): {e}", path.display()))
 }
 
-/// A source's content hash and header, or why it cannot be read.
-pub type Read = Result<(String, Probe), String>;
+/// What was learnt of a source: its content hash and header, and its stamp on disk when
+/// it was read (none where the platform gives none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seen {
+    pub hash: String,
+    pub probe: Probe,
+    stamp: Option<Stamp>,
+}
+
+/// A source as seen, or why it cannot be read.
+pub type Read = Result<Seen, String>;
 
 /// What the cache knows of one source file.
 #[derive(Debug, Clone, PartialEq)]
 struct Note {
-    len: u64,
-    modified: u128,
+    stamp: Stamp,
     hash: String,
     probe: Probe,
 }
 
-/// The notes of the sources, by path relative to the site root.
+/// The notes of the sources, by path relative to the site root. A note is trusted as the
+/// parse cache trusts a source's stamp ([`crate::content::stamps`]): only while every
+/// field of the stamp is the same, and only kept when the file had settled before the
+/// build read it.
 #[derive(Debug, Default)]
 pub struct Notes {
     root: PathBuf,
     by_path: HashMap<PathBuf, Note>,
     changed: bool,
+    /// This build's start ([`stamps::now`]).
+    now: i64,
 }
 
 impl Notes {
@@ -92,53 +107,69 @@ impl Notes {
             root: root.to_path_buf(),
             by_path,
             changed: false,
+            now: stamps::now(),
         }
     }
 
-    /// The hash and header of a file: from the notes when its size and time are as
-    /// noted, else read from the file.
+    /// The hash and header of a file: from the notes when its stamp is as noted, else
+    /// read from the file (stamped as it is opened, before its bytes are read, so that a
+    /// write during the read leaves a stamp that will not match next time).
     pub fn peek_or_read(&self, path: &Path) -> Read {
-        let meta = fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
-        let (len, modified) = (meta.len(), modified(&meta));
-        if let Some(note) = self.by_path.get(self.key(path))
-            && note.len == len
-            && note.modified == modified
+        if let Some(stamp) = Stamp::of(path)
+            && let Some(note) = self.by_path.get(self.key(path))
+            && note.stamp == stamp
         {
-            return Ok((note.hash.clone(), note.probe));
+            return Ok(Seen {
+                hash: note.hash.clone(),
+                probe: note.probe,
+                stamp: Some(stamp),
+            });
         }
-        let bytes = fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+        let cannot = |e: std::io::Error| format!("cannot read it: {e}");
+        let mut file = fs::File::open(path).map_err(cannot)?;
+        let stamp = Stamp::of_file(&file);
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(cannot)?;
         let probe = process::probe(&bytes)?;
         check_extension(path, probe.format)?;
-        Ok((blake3::hash(&bytes).to_hex().to_string(), probe))
+        Ok(Seen {
+            hash: blake3::hash(&bytes).to_hex().to_string(),
+            probe,
+            stamp,
+        })
     }
 
     /// [`Notes::peek_or_read`], keeping what was read.
     pub fn read(&mut self, path: &Path) -> Read {
-        let (hash, probe) = self.peek_or_read(path)?;
-        self.remember(path, &hash, probe);
-        Ok((hash, probe))
+        let seen = self.peek_or_read(path)?;
+        self.remember(path, &seen);
+        Ok(seen)
     }
 
-    /// Notes a file's hash and header for the next build.
-    pub fn remember(&mut self, path: &Path, hash: &str, probe: Probe) {
-        let Ok(meta) = fs::metadata(path) else {
+    /// Notes a file's hash and header for the next build, when its stamp may be trusted
+    /// then; else forgets any older note.
+    pub fn remember(&mut self, path: &Path, seen: &Seen) {
+        let key = self.key(path).to_path_buf();
+        let note = seen
+            .stamp
+            .filter(|stamp| stamp.settled_before(self.now))
+            .map(|stamp| Note {
+                stamp,
+                hash: seen.hash.clone(),
+                probe: seen.probe,
+            });
+        let Some(note) = note else {
+            self.changed |= self.by_path.remove(&key).is_some();
             return;
         };
-        let note = Note {
-            len: meta.len(),
-            modified: modified(&meta),
-            hash: hash.to_string(),
-            probe,
-        };
-        let key = self.key(path).to_path_buf();
         if self.by_path.get(&key) != Some(&note) {
             self.by_path.insert(key, note);
             self.changed = true;
         }
     }
 
-    /// Writes the notes when this run added any. A cache that cannot be written only costs
-    /// the next build time: it is not an error.
+    /// Writes the notes when this run changed any. A cache that cannot be written only
+    /// costs the next build time: it is not an error.
     pub fn save(&self, cache_dir: &Path) {
         if !self.changed {
             return;
@@ -148,10 +179,9 @@ impl Notes {
             .iter()
             .map(|(path, n)| {
                 format!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
                     path.display(),
-                    n.len,
-                    n.modified,
+                    n.stamp,
                     n.hash,
                     format_name(n.probe.format),
                     n.probe.width,
@@ -170,13 +200,6 @@ impl Notes {
     fn key<'p>(&self, path: &'p Path) -> &'p Path {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
-}
-
-fn modified(meta: &fs::Metadata) -> u128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
 }
 
 /// A picture whose extension names another format (a PNG saved as `.jpg`) is left as it
@@ -213,9 +236,11 @@ fn format_name(format: SourceFormat) -> &'static str {
     }
 }
 
+/// A line of the notes: the path, the stamp's five fields, the hash and the header. A
+/// line of an older layout (size and time only) is no note.
 fn parse_note(line: &str) -> Option<(PathBuf, Note)> {
     let f: Vec<&str> = line.split('\t').collect();
-    let [path, len, modified, hash, format, width, height, alpha] = f.as_slice() else {
+    let [path, stamp @ .., hash, format, width, height, alpha] = f.as_slice() else {
         return None;
     };
     let format = match *format {
@@ -228,8 +253,7 @@ fn parse_note(line: &str) -> Option<(PathBuf, Note)> {
     Some((
         PathBuf::from(path),
         Note {
-            len: len.parse().ok()?,
-            modified: modified.parse().ok()?,
+            stamp: stamp.join("\t").parse().ok()?,
             hash: (*hash).to_string(),
             probe: Probe {
                 format,
@@ -245,25 +269,100 @@ fn parse_note(line: &str) -> Option<(PathBuf, Note)> {
 mod tests {
     use super::*;
 
+    fn png(side: u32, shade: u8) -> Vec<u8> {
+        let img = image::RgbImage::from_pixel(side, side, image::Rgb([shade, 90, 200]));
+        let mut bytes = Vec::new();
+        img.write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .expect("encode png");
+        bytes
+    }
+
+    /// Notes as a build starting `later` nanoseconds from now would load them: files
+    /// written by the test have settled by then.
+    fn loaded(cache: &Path, root: &Path, later: i64) -> Notes {
+        let mut notes = Notes::load(cache, root);
+        notes.now += later;
+        notes
+    }
+
     #[test]
     fn notes_survive_a_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.png");
-        fs::write(&file, b"not really a png").unwrap();
-        let probe = Probe {
-            format: SourceFormat::Png,
-            width: 640,
-            height: 360,
-            alpha: true,
-        };
+        fs::write(&file, png(8, 10)).unwrap();
         let cache = dir.path().join(".cache");
-        let mut notes = Notes::load(&cache, dir.path());
-        notes.remember(&file, "abc", probe);
+        let mut notes = loaded(&cache, dir.path(), 60_000_000_000);
+        let seen = notes.read(&file).expect("a png");
+        assert_eq!(
+            (seen.probe.width, seen.probe.format),
+            (8, SourceFormat::Png)
+        );
         notes.save(&cache);
-        let again = Notes::load(&cache, dir.path());
-        assert_eq!(again.peek_or_read(&file), Ok(("abc".to_string(), probe)));
+
+        // Known from the note: the file is not read (its bytes no longer a picture, but
+        // under the same stamp the note is believed, as for a source).
+        let again = loaded(&cache, dir.path(), 60_000_000_000);
+        assert_eq!(again.by_path.len(), 1);
+        assert_eq!(again.peek_or_read(&file), Ok(seen));
         fs::write(&file, b"changed, and now longer than before").unwrap();
         assert!(again.peek_or_read(&file).is_err(), "re-read: not a picture");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_edit_that_keeps_the_size_and_the_time_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.png");
+        fs::write(&file, png(8, 10)).unwrap();
+        let modified = fs::metadata(&file).and_then(|m| m.modified()).unwrap();
+        let cache = dir.path().join(".cache");
+        let mut notes = loaded(&cache, dir.path(), 60_000_000_000);
+        let first = notes.read(&file).expect("a png");
+        notes.save(&cache);
+
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let edited = png(8, 200);
+        assert_eq!(edited.len(), png(8, 10).len(), "same size");
+        fs::write(&file, edited).unwrap();
+        let handle = fs::File::options().write(true).open(&file).unwrap();
+        handle.set_modified(modified).unwrap();
+        drop(handle);
+
+        let again = loaded(&cache, dir.path(), 60_000_000_000);
+        let second = again.peek_or_read(&file).expect("a png");
+        assert_ne!(
+            second.hash, first.hash,
+            "read again, not taken from the note"
+        );
+    }
+
+    #[test]
+    fn a_file_read_as_it_changed_is_not_noted() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.png");
+        fs::write(&file, png(8, 10)).unwrap();
+        let cache = dir.path().join(".cache");
+        // A build that started now: the file changed within the settling time.
+        let mut notes = loaded(&cache, dir.path(), 0);
+        notes.read(&file).expect("a png");
+        assert!(notes.by_path.is_empty());
+        // A note kept from before is forgotten, not left to be trusted.
+        let mut settled = loaded(&cache, dir.path(), 60_000_000_000);
+        settled.read(&file).expect("a png");
+        settled.save(&cache);
+        let mut fresh = loaded(&cache, dir.path(), 0);
+        assert_eq!(fresh.by_path.len(), 1);
+        fresh.read(&file).expect("a png");
+        assert!(fresh.by_path.is_empty() && fresh.changed);
+    }
+
+    #[test]
+    fn notes_of_the_older_layout_are_none() {
+        let line = "static/a.png\t120\t1700000000000000000\tabc\tpng\t640\t360\t1";
+        assert!(parse_note(line).is_none());
     }
 
     #[test]

@@ -417,7 +417,7 @@ impl Images {
             .notes
             .lock()
             .map_err(|_| "a thread panicked".to_string())?;
-        let (hash, probe) = notes.read(&file)?;
+        let cache::Seen { hash, probe, .. } = notes.read(&file)?;
         if !processable(probe) {
             return Err(format!("`{path}` is not a JPEG, PNG or WebP picture"));
         }
@@ -502,14 +502,14 @@ pub fn prepare(site: &mut Site, mode: Mode, progress: &Progress) -> Vec<Diagnost
         let path = published[&rel].clone();
         let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         match result {
-            Ok((hash, probe)) if processable(probe) => {
-                notes.remember(&path, &hash, probe);
+            Ok(seen) if processable(seen.probe) => {
+                notes.remember(&path, &seen);
                 let source = Source {
                     rel: rel.clone(),
                     path,
                     file,
-                    hash,
-                    probe,
+                    hash: seen.hash,
+                    probe: seen.probe,
                 };
                 images.by_rel.insert(rel, Arc::new(source));
             }
