@@ -280,21 +280,29 @@ mod tests {
         bytes
     }
 
-    /// Notes as a build starting `later` nanoseconds from now would load them: files
-    /// written by the test have settled by then.
+    /// A build starting a minute from now: the files the test wrote have settled by then.
+    const A_MINUTE_ON: i64 = 60_000_000_000;
+
+    /// Notes as a build starting `later` nanoseconds from now would load them.
     fn loaded(cache: &Path, root: &Path, later: i64) -> Notes {
         let mut notes = Notes::load(cache, root);
         notes.now += later;
         notes
     }
 
-    #[test]
-    fn notes_survive_a_round_trip() {
+    /// A folder with a PNG `a.png` and the cache folder to be: (folder, picture, cache).
+    fn with_a_picture() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.png");
         fs::write(&file, png(8, 10)).unwrap();
         let cache = dir.path().join(".cache");
-        let mut notes = loaded(&cache, dir.path(), 60_000_000_000);
+        (dir, file, cache)
+    }
+
+    #[test]
+    fn notes_survive_a_round_trip() {
+        let (dir, file, cache) = with_a_picture();
+        let mut notes = loaded(&cache, dir.path(), A_MINUTE_ON);
         let seen = notes.read(&file).expect("a png");
         assert_eq!(
             (seen.probe.width, seen.probe.format),
@@ -304,7 +312,7 @@ mod tests {
 
         // Known from the note: the file is not read (its bytes no longer a picture, but
         // under the same stamp the note is believed, as for a source).
-        let again = loaded(&cache, dir.path(), 60_000_000_000);
+        let again = loaded(&cache, dir.path(), A_MINUTE_ON);
         assert_eq!(again.by_path.len(), 1);
         assert_eq!(again.peek_or_read(&file), Ok(seen));
         fs::write(&file, b"changed, and now longer than before").unwrap();
@@ -314,12 +322,9 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn an_edit_that_keeps_the_size_and_the_time_is_seen() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("a.png");
-        fs::write(&file, png(8, 10)).unwrap();
+        let (dir, file, cache) = with_a_picture();
         let modified = fs::metadata(&file).and_then(|m| m.modified()).unwrap();
-        let cache = dir.path().join(".cache");
-        let mut notes = loaded(&cache, dir.path(), 60_000_000_000);
+        let mut notes = loaded(&cache, dir.path(), A_MINUTE_ON);
         let first = notes.read(&file).expect("a png");
         notes.save(&cache);
 
@@ -331,7 +336,7 @@ mod tests {
         handle.set_modified(modified).unwrap();
         drop(handle);
 
-        let again = loaded(&cache, dir.path(), 60_000_000_000);
+        let again = loaded(&cache, dir.path(), A_MINUTE_ON);
         let second = again.peek_or_read(&file).expect("a png");
         assert_ne!(
             second.hash, first.hash,
@@ -341,16 +346,13 @@ mod tests {
 
     #[test]
     fn a_file_read_as_it_changed_is_not_noted() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("a.png");
-        fs::write(&file, png(8, 10)).unwrap();
-        let cache = dir.path().join(".cache");
+        let (dir, file, cache) = with_a_picture();
         // A build that started now: the file changed within the settling time.
         let mut notes = loaded(&cache, dir.path(), 0);
         notes.read(&file).expect("a png");
         assert!(notes.by_path.is_empty());
         // A note kept from before is forgotten, not left to be trusted.
-        let mut settled = loaded(&cache, dir.path(), 60_000_000_000);
+        let mut settled = loaded(&cache, dir.path(), A_MINUTE_ON);
         settled.read(&file).expect("a png");
         settled.save(&cache);
         let mut fresh = loaded(&cache, dir.path(), 0);
