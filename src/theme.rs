@@ -19,6 +19,9 @@ static CSS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static/css");
 static JS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static/js");
 static FAVICON: &[u8] = include_bytes!("../static/favicon.svg");
 
+/// The folder the theme's own templates are said to come from in [`TemplateSource::origin`].
+pub const BUILT_IN: &str = "<built-in>";
+
 /// One template's source, and where it came from (for error messages).
 #[derive(Debug, Clone)]
 pub struct TemplateSource {
@@ -101,7 +104,7 @@ fn collect_embedded(dir: &Dir<'_>, out: &mut BTreeMap<String, TemplateSource>) {
                 name.clone(),
                 TemplateSource {
                     text: text.to_string(),
-                    origin: format!("<built-in>/{name}"),
+                    origin: format!("{BUILT_IN}/{name}"),
                 },
             );
         }

@@ -849,3 +849,38 @@ fn a_site_can_override_one_partial_and_the_stylesheet() {
     );
     assert_eq!(css, "body { color: #123456; }\n");
 }
+
+#[test]
+fn an_overridden_partial_inside_the_item_sees_the_listing_it_is_in() {
+    // The built-in item is rendered once per article and reused on every listing; a
+    // site's own partial inside it may show the listing, so it is rendered in each.
+    let dir = site(
+        MINIMAL_CONFIG,
+        &[
+            (
+                "content/a.md",
+                &article(
+                    "各处不同",
+                    "2024-01-03T08:00:00+08:00",
+                    &["标签"],
+                    &[],
+                    "正文。",
+                ),
+            ),
+            (
+                "templates/partials/tags.html",
+                "<span class=\"in\">{% if listing is defined %}{{ listing.kind }}{% endif %}</span>",
+            ),
+        ],
+    );
+    let out = build_ok(dir.path(), &[]);
+    for (page, kind) in [("index.html", "home"), ("tags/标签/index.html", "tag")] {
+        let html = read(&out, page);
+        let item = between(&html, "<article class=\"item", "</article>");
+        assert!(item.contains("各处不同"), "{page}: {item}");
+        assert!(
+            item.contains(&format!("<span class=\"in\">{kind}</span>")),
+            "{page}: {item}"
+        );
+    }
+}

@@ -7,6 +7,7 @@
 
 mod alias;
 pub mod api;
+mod cards;
 mod feeds;
 pub(crate) mod fingerprint;
 mod indexnow;

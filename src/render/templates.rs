@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 use tera::{Context, Tera, Value};
 
+use super::cards::{self, Cards};
 use super::pages::{Job, Listing, Page, Plan};
 use super::paging::{Nav, Numbering, Paging};
 use super::refs::{REF_TAGS, Refs};
@@ -22,6 +23,8 @@ pub struct Shared<'a> {
     pub urls: Urls,
     /// Each article's ref, made when a page first shows it.
     pub refs: Refs,
+    /// Each article's listing entry, rendered when a listing first shows it.
+    cards: Cards,
     pub site_value: Value,
     /// The same without what changes with every article published (see
     /// [`views::Counts`]), for pages other than listings.
@@ -65,6 +68,7 @@ impl<'a> Shared<'a> {
             strings_value: site.strings.value(),
             data_value: Value::from_serializable(&*site.data),
             refs,
+            cards: Cards::lazy(site.articles.len()),
             site,
             plan,
             urls,
@@ -84,6 +88,8 @@ pub struct Renderer {
     images: super::resize::ImagesSlot,
     /// A hash of every template's name and text: part of each page's fingerprint.
     fingerprint: u64,
+    /// The list templates given `items_html` ([`cards`]).
+    card_templates: std::collections::BTreeSet<String>,
 }
 
 /// A component that calls itself (legitimate for trees, an error when it never stops).
@@ -154,6 +160,7 @@ impl Renderer {
             self_calling,
             images,
             fingerprint,
+            card_templates: cards::card_templates(&sources),
         })
     }
 
@@ -202,10 +209,31 @@ impl Renderer {
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
-        let (template, context) = context_for(shared, page)?;
+        let (template, mut context) = context_for(shared, page)?;
+        if let Inputs::Listing { articles, lead, .. } = shared.inputs(page)
+            && self.card_templates.contains(template)
+        {
+            let cards = listed(articles, lead)
+                .map(|i| self.card(shared, i))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|d| d.on_page(&page.path))?;
+            context.insert_value("items_html", Value::from(cards));
+        }
         self.tera
             .render_to(template, &context, buf)
             .map_err(|e| self.render_error(template, &e).on_page(&page.path))
+    }
+
+    /// Article `i`'s listing entry: the item template run on its ref, once per build.
+    fn card(&self, shared: &Shared<'_>, i: usize) -> Result<Value, Diagnostic> {
+        shared.cards.get(i, || {
+            let mut context = Context::new();
+            context.insert_value("item", shared.article_ref(i));
+            context.insert_value("t", shared.strings_value.clone());
+            self.tera
+                .render(cards::ITEM_TEMPLATE, &context)
+                .map_err(|e| self.render_error(cards::ITEM_TEMPLATE, &e))
+        })
     }
 
     /// Places a rendering error: Tera's own place, or for runaway component recursion
@@ -617,8 +645,8 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> Result<(&'s str, Cont
             lead,
         } => {
             let first = n == paging.first();
-            listing_context(shared, listing, paging.nav(n), articles, &mut ctx);
-            lead_context(shared, articles, lead, &mut ctx);
+            listing_context(shared, listing, paging.nav(n), (articles, lead), &mut ctx);
+            lead_context(shared, lead, &mut ctx);
             let title = match (listing.kind, first) {
                 (super::ListingKind::Home, true) => String::new(),
                 (super::ListingKind::Home, false) => strings.fill("page_n", &[("n", &n)]),
@@ -890,14 +918,22 @@ struct PageLink {
     newest: bool,
 }
 
+/// The articles a listing page gives as `articles`: its own, less the lead slots shown
+/// above them.
+fn listed<'p>(on_page: &'p [usize], lead: &'p [usize]) -> impl Iterator<Item = usize> + 'p {
+    on_page.iter().copied().filter(|i| !lead.contains(i))
+}
+
 fn listing_context(
     shared: &Shared<'_>,
     l: &Listing<'_>,
     nav: Nav,
-    on_page: &[usize],
+    (on_page, lead): (&[usize], &[usize]),
     ctx: &mut Context,
 ) {
-    let articles: Vec<Value> = on_page.iter().map(|&i| shared.article_ref(i)).collect();
+    let articles: Vec<Value> = listed(on_page, lead)
+        .map(|i| shared.article_ref(i))
+        .collect();
     let url = |k: usize| shared.urls.href(&l.page_path(k));
     let stable = l.numbering == Numbering::FromOldest;
     let paginator = Paginator {
@@ -933,17 +969,10 @@ fn listing_context(
     super::series::listing_extras(shared, l, ctx);
 }
 
-/// `lead`: the refs of the lead slots (none but on page 1 of the home page), and
-/// `articles` without them.
-fn lead_context(shared: &Shared<'_>, on_page: &[usize], lead: &[usize], ctx: &mut Context) {
-    let refs = |list: &mut dyn Iterator<Item = &usize>| -> Value {
-        Value::from(list.map(|&i| shared.article_ref(i)).collect::<Vec<_>>())
-    };
-    ctx.insert_value("lead", refs(&mut lead.iter()));
-    if lead.iter().any(|i| on_page.contains(i)) {
-        let rest = refs(&mut on_page.iter().filter(|i| !lead.contains(i)));
-        ctx.insert_value("articles", rest);
-    }
+/// `lead`: the refs of the lead slots (none but on page 1 of the home page).
+fn lead_context(shared: &Shared<'_>, lead: &[usize], ctx: &mut Context) {
+    let refs: Vec<Value> = lead.iter().map(|&i| shared.article_ref(i)).collect();
+    ctx.insert_value("lead", Value::from(refs));
 }
 
 /// What list templates see of the listing's `_index.md` as `section`: title,
