@@ -8,13 +8,13 @@
 //!
 //! A site that overrides `partials/item.html`, or a template it includes, may show the
 //! listing it is in (say, no section link on the section's own pages), so its entries are
-//! rendered in place, as before: only templates that name `items_html`, with the built-in
+//! rendered in place, as before: only templates that read `items_html`, with the built-in
 //! item template, get the cards.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use tera::Value;
+use tera::{Tera, Value};
 
 use crate::theme::TemplateSource;
 
@@ -48,16 +48,24 @@ impl Cards {
     }
 }
 
-/// The templates that are given `items_html`: those that name it, when the item template
-/// and every template it includes are the theme's own; none otherwise.
-pub fn card_templates(sources: &BTreeMap<String, TemplateSource>) -> BTreeSet<String> {
+/// The templates that are given `items_html`: those that read it (themselves, or through
+/// what they extend or include, as Tera finds them), when the item template and every
+/// template it includes are the theme's own; none otherwise.
+///
+/// Tera's list of the variables a template reads cannot tell one the template sets itself
+/// (`pic`, `tags` in the built-in item) from one the page gives, so it cannot show that a
+/// site's own item reads nothing but `item` and `t`: only the theme's is known to.
+pub fn card_templates(tera: &Tera, sources: &BTreeMap<String, TemplateSource>) -> BTreeSet<String> {
     if !builtin_with_includes(sources, ITEM_TEMPLATE, &mut BTreeSet::new()) {
         return BTreeSet::new();
     }
     sources
-        .iter()
-        .filter(|(_, s)| s.text.contains("items_html"))
-        .map(|(name, _)| name.clone())
+        .keys()
+        .filter(|name| {
+            tera.get_template_variables(name)
+                .is_ok_and(|read| read.contains("items_html"))
+        })
+        .cloned()
         .collect()
 }
 
@@ -117,23 +125,34 @@ mod tests {
         ])
     }
 
+    /// The templates given cards, as a build would find them.
+    fn given(sources: &BTreeMap<String, TemplateSource>) -> BTreeSet<String> {
+        let mut tera = Tera::new();
+        let texts = sources.iter().map(|(n, s)| (n.as_str(), s.text.as_str()));
+        tera.add_raw_templates(texts).expect("templates parse");
+        card_templates(&tera, sources)
+    }
+
     #[test]
-    fn the_built_in_item_gives_cards_to_the_templates_naming_them() {
+    fn the_built_in_item_gives_cards_to_the_templates_reading_them() {
         let b = |n: &str| format!("{}/{n}", crate::theme::BUILT_IN);
-        let sources = theme(&b(ITEM_TEMPLATE), &b("partials/tags.html"));
-        assert_eq!(
-            card_templates(&sources),
-            BTreeSet::from(["list.html".to_string()])
+        let mut sources = theme(&b(ITEM_TEMPLATE), &b("partials/tags.html"));
+        // Named in a comment only: not read, not given.
+        let commented = "{# items_html: the entries #}{% for item in articles %}{% endfor %}";
+        sources.insert(
+            "plain.html".into(),
+            source("templates/plain.html", commented),
         );
+        assert_eq!(given(&sources), BTreeSet::from(["list.html".to_string()]));
     }
 
     #[test]
     fn an_overridden_item_or_include_renders_in_place() {
         let b = |n: &str| format!("{}/{n}", crate::theme::BUILT_IN);
         let own_item = theme("templates/partials/item.html", &b("partials/tags.html"));
-        assert!(card_templates(&own_item).is_empty());
+        assert!(given(&own_item).is_empty());
         let own_tags = theme(&b(ITEM_TEMPLATE), "templates/partials/tags.html");
-        assert!(card_templates(&own_tags).is_empty());
+        assert!(given(&own_tags).is_empty());
     }
 
     #[test]

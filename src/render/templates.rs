@@ -154,13 +154,14 @@ impl Renderer {
             }
             h.finish()
         };
+        let card_templates = cards::card_templates(&tera, &sources);
         Ok(Renderer {
             tera,
             origins,
             self_calling,
             images,
             fingerprint,
-            card_templates: cards::card_templates(&sources),
+            card_templates,
         })
     }
 
