@@ -28,6 +28,15 @@ impl Default for Digest {
 }
 
 impl Digest {
+    /// A digest with room for `bytes` before it grows: the per-article hashes (a
+    /// fingerprint, a ref, a search document) gather a kilobyte or two each, and growing
+    /// from [`START`] reallocated three times for each of 100,000 articles.
+    pub fn with_capacity(bytes: usize) -> Self {
+        Digest {
+            gathered: Vec::with_capacity(bytes),
+        }
+    }
+
     /// Adds raw bytes, without the length prefix that [`std::hash::Hash`] gives a slice.
     pub fn update(&mut self, bytes: &[u8]) {
         self.gathered.extend_from_slice(bytes);

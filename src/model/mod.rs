@@ -104,7 +104,7 @@ pub struct Article {
 /// What a page's template needs to know about its body beyond the HTML: the table of
 /// contents, and which stylesheets and scripts the body needs (so a page without code
 /// or diagrams loads neither).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct BodyInfo {
     pub toc: Vec<crate::content::markdown::TocEntry>,
     /// The front matter did not turn the table of contents off (`toc = false`).

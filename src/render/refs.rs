@@ -329,7 +329,7 @@ fn hash_inputs(site: &Site, urls: &Urls, inputs: &RefInputs<'_>, terms: &TermHas
         series,
         source,
     } = *inputs;
-    let mut h = crate::digest::Digest::default();
+    let mut h = crate::digest::Digest::with_capacity(1024);
     (title, path, summary, author, source).hash(&mut h);
     let offset = date.offset().local_minus_utc();
     (date.timestamp(), date.timestamp_subsec_nanos(), offset).hash(&mut h);

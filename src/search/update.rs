@@ -73,7 +73,7 @@ impl Ledger {
 
 /// A hash of everything the index takes from an article.
 pub fn doc_key(doc: &Doc<'_>) -> [u8; 16] {
-    let mut h = crate::digest::Digest::default();
+    let mut h = crate::digest::Digest::with_capacity(2048);
     let mut field = |s: &[u8]| {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s);

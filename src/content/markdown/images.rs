@@ -26,7 +26,7 @@ impl<'a> ImageBuffer<'a> {
 
 /// A picture of the body as written into the HTML, for the image stage
 /// ([`crate::images`]) to replace with a `<picture>` once it knows the file's sizes.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct BodyImage {
     /// The source as in the HTML (host-relative ones with the site's path).
     pub src: String,

@@ -7,7 +7,7 @@ use crate::config::MarkdownConfig;
 use crate::escape;
 
 /// A link or image destination as written, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct BodyLink {
     pub target: String,
     /// 1-based line, relative to the body until `load` shifts it to the file's.

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::Heading;
 
 /// One entry of the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
