@@ -366,4 +366,40 @@ mod tests {
         );
         assert_ne!(hash_value(&a), hash_value(&c));
     }
+
+    /// What only the parse's side data says (the contents turned off, a heading renamed in
+    /// the contents, a link's target) changes the article's own page, so its version.
+    #[test]
+    fn an_articles_version_follows_its_links_and_contents() {
+        use crate::content::markdown::{BodyLink, TocEntry};
+        let base = Article {
+            links: vec![BodyLink {
+                target: "/2024/03/a/".into(),
+                line: 3,
+                col: 1,
+            }],
+            body: crate::model::BodyInfo {
+                toc: vec![TocEntry {
+                    level: 2,
+                    id: "背景".into(),
+                    title: "背景".into(),
+                    children: Vec::new(),
+                }],
+                toc_wanted: true,
+                ..Default::default()
+            },
+            ..Article::for_tests("content/资讯/x.md", "2024/03/x/")
+        };
+        let version = article_hash(&base);
+        assert_eq!(version, article_hash(&base.clone()), "fixed for one input");
+        let mut no_toc = base.clone();
+        no_toc.body.toc_wanted = false;
+        let mut renamed = base.clone();
+        renamed.body.toc[0].title = "来龙去脉".into();
+        let mut relinked = base.clone();
+        relinked.links[0].target = "/2024/03/b/".into();
+        for changed in [no_toc, renamed, relinked] {
+            assert_ne!(article_hash(&changed), version);
+        }
+    }
 }
