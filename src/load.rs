@@ -949,13 +949,17 @@ fn build_index(
 
 /// UTF-8 text with the BOM removed and `\n` line endings.
 fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
-        let (line, col) = crate::text::line_col(
-            std::str::from_utf8(&bytes[..offset]).unwrap_or_default(),
-            offset,
-        );
-        Diagnostic::new(
+    // simdutf8 first: several times faster than std on Chinese text; std only to say where a
+    // bad byte is.
+    let text = simdutf8::basic::from_utf8(bytes)
+        .or_else(|_| std::str::from_utf8(bytes))
+        .map_err(|e| {
+            let offset = e.valid_up_to();
+            let (line, col) = crate::text::line_col(
+                std::str::from_utf8(&bytes[..offset]).unwrap_or_default(),
+                offset,
+            );
+            Diagnostic::new(
             rel,
             format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
         )
@@ -963,7 +967,7 @@ fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
         .hint(
             "save the file as UTF-8 (GBK files must be converted, e.g. with iconv -f GBK -t UTF-8)",
         )
-    })?;
+        })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(if text.contains('\r') {
         text.replace("\r\n", "\n")
@@ -1574,6 +1578,26 @@ mod tests {
         assert_eq!(
             decode(Path::new("a.md"), "\u{feff}a\r\nb".as_bytes()).unwrap(),
             "a\nb"
+        );
+    }
+
+    #[test]
+    fn a_source_that_is_not_utf8_is_placed_at_its_bad_byte() {
+        // GBK's 中 (D6 D0) on line 2, after two characters.
+        let mut bytes = "---\n标题".as_bytes().to_vec();
+        bytes.extend_from_slice(&[0xD6, 0xD0]);
+        let e = decode(Path::new("a.md"), &bytes).unwrap_err();
+        assert_eq!((e.line, e.col), (Some(2), Some(3)));
+        assert!(
+            e.message
+                .contains("not valid UTF-8 (bad byte at offset 10)"),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.is_some_and(|h| h.contains("iconv")));
+        assert_eq!(
+            decode(Path::new("a.md"), "中文".as_bytes()).unwrap(),
+            "中文"
         );
     }
 }

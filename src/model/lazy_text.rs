@@ -332,7 +332,15 @@ impl TextStore {
             file.seek(SeekFrom::Start(at))?;
             file.read_exact(&mut bytes)?;
         }
-        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        // simdutf8 checks Chinese text several times faster than `String::from_utf8`.
+        if simdutf8::basic::from_utf8(&bytes).is_err() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the text read back is not UTF-8",
+            ));
+        }
+        // SAFETY: simdutf8 has just found `bytes` to be valid UTF-8.
+        Ok(unsafe { String::from_utf8_unchecked(bytes) })
     }
 
     /// Cuts the file short, as a failing disk would leave it (tests of the errors).
