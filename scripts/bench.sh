@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep] [--baseline BIN]
 #                      [--highlight-off] [--zh-hant] [--images] [--shape S] [--scenarios]
-#                      [--tsv FILE]
+#                      [--tsv FILE] [--io-floor]
 #
 # Generates N articles with crates/corpus (gen_corpus) into a temporary folder, builds them with
 # sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
@@ -41,6 +41,10 @@
 #                         article on one day, a 50 MB article, 200,000 static files) and print
 #                         each one's time and memory beside the plain corpus's: none may be a
 #                         cliff (issue 19)
+#   --io-floor            also time the I/O floor of sitegen's build (issue 19, goal 1): reading
+#                         every file of the site (as `cat`, its cache folder left out), then
+#                         `cp -r` of sitegen's output, one after the other in the same folder;
+#                         and print sitegen's wall time over it (the goal: at most 1.2x on disk)
 #   --tsv FILE            also append the table's rows to FILE, tab-separated, one line per
 #                         tool: articles, shape, seed, tool, wall_s, cpu_s, peak_rss_mb,
 #                         pages_html, output_mb, CPUs, the load averages before that build,
@@ -76,6 +80,7 @@ ZH_HANT=0
 IMAGES=0
 SHAPE=news
 SCENARIOS=0
+IO_FLOOR=0
 TSV=""
 while (($#)); do
   case "$1" in
@@ -86,6 +91,7 @@ while (($#)); do
     --zh-hant) ZH_HANT=1 ;;
     --images) IMAGES=1 ;;
     --scenarios) SCENARIOS=1 ;;
+    --io-floor) IO_FLOOR=1 ;;
     --shape)
       (($# >= 2)) || usage
       SHAPE="$2"
@@ -272,6 +278,21 @@ S_MB="$(output_mb "$WORK/out-sitegen")"
 add_row "$S_LABEL" "$S_WALL" "$S_CPU" "$S_RSS" "$S_PAGES" "$S_MB"
 ((S_PAGES >= N)) || die "sitegen wrote $S_PAGES pages for $N articles"
 ((IMAGES)) && S_PICTURES="$(count_pictures "$WORK/out-sitegen")"
+
+# --io-floor: what no generator can go below, in the same folder, right after: read every
+# source, then copy the output sitegen wrote (the same files and bytes, nothing computed).
+FLOOR_REPORT=""
+if ((IO_FLOOR)); then
+  timed "io floor" "$WORK/io-floor" bash -c \
+    'find "$1" -name .sitegen-cache -prune -o -type f -exec cat {} + >/dev/null && cp -r "$2" "$3"' \
+    _ "$WORK/site" "$WORK/out-sitegen" "$WORK/out-floor" || die "the I/O floor's commands failed"
+  add_row "io floor" "$T_WALL" "$T_CPU" "$T_RSS_MB" "$(count_pages "$WORK/out-floor")" \
+    "$(output_mb "$WORK/out-floor")"
+  FLOOR_REPORT="$(awk -v sw="$S_WALL" -v fw="$T_WALL" -v fs="$(stat -f -c %T "$WORK")" 'BEGIN {
+      printf "sitegen / I/O floor: %.2fx wall time on %s (goal on disk: at most 1.2x)", sw / (fw > 0 ? fw : 0.01), fs
+    }')"
+  free_output "$WORK/out-floor"
+fi
 free_output "$WORK/out-sitegen"
 
 # --- sitegen with pictures: second build and processing off ------------------------------
@@ -522,6 +543,11 @@ elif [[ -n "$HUGO_VERSION" && -z "$HUGO_FAILED" ]]; then
       printf "\nsitegen/Hugo: %.1fx faster (wall), %.1fx less CPU time, %.1fx less peak RSS\n",
         hw / (sw > 0 ? sw : 0.01), hc / (sc > 0 ? sc : 0.01), hr / (sr > 0 ? sr : 1)
     }'
+fi
+
+if [[ -n "$FLOOR_REPORT" ]]; then
+  echo
+  echo "$FLOOR_REPORT"
 fi
 
 if [[ -n "$BASELINE_REPORT" ]]; then

@@ -555,6 +555,37 @@ fn bench_sh_refuses_a_tsv_of_another_format_before_building() {
     );
 }
 
+#[test]
+fn bench_sh_io_floor_copies_sitegens_output_and_compares_the_times() {
+    let Some(()) = gnu_time() else { return };
+    let fakes = Fakes::new();
+    let out = fakes
+        .script("bench.sh")
+        .args(["5", "--no-hugo", "--io-floor"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let pages = |tool: &str| {
+        let row = stdout.lines().find(|l| l.starts_with(tool));
+        let row = row.unwrap_or_else(|| panic!("no {tool} row in:\n{stdout}"));
+        row.split_whitespace().rev().nth(2).map(str::to_string)
+    };
+    // The fake sitegen writes a page per article and one more: the floor copies them all.
+    assert_eq!(pages("sitegen "), Some("6".into()));
+    assert_eq!(pages("io floor"), Some("6".into()));
+    let report = stdout
+        .lines()
+        .find(|l| l.starts_with("sitegen / I/O floor: "));
+    let report = report.unwrap_or_else(|| panic!("no ratio in:\n{stdout}"));
+    let ratio = report["sitegen / I/O floor: ".len()..]
+        .split('x')
+        .next()
+        .unwrap();
+    assert!(ratio.parse::<f64>().is_ok_and(|r| r > 0.0), "{report}");
+    assert!(report.contains("goal on disk: at most 1.2x"), "{report}");
+}
+
 /// The wall times of bench-publish.sh's add rows labelled `label` (`base ` or none).
 fn add_times(stdout: &str, label: &str) -> Vec<f64> {
     stdout
