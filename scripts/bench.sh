@@ -283,6 +283,7 @@ add_row "$S_LABEL" "$S_WALL" "$S_CPU" "$S_RSS" "$S_PAGES" "$S_MB"
 # source, then copy the output sitegen wrote (the same files and bytes, nothing computed).
 FLOOR_REPORT=""
 if ((IO_FLOOR)); then
+  # shellcheck disable=SC2016 # $1-$3 are the inner shell's, given after `_`
   timed "io floor" "$WORK/io-floor" bash -c \
     'find "$1" -name .sitegen-cache -prune -o -type f -exec cat {} + >/dev/null && cp -r "$2" "$3"' \
     _ "$WORK/site" "$WORK/out-sitegen" "$WORK/out-floor" || die "the I/O floor's commands failed"
