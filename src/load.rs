@@ -949,31 +949,29 @@ fn build_index(
 
 /// UTF-8 text with the BOM removed and `\n` line endings.
 fn decode(rel: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
-    // simdutf8 first: several times faster than std on Chinese text; std only to say where a
-    // bad byte is.
-    let text = simdutf8::basic::from_utf8(bytes)
-        .or_else(|_| std::str::from_utf8(bytes))
-        .map_err(|e| {
-            let offset = e.valid_up_to();
-            let (line, col) = crate::text::line_col(
-                std::str::from_utf8(&bytes[..offset]).unwrap_or_default(),
-                offset,
-            );
-            Diagnostic::new(
-            rel,
-            format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
-        )
-        .at(line, col)
-        .hint(
-            "save the file as UTF-8 (GBK files must be converted, e.g. with iconv -f GBK -t UTF-8)",
-        )
-        })?;
+    // simdutf8 is several times faster than std on Chinese text; std only places a bad byte.
+    let text = simdutf8::basic::from_utf8(bytes).map_err(|_| not_utf8(rel, bytes))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
         text.to_string()
     })
+}
+
+/// Where `bytes` stop being UTF-8, and what to do about it.
+fn not_utf8(rel: &Path, bytes: &[u8]) -> Diagnostic {
+    let offset = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
+    let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let (line, col) = crate::text::line_col(valid, offset);
+    Diagnostic::new(
+        rel,
+        format!("the file is not valid UTF-8 (bad byte at offset {offset})"),
+    )
+    .at(line, col)
+    .hint("save the file as UTF-8 (GBK files must be converted, e.g. with iconv -f GBK -t UTF-8)")
 }
 
 fn fm_error(rel: &Path, e: FrontMatterError) -> Diagnostic {

@@ -406,6 +406,22 @@ mod tests {
     }
 
     #[test]
+    fn a_text_whose_bytes_changed_into_non_utf8_is_an_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = TextStore::create_in(dir.path()).expect("store");
+        let mut text = LazyText::from("英伟达发布新一代芯片");
+        text.store_in(&store).expect("store");
+        {
+            let mut guard = store.file.lock().expect("lock");
+            guard.0.seek(SeekFrom::Start(0)).expect("seek");
+            guard.0.write_all(&[0xFF]).expect("garble the first byte");
+        }
+        let error = text.read().expect_err("0xFF is never UTF-8");
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData, "{error}");
+        assert!(error.to_string().contains("not UTF-8"), "{error}");
+    }
+
+    #[test]
     fn a_held_text_writes_to_the_cache_as_a_string_does() {
         let text = LazyText::from("正文");
         let bytes = postcard::to_stdvec(&text).expect("encode");

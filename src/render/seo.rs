@@ -133,8 +133,14 @@ pub(crate) fn article_seo(site: &Site, urls: &Urls, i: usize) -> Option<ArticleS
     let cover = cover.map(|c| c.0);
     let publisher_name = site.config.publisher_name();
     let author = match a.author.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => Named::person(name),
-        _ => Named::organization(publisher_name),
+        Some(name) if !name.is_empty() => Named {
+            kind: "Person",
+            name,
+        },
+        _ => Named {
+            kind: "Organization",
+            name: publisher_name,
+        },
     };
     let modified = xml::rfc3339(&a.last_modified());
     let section = links
@@ -212,22 +218,6 @@ struct Named<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     name: &'a str,
-}
-
-impl<'a> Named<'a> {
-    fn person(name: &'a str) -> Self {
-        Named {
-            kind: "Person",
-            name,
-        }
-    }
-
-    fn organization(name: &'a str) -> Self {
-        Named {
-            kind: "Organization",
-            name,
-        }
-    }
 }
 
 #[derive(Serialize)]
