@@ -191,6 +191,13 @@ pub trait Earlier: Sync {
     /// the cache folder (None without one).
     fn ledger_path(&self, name: &str) -> Option<PathBuf>;
 
+    /// The ledger `name` of the edition whose URLs `urls` makes: the Simplified and
+    /// Traditional editions may share the output folder, each with its own.
+    fn edition_ledger(&self, name: &str, urls: &crate::urls::Urls) -> Option<PathBuf> {
+        let edition = blake3::hash(urls.href("").as_bytes()).to_hex();
+        self.ledger_path(&format!("{name}-{}", &edition[..16]))
+    }
+
     /// `file` as the last build published it.
     fn read(&self, file: &str) -> Option<Vec<u8>>;
 
@@ -283,10 +290,21 @@ pub fn render_pages(
 /// Renders every planned page into a sink that keeps pages: a page whose fingerprint the
 /// sink already holds is not rendered (a publish build after one new article renders the
 /// pages that show it, not the site).
-fn render_keeping(shared: &Shared<'_>, renderer: &Renderer, sink: &dyn Sink) -> Vec<Diagnostic> {
+fn render_keeping(
+    shared: &mut Shared<'_>,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+) -> Vec<Diagnostic> {
     renderer.use_images(&shared.site.images);
-    let images = &shared.site.images;
     let prints = render::fingerprint::for_build(shared, renderer);
+    if let Some(path) = sink
+        .earlier()
+        .and_then(|e| e.edition_ledger("cards", &shared.urls))
+    {
+        shared.keep_cards(prints.cards, &path);
+    }
+    let shared = &*shared;
+    let images = &shared.site.images;
     let render_one =
         |buf: &mut Vec<u8>, ((page, file), inputs): ((&render::Page, &String), &u64)| {
             if sink.keep_page(file, *inputs) {
@@ -299,15 +317,17 @@ fn render_keeping(shared: &Shared<'_>, renderer: &Renderer, sink: &dyn Sink) -> 
                 .and_then(|()| sink.put_page(file, buf, *inputs, &linked))
                 .err()
         };
-    shared
+    let errors = shared
         .plan
         .pages
         .par_iter()
         .zip(&shared.plan.files)
-        .zip(&prints)
+        .zip(&prints.pages)
         .map_init(|| Vec::with_capacity(64 * 1024), render_one)
         .flatten()
-        .collect()
+        .collect();
+    shared.save_cards();
+    errors
 }
 
 /// Feeds, sitemaps, `robots.txt`, the search index and the hashed assets, each handed to
@@ -367,7 +387,7 @@ pub fn render(
         stage: &rendering,
     };
     let mut errors = if sink.keeps_pages() {
-        render_keeping(&shared, renderer, &counted)
+        render_keeping(&mut shared, renderer, &counted)
     } else {
         render_pages(&shared, renderer, Pages::All, &counted)
     };
@@ -447,6 +467,10 @@ impl Sink for Counted<'_> {
         let put = self.sink.put_page(file, bytes, inputs, linked);
         self.stage.inc(1);
         put
+    }
+
+    fn earlier(&self) -> Option<&dyn Earlier> {
+        self.sink.earlier()
     }
 }
 

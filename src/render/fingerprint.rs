@@ -29,10 +29,19 @@ use crate::config::SiteConfig;
 use crate::model::Article;
 use crate::render::{Inputs, Plan, Renderer, Shared};
 
-/// Every planned page's fingerprint for `build`, in plan order: the generation is a
-/// hash of what shapes every page (this program itself, the templates, the config, the
-/// theme's strings), an article's version a hash of all of it.
-pub(crate) fn for_build(shared: &Shared<'_>, renderer: &Renderer) -> Vec<u64> {
+/// What a build knows of its pages' and listing entries' inputs.
+pub(crate) struct Prints {
+    /// Every planned page's fingerprint, in plan order.
+    pub pages: Vec<u64>,
+    /// Each article's listing entry's key ([`super::cards`]): its ref's hash with the
+    /// generation, in article order.
+    pub cards: Vec<u64>,
+}
+
+/// Every planned page's fingerprint for `build`, and the keys of the listing entries: the
+/// generation is a hash of what shapes every page (this program itself, the templates,
+/// the config, the theme's strings), an article's version a hash of all of it.
+pub(crate) fn for_build(shared: &Shared<'_>, renderer: &Renderer) -> Prints {
     let versions: Vec<u64> = shared.site.articles.par_iter().map(article_hash).collect();
     let refs = super::refs::hashes(shared.site, &shared.urls);
     let generation = {
@@ -43,7 +52,18 @@ pub(crate) fn for_build(shared: &Shared<'_>, renderer: &Renderer) -> Vec<u64> {
         hash_value(&shared.strings_value).hash(&mut h);
         h.finish()
     };
-    pages(shared, shared.plan, &versions, &refs, generation)
+    let cards = refs
+        .iter()
+        .map(|r| {
+            let mut h = Fingerprinter::default();
+            (generation, r).hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    Prints {
+        pages: pages(shared, shared.plan, &versions, &refs, generation),
+        cards,
+    }
 }
 
 /// A hash of the settings (the config's `Debug` form is made only of ordered maps).

@@ -41,6 +41,17 @@ impl<'a> Shared<'a> {
         self.refs.get(self.site, &self.urls, i)
     }
 
+    /// Takes listing entries from the store at `path` where their keys (one per article,
+    /// [`super::fingerprint::Prints::cards`]) are found there.
+    pub fn keep_cards(&mut self, keys: Vec<u64>, path: &Path) {
+        self.cards = Cards::kept(keys, path);
+    }
+
+    /// Keeps the listing entries rendered for the next build.
+    pub fn save_cards(&self) {
+        self.cards.save();
+    }
+
     /// The `site` value `page` is given: with counts for the side column only.
     pub fn site_for(&self, page: &Page) -> &Value {
         if self.inputs(page).shows_counts() {
@@ -90,6 +101,8 @@ pub struct Renderer {
     fingerprint: u64,
     /// The list templates given `items_html` ([`cards`]).
     card_templates: std::collections::BTreeSet<String>,
+    /// Of those, the ones not given `articles` ([`cards::without_refs`]).
+    without_refs: std::collections::BTreeSet<String>,
 }
 
 /// A component that calls itself (legitimate for trees, an error when it never stops).
@@ -155,6 +168,7 @@ impl Renderer {
             h.finish()
         };
         let card_templates = cards::card_templates(&tera, &sources);
+        let without_refs = cards::without_refs(&card_templates, &sources);
         Ok(Renderer {
             tera,
             origins,
@@ -162,6 +176,7 @@ impl Renderer {
             images,
             fingerprint,
             card_templates,
+            without_refs,
         })
     }
 
@@ -210,7 +225,7 @@ impl Renderer {
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
-        let (template, mut context) = context_for(shared, page)?;
+        let (template, mut context) = context_for(shared, page, &self.without_refs)?;
         if let Inputs::Listing { articles, lead, .. } = shared.inputs(page)
             && self.card_templates.contains(template)
         {
@@ -589,7 +604,12 @@ impl Shared<'_> {
 
 /// The template and context of one page, made from its [`Inputs`] alone.
 /// Fails only when the body of an article or page cannot be read back.
-fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> Result<(&'s str, Context), Diagnostic> {
+/// `without_refs`: the list templates not given `articles` ([`cards::without_refs`]).
+fn context_for<'s>(
+    shared: &'s Shared<'_>,
+    page: &Page,
+    without_refs: &std::collections::BTreeSet<String>,
+) -> Result<(&'s str, Context), Diagnostic> {
     let mut ctx = Context::new();
     ctx.insert_value("site", shared.site_for(page).clone());
     ctx.insert_value("data", shared.data_value.clone());
@@ -646,7 +666,17 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> Result<(&'s str, Cont
             lead,
         } => {
             let first = n == paging.first();
-            listing_context(shared, listing, paging.nav(n), (articles, lead), &mut ctx);
+            let template = listing
+                .meta
+                .and_then(|m| m.template.as_deref())
+                .unwrap_or("list.html");
+            if !without_refs.contains(template) {
+                let refs: Vec<Value> = listed(articles, lead)
+                    .map(|i| shared.article_ref(i))
+                    .collect();
+                ctx.insert_value("articles", Value::from(refs));
+            }
+            listing_context(shared, listing, paging.nav(n), &mut ctx);
             lead_context(shared, lead, &mut ctx);
             let title = match (listing.kind, first) {
                 (super::ListingKind::Home, true) => String::new(),
@@ -654,10 +684,6 @@ fn context_for<'s>(shared: &'s Shared<'_>, page: &Page) -> Result<(&'s str, Cont
                 (_, true) => listing.name.clone(),
                 (_, false) => strings.fill("titled_page_n", &[("title", &listing.name), ("n", &n)]),
             };
-            let template = listing
-                .meta
-                .and_then(|m| m.template.as_deref())
-                .unwrap_or("list.html");
             (template, listing.kind.as_str(), title)
         }
         Inputs::Page { page } => {
@@ -925,16 +951,7 @@ fn listed<'p>(on_page: &'p [usize], lead: &'p [usize]) -> impl Iterator<Item = u
     on_page.iter().copied().filter(|i| !lead.contains(i))
 }
 
-fn listing_context(
-    shared: &Shared<'_>,
-    l: &Listing<'_>,
-    nav: Nav,
-    (on_page, lead): (&[usize], &[usize]),
-    ctx: &mut Context,
-) {
-    let articles: Vec<Value> = listed(on_page, lead)
-        .map(|i| shared.article_ref(i))
-        .collect();
+fn listing_context(shared: &Shared<'_>, l: &Listing<'_>, nav: Nav, ctx: &mut Context) {
     let url = |k: usize| shared.urls.href(&l.page_path(k));
     let stable = l.numbering == Numbering::FromOldest;
     let paginator = Paginator {
@@ -964,7 +981,6 @@ fn listing_context(
             url: shared.urls.href(&l.path),
         },
     );
-    ctx.insert_value("articles", Value::from(articles));
     ctx.insert("paginator", &paginator);
     ctx.insert_value("section", section_value(l.meta));
     super::series::listing_extras(shared, l, ctx);

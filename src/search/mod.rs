@@ -39,10 +39,7 @@ pub fn files(
     let docs = docs(site, urls);
     let indexing = progress.stage("indexing", docs.len(), "articles");
     // One ledger per edition sharing the output folder.
-    let ledger = earlier.and_then(|e| {
-        let edition = blake3::hash(urls.href("").as_bytes()).to_hex();
-        Some((e, e.ledger_path(&format!("search-{}", &edition[..16]))?))
-    });
+    let ledger = earlier.and_then(|e| Some((e, e.edition_ledger("search", urls)?)));
     let unreadable = |e: std::io::Error| crate::model::unreadable(index::DIR, &e);
     let Some((earlier, path)) = ledger else {
         index::build_into(&docs, &|n| indexing.inc(n as u64), emit).map_err(unreadable)?;
