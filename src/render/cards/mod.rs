@@ -10,6 +10,9 @@
 //! listing it is in (say, no section link on the section's own pages), so its entries are
 //! rendered in place, as before: only templates that read `items_html`, with the built-in
 //! item template, get the cards.
+//!
+//! A publish build takes the entries from those the builds before kept ([`store`]): with
+//! Hugo's numbering one new article has every listing page it is on rendered again.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -29,16 +32,22 @@ pub const ITEM_TEMPLATE: &str = "partials/item.html";
 /// entries an earlier build kept ([`store`]).
 #[derive(Default)]
 pub struct Cards {
-    cells: Vec<OnceLock<Value>>,
+    cells: Vec<OnceLock<Card>>,
     kept: Option<Kept>,
+}
+
+/// One article's entry, and whether this build rendered it (or took it from the store).
+struct Card {
+    html: Value,
+    rendered: bool,
 }
 
 /// The entries earlier builds kept, and this build's keys for them.
 struct Kept {
     /// Each article's key: its ref's hash with the build's generation.
     keys: Vec<u64>,
-    /// Read when a listing first needs an entry (a build that renders no listing, as
-    /// one after no change, reads nothing).
+    /// Its index, read when a listing first needs an entry (a build that renders no
+    /// listing, as one after no change, reads nothing).
     store: OnceLock<store::Store>,
     path: std::path::PathBuf,
     /// Whether this build rendered an entry the store lacked.
@@ -74,16 +83,25 @@ impl Cards {
             return render().map(|html| Value::safe_string(&html));
         };
         if let Some(done) = cell.get() {
-            return Ok(done.clone());
+            return Ok(done.html.clone());
         }
-        if let Some(html) = self.kept.as_ref().and_then(|k| k.find(i)) {
-            return Ok(cell.get_or_init(|| Value::safe_string(html)).clone());
-        }
-        let html = render()?;
-        if let Some(kept) = &self.kept {
-            kept.rendered.store(true, Ordering::Relaxed);
-        }
-        Ok(cell.get_or_init(|| Value::safe_string(&html)).clone())
+        let card = match self.kept.as_ref().and_then(|k| k.find(i)) {
+            Some(html) => Card {
+                html: Value::safe_string(&html),
+                rendered: false,
+            },
+            None => {
+                let html = render()?;
+                if let Some(kept) = &self.kept {
+                    kept.rendered.store(true, Ordering::Relaxed);
+                }
+                Card {
+                    html: Value::safe_string(&html),
+                    rendered: true,
+                }
+            }
+        };
+        Ok(cell.get_or_init(|| card).html.clone())
     }
 
     /// Keeps the entries this build rendered for the next (when it rendered any).
@@ -96,7 +114,10 @@ impl Cards {
             return;
         };
         let store = kept.store();
-        let rendered = self.cells.iter().map(|c| c.get().and_then(Value::as_str));
+        let rendered = self
+            .cells
+            .iter()
+            .map(|c| c.get().filter(|c| c.rendered).and_then(|c| c.html.as_str()));
         store.save(kept.keys.iter().copied().zip(rendered));
     }
 }
@@ -106,7 +127,7 @@ impl Kept {
         self.store.get_or_init(|| store::Store::read(&self.path))
     }
 
-    fn find(&self, i: usize) -> Option<&str> {
+    fn find(&self, i: usize) -> Option<String> {
         self.store().get(*self.keys.get(i)?)
     }
 }

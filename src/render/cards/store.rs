@@ -8,124 +8,217 @@
 //! is kept under a key made of the two hashes the page fingerprints already compute: an
 //! entry whose key is found is the one the build would render.
 //!
-//! The file is a header, then records of `key (u64) · length (u32) · HTML`, a later record
-//! of a key replacing an earlier one. A build appends the entries it rendered, and writes
-//! the file anew when most of its records are stale (edited or deleted articles) or it
-//! did not read whole (a build stopped mid-append). Being a cache, a file that cannot be
-//! read is an empty store: every entry is rendered again.
+//! Two files: the entries (`.bin`: a header, then records of `key (u64) · length (u32) ·
+//! HTML`), and an index of the live ones (`.idx`: `key · offset (u64) · length (u32)`).
+//! A build reads the index (2 MB at 100,000 articles) and each entry it needs where it
+//! lies: with stable numbering a publish needs a few hundred of the 129 MB. It appends
+//! the entries it rendered and writes the index anew; the entries' file is written anew
+//! when stale records would outweigh live ones. Each record repeats its key, checked on
+//! reading, so an index that points elsewhere (a build stopped between the two files)
+//! finds nothing, never another article's entry. Being a cache, what cannot be read is
+//! rendered again.
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::io::Write;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// The first bytes of the file: its format, bumped when a record changes shape.
-const HEADER: &[u8; 16] = b"sitegen cards 1\n";
+/// The first bytes of the entries' file: its format, bumped when a record changes shape.
+const HEADER: &[u8; 16] = b"sitegen cards 2\n";
+/// The first bytes of the index.
+const INDEX_HEADER: &[u8; 16] = b"sitegen cardx 2\n";
 /// Bytes before a record's HTML: its key and length.
 const RECORD_HEAD: usize = 12;
+/// Bytes of an index entry: key, offset, length.
+const INDEX_ENTRY: usize = 20;
 
-/// The entries a previous build kept, as read from the cache folder.
+/// The entries a previous build kept, as its index lists them.
 pub struct Store {
     path: PathBuf,
-    bytes: Vec<u8>,
-    /// Key → where its entry's HTML is in `bytes` (the last record of the key).
-    at: HashMap<u64, Range<usize>>,
-    /// Records in the file, stale ones included.
-    records: usize,
-    /// Whether the file was read to its end as records: appending to it is safe.
-    whole: bool,
+    file: Option<File>,
+    /// Key → its record's offset and HTML length in the entries' file.
+    at: HashMap<u64, (u64, u32)>,
+    /// The entries' file's length, stale records included.
+    len: u64,
 }
 
 impl Store {
-    /// The store at `path`: empty when there is none or it is of another format.
+    /// The store at `path` (its index beside it): empty when there is none or it is of
+    /// another format.
     pub fn read(path: &Path) -> Store {
-        let bytes = std::fs::read(path).unwrap_or_default();
         let mut store = Store {
             path: path.to_path_buf(),
-            bytes: Vec::new(),
+            file: None,
             at: HashMap::new(),
-            records: 0,
-            whole: false,
+            len: 0,
         };
-        if !bytes.starts_with(HEADER) {
+        let Ok(file) = File::open(path) else {
+            return store;
+        };
+        let mut header = [0; HEADER.len()];
+        let len = file.metadata().map_or(0, |m| m.len());
+        if read_at(&file, &mut header, 0).is_err() || &header != HEADER {
             return store;
         }
-        let mut pos = HEADER.len();
-        while let Some(head) = bytes.get(pos..pos + RECORD_HEAD) {
-            let (key, len) = head.split_at(8);
-            let key = u64::from_le_bytes(key.try_into().unwrap_or_default());
-            let len = u32::from_le_bytes(len.try_into().unwrap_or_default()) as usize;
-            let html = pos + RECORD_HEAD..pos + RECORD_HEAD + len;
-            if html.end > bytes.len() {
-                break;
+        let index = std::fs::read(index_path(path)).unwrap_or_default();
+        if let Some(entries) = index.strip_prefix(INDEX_HEADER) {
+            for e in entries.chunks_exact(INDEX_ENTRY) {
+                let (key, rest) = e.split_at(8);
+                let (offset, html) = rest.split_at(8);
+                let (key, offset, html) = (le_u64(key), le_u64(offset), le_u32(html));
+                if offset + (RECORD_HEAD as u64) + u64::from(html) <= len {
+                    store.at.insert(key, (offset, html));
+                }
             }
-            pos = html.end;
-            store.at.insert(key, html);
-            store.records += 1;
         }
-        store.whole = pos == bytes.len();
-        store.bytes = bytes;
+        store.file = Some(file);
+        store.len = len;
         store
     }
 
     /// The HTML kept under `key`.
-    pub fn get(&self, key: u64) -> Option<&str> {
-        let bytes = self.bytes.get(self.at.get(&key)?.clone())?;
-        simdutf8::basic::from_utf8(bytes).ok()
+    pub fn get(&self, key: u64) -> Option<String> {
+        let (offset, len) = *self.at.get(&key)?;
+        let mut buf = vec![0; RECORD_HEAD + len as usize];
+        read_at(self.file.as_ref()?, &mut buf, offset).ok()?;
+        let (head, html) = buf.split_at(RECORD_HEAD);
+        let (stored_key, stored_len) = head.split_at(8);
+        if le_u64(stored_key) != key || le_u32(stored_len) != len {
+            return None;
+        }
+        simdutf8::basic::from_utf8(html).ok()?;
+        buf.drain(..RECORD_HEAD);
+        // SAFETY: checked as UTF-8 just above (simdutf8, fast on Chinese text).
+        Some(unsafe { String::from_utf8_unchecked(buf) })
     }
 
     /// Saves the entries of this build's articles: `live` holds each article's key and,
-    /// for those this build rendered, their HTML. Appends what the store lacks, or writes
-    /// the file anew (live entries only) when stale records would outnumber live ones.
-    /// Best effort: a store not saved only means entries rendered again.
+    /// for those this build rendered, their HTML. Appends the entries the store lacks and
+    /// writes the index of the live ones; writes the entries' file anew when its stale
+    /// records would outweigh the live. Best effort: a store not saved only means entries
+    /// rendered again.
     pub fn save<'a>(&self, live: impl Iterator<Item = (u64, Option<&'a str>)>) {
+        let mut kept = Vec::new();
         let mut new = Vec::new();
-        let mut keep = Vec::new();
         for (key, rendered) in live {
-            match (self.get(key), rendered) {
-                (Some(kept), _) => keep.push((key, kept)),
-                (None, Some(html)) => new.push((key, html)),
+            // An entry rendered though the index has it: its record did not check out.
+            match (rendered, self.at.get(&key)) {
+                (Some(html), _) => new.push((key, html)),
+                (None, Some(&at)) => kept.push((key, at)),
                 (None, None) => {}
             }
         }
-        if new.is_empty() && self.whole {
+        if new.is_empty() && kept.len() == self.at.len() {
             return;
         }
-        let live = keep.len() + new.len();
-        if self.whole && self.records + new.len() <= 2 * live.max(1) {
-            let _ = self.append(&new);
+        let record = |len: usize| (RECORD_HEAD + len) as u64;
+        let new_bytes: u64 = new.iter().map(|(_, h)| record(h.len())).sum();
+        let live_bytes = new_bytes
+            + kept
+                .iter()
+                .map(|(_, (_, l))| record(*l as usize))
+                .sum::<u64>();
+        if let Some(dir) = self.path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let stale_bytes = (self.len + new_bytes).saturating_sub(live_bytes + HEADER.len() as u64);
+        let appendable = self.file.is_some() && stale_bytes <= live_bytes;
+        let index = if appendable {
+            self.append(kept, &new)
         } else {
-            let mut bytes = HEADER.to_vec();
-            for (key, html) in keep.iter().chain(&new) {
-                push_record(&mut bytes, *key, html);
-            }
-            if let Some(dir) = self.path.parent() {
-                let _ = std::fs::create_dir_all(dir);
-            }
-            crate::content::cache::write_atomically(&self.path, &bytes);
+            self.rewrite(kept, &new)
+        };
+        if let Some(index) = index {
+            crate::content::cache::write_atomically(&index_path(&self.path), &index);
         }
     }
 
-    /// Adds `records` at the end of the file (a build stopped mid-write leaves a part
-    /// record, which the next read leaves out, and the next save writes the file anew).
-    fn append(&self, records: &[(u64, &str)]) -> std::io::Result<()> {
+    /// Appends `new` to the entries' file; returns the index of `kept` and `new`.
+    fn append(&self, kept: Vec<(u64, (u64, u32))>, new: &[(u64, &str)]) -> Option<Vec<u8>> {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .ok()?;
+        let offset = file.metadata().ok()?.len();
         let mut bytes = Vec::new();
-        for (key, html) in records {
-            push_record(&mut bytes, *key, html);
+        let mut index = kept;
+        for &(key, html) in new {
+            let len = u32::try_from(html.len()).ok()?;
+            index.push((key, (offset + bytes.len() as u64, len)));
+            push_record(&mut bytes, key, html, len);
         }
-        let mut file = std::fs::OpenOptions::new().append(true).open(&self.path)?;
-        file.write_all(&bytes)
+        file.write_all(&bytes).ok()?;
+        Some(index_bytes(&index))
+    }
+
+    /// Writes the entries' file anew with `kept` (read back) and `new` only; returns its
+    /// index.
+    fn rewrite(&self, kept: Vec<(u64, (u64, u32))>, new: &[(u64, &str)]) -> Option<Vec<u8>> {
+        let mut bytes = HEADER.to_vec();
+        let mut index = Vec::with_capacity(kept.len() + new.len());
+        let kept_html = kept
+            .into_iter()
+            .filter_map(|(key, _)| Some((key, self.get(key)?)));
+        let kept_html: Vec<(u64, String)> = kept_html.collect();
+        let all = kept_html.iter().map(|(k, h)| (*k, h.as_str()));
+        for (key, html) in all.chain(new.iter().copied()) {
+            let Ok(len) = u32::try_from(html.len()) else {
+                continue;
+            };
+            index.push((key, (bytes.len() as u64, len)));
+            push_record(&mut bytes, key, html, len);
+        }
+        crate::content::cache::write_atomically(&self.path, &bytes).then(|| index_bytes(&index))
     }
 }
 
-fn push_record(bytes: &mut Vec<u8>, key: u64, html: &str) {
-    // An entry is a few hundred bytes; one past 4 GB is not kept.
-    let Ok(len) = u32::try_from(html.len()) else {
-        return;
-    };
+fn index_path(path: &Path) -> PathBuf {
+    path.with_extension("idx")
+}
+
+fn index_bytes(index: &[(u64, (u64, u32))]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(INDEX_HEADER.len() + index.len() * INDEX_ENTRY);
+    bytes.extend_from_slice(INDEX_HEADER);
+    for (key, (offset, len)) in index {
+        bytes.extend_from_slice(&key.to_le_bytes());
+        bytes.extend_from_slice(&offset.to_le_bytes());
+        bytes.extend_from_slice(&len.to_le_bytes());
+    }
+    bytes
+}
+
+fn push_record(bytes: &mut Vec<u8>, key: u64, html: &str, len: u32) {
     bytes.extend_from_slice(&key.to_le_bytes());
     bytes.extend_from_slice(&len.to_le_bytes());
     bytes.extend_from_slice(html.as_bytes());
+}
+
+fn le_u64(bytes: &[u8]) -> u64 {
+    u64::from_le_bytes(bytes.try_into().unwrap_or_default())
+}
+
+fn le_u32(bytes: &[u8]) -> u32 {
+    u32::from_le_bytes(bytes.try_into().unwrap_or_default())
+}
+
+/// Reads `buf.len()` bytes at `offset`, from any thread at once.
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buf, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -137,52 +230,79 @@ mod tests {
         Store::read(path)
     }
 
+    fn size(path: &Path) -> u64 {
+        std::fs::metadata(path).expect("file").len()
+    }
+
     #[test]
     fn entries_are_kept_by_key_and_new_ones_appended() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("generated/cards-x.bin");
         let store = saved(&path, &[(1, Some("<li>一</li>")), (2, Some("<li>二</li>"))]);
-        assert_eq!(
-            (store.get(1), store.get(2)),
-            (Some("<li>一</li>"), Some("<li>二</li>"))
-        );
-        let before = std::fs::metadata(&path).expect("file").len();
-        // Entry 1 kept, 3 new: appended, not written anew.
+        assert_eq!(store.get(1).as_deref(), Some("<li>一</li>"));
+        assert_eq!(store.get(2).as_deref(), Some("<li>二</li>"));
+        let before = size(&path);
+        // Entries 1 and 2 kept, 3 new: appended, not written anew.
         let store = saved(&path, &[(1, None), (2, None), (3, Some("<li>三</li>"))]);
-        assert_eq!(store.get(3), Some("<li>三</li>"));
-        assert_eq!(store.records, 3);
-        let after = std::fs::metadata(&path).expect("file").len();
+        assert_eq!(store.get(3).as_deref(), Some("<li>三</li>"));
+        let after = size(&path);
         assert_eq!(after, before + 12 + "<li>三</li>".len() as u64);
-        // Nothing new: the file is left as it is.
-        saved(&path, &[(1, None), (3, None)]);
-        assert_eq!(std::fs::metadata(&path).expect("file").len(), after);
+        // Nothing new, nothing gone: both files are left as they are.
+        let index = std::fs::read(index_path(&path)).expect("index");
+        saved(&path, &[(1, None), (2, None), (3, None)]);
+        assert_eq!(size(&path), after);
+        assert_eq!(std::fs::read(index_path(&path)).expect("index"), index);
+        assert_eq!(store.get(4), None);
     }
 
     #[test]
-    fn stale_entries_are_dropped_once_they_outnumber_live_ones() {
+    fn stale_entries_are_dropped_once_they_outweigh_live_ones() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("cards.bin");
-        saved(&path, &[(1, Some("a")), (2, Some("b")), (3, Some("c"))]);
-        // Articles 1-3 edited away: their records stay until they outnumber the live.
-        let store = saved(&path, &[(4, Some("d"))]);
-        assert_eq!(store.records, 1, "written anew with the live entry only");
-        assert_eq!((store.get(1), store.get(4)), (None, Some("d")));
+        saved(
+            &path,
+            &[(1, Some("aaaa")), (2, Some("bbbb")), (3, Some("cccc"))],
+        );
+        // Article 1 gone: out of the index at once, its record left while it weighs less
+        // than the live ones.
+        let store = saved(&path, &[(2, None), (3, None)]);
+        assert_eq!(
+            (store.get(1), store.get(2).as_deref()),
+            (None, Some("bbbb"))
+        );
+        assert_eq!(size(&path), 16 + 3 * 16);
+        // Articles 2 and 3 edited away: written anew with the live entry only.
+        let store = saved(&path, &[(4, Some("dddd"))]);
+        assert_eq!(size(&path), 16 + 16);
+        assert_eq!(
+            (store.get(2), store.get(4).as_deref()),
+            (None, Some("dddd"))
+        );
     }
 
     #[test]
-    fn a_part_record_or_another_format_reads_as_what_is_whole() {
+    fn a_cut_file_or_an_index_pointing_elsewhere_finds_nothing_wrong() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("cards.bin");
         saved(&path, &[(1, Some("整条")), (2, Some("半条"))]);
         let bytes = std::fs::read(&path).expect("file");
         std::fs::write(&path, &bytes[..bytes.len() - 2]).expect("cut");
         let store = Store::read(&path);
-        assert_eq!((store.get(1), store.get(2)), (Some("整条"), None));
-        assert!(!store.whole);
-        // The next save writes it anew, whole.
-        let store = saved(&path, &[(1, None), (2, Some("半条"))]);
-        assert!(store.whole && store.get(2) == Some("半条"));
+        assert_eq!(
+            (store.get(1).as_deref(), store.get(2)),
+            (Some("整条"), None)
+        );
+        // An index whose offsets are another file's: entry 1's offset now holds entry 2.
+        std::fs::write(&path, &bytes).expect("whole again");
+        let mut swapped = bytes[..16].to_vec();
+        swapped.extend_from_slice(&bytes[16 + 12 + "整条".len()..]);
+        std::fs::write(&path, &swapped).expect("entry 1 taken out");
+        let store = Store::read(&path);
+        assert_eq!((store.get(1), store.get(2)), (None, None));
+        // The next save gives the missing entry its place again.
+        let store = saved(&path, &[(1, Some("整条")), (2, Some("半条"))]);
+        assert_eq!(store.get(1).as_deref(), Some("整条"));
         std::fs::write(&path, b"sitegen cards 0\n").expect("old format");
-        assert_eq!(Store::read(&path).records, 0);
+        assert_eq!(Store::read(&path).get(1), None);
     }
 }
