@@ -392,12 +392,18 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_text_that_cannot_be_read_back_is_an_error_saying_what_to_do() {
+    /// A Chinese text put in a store of its own (the folder kept alive with it).
+    fn stored_text() -> (tempfile::TempDir, Arc<TextStore>, LazyText) {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = TextStore::create_in(dir.path()).expect("store");
         let mut text = LazyText::from("英伟达发布新一代芯片");
         text.store_in(&store).expect("store");
+        (dir, store, text)
+    }
+
+    #[test]
+    fn a_text_that_cannot_be_read_back_is_an_error_saying_what_to_do() {
+        let (_dir, store, text) = stored_text();
         store.damage();
         let error = text.read().expect_err("read from a file cut short");
         let message = unreadable("content/资讯/chips.md", &error).to_string();
@@ -407,10 +413,7 @@ mod tests {
 
     #[test]
     fn a_text_whose_bytes_changed_into_non_utf8_is_an_error() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = TextStore::create_in(dir.path()).expect("store");
-        let mut text = LazyText::from("英伟达发布新一代芯片");
-        text.store_in(&store).expect("store");
+        let (_dir, store, text) = stored_text();
         {
             let mut guard = store.file.lock().expect("lock");
             guard.0.seek(SeekFrom::Start(0)).expect("seek");

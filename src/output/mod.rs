@@ -712,6 +712,21 @@ mod tests {
     }
 
     #[test]
+    fn a_page_is_written_over_a_longer_one_to_its_length_and_its_folder_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.html");
+        overwrite(&path, "<p>很长的一页：旧的内容</p>".as_bytes()).unwrap();
+        overwrite(&path, "<p>短</p>".as_bytes()).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "<p>短</p>");
+        let root = tempfile::tempdir().unwrap();
+        let out = Output::prepare(root.path(), &root.path().join("public"), false).unwrap();
+        out.write("2026/12/新品/index.html", "<p>新品</p>".as_bytes())
+            .unwrap();
+        let written = out.staging.join("2026/12/新品/index.html");
+        assert_eq!(fs::read_to_string(written).unwrap(), "<p>新品</p>");
+    }
+
+    #[test]
     fn manifest_keeps_a_hash_per_written_file_and_reads_old_markers() {
         let root = tempfile::tempdir().unwrap();
         let target = root.path().join("public");

@@ -17,7 +17,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use tera::{Tera, Value};
 
@@ -50,8 +49,6 @@ struct Kept {
     /// listing, as one after no change, reads nothing).
     store: OnceLock<store::Store>,
     path: std::path::PathBuf,
-    /// Whether this build rendered an entry the store lacked.
-    rendered: AtomicBool,
 }
 
 impl Cards {
@@ -71,7 +68,6 @@ impl Cards {
                 keys,
                 store: OnceLock::new(),
                 path: path.to_path_buf(),
-                rendered: AtomicBool::new(false),
             }),
             ..Cards::lazy(articles)
         }
@@ -92,9 +88,6 @@ impl Cards {
             },
             None => {
                 let html = render()?;
-                if let Some(kept) = &self.kept {
-                    kept.rendered.store(true, Ordering::Relaxed);
-                }
                 Card {
                     html: Value::safe_string(&html),
                     rendered: true,
@@ -106,19 +99,19 @@ impl Cards {
 
     /// Keeps the entries this build rendered for the next (when it rendered any).
     pub fn save(&self) {
-        let Some(kept) = self
-            .kept
-            .as_ref()
-            .filter(|k| k.rendered.load(Ordering::Relaxed))
-        else {
+        let Some(kept) = &self.kept else {
             return;
         };
-        let store = kept.store();
-        let rendered = self
-            .cells
-            .iter()
-            .map(|c| c.get().filter(|c| c.rendered).and_then(|c| c.html.as_str()));
-        store.save(kept.keys.iter().copied().zip(rendered));
+        let rendered = || {
+            self.cells
+                .iter()
+                .map(|c| c.get().filter(|c| c.rendered).and_then(|c| c.html.as_str()))
+        };
+        // An unchanged build renders no entry: its store is not even opened.
+        if rendered().all(|html| html.is_none()) {
+            return;
+        }
+        kept.store().save(kept.keys.iter().copied().zip(rendered()));
     }
 }
 
