@@ -279,6 +279,8 @@ impl Output {
             .and_then(|r| r.written.get(rel)?.hash.map(|now| now == hash));
         let unchanged = match (earlier, &self.previous) {
             (Some(same), _) => same,
+            // A folder made by this build holds only what it wrote, and this it has not.
+            (None, None) if self.fresh => false,
             (None, previous) => match previous {
                 // The manifest says what the folder holds: no need to read the old file back
                 // (on a 100,000-article site that read costs more than the write).
@@ -297,14 +299,19 @@ impl Output {
             return Ok(());
         }
         let shown = self.target.join(rel);
-        let written = match overwrite(&path, bytes) {
+        // In a folder made by this build there is no old file to write over in place.
+        let put = |path: &Path, bytes: &[u8]| match self.fresh {
+            true => fs::write(path, bytes),
+            false => overwrite(path, bytes),
+        };
+        let written = match put(&path, bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(dir) = path.parent() {
                     fs::create_dir_all(dir).map_err(|e| {
                         Diagnostic::new(&shown, format!("cannot create the folder of `{rel}`: {e}"))
                     })?;
                 }
-                overwrite(&path, bytes)
+                put(&path, bytes)
             }
             written => written,
         };
