@@ -194,17 +194,22 @@ impl CachedShard {
             format: FORMAT,
             entries,
         };
-        let (entries, texts) = spill_texts(|| postcard::to_stdvec(&shard));
-        let entries = entries.ok()?;
-        let mut bytes = Vec::with_capacity(8 + entries.len() + texts.len());
-        bytes.extend_from_slice(&(entries.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&entries);
-        bytes.extend_from_slice(&texts);
-        drop((entries, texts));
-        if !write_atomically(&self.path, &bytes) {
+        thread_local! {
+            /// The texts of the last shard this thread wrote, kept for the next one.
+            static TEXTS: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        let (entries, texts) = spill_texts(TEXTS.take(), || postcard::to_stdvec(&shard));
+        let written = entries.is_ok_and(|entries| {
+            let head = (entries.len() as u64).to_le_bytes();
+            write_parts_atomically(&self.path, &[&head, &entries, &texts])
+        });
+        // Not one grown by a huge article: serve would hold it for good.
+        if texts.capacity() <= 16 << 20 {
+            TEXTS.set(texts);
+        }
+        if !written {
             return None;
         }
-        drop(bytes);
         let back = read_shard(&self.path);
         let same = back.len() == now.len()
             && now
@@ -255,8 +260,19 @@ fn read_entries(path: &Path) -> Option<Vec<Entry>> {
 /// Writes beside, then renames: a build killed mid-write leaves the old shard or none.
 /// Whether it was written.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> bool {
+    write_parts_atomically(path, &[bytes])
+}
+
+/// [`write_atomically`] of `parts` one after the other, without joining them first (a
+/// shard's texts are most of a cold build's cache: joined, they were copied once more).
+fn write_parts_atomically(path: &Path, parts: &[&[u8]]) -> bool {
+    use std::io::Write;
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let written = std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_ok();
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::File::create(&tmp)?;
+        parts.iter().try_for_each(|part| file.write_all(part))
+    };
+    let written = write().is_ok() && std::fs::rename(&tmp, path).is_ok();
     if !written {
         let _ = std::fs::remove_file(&tmp);
     }

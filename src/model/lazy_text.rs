@@ -192,9 +192,11 @@ struct Place {
 /// Runs `encode` (which serializes a shard of the parse cache) with every [`LazyText`]
 /// it meets written to one buffer instead of inline: returns what `encode` returned and
 /// the texts, which the cache writes after the entries, so that reading the entries back
-/// does not read the texts ([`texts_from`]).
-pub(crate) fn spill_texts<R>(encode: impl FnOnce() -> R) -> (R, Vec<u8>) {
-    SPILL.with(|s| *s.borrow_mut() = Some(Spill::Out(Vec::new())));
+/// does not read the texts ([`texts_from`]). The texts go into `buffer`, emptied first:
+/// one reused from shard to shard stops growing after the first few.
+pub(crate) fn spill_texts<R>(mut buffer: Vec<u8>, encode: impl FnOnce() -> R) -> (R, Vec<u8>) {
+    buffer.clear();
+    SPILL.with(|s| *s.borrow_mut() = Some(Spill::Out(buffer)));
     let result = encode();
     let texts = match SPILL.with(|s| s.borrow_mut().take()) {
         Some(Spill::Out(texts)) => texts,
