@@ -300,9 +300,12 @@ impl Output {
         }
         let shown = self.target.join(rel);
         // In a folder made by this build there is no old file to write over in place.
-        let put = |path: &Path, bytes: &[u8]| match self.fresh {
-            true => fs::write(path, bytes),
-            false => overwrite(path, bytes),
+        let put = |path: &Path, bytes: &[u8]| {
+            if self.fresh {
+                fs::write(path, bytes)
+            } else {
+                overwrite(path, bytes)
+            }
         };
         let written = match put(&path, bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
