@@ -25,6 +25,7 @@
 //! column of an offset), [`escape`] (HTML and XML), [`urls`] (hrefs and absolute URLs),
 //! [`paths`] (Markdown files, the file a URL path is written to) and [`slug`].
 
+pub mod allocator;
 pub mod assets;
 pub mod build;
 pub mod check;

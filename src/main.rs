@@ -9,11 +9,17 @@ use sitegen::build::{BuildOptions, build};
 use sitegen::diagnostics::{Diagnostics, count_noun};
 use sitegen::progress::Progress;
 
-/// musl's allocator serialises threads on one lock: the static release binaries use
-/// mimalloc instead (see Cargo.toml), or they would build 3.1x slower than glibc ones (1.7x with it).
-#[cfg(target_env = "musl")]
+/// The system allocator until `main` has read the command, mimalloc after it for all but
+/// `serve` (see `sitegen::allocator`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: sitegen::allocator::Switchable = sitegen::allocator::Switchable::new();
+
+/// Whether `command` runs on mimalloc. `serve` holds a site for hours and keeps less with the
+/// system allocator, except on musl, whose allocator serialises threads on one lock: the
+/// static release binaries would build 3.1x slower than glibc ones (1.7x with mimalloc).
+fn wants_mimalloc(command: &Command) -> bool {
+    cfg!(target_env = "musl") || !matches!(command, Command::Serve(_))
+}
 
 /// glibc grows a thread's heap a few pages at a time, each step an `mprotect` under the
 /// process's memory lock, which every other thread's page faults then wait on: at 100,000
@@ -212,6 +218,9 @@ fn main() -> ExitCode {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     pad_heaps();
     let cli = Cli::parse();
+    if wants_mimalloc(&cli.command) {
+        ALLOCATOR.use_mimalloc();
+    }
     // A build keeps each of the parse cache's 256 shard files open while it may read
     // bodies from them (`model::LazyText`), beside the files it writes: macOS starts
     // programs with room for 256 open files. A limit that cannot be raised is left as is.
