@@ -14,7 +14,8 @@
 //! every resize asks mimalloc whether the block is its own (`mi_is_in_heap_region`: a range
 //! check and one lookup in its page map, false before mimalloc has made anything) and hands
 //! the block to whichever allocator made it. Nothing ever frees a block through the wrong
-//! one, whenever the switch happens.
+//! one, whenever the switch happens. tree-sitter, which allocates in C through functions it
+//! can be given, is switched the same way ([`tree_sitter_on_mimalloc`]).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -106,6 +107,72 @@ unsafe impl GlobalAlloc for Switchable {
     }
 }
 
+/// Sends tree-sitter's allocations (its parsers, trees and query cursors, made in C) to
+/// mimalloc as well: on code-heavy articles they are a few percent of a build's samples,
+/// and a build of 8,000 translated articles takes 0.94x the time with them there. Like
+/// [`Switchable`], the free and resize functions given to tree-sitter ask whose a block is,
+/// so that what it made with libc's `malloc` before the call is freed by libc.
+pub fn tree_sitter_on_mimalloc() {
+    // SAFETY: the four functions keep C's contracts for malloc, calloc, realloc and free;
+    // blocks made before this call are freed by the allocator that made them.
+    unsafe {
+        arborium::tree_sitter::set_allocator(
+            Some(c::malloc),
+            Some(c::calloc),
+            Some(c::realloc),
+            Some(c::free),
+        );
+    }
+}
+
+/// C's four allocation functions over mimalloc, for C libraries that take them.
+mod c {
+    use std::ffi::c_void;
+
+    use libmimalloc_sys as mi;
+
+    mod libc {
+        use std::ffi::c_void;
+        unsafe extern "C" {
+            pub fn free(ptr: *mut c_void);
+            pub fn realloc(ptr: *mut c_void, size: usize) -> *mut c_void;
+        }
+    }
+
+    pub unsafe extern "C" fn malloc(size: usize) -> *mut c_void {
+        // SAFETY: any size may be asked for; null on failure, as C's.
+        unsafe { mi::mi_malloc(size) }
+    }
+
+    pub unsafe extern "C" fn calloc(count: usize, size: usize) -> *mut c_void {
+        // SAFETY: as `malloc`; mimalloc checks `count * size` for overflow.
+        unsafe { mi::mi_calloc(count, size) }
+    }
+
+    pub unsafe extern "C" fn realloc(ptr: *mut c_void, size: usize) -> *mut c_void {
+        // SAFETY: `ptr` is null or a live block, resized by the allocator that made it.
+        unsafe {
+            if ptr.is_null() || mi::mi_is_in_heap_region(ptr) {
+                mi::mi_realloc(ptr, size)
+            } else {
+                libc::realloc(ptr, size)
+            }
+        }
+    }
+
+    pub unsafe extern "C" fn free(ptr: *mut c_void) {
+        // SAFETY: `ptr` is null or a live block, freed by the allocator that made it (libc's
+        // free takes null).
+        unsafe {
+            if mi::mi_is_in_heap_region(ptr) {
+                mi::mi_free(ptr);
+            } else {
+                libc::free(ptr);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +225,40 @@ mod tests {
             assert_eq!(*ptr.add((64 << 20) - 1), 0);
             allocator.dealloc(ptr, layout);
         }
+    }
+
+    #[test]
+    fn c_blocks_go_back_to_the_allocator_that_made_them() {
+        // SAFETY: live blocks of the sizes asked for, each freed once.
+        unsafe {
+            let from_libc = c_libc_malloc(64);
+            assert!(!from_libc.is_null());
+            let grown = c::realloc(from_libc, 100_000);
+            assert!(!made_by_mimalloc(grown.cast()), "libc's block stays libc's");
+            c::free(grown);
+            let ours = c::calloc(10, 10);
+            assert!(made_by_mimalloc(ours.cast()));
+            assert!(
+                std::slice::from_raw_parts(ours.cast::<u8>(), 100)
+                    .iter()
+                    .all(|&b| b == 0)
+            );
+            let grown = c::realloc(ours, 100_000);
+            assert!(made_by_mimalloc(grown.cast()));
+            c::free(grown);
+            c::free(std::ptr::null_mut());
+            let fresh = c::realloc(std::ptr::null_mut(), 10);
+            assert!(made_by_mimalloc(fresh.cast()));
+            c::free(fresh);
+        }
+    }
+
+    /// libc's own `malloc`, as a C library calls it.
+    unsafe fn c_libc_malloc(size: usize) -> *mut std::ffi::c_void {
+        unsafe extern "C" {
+            fn malloc(size: usize) -> *mut std::ffi::c_void;
+        }
+        // SAFETY: any size may be asked for.
+        unsafe { malloc(size) }
     }
 }
