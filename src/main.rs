@@ -24,8 +24,9 @@ fn wants_mimalloc(command: &Command) -> bool {
 /// glibc grows a thread's heap a few pages at a time, each step an `mprotect` under the
 /// process's memory lock, which every other thread's page faults then wait on: at 100,000
 /// articles a publish build spent a tenth of its time there. With 64 MB of padding a heap
-/// is made writable at once (its pages cost memory only once touched), and builds are
-/// 10-15 % faster at the same peak memory (docs/performance.md).
+/// is made writable at once (its pages cost memory only once touched), and builds were
+/// 10-15 % faster at the same peak memory (docs/performance.md). Builds now run on mimalloc;
+/// `serve`, which stays on glibc's malloc, is what this is still for.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn pad_heaps() {
     unsafe extern "C" {
