@@ -54,7 +54,7 @@ impl Default for Switchable {
 }
 
 /// Whether mimalloc made the block at `ptr`.
-fn made_by_mimalloc(ptr: *mut u8) -> bool {
+fn made_by_mimalloc<T>(ptr: *mut T) -> bool {
     // SAFETY: mimalloc's lookup only reads its own page map; any address may be asked.
     unsafe { libmimalloc_sys::mi_is_in_heap_region(ptr.cast()) }
 }
@@ -131,11 +131,15 @@ mod c {
 
     use libmimalloc_sys as mi;
 
-    mod libc {
+    use super::made_by_mimalloc;
+
+    pub(super) mod libc {
         use std::ffi::c_void;
         unsafe extern "C" {
             pub fn free(ptr: *mut c_void);
             pub fn realloc(ptr: *mut c_void, size: usize) -> *mut c_void;
+            #[cfg(test)]
+            pub fn malloc(size: usize) -> *mut c_void;
         }
     }
 
@@ -152,7 +156,7 @@ mod c {
     pub unsafe extern "C" fn realloc(ptr: *mut c_void, size: usize) -> *mut c_void {
         // SAFETY: `ptr` is null or a live block, resized by the allocator that made it.
         unsafe {
-            if ptr.is_null() || mi::mi_is_in_heap_region(ptr) {
+            if ptr.is_null() || made_by_mimalloc(ptr) {
                 mi::mi_realloc(ptr, size)
             } else {
                 libc::realloc(ptr, size)
@@ -164,7 +168,7 @@ mod c {
         // SAFETY: `ptr` is null or a live block, freed by the allocator that made it (libc's
         // free takes null).
         unsafe {
-            if mi::mi_is_in_heap_region(ptr) {
+            if made_by_mimalloc(ptr) {
                 mi::mi_free(ptr);
             } else {
                 libc::free(ptr);
@@ -231,34 +235,25 @@ mod tests {
     fn c_blocks_go_back_to_the_allocator_that_made_them() {
         // SAFETY: live blocks of the sizes asked for, each freed once.
         unsafe {
-            let from_libc = c_libc_malloc(64);
+            let from_libc = c::libc::malloc(64);
             assert!(!from_libc.is_null());
             let grown = c::realloc(from_libc, 100_000);
-            assert!(!made_by_mimalloc(grown.cast()), "libc's block stays libc's");
+            assert!(!made_by_mimalloc(grown), "libc's block stays libc's");
             c::free(grown);
             let ours = c::calloc(10, 10);
-            assert!(made_by_mimalloc(ours.cast()));
+            assert!(made_by_mimalloc(ours));
             assert!(
                 std::slice::from_raw_parts(ours.cast::<u8>(), 100)
                     .iter()
                     .all(|&b| b == 0)
             );
             let grown = c::realloc(ours, 100_000);
-            assert!(made_by_mimalloc(grown.cast()));
+            assert!(made_by_mimalloc(grown));
             c::free(grown);
             c::free(std::ptr::null_mut());
             let fresh = c::realloc(std::ptr::null_mut(), 10);
-            assert!(made_by_mimalloc(fresh.cast()));
+            assert!(made_by_mimalloc(fresh));
             c::free(fresh);
         }
-    }
-
-    /// libc's own `malloc`, as a C library calls it.
-    unsafe fn c_libc_malloc(size: usize) -> *mut std::ffi::c_void {
-        unsafe extern "C" {
-            fn malloc(size: usize) -> *mut std::ffi::c_void;
-        }
-        // SAFETY: any size may be asked for.
-        unsafe { malloc(size) }
     }
 }
