@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -269,8 +269,9 @@ impl<'de> serde::Deserialize<'de> for LazyText {
 /// the process, however it ends) in a folder on the site's disk; or a shard of the parse
 /// cache, read only.
 pub struct TextStore {
-    /// The file, and where the next text goes (its length).
-    file: Mutex<(File, u64)>,
+    file: File,
+    /// Where the next text goes (the file's length); held while a text is appended.
+    end: Mutex<u64>,
     /// What to do when a text cannot be read back.
     advice: Advice,
 }
@@ -286,7 +287,8 @@ impl TextStore {
         std::fs::create_dir_all(folder)?;
         let file = tempfile::tempfile_in(folder)?;
         Ok(Arc::new(TextStore {
-            file: Mutex::new((file, 0)),
+            file,
+            end: Mutex::new(0),
             advice: Advice::RestartServe,
         }))
     }
@@ -296,7 +298,8 @@ impl TextStore {
     /// this one's texts stay readable for as long as the build holds it.
     pub(crate) fn cache_shard(file: File, len: u64, path: &Path) -> Arc<TextStore> {
         Arc::new(TextStore {
-            file: Mutex::new((file, len)),
+            file,
+            end: Mutex::new(len),
             advice: Advice::DeleteCache(path.to_path_buf()),
         })
     }
@@ -304,9 +307,9 @@ impl TextStore {
     /// Writes `bytes` at the end and returns where. (A few kilobytes into the page cache:
     /// one lock for the seek and the write costs less than the texts' memory did.)
     fn append(&self, bytes: &[u8]) -> io::Result<u64> {
-        let mut guard = self.file.lock().unwrap_or_else(PoisonError::into_inner);
-        let (file, end) = &mut *guard;
+        let mut end = self.end.lock().unwrap_or_else(PoisonError::into_inner);
         let at = *end;
+        let mut file = &self.file;
         file.seek(SeekFrom::Start(at))?;
         file.write_all(bytes)?;
         *end += bytes.len() as u64;
@@ -328,12 +331,7 @@ impl TextStore {
 
     fn read_bytes(&self, at: u64, len: u32) -> io::Result<String> {
         let mut bytes = vec![0; len as usize];
-        {
-            let mut guard = self.file.lock().unwrap_or_else(PoisonError::into_inner);
-            let file = &mut guard.0;
-            file.seek(SeekFrom::Start(at))?;
-            file.read_exact(&mut bytes)?;
-        }
+        self.read_at(at, &mut bytes)?;
         // simdutf8 checks Chinese text several times faster than `String::from_utf8`.
         if simdutf8::basic::from_utf8(&bytes).is_err() {
             return Err(io::Error::new(
@@ -345,16 +343,32 @@ impl TextStore {
         Ok(unsafe { String::from_utf8_unchecked(bytes) })
     }
 
+    /// Fills `bytes` from `at`. On Unix a positioned read, which needs neither the lock nor
+    /// a seek: every page and the search index read bodies back, from every thread at once.
+    #[cfg(unix)]
+    fn read_at(&self, at: u64, bytes: &mut [u8]) -> io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        self.file.read_exact_at(bytes, at)
+    }
+
+    #[cfg(not(unix))]
+    fn read_at(&self, at: u64, bytes: &mut [u8]) -> io::Result<()> {
+        use std::io::Read;
+        let _end = self.end.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(at))?;
+        file.read_exact(bytes)
+    }
+
     /// Cuts the file short, as a failing disk would leave it (tests of the errors).
     #[cfg(test)]
     pub(crate) fn damage(&self) {
-        let guard = self.file.lock().unwrap_or_else(PoisonError::into_inner);
-        guard.0.set_len(0).expect("truncate");
+        self.file.set_len(0).expect("truncate");
     }
 
     /// Bytes written so far.
     pub fn bytes_written(&self) -> u64 {
-        self.file.lock().unwrap_or_else(PoisonError::into_inner).1
+        *self.end.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -417,9 +431,10 @@ mod tests {
     fn a_text_whose_bytes_changed_into_non_utf8_is_an_error() {
         let (_dir, store, text) = stored_text();
         {
-            let mut guard = store.file.lock().expect("lock");
-            guard.0.seek(SeekFrom::Start(0)).expect("seek");
-            guard.0.write_all(&[0xFF]).expect("garble the first byte");
+            let _end = store.end.lock().expect("lock");
+            let mut file = &store.file;
+            file.seek(SeekFrom::Start(0)).expect("seek");
+            file.write_all(&[0xFF]).expect("garble the first byte");
         }
         let error = text.read().expect_err("0xFF is never UTF-8");
         assert_eq!(error.kind(), io::ErrorKind::InvalidData, "{error}");

@@ -307,13 +307,20 @@ impl Output {
                 overwrite(path, bytes)
             }
         };
+        let make_folder = || match path.parent() {
+            Some(dir) => fs::create_dir_all(dir).map_err(|e| {
+                Diagnostic::new(&shown, format!("cannot create the folder of `{rel}`: {e}"))
+            }),
+            None => Ok(()),
+        };
+        // A fresh folder has none of a page's folders yet (one page per folder): made
+        // first, rather than found missing by a failed write, one per page.
+        if self.fresh && rel.ends_with("/index.html") {
+            make_folder()?;
+        }
         let written = match put(&path, bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(dir) = path.parent() {
-                    fs::create_dir_all(dir).map_err(|e| {
-                        Diagnostic::new(&shown, format!("cannot create the folder of `{rel}`: {e}"))
-                    })?;
-                }
+                make_folder()?;
                 put(&path, bytes)
             }
             written => written,
