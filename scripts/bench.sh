@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep] [--baseline BIN]
 #                      [--highlight-off] [--zh-hant] [--images] [--shape S] [--scenarios]
-#                      [--tsv FILE] [--io-floor]
+#                      [--tsv FILE] [--io-floor] [--rounds K]
 #
 # Generates N articles with crates/corpus (gen_corpus) into a temporary folder, builds them with
 # sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
@@ -45,6 +45,11 @@
 #                         every file of the site (as `cat`, its cache folder left out), then
 #                         `cp -r` of sitegen's output, one after the other in the same folder;
 #                         and print sitegen's wall time over it (the goal: at most 1.2x on disk)
+#   --rounds K            also build the corpus K more times with each tool, alternating (a
+#                         cold sitegen build, then a cold Hugo build, K times), and print the
+#                         median wall times, their ratio and each round's: on a shared machine
+#                         one pair of builds can be off by a quarter either way (not with
+#                         --images; needs Hugo)
 #   --tsv FILE            also append the table's rows to FILE, tab-separated, one line per
 #                         tool: articles, shape, seed, tool, wall_s, cpu_s, peak_rss_mb,
 #                         pages_html, output_mb, CPUs, the load averages before that build,
@@ -81,6 +86,7 @@ IMAGES=0
 SHAPE=news
 SCENARIOS=0
 IO_FLOOR=0
+ROUNDS=0
 TSV=""
 while (($#)); do
   case "$1" in
@@ -100,6 +106,11 @@ while (($#)); do
     --tsv)
       (($# >= 2)) || usage
       TSV="$2"
+      shift
+      ;;
+    --rounds)
+      (($# >= 2)) || usage
+      ROUNDS="$2"
       shift
       ;;
     --baseline)
@@ -123,6 +134,8 @@ while (($#)); do
 done
 [[ "$N" =~ ^[1-9][0-9]*$ ]] || usage
 [[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed takes a non-negative integer"
+[[ "$ROUNDS" =~ ^[0-9]+$ ]] || die "--rounds takes a number of rounds"
+((ROUNDS == 0 || !IMAGES)) || die "--rounds compares cold builds: not with --images"
 
 # --tsv: the columns, checked against an existing file's header before anything is built so
 # that an hour's run does not end appending to a file of another format.
@@ -466,6 +479,39 @@ if ((SCENARIOS)); then
   done
 fi
 
+# --- rounds ------------------------------------------------------------------------------
+# --rounds K: K more cold builds of each tool, alternating, so that both meet the machine's
+# load alike; the medians and each round's ratio go in ROUNDS_REPORT.
+ROUNDS_REPORT=""
+rounds() {
+  ((ROUNDS)) || return 0
+  local s_walls=() h_walls=() ratios=() r
+  for ((r = 1; r <= ROUNDS; r++)); do
+    rm -rf "$WORK/out-sitegen" "$WORK/site/.sitegen-cache"
+    timed "sitegen round $r" "$WORK/sitegen-round-$r" \
+      "$SITEGEN" build -q -r "$WORK/site" -o "$WORK/out-sitegen" || die "sitegen build failed"
+    s_walls+=("$T_WALL")
+    free_output "$WORK/out-sitegen"
+    rm -rf "$WORK/out-hugo" "$WORK/hugo-cache" "$WORK/hugo/resources"
+    timed "hugo round $r" "$WORK/hugo-round-$r" \
+      hugo --quiet -s "$WORK/hugo" -d "$WORK/out-hugo" --cacheDir "$WORK/hugo-cache" ||
+      die "hugo build failed in round $r"
+    h_walls+=("$T_WALL")
+    free_output "$WORK/out-hugo"
+    ratios+=("$(awk -v s="${s_walls[-1]}" -v h="$T_WALL" 'BEGIN { printf "%.1fx", h / (s > 0 ? s : 0.01) }')")
+  done
+  rm -rf "$WORK/out-sitegen" "$WORK/site/.sitegen-cache"
+  local sm hm
+  sm="$(printf '%s\n' "${s_walls[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
+  hm="$(printf '%s\n' "${h_walls[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
+  ROUNDS_REPORT="$(awk -v sm="$sm" -v hm="$hm" -v k="$ROUNDS" -v sl="${s_walls[*]}" \
+    -v hl="${h_walls[*]}" -v rl="${ratios[*]}" 'BEGIN {
+      printf "rounds (%d, alternating): sitegen median %.2f s wall (runs: %s)\n", k, sm, sl
+      printf "rounds (%d, alternating): hugo median %.2f s wall (runs: %s)\n", k, hm, hl
+      printf "sitegen/Hugo over the rounds: %.1fx faster (wall, medians); each round: %s\n", hm / (sm > 0 ? sm : 0.01), rl
+    }')"
+}
+
 # --- Hugo -------------------------------------------------------------------------------
 HUGO_VERSION=""
 HUGO_FAILED=""
@@ -495,6 +541,7 @@ else
     tsv_row "$H_LABEL" "" "" "" "" "" "$HUGO_VERSION_SHORT" "$HUGO_FAILED"
   fi
   free_output "$WORK/out-hugo"
+  [[ -n "$HUGO_FAILED" ]] || rounds
   # Hugo's second build: its image cache (resources/_gen in the site) and cacheDir kept, a
   # new output folder.
   if ((IMAGES)) && [[ -z "$HUGO_FAILED" ]]; then
@@ -544,6 +591,11 @@ elif [[ -n "$HUGO_VERSION" && -z "$HUGO_FAILED" ]]; then
       printf "\nsitegen/Hugo: %.1fx faster (wall), %.1fx less CPU time, %.1fx less peak RSS\n",
         hw / (sw > 0 ? sw : 0.01), hc / (sc > 0 ? sc : 0.01), hr / (sr > 0 ? sr : 1)
     }'
+fi
+
+if [[ -n "$ROUNDS_REPORT" ]]; then
+  echo
+  echo "$ROUNDS_REPORT"
 fi
 
 if [[ -n "$FLOOR_REPORT" ]]; then
