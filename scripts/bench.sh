@@ -136,6 +136,7 @@ done
 [[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed takes a non-negative integer"
 [[ "$ROUNDS" =~ ^[0-9]+$ ]] || die "--rounds takes a number of rounds"
 ((ROUNDS == 0 || !IMAGES)) || die "--rounds compares cold builds: not with --images"
+((ROUNDS == 0 || !NO_HUGO)) || die "--rounds compares sitegen with Hugo: not with --no-hugo"
 
 # --tsv: the columns, checked against an existing file's header before anything is built so
 # that an hour's run does not end appending to a file of another format.
@@ -224,6 +225,12 @@ timed() {
       n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$log.time")"
   T_CPU="$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' "$log.time")"
   T_RSS_MB="$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log.time")"
+}
+
+# median VALUE...: the middle value (the mean of the two middle ones for an even count).
+median() {
+  printf '%s\n' "$@" | sort -g |
+    awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 count_pages() {
@@ -343,11 +350,10 @@ if ((IMAGES)); then
       free_output "$out"
     done
   done
-  median5() { printf '%s\n' "$@" | sort -g | sed -n 3p; }
-  W_WALL="$(median5 "${W_WALLS[@]}")" W_CPU="$(median5 "${W_CPUS[@]}")"
-  O_WALL="$(median5 "${O_WALLS[@]}")" O_CPU="$(median5 "${O_CPUS[@]}")"
-  add_row "sitegen 2nd" "$W_WALL" "$W_CPU" "$(median5 "${W_RSSS[@]}")" "$W_PAGES"
-  add_row "sitegen off" "$O_WALL" "$O_CPU" "$(median5 "${O_RSSS[@]}")" "$O_PAGES"
+  W_WALL="$(median "${W_WALLS[@]}")" W_CPU="$(median "${W_CPUS[@]}")"
+  O_WALL="$(median "${O_WALLS[@]}")" O_CPU="$(median "${O_CPUS[@]}")"
+  add_row "sitegen 2nd" "$W_WALL" "$W_CPU" "$(median "${W_RSSS[@]}")" "$W_PAGES"
+  add_row "sitegen off" "$O_WALL" "$O_CPU" "$(median "${O_RSSS[@]}")" "$O_PAGES"
   CACHE_AFTER=0
   [[ ! -d "$CACHE" ]] || CACHE_AFTER="$(find "$CACHE" -type f | wc -l | tr -d ' ')"
   ((W_PICTURES == S_PICTURES)) ||
@@ -384,7 +390,6 @@ if [[ -n "$BASELINE" ]]; then
       fi
     done
   done
-  median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
   BASELINE_REPORT="$(awk -v bw="$(median "${B_WALLS[@]}")" -v cw="$(median "${C_WALLS[@]}")" \
     -v bc="$(median "${B_CPUS[@]}")" -v cc="$(median "${C_CPUS[@]}")" \
     -v bwl="${B_WALLS[*]}" -v cwl="${C_WALLS[*]}" 'BEGIN {
@@ -422,9 +427,8 @@ variant() {
     done
   done
   "$check" "$WORK/out-$name" "$WORK/out-plain" || die "$name: the variant did not take"
-  mid() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
-  VARIANT_REPORT="$(awk -v vw="$(mid "${var_walls[@]}")" -v pw="$(mid "${plain_walls[@]}")" \
-    -v vc="$(mid "${var_cpus[@]}")" -v pc="$(mid "${plain_cpus[@]}")" -v name="$name" \
+  VARIANT_REPORT="$(awk -v vw="$(median "${var_walls[@]}")" -v pw="$(median "${plain_walls[@]}")" \
+    -v vc="$(median "${var_cpus[@]}")" -v pc="$(median "${plain_cpus[@]}")" -v name="$name" \
     -v vwl="${var_walls[*]}" -v pwl="${plain_walls[*]}" -v vcl="${var_cpus[*]}" -v pcl="${plain_cpus[*]}" 'BEGIN {
       printf "%-9s median %.2f s wall, %.2f s CPU (runs: %s wall; %s CPU)\n", name ":", vw, vc, vwl, vcl
       printf "%-9s median %.2f s wall, %.2f s CPU (runs: %s wall; %s CPU)\n", "plain:", pw, pc, pwl, pcl
@@ -501,11 +505,8 @@ rounds() {
     ratios+=("$(awk -v s="${s_walls[-1]}" -v h="$T_WALL" 'BEGIN { printf "%.1fx", h / (s > 0 ? s : 0.01) }')")
   done
   rm -rf "$WORK/out-sitegen" "$WORK/site/.sitegen-cache"
-  local sm hm
-  sm="$(printf '%s\n' "${s_walls[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
-  hm="$(printf '%s\n' "${h_walls[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
-  ROUNDS_REPORT="$(awk -v sm="$sm" -v hm="$hm" -v k="$ROUNDS" -v sl="${s_walls[*]}" \
-    -v hl="${h_walls[*]}" -v rl="${ratios[*]}" 'BEGIN {
+  ROUNDS_REPORT="$(awk -v sm="$(median "${s_walls[@]}")" -v hm="$(median "${h_walls[@]}")" \
+    -v k="$ROUNDS" -v sl="${s_walls[*]}" -v hl="${h_walls[*]}" -v rl="${ratios[*]}" 'BEGIN {
       printf "rounds (%d, alternating): sitegen median %.2f s wall (runs: %s)\n", k, sm, sl
       printf "rounds (%d, alternating): hugo median %.2f s wall (runs: %s)\n", k, hm, hl
       printf "sitegen/Hugo over the rounds: %.1fx faster (wall, medians); each round: %s\n", hm / (sm > 0 ? sm : 0.01), rl

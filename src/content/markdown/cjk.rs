@@ -61,7 +61,7 @@ fn space_cjk(text: &str, before: Option<char>) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out: Option<String> = None;
     let mut copied = 0;
-    let mut space_at = |at: usize, out: &mut Option<String>| {
+    let mut space_at = |at: usize| {
         let buf = out.get_or_insert_with(|| String::with_capacity(text.len() + 8));
         buf.push_str(&text[copied..at]);
         buf.push(' ');
@@ -69,7 +69,7 @@ fn space_cjk(text: &str, before: Option<char>) -> Option<String> {
     };
     // A Latin `before` meeting Chinese at the start: the one boundary not at a Latin run.
     if before.is_some_and(latin) && text.chars().next().is_some_and(is_han) {
-        space_at(0, &mut out);
+        space_at(0);
     }
     let mut at = 0;
     while let Some(start) = bytes[at..].iter().position(u8::is_ascii_alphanumeric) {
@@ -83,10 +83,10 @@ fn space_cjk(text: &str, before: Option<char>) -> Option<String> {
             _ => text[..start].chars().next_back(),
         };
         if prev.is_some_and(is_han) {
-            space_at(start, &mut out);
+            space_at(start);
         }
         if text[end..].chars().next().is_some_and(is_han) {
-            space_at(end, &mut out);
+            space_at(end);
         }
         at = end;
     }
