@@ -324,10 +324,13 @@ free_output "$WORK/out-sitegen"
 # for a few hundred articles, where a busy machine's noise is of that order).
 IMAGES_REPORT=""
 if ((IMAGES)); then
-  CACHE="$WORK/site/.sitegen-cache"
+  # The pictures' versions only: the parse cache beside them rightly gains files for a new
+  # output folder, and the notes of the sources' stamps (sources.tsv) may be written later.
+  CACHE="$WORK/site/.sitegen-cache/images"
+  versions() { find "$CACHE" -type f ! -name sources.tsv | wc -l | tr -d ' '; }
   CACHE_FILES=0 CACHE_MB=0
   if [[ -d "$CACHE" ]]; then
-    CACHE_FILES="$(find "$CACHE" -type f | wc -l | tr -d ' ')"
+    CACHE_FILES="$(versions)"
     CACHE_MB="$(du -sm "$CACHE" | cut -f1)"
   else
     echo "bench.sh: the first build left no cache at $CACHE: were any pictures processed?" >&2
@@ -355,7 +358,7 @@ if ((IMAGES)); then
   add_row "sitegen 2nd" "$W_WALL" "$W_CPU" "$(median "${W_RSSS[@]}")" "$W_PAGES"
   add_row "sitegen off" "$O_WALL" "$O_CPU" "$(median "${O_RSSS[@]}")" "$O_PAGES"
   CACHE_AFTER=0
-  [[ ! -d "$CACHE" ]] || CACHE_AFTER="$(find "$CACHE" -type f | wc -l | tr -d ' ')"
+  [[ ! -d "$CACHE" ]] || CACHE_AFTER="$(versions)"
   ((W_PICTURES == S_PICTURES)) ||
     die "the second build published $W_PICTURES pictures, the first $S_PICTURES"
   ((CACHE_AFTER == CACHE_FILES)) ||
@@ -567,7 +570,7 @@ if ((IMAGES)); then
   find "$WORK/site/static/img" -type f -printf '%s %f\n' | awk '
     { n++; s += $1; if ($2 ~ /\.png$/) p++; else j++ }
     END { printf "pictures: %d (%d JPEG, %d PNG), %.1f MB\n", n, j, p, s / 1e6 }'
-  echo "sitegen:  $S_PICTURES picture files published (originals and versions); cache: $CACHE_FILES files, $CACHE_MB MB"
+  echo "sitegen:  $S_PICTURES picture files published (originals and versions); picture cache: $CACHE_FILES versions, $CACHE_MB MB"
   [[ -z "${H_PICTURES:-}" ]] || echo "hugo:     $H_PICTURES picture files published (originals and versions)"
 fi
 echo "sitegen:  $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
