@@ -111,12 +111,11 @@ impl Store {
         if new.is_empty() && kept.len() == self.at.len() {
             return;
         }
-        let record = |len: usize| (RECORD_HEAD + len) as u64;
-        let new_bytes: u64 = new.iter().map(|(_, h)| record(h.len())).sum();
+        let new_bytes = records_len(new.iter().copied()) as u64;
         let live_bytes = new_bytes
             + kept
                 .iter()
-                .map(|(_, (_, l))| record(*l as usize))
+                .map(|(_, (_, l))| (RECORD_HEAD + *l as usize) as u64)
                 .sum::<u64>();
         if let Some(dir) = self.path.parent() {
             let _ = std::fs::create_dir_all(dir);
@@ -140,7 +139,7 @@ impl Store {
             .open(&self.path)
             .ok()?;
         let offset = file.metadata().ok()?.len();
-        let mut bytes = Vec::new();
+        let mut bytes = Vec::with_capacity(records_len(new.iter().copied()));
         let mut index = kept;
         for &(key, html) in new {
             let len = u32::try_from(html.len()).ok()?;
@@ -154,14 +153,18 @@ impl Store {
     /// Writes the entries' file anew with `kept` (read back) and `new` only; returns its
     /// index.
     fn rewrite(&self, kept: Vec<(u64, (u64, u32))>, new: &[(u64, &str)]) -> Option<Vec<u8>> {
-        let mut bytes = HEADER.to_vec();
         let mut index = Vec::with_capacity(kept.len() + new.len());
         let kept_html = kept
             .into_iter()
             .filter_map(|(key, _)| Some((key, self.get(key)?)));
         let kept_html: Vec<(u64, String)> = kept_html.collect();
-        let all = kept_html.iter().map(|(k, h)| (*k, h.as_str()));
-        for (key, html) in all.chain(new.iter().copied()) {
+        let all = || {
+            let kept = kept_html.iter().map(|(k, h)| (*k, h.as_str()));
+            kept.chain(new.iter().copied())
+        };
+        let mut bytes = Vec::with_capacity(HEADER.len() + records_len(all()));
+        bytes.extend_from_slice(HEADER);
+        for (key, html) in all() {
             let Ok(len) = u32::try_from(html.len()) else {
                 continue;
             };
@@ -185,6 +188,13 @@ fn index_bytes(index: &[(u64, (u64, u32))]) -> Vec<u8> {
         bytes.extend_from_slice(&len.to_le_bytes());
     }
     bytes
+}
+
+/// The bytes `records` take in the entries' file: reserved up front, since a cold build
+/// writes every article's entry (13 MB at 10,000 articles) and a buffer grown by doubling
+/// faults in and copies twice that.
+fn records_len<'a>(records: impl Iterator<Item = (u64, &'a str)>) -> usize {
+    records.map(|(_, html)| RECORD_HEAD + html.len()).sum()
 }
 
 fn push_record(bytes: &mut Vec<u8>, key: u64, html: &str, len: u32) {
