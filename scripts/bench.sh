@@ -309,8 +309,11 @@ if ((IO_FLOOR)); then
     _ "$WORK/site" "$WORK/out-sitegen" "$WORK/out-floor" || die "the I/O floor's commands failed"
   add_row "io floor" "$T_WALL" "$T_CPU" "$T_RSS_MB" "$(count_pages "$WORK/out-floor")" \
     "$(output_mb "$WORK/out-floor")"
+  # GNU time counts hundredths: a build shorter than that (a few articles) has no ratio.
   FLOOR_REPORT="$(awk -v sw="$S_WALL" -v fw="$T_WALL" -v fs="$(stat -f -c %T "$WORK")" 'BEGIN {
-      printf "sitegen / I/O floor: %.2fx wall time on %s (goal on disk: at most 1.2x)", sw / (fw > 0 ? fw : 0.01), fs
+      if (sw > 0) ratio = sprintf("%.2fx wall time", sw / (fw > 0 ? fw : 0.01))
+      else ratio = "no ratio: sitegen took under 0.01 s"
+      printf "sitegen / I/O floor: %s on %s (goal on disk: at most 1.2x)", ratio, fs
     }')"
   free_output "$WORK/out-floor"
 fi

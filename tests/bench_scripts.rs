@@ -336,8 +336,9 @@ fn plot_curve_rejects_what_it_cannot_draw() {
 
 /// A folder of fake tools for bench.sh: `cargo` (does nothing), and under target/release a
 /// `gen_corpus` writing N tiny articles and a `sitegen` writing a page per article and a home
-/// page (and noting the inode of the first article in `inodes.log`); `hugo` on PATH
-/// likewise, failing with exit 3 when the site has $FAKE_HUGO_FAIL_AT articles.
+/// page (and noting the inode of the first article in `inodes.log`; first sleeping
+/// $FAKE_SITEGEN_SLEEP seconds when set); `hugo` on PATH likewise, failing with exit 3 when
+/// the site has $FAKE_HUGO_FAIL_AT articles.
 struct Fakes {
     dir: tempfile::TempDir,
 }
@@ -386,7 +387,8 @@ while [ $# -gt 0 ]; do
   case "$1" in -r) src=$2; shift ;; -o) out=$2; shift ;; esac
   shift
 done
-stat -c %i "$src/content/posts/a1.md" >>"$FAKES/inodes.log" 2>/dev/null || true{pages}"#
+stat -c %i "$src/content/posts/a1.md" >>"$FAKES/inodes.log" 2>/dev/null || true
+[ -z "${{FAKE_SITEGEN_SLEEP:-}}" ] || sleep "$FAKE_SITEGEN_SLEEP"{pages}"#
             ),
         );
         write(
@@ -559,9 +561,11 @@ fn bench_sh_refuses_a_tsv_of_another_format_before_building() {
 fn bench_sh_io_floor_copies_sitegens_output_and_compares_the_times() {
     let Some(()) = gnu_time() else { return };
     let fakes = Fakes::new();
+    // Long enough for GNU time's hundredths: a fake that took "0.00 s" has no ratio.
     let out = fakes
         .script("bench.sh")
         .args(["5", "--no-hugo", "--io-floor"])
+        .env("FAKE_SITEGEN_SLEEP", "0.05")
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", describe(&out));
