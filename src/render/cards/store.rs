@@ -115,7 +115,7 @@ impl Store {
         let live_bytes = new_bytes
             + kept
                 .iter()
-                .map(|(_, (_, l))| (RECORD_HEAD + *l as usize) as u64)
+                .map(|(_, (_, l))| record_len(*l as usize) as u64)
                 .sum::<u64>();
         if let Some(dir) = self.path.parent() {
             let _ = std::fs::create_dir_all(dir);
@@ -194,7 +194,12 @@ fn index_bytes(index: &[(u64, (u64, u32))]) -> Vec<u8> {
 /// writes every article's entry (13 MB at 10,000 articles) and a buffer grown by doubling
 /// faults in and copies twice that.
 fn records_len<'a>(records: impl Iterator<Item = (u64, &'a str)>) -> usize {
-    records.map(|(_, html)| RECORD_HEAD + html.len()).sum()
+    records.map(|(_, html)| record_len(html.len())).sum()
+}
+
+/// The bytes of one record holding `html_len` bytes of HTML.
+fn record_len(html_len: usize) -> usize {
+    RECORD_HEAD + html_len
 }
 
 fn push_record(bytes: &mut Vec<u8>, key: u64, html: &str, len: u32) {
