@@ -104,10 +104,10 @@ pub fn build_id() -> u64 {
     })
 }
 
-/// The build id the linker recorded in `executable`: ELF's GNU build id (a SHA-1 or
-/// similar hash of the linked file, with GNU ld, lld and mold) or Mach-O's LC_UUID (a hash
-/// of the file, with Apple's linker and lld). None without one, or when it is too short to
-/// be a hash (`--build-id=0x…` set by hand), so the caller hashes the file itself.
+/// The build id the linker recorded in `executable`: ELF's GNU build id (a hash of the
+/// linked file, 8-20 bytes, with GNU ld, lld and mold) or Mach-O's LC_UUID (a hash of the
+/// file, with Apple's linker and lld). None without one, or with one under 8 bytes or all
+/// zeros (set by hand, not a hash), so the caller hashes the file itself.
 fn linker_id(executable: &std::fs::File) -> Option<Vec<u8>> {
     use object::Object;
     let data = object::ReadCache::new(executable);
@@ -116,7 +116,7 @@ fn linker_id(executable: &std::fs::File) -> Option<Vec<u8>> {
         Ok(Some(id)) => id.to_vec(),
         _ => file.mach_uuid().ok()??.to_vec(),
     };
-    (id.len() >= 16 && id.iter().any(|&b| b != 0)).then_some(id)
+    (id.len() >= 8 && id.iter().any(|&b| b != 0)).then_some(id)
 }
 
 #[cfg(test)]
