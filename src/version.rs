@@ -85,16 +85,7 @@ pub fn build_id() -> u64 {
         LONG.hash(&mut h);
         let identity = std::env::current_exe()
             .and_then(std::fs::File::open)
-            .and_then(|file| match linker_id(&file) {
-                Some(id) => Ok(id),
-                // Read through a small buffer: the executable is tens of megabytes, which
-                // read whole into memory cost as much again in page faults as the hashing.
-                None => Ok(blake3::Hasher::new()
-                    .update_reader(file)?
-                    .finalize()
-                    .as_bytes()
-                    .to_vec()),
-            });
+            .and_then(identity);
         match identity {
             Ok(id) => id.hash(&mut h),
             // Unreadable: a value no other run has, so nothing is reused.
@@ -102,6 +93,21 @@ pub fn build_id() -> u64 {
         }
         h.finish()
     })
+}
+
+/// What tells `executable` apart from other builds: its linker's build id, else a hash of
+/// all its bytes.
+fn identity(mut executable: std::fs::File) -> std::io::Result<Vec<u8>> {
+    use std::io::Seek;
+    if let Some(id) = linker_id(&executable) {
+        return Ok(id);
+    }
+    // Looking for the id moved the file's position: the hash starts at the first byte.
+    executable.rewind()?;
+    // Read through a small buffer: the executable is tens of megabytes, which read whole
+    // into memory cost as much again in page faults as the hashing.
+    let hash = blake3::Hasher::new().update_reader(&executable)?.finalize();
+    Ok(hash.as_bytes().to_vec())
 }
 
 /// The build id the linker recorded in `executable`: ELF's GNU build id (a hash of the
@@ -200,10 +206,16 @@ mod tests {
     }
 
     #[test]
-    fn a_file_without_a_build_id_has_no_linker_id() {
+    fn a_file_without_a_build_id_is_known_by_the_hash_of_all_its_bytes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("not-a-program");
-        std::fs::write(&path, "#!/bin/sh\necho 你好\n").unwrap();
+        let bytes = "#!/bin/sh\necho 你好\n".repeat(100);
+        std::fs::write(&path, &bytes).unwrap();
         assert_eq!(linker_id(&std::fs::File::open(&path).unwrap()), None);
+        // From the first byte, though looking for an id read some of the file already.
+        assert_eq!(
+            identity(std::fs::File::open(&path).unwrap()).unwrap(),
+            blake3::hash(bytes.as_bytes()).as_bytes().to_vec()
+        );
     }
 }
