@@ -8,7 +8,9 @@
 //! costs is memory: those per-thread pages are not handed back as readily, and `serve` at
 //! 100,000 articles peaked at 2,002 MB with mimalloc against 1,744 MB with glibc, past
 //! issue 19's 2 GB. So the process starts on the system allocator and `main` switches to
-//! mimalloc when the command is not `serve`.
+//! mimalloc when the command is not `serve`. mimalloc is built not to ask for transparent
+//! huge pages (`no_thp` in Cargo.toml): on VMs that hand free memory back to their host, a
+//! fresh huge page is slow to fault in, and builds spent a quarter of their time on it.
 //!
 //! Blocks made before the switch (argument parsing's) are still the system's: every free and
 //! every resize asks mimalloc whether the block is its own (`mi_is_in_heap_region`: a range
