@@ -221,6 +221,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if wants_mimalloc(&cli.command) {
         ALLOCATOR.use_mimalloc();
+        sitegen::allocator::keep_freed_memory();
         sitegen::allocator::tree_sitter_on_mimalloc();
     }
     // A build keeps each of the parse cache's 256 shard files open while it may read
