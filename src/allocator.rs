@@ -117,7 +117,7 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// seconds, and each purge costs a cross-core TLB flush now and page faults when the memory
 /// is wanted again. Builds took 0.97-0.98x the time (10,000 and 8,000 articles) for a few
 /// MB more at their peak (docs/performance.md, "Huge pages"). `MIMALLOC_PURGE_DELAY`, when
-/// set, still decides.
+/// set, still decides. Not for `serve`, which should hand back what it frees.
 pub fn keep_freed_memory() {
     // SAFETY: sets one option's default; mimalloc reads it when it next considers purging.
     unsafe { libmimalloc_sys::mi_option_set_default(PURGE_DELAY, -1) };

@@ -221,7 +221,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if wants_mimalloc(&cli.command) {
         ALLOCATOR.use_mimalloc();
-        sitegen::allocator::keep_freed_memory();
+        // Not for the static release's `serve`, which runs for hours on mimalloc too.
+        if !matches!(cli.command, Command::Serve(_)) {
+            sitegen::allocator::keep_freed_memory();
+        }
         sitegen::allocator::tree_sitter_on_mimalloc();
     }
     // A build keeps each of the parse cache's 256 shard files open while it may read
