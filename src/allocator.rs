@@ -212,13 +212,14 @@ mod tests {
     fn freed_memory_is_kept_by_setting_mimallocs_purge_delay() {
         // SAFETY: reads an option; any index below mimalloc's last is valid.
         let delay = || unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            // 1000 ms, the purge delay's default in options.c: the index is the right one.
-            assert_eq!(delay(), 1000);
-        }
+        let before = delay();
         keep_freed_memory();
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            // 1000 ms, the purge delay's default in options.c: the index is the right one.
+            assert_eq!(before, 1000);
             assert_eq!(delay(), -1);
+        } else {
+            assert_eq!(delay(), before, "the environment's value stays");
         }
     }
 

@@ -14,11 +14,17 @@ use sitegen::progress::Progress;
 #[global_allocator]
 static ALLOCATOR: sitegen::allocator::Switchable = sitegen::allocator::Switchable::new();
 
-/// Whether `command` runs on mimalloc. `serve` holds a site for hours and keeps less with the
+/// Whether `command` does its work and exits, as every command but `serve` does, which
+/// holds a site for hours and should hand back the memory it frees.
+fn ends_soon(command: &Command) -> bool {
+    !matches!(command, Command::Serve(_))
+}
+
+/// Whether `command` runs on mimalloc: those that [`ends_soon`]. `serve` keeps less with the
 /// system allocator, except on musl, whose allocator serialises threads on one lock: the
 /// static release binaries would build 3.1x slower than glibc ones (1.7x with mimalloc).
 fn wants_mimalloc(command: &Command) -> bool {
-    cfg!(target_env = "musl") || !matches!(command, Command::Serve(_))
+    cfg!(target_env = "musl") || ends_soon(command)
 }
 
 /// glibc grows a thread's heap a few pages at a time, each step an `mprotect` under the
@@ -221,8 +227,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if wants_mimalloc(&cli.command) {
         ALLOCATOR.use_mimalloc();
-        // Not for the static release's `serve`, which runs for hours on mimalloc too.
-        if !matches!(cli.command, Command::Serve(_)) {
+        // Not for the static release's `serve`, which runs on mimalloc too.
+        if ends_soon(&cli.command) {
             sitegen::allocator::keep_freed_memory();
         }
         sitegen::allocator::tree_sitter_on_mimalloc();
