@@ -505,13 +505,20 @@ fn doc_terms_with(doc: &Doc<'_>, body: &str, scratch: &mut Scratch) -> DocTerms 
 
 /// An open-addressing table from term to where it occurs, reused for every article of a
 /// thread: a generation stamp marks live slots, so starting a new article clears nothing.
+/// Single unified ideographs (half the terms of Chinese text) have a slot each, by code
+/// point, and skip the hashing and probing.
 #[derive(Default)]
 struct Tally {
     slots: Vec<Slot>,
     /// `64 - log2(slots.len())`: the hash's top bits pick the slot.
     shift: u32,
+    /// Slots of `slots` in use this generation.
+    hashed: usize,
+    /// By code point − [`FIRST_IDEOGRAPH`]: the single characters' slots.
+    singles: Vec<Slot>,
     generation: u32,
-    /// Slots in use this generation, in first-seen order.
+    /// Slots in use this generation, in first-seen order: an index of `slots`, or of
+    /// `singles` with [`SINGLE`] set.
     used: Vec<u32>,
 }
 
@@ -523,6 +530,12 @@ struct Slot {
     fields: u8,
 }
 
+/// The unified ideographs, U+4E00 to U+9FFF.
+const FIRST_IDEOGRAPH: u64 = 0x4E00;
+const IDEOGRAPHS: usize = 0x5200;
+/// Marks an index of [`Tally::used`] as one of `singles`.
+const SINGLE: u32 = 1 << 31;
+
 impl Tally {
     const START_BITS: u32 = 12;
 
@@ -531,22 +544,23 @@ impl Tally {
             self.slots = vec![Slot::default(); 1 << Self::START_BITS];
             self.shift = 64 - Self::START_BITS;
         }
+        if self.singles.is_empty() {
+            self.singles = vec![Slot::default(); IDEOGRAPHS];
+        }
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.slots.fill(Slot::default());
+            self.singles.fill(Slot::default());
             self.generation = 1;
         }
         self.used.clear();
+        self.hashed = 0;
     }
 
     fn add(&mut self, key: u64, field: u8) {
-        if self.used.len() * 2 >= self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
-        loop {
-            let slot = &mut self.slots[i];
+        let single = key.wrapping_sub(FIRST_IDEOGRAPH);
+        let slot = if single < IDEOGRAPHS as u64 {
+            let slot = &mut self.singles[single as usize];
             if slot.generation != self.generation {
                 *slot = Slot {
                     key,
@@ -554,26 +568,56 @@ impl Tally {
                     body: 0,
                     fields: 0,
                 };
-                self.used.push(i as u32);
-            } else if slot.key != key {
-                i = (i + 1) & mask;
-                continue;
+                self.used.push(single as u32 | SINGLE);
             }
-            if field == IN_BODY {
-                slot.body = slot.body.saturating_add(1);
-            } else {
-                slot.fields |= field;
-            }
-            return;
+            slot
+        } else {
+            self.hashed_slot(key)
+        };
+        if field == IN_BODY {
+            slot.body = slot.body.saturating_add(1);
+        } else {
+            slot.fields |= field;
         }
     }
 
-    /// Doubles the table, keeping this generation's terms.
+    /// The slot of `key` in `slots`, taken for it if new.
+    fn hashed_slot(&mut self, key: u64) -> &mut Slot {
+        if self.hashed * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        loop {
+            let slot = &self.slots[i];
+            if slot.generation != self.generation {
+                self.slots[i] = Slot {
+                    key,
+                    generation: self.generation,
+                    body: 0,
+                    fields: 0,
+                };
+                self.used.push(i as u32);
+                self.hashed += 1;
+                return &mut self.slots[i];
+            } else if slot.key == key {
+                return &mut self.slots[i];
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Doubles the hashed table, keeping this generation's terms.
     fn grow(&mut self) {
-        let live: Vec<Slot> = self.terms().collect();
+        let live: Vec<Slot> = self
+            .used
+            .iter()
+            .filter(|&&i| i & SINGLE == 0)
+            .map(|&i| self.slots[i as usize])
+            .collect();
         self.slots = vec![Slot::default(); self.slots.len() * 2];
         self.shift -= 1;
-        self.used.clear();
+        self.used.retain(|&i| i & SINGLE != 0);
         let mask = self.slots.len() - 1;
         for slot in live {
             let mut i = (slot.key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
@@ -586,7 +630,10 @@ impl Tally {
     }
 
     fn terms(&self) -> impl Iterator<Item = Slot> + '_ {
-        self.used.iter().map(|&i| self.slots[i as usize])
+        self.used.iter().map(|&i| match i & SINGLE {
+            0 => self.slots[i as usize],
+            _ => self.singles[(i & !SINGLE) as usize],
+        })
     }
 }
 
@@ -744,6 +791,40 @@ mod tests {
             .collect()
     }
 
+    fn doc_of<'a>(title: &'a str, text: &'a str) -> Doc<'a> {
+        Doc {
+            title,
+            tags: &[],
+            categories: &[],
+            summary: "",
+            text: text.into(),
+            url: String::new(),
+            date: String::new(),
+        }
+    }
+
+    fn terms_of(doc: &Doc<'_>) -> Vec<(Key, u8)> {
+        let terms = doc_terms(doc).expect("terms");
+        let mut got: Vec<(Key, u8)> = (0..PARTS).flat_map(|p| terms.part(p)).collect();
+        got.sort_unstable();
+        got
+    }
+
+    #[test]
+    fn articles_tokenised_one_after_another_keep_their_own_terms() {
+        // Unified ideographs have slots of their own; 〇, kana, Hangul and extension B
+        // are hashed with the bigrams. Each article must see only its own.
+        let docs = [
+            doc_of("人工智能 一丁", "二〇二四年 ひらがな 한국 𠀀𠀁 龥 AI"),
+            doc_of("智能", "人工 一 龥龥 〇"),
+            doc_of("", ""),
+            doc_of("一", "𠀀"),
+        ];
+        for doc in docs.iter().chain(docs.iter().rev()) {
+            assert_eq!(terms_of(doc), plainly(doc), "{}", doc.title);
+        }
+    }
+
     #[test]
     fn a_long_article_gets_its_terms_and_leaves_no_large_buffers() {
         // 60,000 Latin words of 400 kinds (merged on the way several times), and enough
@@ -765,10 +846,7 @@ mod tests {
             url: String::new(),
             date: String::new(),
         };
-        let terms = doc_terms(&doc).expect("terms");
-        let mut got: Vec<(Key, u8)> = (0..PARTS).flat_map(|p| terms.part(p)).collect();
-        got.sort_unstable();
-        assert_eq!(got, plainly(&doc));
+        assert_eq!(terms_of(&doc), plainly(&doc));
         SCRATCH.with(|scratch| {
             let scratch = scratch.borrow();
             assert!(scratch.cjk.slots.len() <= Scratch::KEEP);

@@ -50,19 +50,45 @@ enum Class {
 
 fn classify(c: char) -> Class {
     let mut cp = c as u32;
+    // Most characters are ASCII or unified ideographs: those two are answered first.
+    if cp < 0x80 {
+        return match ASCII[cp as usize] {
+            0 => Class::Separator,
+            digit => Class::Latin(digit),
+        };
+    }
+    if (0x4E00..=0x9FFF).contains(&cp) {
+        return Class::Cjk(cp);
+    }
     // Full-width ASCII letters and digits (Ｏ, ５) are the ASCII ones.
     if matches!(cp, 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A) {
         cp -= 0xFEE0;
+        return Class::Latin(ASCII[cp as usize]);
     }
-    match cp {
-        0x30..=0x39 => Class::Latin((cp - 0x30 + 27) as u8),
-        0x41..=0x5A => Class::Latin((cp - 0x41 + 1) as u8),
-        0x61..=0x7A => Class::Latin((cp - 0x61 + 1) as u8),
-        // Only full-width letters and digits were folded, and they matched above.
-        _ if is_cjk(c) => Class::Cjk(cp),
-        _ => Class::Separator,
+    if is_cjk(c) {
+        Class::Cjk(cp)
+    } else {
+        Class::Separator
     }
 }
+
+/// By ASCII code: the base-37 digit of a letter or digit (`a`..`z` and `A`..`Z` → 1..26,
+/// `0`..`9` → 27..36), 0 for the rest.
+const ASCII: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut i = 0;
+    while i < 26 {
+        table[b'a' as usize + i] = i as u8 + 1;
+        table[b'A' as usize + i] = i as u8 + 1;
+        i += 1;
+    }
+    let mut d = 0;
+    while d < 10 {
+        table[b'0' as usize + d] = d as u8 + 27;
+        d += 1;
+    }
+    table
+};
 
 /// Calls `emit` with the key of every term of `text`, in text order, repeats included.
 pub fn tokenize(text: &str, mode: Mode, emit: impl FnMut(Key)) {
@@ -248,6 +274,28 @@ mod tests {
         assert_eq!(text_key("Open"), None);
         assert_eq!(text_key("人工智"), None);
         assert_eq!(text_key(""), None);
+    }
+
+    #[test]
+    fn every_character_is_classed_as_the_rules_say() {
+        // The rules of the module's doc, spelled out plainly: `classify` answers the
+        // common characters first, and must agree with them everywhere.
+        let by_definition = |c: char| {
+            let mut cp = c as u32;
+            if matches!(cp, 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A) {
+                cp -= 0xFEE0;
+            }
+            match cp {
+                0x30..=0x39 => Class::Latin((cp - 0x30 + 27) as u8),
+                0x41..=0x5A => Class::Latin((cp - 0x41 + 1) as u8),
+                0x61..=0x7A => Class::Latin((cp - 0x61 + 1) as u8),
+                _ if is_cjk(c) => Class::Cjk(cp),
+                _ => Class::Separator,
+            }
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(classify(c), by_definition(c), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
