@@ -30,6 +30,10 @@ pub const CJK_RANGES: &[(u32, u32, Script)] = &[
     (0x20000, 0x3134F, Script::Han), // planes 2 and 3: extensions B–G, compatibility supplement
 ];
 
+/// The unified ideographs: most characters of Chinese text, which the hot paths answer
+/// before searching [`CJK_RANGES`].
+pub const UNIFIED_IDEOGRAPHS: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
+
 /// The script of `c` when it is CJK.
 pub fn cjk_script(c: char) -> Option<Script> {
     let cp = c as u32;
@@ -38,7 +42,7 @@ pub fn cjk_script(c: char) -> Option<Script> {
         return None;
     }
     // …and most of the rest are unified ideographs: answer them first.
-    if (0x4E00..=0x9FFF).contains(&cp) {
+    if UNIFIED_IDEOGRAPHS.contains(&cp) {
         return Some(Script::Han);
     }
     CJK_RANGES

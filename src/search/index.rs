@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use super::postings::{self, IN_SUMMARY, IN_TAGS, IN_TITLE};
 use super::tokenize::{self, Key, Mode};
 use crate::model::LazyText;
+use crate::text::UNIFIED_IDEOGRAPHS;
 
 /// Version of the file layout, in `meta.json`; the script refuses other versions.
 pub const FORMAT: u32 = 2;
@@ -530,9 +531,9 @@ struct Slot {
     fields: u8,
 }
 
-/// The unified ideographs, U+4E00 to U+9FFF.
-const FIRST_IDEOGRAPH: u64 = 0x4E00;
-const IDEOGRAPHS: usize = 0x5200;
+/// The first unified ideograph, and how many there are ([`UNIFIED_IDEOGRAPHS`]).
+const FIRST_IDEOGRAPH: u64 = *UNIFIED_IDEOGRAPHS.start() as u64;
+const IDEOGRAPHS: usize = (*UNIFIED_IDEOGRAPHS.end() - *UNIFIED_IDEOGRAPHS.start() + 1) as usize;
 /// Marks an index of [`Tally::used`] as one of `singles`.
 const SINGLE: u32 = 1 << 31;
 

@@ -18,7 +18,7 @@
 //! * Terms are packed into a [`Key`] (an integer) while indexing, so that tokenising
 //!   10,000 articles allocates no strings; [`key_text`] gives the term back.
 
-use crate::text::is_cjk;
+use crate::text::{UNIFIED_IDEOGRAPHS, is_cjk};
 
 /// Characters of a Latin word that are kept; the rest of a longer word is dropped.
 pub const MAX_WORD: usize = 24;
@@ -57,7 +57,7 @@ fn classify(c: char) -> Class {
             digit => Class::Latin(digit),
         };
     }
-    if (0x4E00..=0x9FFF).contains(&cp) {
+    if UNIFIED_IDEOGRAPHS.contains(&cp) {
         return Class::Cjk(cp);
     }
     // Full-width ASCII letters and digits (Ｏ, ５) are the ASCII ones.
