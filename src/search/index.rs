@@ -531,6 +531,18 @@ struct Slot {
     fields: u8,
 }
 
+impl Slot {
+    /// A slot just taken for `key` in this generation: no occurrences counted yet.
+    fn fresh(key: u64, generation: u32) -> Slot {
+        Slot {
+            key,
+            generation,
+            body: 0,
+            fields: 0,
+        }
+    }
+}
+
 /// The first unified ideograph, and how many there are ([`UNIFIED_IDEOGRAPHS`]).
 const FIRST_IDEOGRAPH: u64 = *UNIFIED_IDEOGRAPHS.start() as u64;
 const IDEOGRAPHS: usize = (*UNIFIED_IDEOGRAPHS.end() - *UNIFIED_IDEOGRAPHS.start() + 1) as usize;
@@ -563,12 +575,7 @@ impl Tally {
         let slot = if single < IDEOGRAPHS as u64 {
             let slot = &mut self.singles[single as usize];
             if slot.generation != self.generation {
-                *slot = Slot {
-                    key,
-                    generation: self.generation,
-                    body: 0,
-                    fields: 0,
-                };
+                *slot = Slot::fresh(key, self.generation);
                 self.used.push(single as u32 | SINGLE);
             }
             slot
@@ -592,12 +599,7 @@ impl Tally {
         loop {
             let slot = &self.slots[i];
             if slot.generation != self.generation {
-                self.slots[i] = Slot {
-                    key,
-                    generation: self.generation,
-                    body: 0,
-                    fields: 0,
-                };
+                self.slots[i] = Slot::fresh(key, self.generation);
                 self.used.push(i as u32);
                 self.hashed += 1;
                 return &mut self.slots[i];

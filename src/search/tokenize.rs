@@ -49,7 +49,7 @@ enum Class {
 }
 
 fn classify(c: char) -> Class {
-    let mut cp = c as u32;
+    let cp = c as u32;
     // Most characters are ASCII or unified ideographs: those two are answered first.
     if cp < 0x80 {
         return match ASCII[cp as usize] {
@@ -62,8 +62,7 @@ fn classify(c: char) -> Class {
     }
     // Full-width ASCII letters and digits (Ｏ, ５) are the ASCII ones.
     if matches!(cp, 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A) {
-        cp -= 0xFEE0;
-        return Class::Latin(ASCII[cp as usize]);
+        return Class::Latin(ASCII[(cp - 0xFEE0) as usize]);
     }
     if is_cjk(c) {
         Class::Cjk(cp)
