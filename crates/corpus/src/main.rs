@@ -6,8 +6,8 @@
 //! ```
 //!
 //! writes `DIR/config.toml` and `DIR/content/<section>/<slug>.md`. Every article is about
-//! 3–6 KB of Markdown with paragraphs, `##` headings, lists, links, fenced code blocks,
-//! quotes and tables; it has 2–6 of 300 tags with Zipf-like popularity (a few very common,
+//! 3–6 KB of Markdown with paragraphs, `##` headings, lists, links, fenced code blocks
+//! (no two alike), quotes and tables; it has 2–6 of 300 tags with Zipf-like popularity (a few very common,
 //! many rare), 1–3 of 8 categories (the breadcrumb's order), one of five sections, and a
 //! date between 2019-01-01 and 2025-12-31. Even-numbered articles use TOML (`+++`) front
 //! matter, odd-numbered ones YAML (`---`).
@@ -394,39 +394,60 @@ const QUOTES: &[&str] = &[
     "{C}的优势在于把芯片、系统和应用放在一起打磨。",
 ];
 
+/// Fenced code blocks by language, as templates: `@1`-`@3` are identifiers drawn once per
+/// block (the same name wherever one appears), `@N` a number and `@W` a word, each drawn
+/// afresh. Every block of the corpus is thus its own text, as a newsroom's are: a
+/// highlighter that remembered blocks it had seen would gain nothing here that it would
+/// not gain on real articles.
 const CODE_BLOCKS: &[(&str, &str)] = &[
     (
         "rust",
-        "use std::collections::HashMap;\n\nfn count_tags(articles: &[Vec<String>]) -> HashMap<&str, usize> {\n    let mut counts = HashMap::new();\n    for tags in articles {\n        for tag in tags {\n            *counts.entry(tag.as_str()).or_insert(0) += 1;\n        }\n    }\n    counts\n}\n",
+        "use std::collections::HashMap;\n\nfn @1(@2: &[Vec<String>]) -> HashMap<&str, usize> {\n    let mut @3 = HashMap::with_capacity(@N);\n    for tags in @2 {\n        for tag in tags {\n            *@3.entry(tag.as_str()).or_insert(0) += @N;\n        }\n    }\n    @3\n}\n",
     ),
     (
         "python",
-        "import json\n\ndef load_model(path: str, device: str = \"cuda\"):\n    \"\"\"读取配置并加载权重。\"\"\"\n    with open(path, encoding=\"utf-8\") as f:\n        config = json.load(f)\n    model = build(config)\n    return model.to(device).eval()\n",
+        "import json\n\ndef @1(path: str, device: str = \"@W\"):\n    \"\"\"读取配置并加载权重，批大小 @N。\"\"\"\n    with open(path, encoding=\"utf-8\") as f:\n        @2 = json.load(f)\n    @3 = build(@2, layers=@N)\n    return @3.to(device).eval()\n",
     ),
     (
         "go",
-        "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc main() {\n\thttp.HandleFunc(\"/healthz\", func(w http.ResponseWriter, r *http.Request) {\n\t\tfmt.Fprintln(w, \"ok\")\n\t})\n\thttp.ListenAndServe(\":8080\", nil)\n}\n",
+        "package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc @1() {\n\thttp.HandleFunc(\"/@W\", func(@2 http.ResponseWriter, @3 *http.Request) {\n\t\tfmt.Fprintln(@2, \"@W\")\n\t})\n\thttp.ListenAndServe(\":@N\", nil)\n}\n",
     ),
     (
         "bash",
-        "# 拉取镜像并启动推理服务\ndocker pull registry.example.com/infer/server:latest\ndocker run -d --gpus all -p 8000:8000 \\\n  -e MODEL_PATH=/models/chat \\\n  registry.example.com/infer/server:latest\ncurl -s http://localhost:8000/v1/health\n",
+        "# 拉取镜像并启动 @W 服务\ndocker pull registry.example.com/@W/@1:latest\ndocker run -d --gpus all -p @N:@N \\\n  -e MODEL_PATH=/models/@2 \\\n  registry.example.com/@W/@1:latest\ncurl -s http://localhost:@N/v1/@3\n",
     ),
     (
         "yaml",
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: inference\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: server\n          image: registry.example.com/infer/server:2.1\n          resources:\n            limits:\n              memory: 16Gi\n",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: @1\nspec:\n  replicas: @N\n  template:\n    spec:\n      containers:\n        - name: @2\n          image: registry.example.com/@W/@3:2.@N\n          resources:\n            limits:\n              memory: @NGi\n",
     ),
     (
         "sql",
-        "-- 按月统计各分类的文章数\nSELECT date_trunc('month', published_at) AS month,\n       category,\n       count(*) AS articles\nFROM articles\nWHERE published_at >= '2024-01-01'\nGROUP BY 1, 2\nORDER BY 1 DESC, 3 DESC;\n",
+        "-- 按月统计各分类的文章数（@W）\nSELECT date_trunc('month', published_at) AS @1,\n       category,\n       count(*) AS @2\nFROM @3\nWHERE published_at >= '2024-01-01'\nGROUP BY 1, 2\nHAVING count(*) > @N\nORDER BY 1 DESC, 3 DESC;\n",
     ),
     (
         "c",
-        "#include <stdint.h>\n\n/* 以 64 字节为单位对齐，避免伪共享 */\nstruct counter {\n    _Alignas(64) uint64_t hits;\n    _Alignas(64) uint64_t misses;\n};\n\nstatic inline void hit(struct counter *c) { __atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED); }\n",
+        "#include <stdint.h>\n\n/* 以 @N 字节为单位对齐，避免伪共享 */\nstruct @1 {\n    _Alignas(64) uint64_t @2;\n    _Alignas(64) uint64_t @3;\n};\n\nstatic inline void @W(struct @1 *c) { __atomic_add_fetch(&c->@2, @N, __ATOMIC_RELAXED); }\n",
     ),
     (
         "json",
-        "{\n  \"model\": \"chat-pro\",\n  \"messages\": [\n    {\"role\": \"user\", \"content\": \"用三句话总结今天的科技新闻\"}\n  ],\n  \"temperature\": 0.7,\n  \"max_tokens\": 512\n}\n",
+        "{\n  \"model\": \"@W-@N\",\n  \"@1\": [\n    {\"role\": \"user\", \"content\": \"用 @N 句话总结今天的@W新闻\"}\n  ],\n  \"@2\": 0.@N,\n  \"@3\": @N\n}\n",
     ),
+];
+
+/// Names for a code block's identifiers: none is a keyword in any of its languages.
+#[rustfmt::skip]
+const CODE_NAMES: &[&str] = &[
+    "counts", "totals", "batch", "shard", "tokens", "hits", "misses", "queue", "worker",
+    "reader", "writer", "buffer", "frames", "layers", "weights", "scores", "latency",
+    "budget", "cursor", "pages", "items", "stats", "tally", "metrics", "replica", "lease",
+    "ledger", "digest", "quota", "backlog",
+];
+
+/// Words for a code block's strings and names: lower-case ASCII.
+#[rustfmt::skip]
+const CODE_WORDS: &[&str] = &[
+    "chat", "infer", "vision", "speech", "search", "embed", "rerank", "ocr", "agent",
+    "gateway", "edge", "train", "eval", "index", "feed", "audit",
 ];
 
 #[rustfmt::skip]
@@ -587,8 +608,28 @@ fn list(rng: &mut Rng, out: &mut String) {
 }
 
 fn code_block(rng: &mut Rng, out: &mut String) {
-    let (lang, code) = CODE_BLOCKS[rng.below(CODE_BLOCKS.len())];
-    let _ = write!(out, "```{lang}\n{code}```\n\n");
+    let (lang, template) = CODE_BLOCKS[rng.below(CODE_BLOCKS.len())];
+    // Three different names, so that a parameter and a local never share one.
+    let first = rng.below(CODE_NAMES.len());
+    let second = (first + rng.range(1, 9)) % CODE_NAMES.len();
+    let third = (second + rng.range(1, 9)) % CODE_NAMES.len();
+    let names = [CODE_NAMES[first], CODE_NAMES[second], CODE_NAMES[third]];
+    let _ = writeln!(out, "```{lang}");
+    let mut rest = template;
+    while let Some(at) = rest.find('@') {
+        out.push_str(&rest[..at]);
+        match rest.as_bytes()[at + 1] {
+            digit @ b'1'..=b'3' => out.push_str(names[usize::from(digit - b'1')]),
+            b'N' => {
+                let _ = write!(out, "{}", rng.range(2, 999));
+            }
+            b'W' => out.push_str(rng.pick(CODE_WORDS)),
+            _ => unreachable!("unknown placeholder in {template:?}"),
+        }
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out.push_str("```\n\n");
 }
 
 fn table(rng: &mut Rng, out: &mut String) {
