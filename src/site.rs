@@ -253,6 +253,11 @@ pub enum Pages<'a> {
     Only(&'a [usize]),
 }
 
+/// Pages one task renders at most. Rayon otherwise leaves long runs of pages in one task,
+/// and at the end of a cold build of 10,000 articles the last run kept one core busy for
+/// about 40 ms while the other waited; 64 pages are a few milliseconds.
+const PAGES_PER_TASK: usize = 64;
+
 /// Renders the chosen pages in parallel, handing each to `sink`. Returns every error.
 pub fn render_pages(
     shared: &Shared<'_>,
@@ -275,6 +280,7 @@ pub fn render_pages(
             .pages
             .par_iter()
             .zip(&plan.files)
+            .with_max_len(PAGES_PER_TASK)
             .map_init(new_buf, render_one)
             .flatten()
             .collect(),
@@ -323,6 +329,7 @@ fn render_keeping(
         .par_iter()
         .zip(&shared.plan.files)
         .zip(&prints.pages)
+        .with_max_len(PAGES_PER_TASK)
         .map_init(|| Vec::with_capacity(64 * 1024), render_one)
         .flatten()
         .collect()
