@@ -6,11 +6,11 @@
 //! ```
 //!
 //! writes `DIR/config.toml` and `DIR/content/<section>/<slug>.md`. Every article is about
-//! 3–6 KB of Markdown with paragraphs, `##` headings, lists, links, fenced code blocks
-//! (no two alike), quotes and tables; it has 2–6 of 300 tags with Zipf-like popularity (a few very common,
-//! many rare), 1–3 of 8 categories (the breadcrumb's order), one of five sections, and a
-//! date between 2019-01-01 and 2025-12-31. Even-numbered articles use TOML (`+++`) front
-//! matter, odd-numbered ones YAML (`---`).
+//! 3–6 KB of Markdown with paragraphs, `##` headings, lists, links, fenced code blocks (no
+//! two alike), quotes and tables; it has 2–6 of 300 tags with Zipf-like popularity (a few
+//! very common, many rare), 1–3 of 8 categories (the breadcrumb's order), one of five
+//! sections, and a date between 2019-01-01 and 2025-12-31. Even-numbered articles use TOML
+//! (`+++`) front matter, odd-numbered ones YAML (`---`).
 //!
 //! With `--images`, every article also gets a cover (`cover = "img/covers/a000123.jpg"`,
 //! the file in `DIR/static/img/covers/`) and every fifth a picture in its body
