@@ -1507,3 +1507,27 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn code_blocks_fill_every_placeholder_and_no_two_are_alike() {
+        let mut rng = Rng::for_article(42, 7);
+        let mut blocks = HashSet::new();
+        let mut languages = HashSet::new();
+        for _ in 0..400 {
+            let mut block = String::new();
+            code_block(&mut rng, &mut block);
+            let (fence, code) = block.split_once('\n').expect("a fence line");
+            languages.insert(fence.trim_start_matches('`').to_string());
+            assert!(code.ends_with("```\n\n"), "{block}");
+            assert!(!code.contains('@'), "a placeholder left: {block}");
+            assert!(blocks.insert(block.clone()), "drawn twice: {block}");
+        }
+        assert_eq!(languages.len(), CODE_BLOCKS.len(), "{languages:?}");
+    }
+}
