@@ -2,7 +2,7 @@
 # Build benchmark: sitegen against Hugo on the same synthetic corpus (issue 5).
 #
 #   scripts/bench.sh N [--no-hugo] [--check-determinism] [--seed S] [--keep] [--baseline BIN]
-#                      [--highlight-off] [--zh-hant] [--images] [--shape S] [--scenarios]
+#                      [--sitegen BIN] [--highlight-off] [--zh-hant] [--images] [--shape S] [--scenarios]
 #                      [--tsv FILE] [--io-floor] [--rounds K]
 #
 # Generates N articles with crates/corpus (gen_corpus) into a temporary folder, builds them with
@@ -22,6 +22,8 @@
 #   --baseline BIN        also time another sitegen binary (e.g. one built from an older
 #                         commit) on the same corpus, three runs each, interleaved, and print
 #                         the ratio of the median wall and CPU times: "is this change slower?"
+#   --sitegen BIN         time BIN as sitegen instead of this checkout's `cargo build --release`
+#                         (e.g. the PGO build of scripts/build-pgo.sh, as releases ship it)
 #   --highlight-off       also time the same corpus with `[markdown] highlight_code = false`,
 #                         three runs each way, interleaved, and print the medians and the
 #                         on/off ratio: what code highlighting costs (issue 14)
@@ -80,6 +82,7 @@ CHECK_DET=0
 KEEP=0
 SEED=42
 BASELINE=""
+SITEGEN_BIN=""
 HIGHLIGHT_OFF=0
 ZH_HANT=0
 IMAGES=0
@@ -118,6 +121,11 @@ while (($#)); do
       BASELINE="$2"
       shift
       ;;
+    --sitegen)
+      (($# >= 2)) || usage
+      SITEGEN_BIN="$2"
+      shift
+      ;;
     --seed)
       (($# >= 2)) || usage
       SEED="$2"
@@ -153,6 +161,10 @@ if [[ -n "$TSV" ]]; then
   [[ -w "$TSV" ]] || die "--tsv $TSV: cannot write it"
 fi
 
+# The script changes folder below: binaries named relative to where it was started.
+[[ -z "$SITEGEN_BIN" || "$SITEGEN_BIN" = /* ]] || SITEGEN_BIN="$PWD/$SITEGEN_BIN"
+[[ -z "$BASELINE" || "$BASELINE" = /* ]] || BASELINE="$PWD/$BASELINE"
+
 TIME=/usr/bin/time
 if ! [[ -x "$TIME" ]] || ! "$TIME" -v true >/dev/null 2>&1; then
   die "GNU time is needed at /usr/bin/time (Debian/Ubuntu: apt-get install time)"
@@ -165,9 +177,9 @@ echo "== cargo build --release --bin sitegen --bin gen_corpus" >&2
 cargo build --release -p sitegen-zh -p sitegen-corpus --bin sitegen --bin gen_corpus >&2
 TARGET="${CARGO_TARGET_DIR:-target}"
 [[ "$TARGET" = /* ]] || TARGET="$REPO/$TARGET"
-SITEGEN="$TARGET/release/sitegen"
+SITEGEN="${SITEGEN_BIN:-$TARGET/release/sitegen}"
 GEN="$TARGET/release/gen_corpus"
-[[ -x "$SITEGEN" && -x "$GEN" ]] || die "built binaries not found under $TARGET/release"
+[[ -x "$SITEGEN" && -x "$GEN" ]] || die "built binaries not found: $SITEGEN, $GEN"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sitegen-bench.XXXXXX")"
 if ((KEEP)); then
