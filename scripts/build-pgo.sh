@@ -21,10 +21,10 @@
 #
 # Without --target, RUSTFLAGS reach build scripts too, and their runs write profiles of their
 # own: those are deleted before the training. (Giving cargo the host's triple would keep
-# them out, but compiles every crate that build scripts share with sitegen twice: 13
-# minutes instead of 7 for the first build here.) With --target, for a musl target set
-# CC_<triple> as scripts/build-static.sh does; the training runs the target's binary, so it
-# must run on this machine.
+# them out, but compiles every crate that build scripts share with sitegen twice: the first
+# build here was still running after 14 minutes, against 7.) With --target, for a musl
+# target set CC_<triple> as scripts/build-static.sh does; the training runs the target's
+# binary, so it must run on this machine.
 #
 # Installs nothing. Needs llvm-profdata of the same LLVM major version as rustc
 # (`rustc -vV`): rustup's `rustup component add llvm-tools`, or Debian/Ubuntu's
