@@ -133,7 +133,7 @@ gen="$target_dir/release/gen_corpus"
 # The demo site is copied so that its cache folder is not written into the repository.
 mkdir "$work/demo"
 for part in config.toml content data static templates; do
-  [[ -e "$root/$part" ]] && cp -r "$root/$part" "$work/demo/"
+  if [[ -e "$root/$part" ]]; then cp -r "$root/$part" "$work/demo/"; fi
 done
 "$gen" --articles 1000 --out "$work/news" >/dev/null
 "$gen" --articles 300 --shape translated --out "$work/translated" >/dev/null
