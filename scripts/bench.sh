@@ -179,7 +179,8 @@ TARGET="${CARGO_TARGET_DIR:-target}"
 [[ "$TARGET" = /* ]] || TARGET="$REPO/$TARGET"
 SITEGEN="${SITEGEN_BIN:-$TARGET/release/sitegen}"
 GEN="$TARGET/release/gen_corpus"
-[[ -x "$SITEGEN" && -x "$GEN" ]] || die "built binaries not found: $SITEGEN, $GEN"
+[[ -z "$SITEGEN_BIN" || -x "$SITEGEN_BIN" ]] || die "--sitegen $SITEGEN_BIN is not an executable"
+[[ -x "$SITEGEN" && -x "$GEN" ]] || die "built binaries not found under $TARGET/release"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sitegen-bench.XXXXXX")"
 if ((KEEP)); then
@@ -265,6 +266,11 @@ LABEL_W=8
 ((IMAGES)) && LABEL_W=13
 ROWS=()
 SITEGEN_COMMIT="$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
+# A binary given with --sitegen may come from another commit: it says which.
+if [[ -n "$SITEGEN_BIN" ]]; then
+  SITEGEN_COMMIT="$("$SITEGEN" --version | sed -n 's/.*(commit \([0-9a-f]*\)).*/\1/p')"
+  SITEGEN_COMMIT="${SITEGEN_COMMIT:-unknown}"
+fi
 # tsv_row TOOL WALL CPU RSS PAGES OUTPUT_MB VERSION NOTE: a --tsv line, with the run's fields.
 TSV_ROWS=()
 tsv_row() {
@@ -588,7 +594,7 @@ if ((IMAGES)); then
   echo "sitegen:  $S_PICTURES picture files published (originals and versions); picture cache: $CACHE_FILES versions, $CACHE_MB MB"
   [[ -z "${H_PICTURES:-}" ]] || echo "hugo:     $H_PICTURES picture files published (originals and versions)"
 fi
-echo "sitegen:  $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
+echo "sitegen:  $SITEGEN_COMMIT"
 [[ -z "$HUGO_VERSION" ]] || echo "hugo:     $HUGO_VERSION"
 echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo

@@ -100,8 +100,6 @@ pgo="$target_dir/pgo"
 data="$pgo/data"
 work="$(mktemp -d "${TMPDIR:-/tmp}/sitegen-pgo.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-rm -rf "$data"
-mkdir -p "$data"
 
 # Where cargo puts the binary under a target folder.
 release="release"
@@ -121,6 +119,7 @@ build() { # build DIR RUSTFLAG: sitegen into target folder DIR with one more rus
 # --- 1. instrumented ------------------------------------------------------------------------
 build "$pgo/gen" "-Cprofile-generate=$data"
 instrumented="$pgo/gen/$release/sitegen"
+# What build scripts wrote while it compiled (see above), and any earlier run's profile.
 rm -rf "$data"
 mkdir -p "$data"
 
