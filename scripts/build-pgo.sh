@@ -26,9 +26,17 @@
 # target set CC_<triple> as scripts/build-static.sh does; the training runs the target's
 # binary, so it must run on this machine.
 #
+# The C inside sitegen (tree-sitter and its grammars, mimalloc, libwebp, blake3) is trained
+# too when a clang of rustc's LLVM major version is found (`clang-<major>`): its counts go
+# into the same profile as the Rust's, matched by function name, so one training serves
+# both (0.91-0.96x wall on top of the Rust's PGO, docs/performance.md). Without one (macOS's
+# Apple clang is another LLVM), the C is built as the plain build does and the script says
+# so. For a musl target, clang compiles against musl's headers (musl-tools' include folder).
+#
 # Installs nothing. Needs llvm-profdata of the same LLVM major version as rustc
 # (`rustc -vV`): rustup's `rustup component add llvm-tools`, or Debian/Ubuntu's
-# `apt-get install llvm-<major>`. Exit status 3 means it is missing.
+# `apt-get install llvm-<major>`. Exit status 3 means it is missing. For the C:
+# `apt-get install clang-<major>` (apt.llvm.org has every version for Ubuntu).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -96,6 +104,42 @@ if [[ -z "$profdata" ]]; then
   exit 3
 fi
 
+# --- clang of rustc's LLVM, for the C ------------------------------------------------------
+# Its instrumented objects must write the raw profile format of the runtime rustc links in,
+# and llvm-profdata must read what both wrote: the same major version throughout.
+clang=""
+for candidate in "clang-$llvm_major" "/usr/lib/llvm-$llvm_major/bin/clang" clang; do
+  candidate="$(command -v "$candidate" || true)"
+  [[ -n "$candidate" ]] || continue
+  if "$candidate" --version 2>/dev/null | grep -v Apple | grep -qE "clang version $llvm_major\."; then
+    clang="$candidate"
+    break
+  fi
+done
+
+c_triple="${target:-$host}"
+# cc-rs takes the most specific of CC_<triple>, TARGET_CC, CC (and so for CFLAGS): setting
+# the triple's own keeps a caller's general CFLAGS, and overrides a musl-gcc given for it.
+c_var="${c_triple//-/_}"
+cc_var="CC_$c_var"
+cflags_var="CFLAGS_$c_var"
+c_flags="${!cflags_var:-${CFLAGS:-}}"
+if [[ -n "$clang" && "$c_triple" == *-linux-musl ]]; then
+  musl_include="/usr/include/${c_triple%%-*}-linux-musl"
+  if [[ -d "$musl_include" ]]; then
+    # What musl-gcc's specs do: musl's headers instead of glibc's, clang's own first.
+    c_flags="$c_flags -nostdinc -isystem $("$clang" -print-resource-dir)/include -isystem $musl_include"
+  else
+    echo "build-pgo.sh: no $musl_include (apt-get install musl-tools): the C is built without PGO" >&2
+    clang=""
+  fi
+fi
+if [[ -n "$clang" ]]; then
+  echo "== the C is trained too, compiled by $clang"
+else
+  echo "== the C is built without PGO: no clang of LLVM $llvm_major (apt-get install clang-$llvm_major)"
+fi
+
 pgo="$target_dir/pgo"
 data="$pgo/data"
 work="$(mktemp -d "${TMPDIR:-/tmp}/sitegen-pgo.XXXXXX")"
@@ -109,9 +153,16 @@ if [[ -n "$target" ]]; then
   target_args=(--target "$target")
 fi
 
-build() { # build DIR RUSTFLAG: sitegen into target folder DIR with one more rustc flag
+build() { # build DIR FLAG: sitegen into target folder DIR, FLAG given to rustc (and clang)
   echo "== cargo build --release --locked ${target_args[*]+${target_args[*]}} ($2)"
-  (cd "$root" && RUSTFLAGS="${RUSTFLAGS:-} $2" CARGO_TARGET_DIR="$1" \
+  local c_env=()
+  if [[ -n "$clang" ]]; then
+    # clang spells -Cprofile-generate=D and -Cprofile-use=F as -fprofile-generate=D and
+    # -fprofile-use=F; functions the training never ran are not worth a warning each.
+    c_env=("$cc_var=$clang" "$cflags_var=$c_flags -f${2#-C} -Wno-profile-instr-unprofiled")
+  fi
+  (cd "$root" && env ${c_env[@]+"${c_env[@]}"} RUSTFLAGS="${RUSTFLAGS:-} $2" \
+    CARGO_TARGET_DIR="$1" \
     "$cargo" build --release --locked ${target_args[@]+"${target_args[@]}"} --bin sitegen)
   [[ -x "$1/$release/sitegen" ]] || die "cargo reported success but no $1/$release/sitegen"
 }
