@@ -124,20 +124,21 @@ c_var="${c_triple//-/_}"
 cc_var="CC_$c_var"
 cflags_var="CFLAGS_$c_var"
 c_flags="${!cflags_var:-${CFLAGS:-}}"
+no_c_pgo=""
 if [[ -n "$clang" && "$c_triple" == *-linux-musl ]]; then
   musl_include="/usr/include/${c_triple%%-*}-linux-musl"
   if [[ -d "$musl_include" ]]; then
     # What musl-gcc's specs do: musl's headers instead of glibc's, clang's own first.
     c_flags="$c_flags -nostdinc -isystem $("$clang" -print-resource-dir)/include -isystem $musl_include"
   else
-    echo "build-pgo.sh: no $musl_include (apt-get install musl-tools): the C is built without PGO" >&2
+    no_c_pgo="$clang has no musl headers: no $musl_include (apt-get install musl-tools)"
     clang=""
   fi
 fi
 if [[ -n "$clang" ]]; then
   echo "== the C is trained too, compiled by $clang"
 else
-  echo "== the C is built without PGO: no clang of LLVM $llvm_major (apt-get install clang-$llvm_major)"
+  echo "== the C is built without PGO: ${no_c_pgo:-no clang of LLVM $llvm_major (apt-get install clang-$llvm_major)}"
 fi
 
 pgo="$target_dir/pgo"
