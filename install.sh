@@ -8,10 +8,17 @@
 #   --to DIR      where to put `sitegen` (env SITEGEN_INSTALL_DIR; default: ~/.local/bin)
 #   --sha256 HEX  the archive hash you expect (env SITEGEN_SHA256), checked as well as the
 #                 release's own .sha256
+#   --libc L      Linux: gnu or musl (env SITEGEN_LIBC; default: gnu where the machine's C
+#                 library is glibc and the glibc build runs, else musl)
 #   SITEGEN_DOWNLOAD_URL replaces https://github.com/sitegen-zh/sitegen/releases (mirrors)
 #
 # What it does: downloads sitegen-<target>.tar.gz and its .sha256 into a temporary folder,
 # checks the hash before unpacking anything, then moves `sitegen` into DIR in one step.
+# Linux has two builds: the glibc one builds sites about 1.2x faster (musl's memcpy is slow
+# on the short copies sitegen makes everywhere), the musl one is static and runs anywhere
+# (Alpine, old distributions). The glibc build is taken where glibc is, and tried before it
+# is installed: where it does not run (a glibc older than the one it was built against), the
+# musl build is taken instead.
 # The whole script is one function, called on the last line: a download cut short runs nothing.
 set -eu
 
@@ -40,26 +47,72 @@ sha256() {
   fi
 }
 
+# glibc_here: succeeds where the machine's C library is glibc. getconf knows glibc's version;
+# musl's has no GNU_LIBC_VERSION, and musl's ldd names musl.
+glibc_here() {
+  case $(getconf GNU_LIBC_VERSION 2>/dev/null) in
+    glibc*) return 0 ;;
+  esac
+  ldd --version 2>&1 | grep -qi -e glibc -e 'gnu libc'
+}
+
+# get ASSET: downloads ASSET and its .sha256 into $tmp, checks the hash (and the pin) before
+# unpacking anything, and unpacks it into its own folder; sets $unpacked to its sitegen.
+get() {
+  if [ "$version" = latest ]; then
+    url=$base/latest/download/$1
+  else
+    url=$base/download/v$version/$1
+  fi
+  echo "downloading $url"
+  fetch "$url" "$tmp/$1" || die "could not download $url"
+  fetch "$url.sha256" "$tmp/$1.sha256" ||
+    die "no checksum file at $url.sha256: refusing to install an archive that cannot be checked"
+
+  expected=$(cut -d ' ' -f 1 <"$tmp/$1.sha256")
+  actual=$(sha256 "$tmp/$1")
+  case $expected in
+    *[!0-9a-f]* | '') expected=bad ;;
+  esac
+  [ ${#expected} -eq 64 ] || die "checksum file $url.sha256 holds no SHA-256: refusing to install"
+  [ "$actual" = "$expected" ] ||
+    die "checksum mismatch for $1: expected $expected (from $url.sha256), got $actual; nothing was installed"
+  if [ -n "$pin" ] && [ "$actual" != "$pin" ]; then
+    die "checksum mismatch for $1: expected $pin (--sha256), got $actual; nothing was installed"
+  fi
+
+  mkdir "$tmp/$1.d"
+  tar -xzf "$tmp/$1" -C "$tmp/$1.d" || die "could not unpack $1"
+  unpacked=$tmp/$1.d/sitegen
+  [ -f "$unpacked" ] || die "$1 holds no sitegen"
+}
+
 main() {
   base=${SITEGEN_DOWNLOAD_URL:-https://github.com/sitegen-zh/sitegen/releases}
   version=${SITEGEN_VERSION:-latest}
   dir=${SITEGEN_INSTALL_DIR:-}
   pin=${SITEGEN_SHA256:-}
+  libc=${SITEGEN_LIBC:-auto}
   while [ $# -gt 0 ]; do
     case $1 in
-      --version | --to | --sha256) [ $# -ge 2 ] || die "$1 needs a value" ;;
+      --version | --to | --sha256 | --libc) [ $# -ge 2 ] || die "$1 needs a value" ;;
     esac
     case $1 in
       --version) version=$2 && shift 2 ;;
       --to) dir=$2 && shift 2 ;;
       --sha256) pin=$2 && shift 2 ;;
+      --libc) libc=$2 && shift 2 ;;
       -h | --help)
-        echo "usage: install.sh [--version V] [--to DIR] [--sha256 HEX]"
+        echo "usage: install.sh [--version V] [--to DIR] [--sha256 HEX] [--libc gnu|musl]"
         return 0
         ;;
       *) die "unknown option $1 (try --help)" ;;
     esac
   done
+  case $libc in
+    auto | gnu | musl) ;;
+    *) die "--libc takes gnu or musl, not $libc" ;;
+  esac
   if [ -z "$dir" ]; then
     [ -n "${HOME:-}" ] || die "HOME is not set: say where to install with --to DIR"
     dir=$HOME/.local/bin
@@ -68,7 +121,13 @@ main() {
   pin=$(printf '%s' "$pin" | tr 'A-F' 'a-f')
 
   case $(uname -s) in
-    Linux) os=unknown-linux-musl ;;
+    Linux)
+      if [ "$libc" = auto ]; then
+        if glibc_here; then os=unknown-linux-gnu; else os=unknown-linux-musl; fi
+      else
+        os=unknown-linux-$libc
+      fi
+      ;;
     Darwin) os=apple-darwin ;;
     MINGW* | MSYS* | CYGWIN* | Windows_NT)
       die "on Windows, download sitegen-x86_64-pc-windows-msvc.zip from $base and put sitegen.exe on your PATH"
@@ -80,12 +139,6 @@ main() {
     aarch64 | arm64) arch=aarch64 ;;
     *) die "no release build for $(uname -m); build from source: cargo install sitegen-zh" ;;
   esac
-  asset=sitegen-$arch-$os.tar.gz
-  if [ "$version" = latest ]; then
-    url=$base/latest/download/$asset
-  else
-    url=$base/download/v$version/$asset
-  fi
   command -v sha256sum >/dev/null 2>&1 || command -v shasum >/dev/null 2>&1 ||
     die "needs sha256sum or shasum to check the download"
 
@@ -93,29 +146,19 @@ main() {
   trap 'rm -rf "$tmp" "$dir/.sitegen.tmp"' EXIT
   trap 'exit 1' HUP INT TERM
 
-  echo "downloading $url"
-  fetch "$url" "$tmp/$asset" || die "could not download $url"
-  fetch "$url.sha256" "$tmp/$asset.sha256" ||
-    die "no checksum file at $url.sha256: refusing to install an archive that cannot be checked"
-
-  expected=$(cut -d ' ' -f 1 <"$tmp/$asset.sha256")
-  actual=$(sha256 "$tmp/$asset")
-  case $expected in
-    *[!0-9a-f]* | '') expected=bad ;;
-  esac
-  [ ${#expected} -eq 64 ] || die "checksum file $url.sha256 holds no SHA-256: refusing to install"
-  [ "$actual" = "$expected" ] ||
-    die "checksum mismatch for $asset: expected $expected (from $url.sha256), got $actual; nothing was installed"
-  if [ -n "$pin" ] && [ "$actual" != "$pin" ]; then
-    die "checksum mismatch for $asset: expected $pin (--sha256), got $actual; nothing was installed"
+  get "sitegen-$arch-$os.tar.gz"
+  # The glibc build needs the glibc it was built against or a newer one: try it first.
+  if [ "$os" = unknown-linux-gnu ] && ! "$unpacked" --version </dev/null >/dev/null 2>&1; then
+    why=$("$unpacked" --version </dev/null 2>&1 | head -n 1)
+    [ "$libc" = auto ] ||
+      die "the glibc build does not run on this machine ($why); nothing was installed: try --libc musl"
+    echo "note: the glibc build does not run on this machine ($why); taking the static musl build"
+    get "sitegen-$arch-unknown-linux-musl.tar.gz"
   fi
 
-  mkdir "$tmp/x"
-  tar -xzf "$tmp/$asset" -C "$tmp/x" || die "could not unpack $asset"
-  [ -f "$tmp/x/sitegen" ] || die "$asset holds no sitegen"
   mkdir -p "$dir" || die "cannot create $dir"
   # Copy beside the old binary, then rename over it: a running sitegen is never half-written.
-  if ! { cp "$tmp/x/sitegen" "$dir/.sitegen.tmp" && chmod 755 "$dir/.sitegen.tmp" &&
+  if ! { cp "$unpacked" "$dir/.sitegen.tmp" && chmod 755 "$dir/.sitegen.tmp" &&
     mv -f "$dir/.sitegen.tmp" "$dir/sitegen"; }; then
     die "could not write $dir/sitegen"
   fi

@@ -3,7 +3,8 @@
 //! (`download/v<version>/<asset>`, `latest/download/<asset>`), installed by the script under
 //! dash and busybox sh where they are (else `sh`). Also: the script refuses an archive whose
 //! checksum is wrong, pinned wrong or missing; its default URL is Cargo.toml's repository;
-//! and every target the release workflow builds is the asset the script asks for.
+//! every target the release workflow builds is the asset the script asks for; on Linux it
+//! takes the glibc build where glibc is, and the musl build where the glibc one does not run.
 #![cfg(unix)]
 
 use std::collections::BTreeSet;
@@ -18,7 +19,9 @@ use tower_http::services::ServeDir;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The release targets of the contract (README, release.yml, install.sh).
-const TARGETS: [&str; 5] = [
+const TARGETS: [&str; 7] = [
+    "x86_64-unknown-linux-gnu",
+    "aarch64-unknown-linux-gnu",
     "x86_64-unknown-linux-musl",
     "aarch64-unknown-linux-musl",
     "x86_64-apple-darwin",
@@ -56,7 +59,8 @@ fn sha256_hex(file: &Path) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 
-/// The target install.sh picks on this machine, or None where it has no release build.
+/// The target install.sh picks on this machine, or None where it has no release build. On
+/// Linux that is the build of the C library the test binary (packaged as the release) uses.
 fn host_target() -> Option<String> {
     let arch = match std::env::consts::ARCH {
         "x86_64" => "x86_64",
@@ -64,6 +68,7 @@ fn host_target() -> Option<String> {
         _ => return None,
     };
     let os = match std::env::consts::OS {
+        "linux" if cfg!(target_env = "gnu") => "unknown-linux-gnu",
         "linux" => "unknown-linux-musl",
         "macos" => "apple-darwin",
         _ => return None,
@@ -169,12 +174,19 @@ impl Mirror {
 
     /// Copies the release's archive and checksum into `rel` (`download/v0.2.0`): their paths.
     fn publish(&self, rel: &str, release: &Release) -> (PathBuf, PathBuf) {
+        self.publish_as(rel, release, &release.asset)
+    }
+
+    /// The same, as the archive of the target whose asset is `asset` (where a test needs the
+    /// other C library's archive on Linux: the test binary stands in for it).
+    fn publish_as(&self, rel: &str, release: &Release, asset: &str) -> (PathBuf, PathBuf) {
         let dir = self.root.path().join(rel);
         std::fs::create_dir_all(&dir).unwrap();
-        let archive = dir.join(&release.asset);
-        let checksum = dir.join(format!("{}.sha256", release.asset));
+        let archive = dir.join(asset);
+        let checksum = dir.join(format!("{asset}.sha256"));
         std::fs::copy(&release.archive, &archive).unwrap();
-        std::fs::copy(&release.checksum, &checksum).unwrap();
+        let line = std::fs::read_to_string(&release.checksum).unwrap();
+        std::fs::write(&checksum, line.replace(&release.asset, asset)).unwrap();
         (archive, checksum)
     }
 }
@@ -558,30 +570,67 @@ fn workflow_targets() -> Vec<String> {
         .collect()
 }
 
-/// Runs install.sh with `uname -s`/`uname -m` answering `os`/`arch`, against a mirror that
-/// has nothing: its error names what it asked for.
-fn asked_for(os: &str, arch: &str, mirror: &Mirror, scratch: &Scratch) -> Output {
-    let fake = scratch.dir.path().join("fake-uname");
+/// A folder of stand-ins for `uname`, `getconf` and `ldd` answering from the environment:
+/// `uname -s`/`-m` say FAKE_S/FAKE_M; with FAKE_GLIBC set, `getconf GNU_LIBC_VERSION` and
+/// `ldd --version` say glibc of that version, as on Debian, else they fail as on Alpine.
+/// PATH with it first.
+fn fake_machine(scratch: &Scratch) -> String {
+    let fake = scratch.dir.path().join("fake-machine");
     std::fs::create_dir_all(&fake).unwrap();
-    let uname = fake.join("uname");
-    std::fs::write(
-        &uname,
-        "#!/bin/sh\ncase $1 in -s) echo \"$FAKE_S\" ;; -m) echo \"$FAKE_M\" ;; *) exit 1 ;; esac\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&uname, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let path = format!(
+    let scripts = [
+        (
+            "uname",
+            "case $1 in -s) echo \"$FAKE_S\" ;; -m) echo \"$FAKE_M\" ;; *) exit 1 ;; esac",
+        ),
+        (
+            "getconf",
+            "[ \"$1\" = GNU_LIBC_VERSION ] && [ -n \"$FAKE_GLIBC\" ] || exit 1\necho \"glibc $FAKE_GLIBC\"",
+        ),
+        (
+            "ldd",
+            "if [ -n \"$FAKE_GLIBC\" ]; then echo \"ldd (Debian GLIBC $FAKE_GLIBC) $FAKE_GLIBC\"; \
+             else echo 'musl libc (x86_64)' >&2; exit 1; fi",
+        ),
+    ];
+    for (name, body) in scripts {
+        let file = fake.join(name);
+        std::fs::write(&file, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+    format!(
         "{}:{}",
         fake.display(),
         std::env::var("PATH").unwrap_or_default()
-    );
+    )
+}
+
+/// Runs install.sh (with `args`) on a machine whose `uname -s`/`-m` answer `os`/`arch` and
+/// whose C library is glibc `glibc` (or musl, with ""), against a mirror that has nothing:
+/// its error names what it asked for.
+fn asked_for(
+    os: &str,
+    arch: &str,
+    glibc: &str,
+    args: &[&str],
+    mirror: &Mirror,
+    scratch: &Scratch,
+) -> Output {
+    let path = fake_machine(scratch);
     let bin = scratch.bin();
+    let mut all = args.to_vec();
+    all.extend(["--version", VERSION, "--to", bin.to_str().unwrap()]);
     install(
         &shells()[0],
         mirror,
         scratch,
-        &["--version", VERSION, "--to", bin.to_str().unwrap()],
-        &[("PATH", &path), ("FAKE_S", os), ("FAKE_M", arch)],
+        &all,
+        &[
+            ("PATH", &path),
+            ("FAKE_S", os),
+            ("FAKE_M", arch),
+            ("FAKE_GLIBC", glibc),
+        ],
     )
 }
 
@@ -623,21 +672,31 @@ fn every_release_target_is_an_asset_install_sh_asks_for() {
         } else {
             vec![("MINGW64_NT-10.0-26100", arch), ("MSYS_NT-10.0", arch)]
         };
+        // The glibc build where the C library is glibc; the musl one where it is not, and
+        // where it is but `--libc musl` asks for the static build.
+        let machines: &[(&str, &[&str])] = if target.ends_with("-linux-gnu") {
+            &[("2.36", &[]), ("", &["--libc", "gnu"])]
+        } else {
+            &[("", &[]), ("2.36", &["--libc", "musl"])]
+        };
         for (os, machine) in unames {
-            let out = asked_for(os, machine, &mirror, &scratch);
-            assert!(!out.status.success(), "{os} {machine}: {}", describe(&out));
-            let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
-            assert!(
-                said.contains(asset.as_str()),
-                "{os} {machine}: install.sh should ask for {asset}:\n{said}"
-            );
+            for (glibc, args) in machines {
+                let out = asked_for(os, machine, glibc, args, &mirror, &scratch);
+                assert!(!out.status.success(), "{os} {machine}: {}", describe(&out));
+                let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+                assert!(
+                    said.contains(asset.as_str()),
+                    "{os} {machine}, glibc {glibc:?}, {args:?}: install.sh should ask for \
+                     {asset}:\n{said}"
+                );
+            }
         }
     }
 
     // Elsewhere it says to build from source, with the crates.io package's name.
     let mirror = Mirror::new();
     for (os, machine) in [("FreeBSD", "amd64"), ("Linux", "riscv64")] {
-        let out = asked_for(os, machine, &mirror, &scratch);
+        let out = asked_for(os, machine, "2.36", &[], &mirror, &scratch);
         assert!(!out.status.success());
         let err = text(&out.stderr);
         assert!(
@@ -645,6 +704,74 @@ fn every_release_target_is_an_asset_install_sh_asks_for() {
             "{os} {machine}: {err}"
         );
     }
+}
+
+/// Where the glibc build does not run (the machine's glibc is older than the build's),
+/// install.sh takes the static musl build and says why; asked for the glibc build with
+/// `--libc gnu`, it refuses and leaves what was installed before.
+#[test]
+fn the_musl_build_is_taken_where_the_glibc_one_does_not_run() {
+    let Some(release) = release() else { return };
+    if std::env::consts::OS != "linux" {
+        return;
+    }
+    let arch = std::env::consts::ARCH;
+    let mirror = Mirror::new();
+    let dir = mirror.root.path().join(format!("download/v{VERSION}"));
+    // The glibc build, answering as glibc's loader does where the glibc is too old.
+    let work = tempfile::tempdir().unwrap();
+    let too_new = work.path().join("sitegen");
+    std::fs::write(
+        &too_new,
+        "#!/bin/sh\necho \"sitegen: /lib/libc.so.6: version 'GLIBC_2.99' not found\" >&2\nexit 1\n",
+    )
+    .unwrap();
+    package(&format!("{arch}-unknown-linux-gnu"), &too_new, &dir, None);
+    // The musl build: the real binary.
+    let musl = format!("sitegen-{arch}-unknown-linux-musl.tar.gz");
+    mirror.publish_as(&format!("download/v{VERSION}"), release, &musl);
+
+    for shell in shells() {
+        let scratch = Scratch::new();
+        let bin = scratch.bin();
+        let path = fake_machine(&scratch);
+        let out = install(
+            &shell,
+            &mirror,
+            &scratch,
+            &["--version", VERSION, "--to", bin.to_str().unwrap()],
+            &[
+                ("PATH", &path),
+                ("FAKE_S", "Linux"),
+                ("FAKE_M", arch),
+                ("FAKE_GLIBC", "2.17"),
+            ],
+        );
+        assert_installed(&out, &bin, &scratch);
+        let said = text(&out.stdout);
+        for phrase in [
+            &format!("{arch}-unknown-linux-gnu.tar.gz"),
+            "the glibc build does not run on this machine",
+            "GLIBC_2.99",
+            &format!("/download/v{VERSION}/{musl}"),
+        ] {
+            assert!(
+                said.contains(phrase),
+                "{shell:?}: no {phrase:?} in:\n{said}"
+            );
+        }
+    }
+
+    assert_refused(
+        &mirror,
+        &["--libc", "gnu"],
+        &["the glibc build does not run", "GLIBC_2.99", "--libc musl"],
+    );
+    assert_refused(
+        &mirror,
+        &["--libc", "bionic"],
+        &["--libc takes gnu or musl"],
+    );
 }
 
 fn listing(archive: &Path) -> Vec<String> {
@@ -908,7 +1035,12 @@ fn the_init_gitlab_pipeline_installs_its_pinned_release_under_busybox() {
         return;
     };
     let mirror = Mirror::new();
-    mirror.publish(&format!("download/v{VERSION}"), release);
+    // GitLab's job runs on Alpine, so it asks for the musl build.
+    let musl = format!(
+        "sitegen-{}-unknown-linux-musl.tar.gz",
+        std::env::consts::ARCH
+    );
+    mirror.publish_as(&format!("download/v{VERSION}"), release, &musl);
     let pipeline: Pipeline =
         serde_saphyr::from_str(&init_pipeline("gitlab", ".gitlab-ci.yml")).unwrap();
     assert_eq!(pipeline.variables["SITEGEN_VERSION"], VERSION);
