@@ -17,8 +17,8 @@
 # Linux has two builds: the glibc one builds sites about 1.2x faster (musl's memcpy is slow
 # on the short copies sitegen makes everywhere), the musl one is static and runs anywhere
 # (Alpine, old distributions). The glibc build is taken where glibc is, and tried before it
-# is installed: where it does not run (a glibc older than the one it was built against), the
-# musl build is taken instead.
+# is installed: where it does not run (a glibc older than the one it was built against), or
+# where the release has none (releases before the glibc builds), the musl build is taken.
 # The whole script is one function, called on the last line: a download cut short runs nothing.
 set -eu
 
@@ -56,16 +56,21 @@ glibc_here() {
   ldd --version 2>&1 | grep -qi -e glibc -e 'gnu libc'
 }
 
-# get ASSET: downloads ASSET and its .sha256 into $tmp, checks the hash (and the pin) before
-# unpacking anything, and unpacks it into its own folder; sets $unpacked to its sitegen.
-get() {
+# download ASSET: fetches ASSET (of the version asked for) into $tmp; sets $url to where it
+# asked. Fails where the archive cannot be had.
+download() {
   if [ "$version" = latest ]; then
     url=$base/latest/download/$1
   else
     url=$base/download/v$version/$1
   fi
   echo "downloading $url"
-  fetch "$url" "$tmp/$1" || die "could not download $url"
+  fetch "$url" "$tmp/$1"
+}
+
+# unpack ASSET: fetches its .sha256, checks the hash (and the pin) before unpacking anything,
+# and unpacks it into its own folder; sets $unpacked to its sitegen.
+unpack() {
   fetch "$url.sha256" "$tmp/$1.sha256" ||
     die "no checksum file at $url.sha256: refusing to install an archive that cannot be checked"
 
@@ -85,6 +90,14 @@ get() {
   tar -xzf "$tmp/$1" -C "$tmp/$1.d" || die "could not unpack $1"
   unpacked=$tmp/$1.d/sitegen
   [ -f "$unpacked" ] || die "$1 holds no sitegen"
+}
+
+# take_musl WHY: the static musl build instead of the glibc one, saying why.
+take_musl() {
+  echo "note: $1; taking the static musl build"
+  asset=sitegen-$arch-unknown-linux-musl.tar.gz
+  download "$asset" || die "could not download $url"
+  unpack "$asset"
 }
 
 main() {
@@ -146,14 +159,20 @@ main() {
   trap 'rm -rf "$tmp" "$dir/.sitegen.tmp"' EXIT
   trap 'exit 1' HUP INT TERM
 
-  get "sitegen-$arch-$os.tar.gz"
-  # The glibc build needs the glibc it was built against or a newer one: try it first.
-  if [ "$os" = unknown-linux-gnu ] && ! "$unpacked" --version </dev/null >/dev/null 2>&1; then
-    why=$("$unpacked" --version </dev/null 2>&1 | head -n 1)
-    [ "$libc" = auto ] ||
-      die "the glibc build does not run on this machine ($why); nothing was installed: try --libc musl"
-    echo "note: the glibc build does not run on this machine ($why); taking the static musl build"
-    get "sitegen-$arch-unknown-linux-musl.tar.gz"
+  asset=sitegen-$arch-$os.tar.gz
+  if download "$asset"; then
+    unpack "$asset"
+    # The glibc build needs the glibc it was built against or a newer one: try it first.
+    if [ "$os" = unknown-linux-gnu ] && ! "$unpacked" --version </dev/null >/dev/null 2>&1; then
+      why=$("$unpacked" --version </dev/null 2>&1 | head -n 1)
+      [ "$libc" = auto ] ||
+        die "the glibc build does not run on this machine ($why); nothing was installed: try --libc musl"
+      take_musl "the glibc build does not run on this machine ($why)"
+    fi
+  elif [ "$os" = unknown-linux-gnu ] && [ "$libc" = auto ]; then
+    take_musl "no glibc build at $url (older releases have none)"
+  else
+    die "could not download $url"
   fi
 
   mkdir -p "$dir" || die "cannot create $dir"

@@ -706,9 +706,9 @@ fn every_release_target_is_an_asset_install_sh_asks_for() {
     }
 }
 
-/// Where the glibc build does not run (the machine's glibc is older than the build's),
-/// install.sh takes the static musl build and says why; asked for the glibc build with
-/// `--libc gnu`, it refuses and leaves what was installed before.
+/// Where the glibc build does not run (the machine's glibc is older than the build's) or
+/// the release has none, install.sh takes the static musl build and says why; asked for the
+/// glibc build with `--libc gnu`, it refuses and leaves what was installed before.
 #[test]
 fn the_musl_build_is_taken_where_the_glibc_one_does_not_run() {
     let Some(release) = release() else { return };
@@ -761,6 +761,31 @@ fn the_musl_build_is_taken_where_the_glibc_one_does_not_run() {
             );
         }
     }
+
+    // A release from before the glibc builds has only the musl one: taken, with a note.
+    let older = Mirror::new();
+    older.publish_as(&format!("download/v{VERSION}"), release, &musl);
+    let scratch = Scratch::new();
+    let bin = scratch.bin();
+    let path = fake_machine(&scratch);
+    let out = install(
+        &shells()[0],
+        &older,
+        &scratch,
+        &["--version", VERSION, "--to", bin.to_str().unwrap()],
+        &[
+            ("PATH", &path),
+            ("FAKE_S", "Linux"),
+            ("FAKE_M", arch),
+            ("FAKE_GLIBC", "2.36"),
+        ],
+    );
+    assert_installed(&out, &bin, &scratch);
+    assert!(
+        text(&out.stdout).contains("no glibc build at"),
+        "{}",
+        describe(&out)
+    );
 
     assert_refused(
         &mirror,
