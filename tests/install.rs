@@ -605,13 +605,18 @@ fn fake_machine(scratch: &Scratch) -> String {
     )
 }
 
-/// Runs install.sh (with `args`) on a machine whose `uname -s`/`-m` answer `os`/`arch` and
-/// whose C library is glibc `glibc` (or musl, with ""), against a mirror that has nothing:
-/// its error names what it asked for.
-fn asked_for(
-    os: &str,
-    arch: &str,
-    glibc: &str,
+/// What a stand-in machine ([`fake_machine`]) says it is: `uname -s`, `uname -m`, and its
+/// glibc's version ("" for a machine without glibc).
+struct Machine<'a> {
+    os: &'a str,
+    arch: &'a str,
+    glibc: &'a str,
+}
+
+/// Runs `install.sh ARGS --version VERSION --to <scratch>/bin` under `shell` on `machine`.
+fn install_on(
+    shell: &[String],
+    machine: &Machine<'_>,
     args: &[&str],
     mirror: &Mirror,
     scratch: &Scratch,
@@ -621,15 +626,15 @@ fn asked_for(
     let mut all = args.to_vec();
     all.extend(["--version", VERSION, "--to", bin.to_str().unwrap()]);
     install(
-        &shells()[0],
+        shell,
         mirror,
         scratch,
         &all,
         &[
             ("PATH", &path),
-            ("FAKE_S", os),
-            ("FAKE_M", arch),
-            ("FAKE_GLIBC", glibc),
+            ("FAKE_S", machine.os),
+            ("FAKE_M", machine.arch),
+            ("FAKE_GLIBC", machine.glibc),
         ],
     )
 }
@@ -681,7 +686,13 @@ fn every_release_target_is_an_asset_install_sh_asks_for() {
         };
         for (os, machine) in unames {
             for (glibc, args) in machines {
-                let out = asked_for(os, machine, glibc, args, &mirror, &scratch);
+                let on = Machine {
+                    os,
+                    arch: machine,
+                    glibc,
+                };
+                // The mirror has nothing: the error names what install.sh asked for.
+                let out = install_on(&shells()[0], &on, args, &mirror, &scratch);
                 assert!(!out.status.success(), "{os} {machine}: {}", describe(&out));
                 let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
                 assert!(
@@ -696,7 +707,12 @@ fn every_release_target_is_an_asset_install_sh_asks_for() {
     // Elsewhere it says to build from source, with the crates.io package's name.
     let mirror = Mirror::new();
     for (os, machine) in [("FreeBSD", "amd64"), ("Linux", "riscv64")] {
-        let out = asked_for(os, machine, "2.36", &[], &mirror, &scratch);
+        let on = Machine {
+            os,
+            arch: machine,
+            glibc: "2.36",
+        };
+        let out = install_on(&shells()[0], &on, &[], &mirror, &scratch);
         assert!(!out.status.success());
         let err = text(&out.stderr);
         assert!(
@@ -731,23 +747,15 @@ fn the_musl_build_is_taken_where_the_glibc_one_does_not_run() {
     let musl = format!("sitegen-{arch}-unknown-linux-musl.tar.gz");
     mirror.publish_as(&format!("download/v{VERSION}"), release, &musl);
 
+    let old_glibc = Machine {
+        os: "Linux",
+        arch,
+        glibc: "2.17",
+    };
     for shell in shells() {
         let scratch = Scratch::new();
-        let bin = scratch.bin();
-        let path = fake_machine(&scratch);
-        let out = install(
-            &shell,
-            &mirror,
-            &scratch,
-            &["--version", VERSION, "--to", bin.to_str().unwrap()],
-            &[
-                ("PATH", &path),
-                ("FAKE_S", "Linux"),
-                ("FAKE_M", arch),
-                ("FAKE_GLIBC", "2.17"),
-            ],
-        );
-        assert_installed(&out, &bin, &scratch);
+        let out = install_on(&shell, &old_glibc, &[], &mirror, &scratch);
+        assert_installed(&out, &scratch.bin(), &scratch);
         let said = text(&out.stdout);
         for phrase in [
             &format!("{arch}-unknown-linux-gnu.tar.gz"),
@@ -766,21 +774,13 @@ fn the_musl_build_is_taken_where_the_glibc_one_does_not_run() {
     let older = Mirror::new();
     older.publish_as(&format!("download/v{VERSION}"), release, &musl);
     let scratch = Scratch::new();
-    let bin = scratch.bin();
-    let path = fake_machine(&scratch);
-    let out = install(
-        &shells()[0],
-        &older,
-        &scratch,
-        &["--version", VERSION, "--to", bin.to_str().unwrap()],
-        &[
-            ("PATH", &path),
-            ("FAKE_S", "Linux"),
-            ("FAKE_M", arch),
-            ("FAKE_GLIBC", "2.36"),
-        ],
-    );
-    assert_installed(&out, &bin, &scratch);
+    let glibc = Machine {
+        os: "Linux",
+        arch,
+        glibc: "2.36",
+    };
+    let out = install_on(&shells()[0], &glibc, &[], &older, &scratch);
+    assert_installed(&out, &scratch.bin(), &scratch);
     assert!(
         text(&out.stdout).contains("no glibc build at"),
         "{}",
