@@ -92,6 +92,12 @@ unpack() {
   [ -f "$unpacked" ] || die "$1 holds no sitegen"
 }
 
+# stage: copies $unpacked beside the installed binary, as $dir/.sitegen.tmp.
+stage() {
+  { cp "$unpacked" "$dir/.sitegen.tmp" && chmod 755 "$dir/.sitegen.tmp"; } ||
+    die "could not write $dir/.sitegen.tmp"
+}
+
 # take_musl WHY: the static musl build instead of the glibc one, saying why.
 take_musl() {
   echo "note: $1; taking the static musl build"
@@ -162,13 +168,6 @@ main() {
   asset=sitegen-$arch-$os.tar.gz
   if download "$asset"; then
     unpack "$asset"
-    # The glibc build needs the glibc it was built against or a newer one: try it first.
-    if [ "$os" = unknown-linux-gnu ] && ! "$unpacked" --version </dev/null >/dev/null 2>&1; then
-      why=$("$unpacked" --version </dev/null 2>&1 | head -n 1)
-      [ "$libc" = auto ] ||
-        die "the glibc build does not run on this machine ($why); nothing was installed: try --libc musl"
-      take_musl "the glibc build does not run on this machine ($why)"
-    fi
   elif [ "$os" = unknown-linux-gnu ] && [ "$libc" = auto ]; then
     take_musl "no glibc build at $url (older releases have none)"
   else
@@ -176,11 +175,19 @@ main() {
   fi
 
   mkdir -p "$dir" || die "cannot create $dir"
-  # Copy beside the old binary, then rename over it: a running sitegen is never half-written.
-  if ! { cp "$unpacked" "$dir/.sitegen.tmp" && chmod 755 "$dir/.sitegen.tmp" &&
-    mv -f "$dir/.sitegen.tmp" "$dir/sitegen"; }; then
-    die "could not write $dir/sitegen"
+  stage
+  # The glibc build needs the glibc it was built against or a newer one: tried first, where
+  # it is to run (a temporary folder may be mounted noexec).
+  if [ "$asset" = "sitegen-$arch-unknown-linux-gnu.tar.gz" ] &&
+    ! "$dir/.sitegen.tmp" --version </dev/null >/dev/null 2>&1; then
+    why=$("$dir/.sitegen.tmp" --version </dev/null 2>&1 | head -n 1)
+    [ "$libc" = auto ] ||
+      die "the glibc build does not run on this machine ($why); nothing was installed: try --libc musl"
+    take_musl "the glibc build does not run on this machine ($why)"
+    stage
   fi
+  # Renamed over the old binary: a running sitegen is never half-written.
+  mv -f "$dir/.sitegen.tmp" "$dir/sitegen" || die "could not write $dir/sitegen"
 
   echo "installed $dir/sitegen: $("$dir/sitegen" --version </dev/null)"
   case :$PATH: in
