@@ -100,6 +100,9 @@ stage() {
 
 # take_musl WHY: the static musl build instead of the glibc one, saying why.
 take_musl() {
+  # A pin names one archive's bytes: the musl archive can never match the glibc one's.
+  [ -z "$pin" ] ||
+    die "$1, and --sha256 pins sitegen-$arch-$os.tar.gz; nothing was installed: to install the static build, pin its hash with --libc musl"
   echo "note: $1; taking the static musl build"
   asset=sitegen-$arch-unknown-linux-musl.tar.gz
   download "$asset" || die "could not download $url"

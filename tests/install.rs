@@ -792,6 +792,20 @@ fn the_musl_build_is_taken_where_the_glibc_one_does_not_run() {
         &["--libc", "gnu"],
         &["the glibc build does not run", "GLIBC_2.99", "--libc musl"],
     );
+    // A pin names the glibc archive's bytes: no falling back to another archive under it.
+    // (install.sh takes the glibc build on its own here only where this machine has glibc.)
+    if cfg!(target_env = "gnu") {
+        let gnu_hash = sha256_hex(&dir.join(format!("sitegen-{arch}-unknown-linux-gnu.tar.gz")));
+        assert_refused(
+            &mirror,
+            &["--sha256", &gnu_hash],
+            &[
+                "the glibc build does not run",
+                "--sha256 pins",
+                "--libc musl",
+            ],
+        );
+    }
     assert_refused(
         &mirror,
         &["--libc", "bionic"],
