@@ -100,9 +100,6 @@ stage() {
 
 # take_musl WHY: the static musl build instead of the glibc one, saying why.
 take_musl() {
-  # A pin names one archive's bytes: the musl archive can never match the glibc one's.
-  [ -z "$pin" ] ||
-    die "$1, and --sha256 pins sitegen-$arch-$os.tar.gz; nothing was installed: to install the static build, pin its hash with --libc musl"
   echo "note: $1; taking the static musl build"
   asset=sitegen-$arch-unknown-linux-musl.tar.gz
   download "$asset" || die "could not download $url"
@@ -186,6 +183,9 @@ main() {
     why=$("$dir/.sitegen.tmp" --version </dev/null 2>&1 | head -n 1)
     [ "$libc" = auto ] ||
       die "the glibc build does not run on this machine ($why); nothing was installed: try --libc musl"
+    # The pin matched the glibc archive's bytes, so the musl archive can never match it.
+    [ -z "$pin" ] ||
+      die "the glibc build does not run on this machine ($why), and --sha256 pins $asset; nothing was installed: to install the static build, pin its hash with --libc musl"
     take_musl "the glibc build does not run on this machine ($why)"
     stage
   fi

@@ -772,7 +772,7 @@ fn the_musl_build_is_taken_where_the_glibc_one_does_not_run() {
 
     // A release from before the glibc builds has only the musl one: taken, with a note.
     let older = Mirror::new();
-    older.publish_as(&format!("download/v{VERSION}"), release, &musl);
+    let (musl_archive, _) = older.publish_as(&format!("download/v{VERSION}"), release, &musl);
     let scratch = Scratch::new();
     let glibc = Machine {
         os: "Linux",
@@ -786,6 +786,17 @@ fn the_musl_build_is_taken_where_the_glibc_one_does_not_run() {
         "{}",
         describe(&out)
     );
+    // Pinned, as a script written for such a release pins its only Linux archive: the same.
+    let musl_hash = sha256_hex(&musl_archive);
+    let scratch = Scratch::new();
+    let out = install_on(
+        &shells()[0],
+        &glibc,
+        &["--sha256", &musl_hash],
+        &older,
+        &scratch,
+    );
+    assert_installed(&out, &scratch.bin(), &scratch);
 
     assert_refused(
         &mirror,
