@@ -15,6 +15,7 @@
 //! turned off, gives plain escaped code.
 
 mod tokens;
+mod walk;
 
 use std::fmt::Write;
 
