@@ -446,9 +446,9 @@ impl Step {
         own(captured);
         for (step, row) in fits.into_iter().enumerate() {
             for (k, fit) in row.into_iter().enumerate() {
-                let after_before = step == 0 || leftmost[step - 1] < k;
-                let before_after = step + 1 == steps || rightmost[step + 1] > k;
-                if let Some(inner) = fit.filter(|_| after_before && before_after) {
+                let room_left = step == 0 || leftmost[step - 1] < k;
+                let room_right = step + 1 == steps || rightmost[step + 1] > k;
+                if let Some(inner) = fit.filter(|_| room_left && room_right) {
                     captured.extend(inner);
                 }
             }
