@@ -90,8 +90,8 @@ struct Grammar {
     /// uncoloured (and `_`-prefixed helper captures, and the injections' captures).
     tags: Vec<Option<&'static str>>,
     injections: Injections,
-    /// The same patterns as one walk of the tree, where they all have its shape and the
-    /// grammar embeds no other language.
+    /// The same patterns (injections included) as one walk of the tree, where they all
+    /// have a shape [`Walker`] takes.
     walker: Option<Walker>,
 }
 
