@@ -18,9 +18,10 @@
 //! one walk of the tree instead of tree-sitter's query cursor, in about half the cursor's
 //! time (0.37-0.62x on the benchmark's code blocks); the other grammars keep the cursor.
 //!
-//! Grammars are compiled once per process, the first time a block of their language is
-//! met (10-40 ms each), and shared by every thread; each thread keeps its own parser and
-//! query cursor.
+//! Grammars are made ready once per process, the first time a block of their language is
+//! met, and shared by every thread; each thread keeps its own parser and query cursor. A
+//! walked grammar's queries are read by [`Walker`] alone: tree-sitter's compilation of
+//! them (10-50 ms each) is left out.
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
@@ -81,18 +82,29 @@ fn grammar(lang: &str) -> Option<&'static Grammar> {
         .as_ref()
 }
 
-/// A grammar with its query compiled and each capture's tag worked out once.
+/// A grammar, and its highlights (and injections) queries as a [`Walker`] or as compiled
+/// by tree-sitter.
 struct Grammar {
     language: Language,
+    highlights: &'static str,
+    injections: &'static str,
+    /// The queries as one walk of the tree, where all their patterns have a shape
+    /// [`Walker`] takes.
+    walker: Option<Walker>,
+    /// tree-sitter's compilation of the queries: made with the grammar where there is no
+    /// walker; where there is, only if asked for (by the tests that compare the two), as
+    /// it costs more than the walker's reading (see [`Walker::compile`]).
+    compiled: OnceLock<Option<Compiled>>,
+}
+
+/// A grammar's queries compiled by tree-sitter, each capture's tag worked out once.
+struct Compiled {
     /// The injections patterns (if any), then the highlights patterns.
     query: Query,
     /// By capture index of `query`: the tag, or None for captures the theme leaves
     /// uncoloured (and `_`-prefixed helper captures, and the injections' captures).
     tags: Vec<Option<&'static str>>,
     injections: Injections,
-    /// The same patterns (injections included) as one walk of the tree, where they all
-    /// have a shape [`Walker`] takes.
-    walker: Option<Walker>,
 }
 
 /// Where the query's injections patterns are, and their captures.
@@ -104,32 +116,56 @@ struct Injections {
 }
 
 impl Grammar {
+    /// None when sitegen has no grammar for `lang`, or tree-sitter cannot compile its
+    /// highlights query.
     fn compile(lang: &str) -> Option<Grammar> {
         let (language, highlights, injections) = sources(lang)?;
+        let walker = Walker::compile(
+            &language,
+            injections,
+            highlights,
+            capture_tag,
+            super::canonical,
+        );
+        let grammar = Grammar {
+            language,
+            highlights,
+            injections,
+            walker,
+            compiled: OnceLock::new(),
+        };
+        if grammar.walker.is_none() {
+            grammar.compiled()?;
+        }
+        Some(grammar)
+    }
+
+    fn compiled(&self) -> Option<&Compiled> {
+        self.compiled
+            .get_or_init(|| Compiled::new(&self.language, self.injections, self.highlights))
+            .as_ref()
+    }
+}
+
+impl Compiled {
+    fn new(language: &Language, injections: &str, highlights: &str) -> Option<Compiled> {
         // Without a working injections query, highlighting goes on without embedded
         // languages, as it would for a grammar that has none.
         let combined = format!("{injections}\n{highlights}");
-        let (query, injections_len, source) = match injections.trim() {
-            "" => (Query::new(&language, highlights).ok()?, 0, highlights),
-            _ => match Query::new(&language, &combined) {
-                Ok(query) => (query, injections.len(), combined.as_str()),
-                Err(_) => (Query::new(&language, highlights).ok()?, 0, highlights),
+        let (query, injections_len) = match injections.trim() {
+            "" => (Query::new(language, highlights).ok()?, 0),
+            _ => match Query::new(language, &combined) {
+                Ok(query) => (query, injections.len()),
+                Err(_) => (Query::new(language, highlights).ok()?, 0),
             },
         };
         let patterns = (0..query.pattern_count())
             .find(|&p| query.start_byte_for_pattern(p) >= injections_len)
             .unwrap_or(query.pattern_count());
-        let tags: Vec<Option<&'static str>> = query
+        let tags = query
             .capture_names()
             .iter()
-            .map(|name| {
-                let skip = name.starts_with('_') || name.starts_with("injection.");
-                if skip {
-                    None
-                } else {
-                    arborium_theme::highlights::tag_for_capture(name)
-                }
-            })
+            .map(|n| capture_tag(n))
             .collect();
         let index = |wanted: &str| {
             query
@@ -143,26 +179,21 @@ impl Grammar {
             content: index("injection.content"),
             language: index("injection.language"),
         };
-        let tag = |name: &str| {
-            let index = query.capture_index_for_name(name)?;
-            tags.get(index as usize).copied().flatten()
-        };
-        let walker = Walker::compile(
-            &language,
-            &query,
-            source,
-            injections.patterns,
-            tag,
-            super::canonical,
-        );
-        Some(Grammar {
-            language,
+        Some(Compiled {
             query,
             tags,
             injections,
-            walker,
         })
     }
+}
+
+/// The theme's tag of a capture, or None for captures it leaves uncoloured, `_`-prefixed
+/// helper captures and the injections' captures.
+fn capture_tag(name: &str) -> Option<&'static str> {
+    if name.starts_with('_') || name.starts_with("injection.") {
+        return None;
+    }
+    arborium_theme::highlights::tag_for_capture(name)
 }
 
 /// The language, highlights query and injections query of each grammar compiled in.
@@ -271,7 +302,7 @@ fn collect(
             walker.walk(&tree, source, offset, layer, embed, found);
         }
         None => query_captures(
-            host,
+            host.compiled()?,
             cursor,
             &tree,
             source,
@@ -303,7 +334,7 @@ fn collect(
 /// another language in to `embedded`.
 #[allow(clippy::too_many_arguments)]
 fn query_captures(
-    host: &Grammar,
+    host: &Compiled,
     cursor: &mut QueryCursor,
     tree: &Tree,
     source: &[u8],
@@ -446,20 +477,42 @@ mod tests {
     fn injections_come_first_in_the_highlights_query() {
         for lang in LANGUAGES {
             let (_, _, injections) = sources(lang).expect(lang);
-            let grammar = grammar(lang).expect(lang);
+            let compiled = grammar(lang).and_then(Grammar::compiled).expect(lang);
             let has = !injections.trim().is_empty();
-            assert_eq!(grammar.injections.patterns > 0, has, "{lang}");
+            assert_eq!(compiled.injections.patterns > 0, has, "{lang}");
             if has {
                 assert!(
-                    grammar.injections.content.is_some(),
+                    compiled.injections.content.is_some(),
                     "{lang}: its content capture"
                 );
             }
             assert!(
-                grammar.query.pattern_count() > grammar.injections.patterns,
+                compiled.query.pattern_count() > compiled.injections.patterns,
                 "{lang}: the highlights patterns follow"
             );
         }
+    }
+
+    /// The walker reads the queries itself, without tree-sitter's compilation: it must see
+    /// the same patterns, of queries tree-sitter takes (the test above: with injections).
+    #[test]
+    fn the_walker_reads_the_patterns_tree_sitter_reads() {
+        let mut compared = 0;
+        for lang in LANGUAGES {
+            let (language, highlights, injections) = sources(lang).expect(lang);
+            let walked = grammar(lang).expect(lang).walker.is_some();
+            for source in [injections, highlights] {
+                let query = Query::new(&language, source).expect(lang);
+                let (ours, theirs) = super::super::walk::patterns_both_ways(&query, source);
+                // Where the reader does not take the text (anchors...), nothing to compare.
+                if ours.is_empty() && !walked {
+                    continue;
+                }
+                assert_eq!(ours, theirs, "{lang}");
+                compared += ours.len();
+            }
+        }
+        assert!(compared > 600, "{compared} patterns compared");
     }
 
     #[test]
