@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::digest::FileHash;
 use crate::images::{Images, Linked};
 use crate::output::Output;
 use crate::render::Renderer;
@@ -184,12 +185,12 @@ impl site::Earlier for Writer<'_> {
         self.output.read_published(file)
     }
 
-    fn holds(&self, file: &str, hash: &[u8; 32]) -> bool {
-        self.output.holds(file, &blake3::Hash::from(*hash))
+    fn holds(&self, file: &str, hash: &FileHash) -> bool {
+        self.output.holds(file, hash)
     }
 
-    fn keep(&self, file: &str, hash: &[u8; 32]) {
-        self.output.keep_file(file, &blake3::Hash::from(*hash));
+    fn keep(&self, file: &str, hash: &FileHash) {
+        self.output.keep_file(file, hash);
     }
 }
 

@@ -6,6 +6,8 @@
 //! of a 100,000-article publish build; gathered, a number is one inline store and the
 //! hash runs once over the whole. The result is fixed from run to run, as the manifest's
 //! fingerprints need (`std`'s `DefaultHasher` is not promised to be).
+//!
+//! [`FileHash`], the content hash of each output file, is XXH3 too.
 
 use std::hash::Hasher;
 
@@ -59,6 +61,38 @@ impl Hasher for Digest {
     }
 }
 
+/// The content hash of a file the build wrote, as the output's manifest records it: what
+/// the next build compares to skip writing a file that did not change, and what `sitegen
+/// push` compares to find the pages that did.
+///
+/// XXH3-128 rather than a cryptographic hash: nothing here guards against a forger, only
+/// against chance, and at 10,000 articles blake3 of every file was 3 % of a cold build's
+/// CPU (363 MB hashed), XXH3 a fifth of that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct FileHash([u8; 16]);
+
+impl FileHash {
+    pub fn of(bytes: &[u8]) -> FileHash {
+        FileHash(xxhash_rust::xxh3::xxh3_128(bytes).to_be_bytes())
+    }
+
+    /// 32 lowercase hex digits.
+    pub fn to_hex(self) -> String {
+        format!("{:032x}", u128::from_be_bytes(self.0))
+    }
+
+    /// What [`FileHash::to_hex`] wrote; None for anything else (a blake3 of an older
+    /// manifest has 64 digits).
+    pub fn from_hex(text: &str) -> Option<FileHash> {
+        let digits =
+            text.len() == 32 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        digits
+            .then(|| u128::from_str_radix(text, 16).ok())
+            .flatten()
+            .map(|n| FileHash(n.to_be_bytes()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::hash::Hash;
@@ -74,6 +108,24 @@ mod tests {
         bytes.extend_from_slice(&7u64.to_ne_bytes());
         assert_eq!(d.finish(), xxhash_rust::xxh3::xxh3_64(&bytes));
         assert_eq!(d.digest128(), xxhash_rust::xxh3::xxh3_128(&bytes));
+    }
+
+    #[test]
+    fn file_hashes_read_back_from_their_hex_and_nothing_else() {
+        let hash = FileHash::of("<p>新闻</p>".as_bytes());
+        assert_eq!(hash.to_hex().len(), 32);
+        assert_eq!(FileHash::from_hex(&hash.to_hex()), Some(hash));
+        assert_ne!(FileHash::of(b"a"), FileHash::of(b"b"));
+        let blake3 = blake3::hash(b"a").to_hex();
+        for other in [
+            blake3.as_str(),
+            "-",
+            "",
+            &hash.to_hex().to_uppercase(),
+            "+0123456789abcdef0123456789abcde",
+        ] {
+            assert_eq!(FileHash::from_hex(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::shortcodes::Shortcodes;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::digest::FileHash;
 use crate::load::{self, LoadOptions};
 use crate::model::{self, Site};
 use crate::progress::Progress;
@@ -201,11 +202,11 @@ pub trait Earlier: Sync {
     /// `file` as the last build published it.
     fn read(&self, file: &str) -> Option<Vec<u8>>;
 
-    /// Whether the folder being written holds `file` with this blake3 hash already.
-    fn holds(&self, file: &str, hash: &[u8; 32]) -> bool;
+    /// Whether the folder being written holds `file` with this hash already.
+    fn holds(&self, file: &str, hash: &FileHash) -> bool;
 
     /// Counts `file`, which [`Earlier::holds`], as written by this build.
-    fn keep(&self, file: &str, hash: &[u8; 32]);
+    fn keep(&self, file: &str, hash: &FileHash);
 }
 
 /// An [`Earlier`] that notes the names of the files kept, for the clash check.
@@ -223,11 +224,11 @@ impl Earlier for NotingKept<'_> {
         self.earlier.read(file)
     }
 
-    fn holds(&self, file: &str, hash: &[u8; 32]) -> bool {
+    fn holds(&self, file: &str, hash: &FileHash) -> bool {
         self.earlier.holds(file, hash)
     }
 
-    fn keep(&self, file: &str, hash: &[u8; 32]) {
+    fn keep(&self, file: &str, hash: &FileHash) {
         self.earlier.keep(file, hash);
         self.names
             .lock()

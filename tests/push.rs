@@ -349,6 +349,49 @@ fn pushes_only_what_was_added_or_changed_newest_article_first() {
     assert_eq!(baidu.requests().len(), 1);
 }
 
+/// Before sitegen hashed pages with XXH3, the push state recorded blake3s: after an
+/// upgrade, a page that is as it was is not sent again; one that changed is.
+#[test]
+fn a_state_recorded_with_blake3_sends_only_the_pages_that_changed() {
+    let baidu = Fake::start(|r, _| baidu_ok(r));
+    let root = portal(Some(&baidu), None, "");
+    let root = root.path();
+    build(root, NOW);
+    ok(&push(root, NOW, &[]));
+    let state_file = root.join(".sitegen-cache/push/baidu.json");
+    let mut state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&state_file).unwrap()).unwrap();
+    let sent = state["sent"].as_object_mut().unwrap();
+    assert!(sent.len() > 5, "{sent:?}");
+    let chip = format!("{CHIP}index.html");
+    for (file, hash) in sent.iter_mut() {
+        assert_eq!(hash.as_str().unwrap().len(), 32, "{file}: {hash}");
+        // As sitegen recorded them then; for 国产 GPU, the page as it was before an edit.
+        let bytes = match *file == chip {
+            true => b"<p>an older version of the page</p>".to_vec(),
+            false => std::fs::read(root.join("public").join(file)).unwrap(),
+        };
+        *hash = blake3::hash(&bytes).to_hex().to_string().into();
+    }
+    std::fs::write(&state_file, serde_json::to_vec(&state).unwrap()).unwrap();
+
+    let pushed = ok(&push(root, NOW, &[]));
+    let requests = baidu.requests();
+    assert_eq!(requests.len(), 1, "{pushed}");
+    assert_eq!(requests[0].body.trim(), url(CHIP), "{pushed}");
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&state_file).unwrap()).unwrap();
+    let lengths: Vec<usize> = state["sent"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|h| h.as_str().unwrap().len())
+        .collect();
+    assert!(lengths.iter().all(|&n| n == 32), "{state}");
+    let after = ok(&push(root, NOW, &[]));
+    assert!(after.contains("baidu: nothing new or changed"), "{after}");
+}
+
 #[test]
 fn dry_run_prints_and_sends_nothing() {
     let baidu = Fake::start(|r, _| baidu_ok(r));

@@ -75,7 +75,7 @@ fn assert_complete(out: &Path) {
     let mut lines = marker.lines();
     assert_eq!(
         lines.next(),
-        Some("This folder is written by sitegen build (blake3, inputs, name)."),
+        Some("This folder is written by sitegen build (xxh3-128, inputs, name)."),
         "marker is not complete"
     );
     // Each line is a hash (or `-`), a page's inputs (or `-`) and the file's name.
@@ -91,6 +91,65 @@ fn assert_complete(out: &Path) {
     held.sort();
     assert_eq!(listed, held, "the tree differs from its marker");
     assert!(out.join("index.html").is_file(), "no index.html");
+}
+
+/// An output written by a sitegen that hashed files with blake3: the next build compares
+/// the files themselves (not hashes of another kind), so an edit is published, and its
+/// manifest is of the current kind.
+#[test]
+fn an_output_whose_manifest_has_blake3_hashes_is_rebuilt_right() {
+    let root = site_with(3);
+    let out = root.path().join("public");
+    let build = || {
+        let child = spawn_build(root.path(), &out, &[]);
+        let done = child.wait_with_output().expect("wait");
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    };
+    build();
+    let marker = std::fs::read_to_string(out.join(MARKER)).unwrap();
+    let mut lines = marker.lines();
+    let mut old = String::from("This folder is written by sitegen build (blake3, inputs, name).\n");
+    lines.next();
+    for line in lines.filter(|l| !l.is_empty()) {
+        let mut parts = line.splitn(3, ' ');
+        let (hash, inputs, name) = (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        );
+        let hash = match hash {
+            "-" => "-".to_string(),
+            _ => blake3::hash(&std::fs::read(out.join(name)).unwrap())
+                .to_hex()
+                .to_string(),
+        };
+        old.push_str(&format!("{hash} {inputs} {name}\n"));
+    }
+    std::fs::write(out.join(MARKER), old).unwrap();
+    let page = out.join("2026/03/a1/index.html");
+    assert!(std::fs::read_to_string(&page).unwrap().contains("正文 1。"));
+    write(
+        root.path(),
+        "content/资讯/a1.md",
+        &article(
+            "新闻 1",
+            "2026-03-01T08:00:00+08:00",
+            &["芯片", "开源"],
+            &["科技"],
+            "更正后的正文。",
+        ),
+    );
+    build();
+    assert_complete(&out);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("更正后的正文。") && !html.contains("正文 1。"),
+        "{html}"
+    );
 }
 
 fn paths(out: &Path) -> Vec<PathBuf> {

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::Diagnostic;
+use crate::digest::FileHash;
 
 mod copy;
 mod lock;
@@ -81,10 +82,10 @@ type Written = HashMap<String, Listed>;
 /// one lookup in the last manifest and one insert in this build's.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Listed {
-    /// blake3 of a file written through [`Output::write`]: what `sitegen push` compares to
-    /// find the pages that changed. None for files not hashed (picture versions, the
-    /// marker), and for every file of a folder written before hashes were kept.
-    pub hash: Option<blake3::Hash>,
+    /// The hash of a file written through [`Output::write`]: what `sitegen push` compares
+    /// to find the pages that changed. None for files not hashed (picture versions, the
+    /// marker), and for every file of a folder written before these hashes were kept.
+    pub hash: Option<FileHash>,
     /// The fingerprint of what a page was rendered from ([`crate::render::fingerprint`]):
     /// the next build that reuses this folder renders only pages whose fingerprint changed.
     pub inputs: Option<u64>,
@@ -197,7 +198,7 @@ impl Output {
     }
 
     /// Whether the folder being written holds `rel` with this hash (its manifest says so).
-    pub fn holds(&self, rel: &str, hash: &blake3::Hash) -> bool {
+    pub fn holds(&self, rel: &str, hash: &FileHash) -> bool {
         let Some(previous) = &self.previous else {
             return false;
         };
@@ -205,7 +206,7 @@ impl Output {
     }
 
     /// Counts `rel`, which [`Output::holds`], as written by this build.
-    pub fn keep_file(&self, rel: &str, hash: &blake3::Hash) {
+    pub fn keep_file(&self, rel: &str, hash: &FileHash) {
         self.record(rel, *hash, None);
     }
 
@@ -237,7 +238,7 @@ impl Output {
         self.write_with(rel, bytes, None)
     }
 
-    fn record(&self, rel: &str, hash: blake3::Hash, page: Option<(u64, Vec<String>)>) {
+    fn record(&self, rel: &str, hash: FileHash, page: Option<(u64, Vec<String>)>) {
         let Ok(mut records) = self.records.lock() else {
             return;
         };
@@ -269,7 +270,7 @@ impl Output {
             ));
         }
         let path = self.staging.join(rel);
-        let hash = blake3::hash(bytes);
+        let hash = FileHash::of(bytes);
         // A file this build already wrote (minify rewrites the plain-named stylesheets)
         // is compared with what this build put there, not with the previous build's.
         let earlier = self
@@ -390,7 +391,7 @@ fn manifest_text(written: &Written) -> Vec<u8> {
     manifest
 }
 
-/// One file's line of the marker: `<blake3> <inputs> <name>`.
+/// One file's line of the marker: `<hash> <inputs> <name>`.
 fn manifest_line(out: &mut Vec<u8>, file: &str, record: &Listed) {
     // Files published under a content-named name (picture versions) and the marker itself
     // carry no hash: `-`; files other than pages carry no inputs.
@@ -513,9 +514,14 @@ fn remove_walked(root: &Path, written: &Written) -> Result<(), Diagnostic> {
 /// First line of the marker of a folder being written.
 const INCOMPLETE: &[u8] = b"This folder is written by sitegen build (incomplete).\n";
 /// First line of the marker of a finished folder; the files it holds follow, one a line,
-/// each as its blake3 (hex, or `-` when not hashed), the fingerprint of a page's inputs (16
-/// hex digits, or `-` for files other than pages), and its name, separated by spaces.
-const COMPLETE: &[u8] = b"This folder is written by sitegen build (blake3, inputs, name).\n";
+/// each as its [`FileHash`] (hex, or `-` when not hashed), the fingerprint of a page's
+/// inputs (16 hex digits, or `-` for files other than pages), and its name, separated by
+/// spaces.
+const COMPLETE: &[u8] = b"This folder is written by sitegen build (xxh3-128, inputs, name).\n";
+/// The first line sitegen wrote while files were hashed with blake3: the same fields, but
+/// hashes the build no longer compares with, so they are read as none (the first build
+/// after an upgrade compares the files themselves, and renders every page once).
+const COMPLETE_BLAKE3: &str = "This folder is written by sitegen build (blake3, inputs, name).\n";
 /// The first line sitegen wrote before pages carried their inputs: blake3 and name follow.
 const COMPLETE_HASHES_ONLY: &str = "This folder is written by sitegen build (blake3, then name).\n";
 /// The first line sitegen wrote before files carried hashes: names only follow.
@@ -597,12 +603,12 @@ pub fn read_hashes(dir: &Path) -> Option<Manifest> {
             .map(str::to_string)
             .collect::<Vec<_>>()
     };
-    let hash_of = |hash: &str| Listed {
-        hash: blake3::Hash::from_hex(hash).ok(),
-        inputs: None,
-    };
     let mut manifest = Manifest::default();
-    if let Some(rest) = text.strip_prefix(std::str::from_utf8(COMPLETE).ok()?) {
+    let current = text.strip_prefix(std::str::from_utf8(COMPLETE).ok()?);
+    let three_fields = current
+        .map(|rest| (rest, true))
+        .or_else(|| text.strip_prefix(COMPLETE_BLAKE3).map(|rest| (rest, false)));
+    if let Some((rest, hashes_kept)) = three_fields {
         for line in rest.lines().filter(|l| !l.is_empty()) {
             let mut parts = line.splitn(3, ' ');
             let (Some(hash), Some(inputs), Some(name)) = (parts.next(), parts.next(), parts.next())
@@ -614,15 +620,15 @@ pub fn read_hashes(dir: &Path) -> Option<Manifest> {
             };
             let listed = Listed {
                 inputs: u64::from_str_radix(inputs, 16).ok(),
-                ..hash_of(hash)
+                hash: FileHash::from_hex(hash).filter(|_| hashes_kept),
             };
             manifest.files.insert(name.to_string(), listed);
         }
     } else if let Some(rest) = text.strip_prefix(COMPLETE_HASHES_ONLY) {
         for line in lines(rest) {
             let entry = match line.split_once(' ') {
-                Some((hash, name)) if is_hash(hash) || hash == "-" => {
-                    (name.to_string(), hash_of(hash))
+                Some((hash, name)) if is_blake3(hash) || hash == "-" => {
+                    (name.to_string(), Listed::default())
                 }
                 _ => (line, Listed::default()),
             };
@@ -638,8 +644,8 @@ pub fn read_hashes(dir: &Path) -> Option<Manifest> {
     Some(manifest)
 }
 
-/// 64 lower-case hex digits: a blake3 as the manifest writes it.
-fn is_hash(s: &str) -> bool {
+/// 64 lower-case hex digits: a blake3 as older manifests wrote it.
+fn is_blake3(s: &str) -> bool {
     s.len() == 64
         && s.bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -752,9 +758,23 @@ mod tests {
             .unwrap();
         out.commit().unwrap();
         let manifest = read_hashes(&target).unwrap();
-        let expected = blake3::hash("<p>新闻</p>".as_bytes());
+        let expected = FileHash::of("<p>新闻</p>".as_bytes());
         assert_eq!(manifest.files["资讯/a/index.html"].hash, Some(expected));
         assert_eq!(manifest.files[MARKER], Listed::default());
+        // A marker of the blake3 days reads as names and inputs, without hashes: nothing
+        // is compared with a hash of another kind.
+        let blake3 = blake3::hash("<p>新闻</p>".as_bytes()).to_hex();
+        fs::write(
+            target.join(MARKER),
+            format!("{COMPLETE_BLAKE3}- - .sitegen-output\n{blake3} 00000000000000ff 资讯/a/index.html\n"),
+        )
+        .unwrap();
+        let old = read_hashes(&target).unwrap();
+        let page = Listed {
+            hash: None,
+            inputs: Some(255),
+        };
+        assert_eq!(old.files.get("资讯/a/index.html"), Some(&page));
         // A marker written before hashes were kept still reads, as names without hashes.
         fs::write(
             target.join(MARKER),
@@ -816,7 +836,7 @@ mod tests {
         assert!(!root.path().join(".public.sitegen-tmp").exists());
         assert_eq!(fs::read(target.join("index.html")).unwrap(), b"v1");
         let out = Output::prepare(root.path(), &target, false).unwrap();
-        assert!(out.holds("index.html", &blake3::hash(b"v1")));
+        assert!(out.holds("index.html", &FileHash::of(b"v1")));
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub struct Candidate {
     pub file: String,
     /// Its public URL, percent-encoded as pages link it.
     pub url: String,
-    /// blake3 of the file as built (from the manifest).
+    /// The hash of the file as built (from the manifest), in hex.
     pub hash: String,
     /// The article's date; None for other pages (listings, standalone pages).
     pub date: Option<DateTime<FixedOffset>>,
@@ -99,7 +99,7 @@ impl Built {
             Some(Some(hash)) => self.pages.push(Candidate {
                 url,
                 file,
-                hash: hash.to_hex().to_string(),
+                hash: hash.to_hex(),
                 date,
             }),
         }

@@ -277,6 +277,7 @@ pub fn push(options: &PushOptions) -> Result<PushReport, Diagnostics> {
         let job = Job {
             service,
             pages: &built.pages,
+            output: &output,
             state_path: &path,
             today: &today,
             options,
@@ -372,6 +373,8 @@ fn services(
 struct Job<'a> {
     service: Service,
     pages: &'a [Candidate],
+    /// The output folder the pages are in.
+    output: &'a Path,
     state_path: &'a Path,
     today: &'a str,
     options: &'a PushOptions,
@@ -380,7 +383,10 @@ struct Job<'a> {
 impl Job<'_> {
     /// The state to push against; None on the first push, when it is to be recorded.
     fn state(&self) -> Result<Option<State>, Diagnostic> {
-        let previous = state::load(self.state_path)?;
+        let mut previous = state::load(self.state_path)?;
+        if let Some(state) = &mut previous {
+            state.upgrade_hashes(self.pages, self.output);
+        }
         Ok(previous.or_else(|| self.options.all.then(State::default)))
     }
 

@@ -9,12 +9,15 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::changes::Candidate;
 use crate::diagnostics::Diagnostic;
 
 /// One service's record.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
-    /// Output file → blake3 of the page as last submitted (accepted, or refused for good).
+    /// Output file → hash of the page as last submitted (accepted, or refused for good):
+    /// its [`crate::digest::FileHash`], or a blake3 where it was recorded before sitegen
+    /// hashed pages with XXH3 (see [`State::upgrade_hashes`]).
     pub sent: BTreeMap<String, String>,
     /// The day (`YYYY-MM-DD`, site time) `used_today` counts for.
     #[serde(default)]
@@ -25,6 +28,27 @@ pub struct State {
 }
 
 impl State {
+    /// Replaces the blake3 hashes of older sitegen (64 hex digits) with the hashes of
+    /// `pages` where the page in `output` is still the one that blake3 was of, so that an
+    /// upgrade sends nothing again; a page that changed keeps its blake3 and is sent. Reads
+    /// only the pages recorded that way, once.
+    pub fn upgrade_hashes(&mut self, pages: &[Candidate], output: &Path) {
+        for page in pages {
+            let Some(sent) = self.sent.get_mut(&page.file) else {
+                continue;
+            };
+            if sent.len() != 64 || sent == &page.hash {
+                continue;
+            }
+            let Ok(bytes) = fs::read(output.join(&page.file)) else {
+                continue;
+            };
+            if blake3::hash(&bytes).to_hex().as_str() == sent.as_str() {
+                sent.clone_from(&page.hash);
+            }
+        }
+    }
+
     /// How much of `quota` is left on `today`.
     pub fn quota_left(&self, today: &str, quota: usize) -> usize {
         if self.day == today {

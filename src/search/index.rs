@@ -25,6 +25,7 @@ use rayon::prelude::*;
 
 use super::postings::{self, IN_SUMMARY, IN_TAGS, IN_TITLE};
 use super::tokenize::{self, Key, Mode};
+use crate::digest::FileHash;
 use crate::model::LazyText;
 use crate::text::UNIFIED_IDEOGRAPHS;
 
@@ -252,8 +253,9 @@ pub struct Layout {
 pub struct FileSum {
     pub quick: u64,
     pub len: u64,
-    /// blake3 of the bytes: the next build checks a file it reads back against it.
-    pub hash: [u8; 32],
+    /// The next build checks a file it reads back against it, and asks the output folder
+    /// whether it holds the file with it.
+    pub hash: FileHash,
 }
 
 impl FileSum {
@@ -261,7 +263,7 @@ impl FileSum {
         FileSum {
             quick: quick_hash(bytes),
             len: bytes.len() as u64,
-            hash: *blake3::hash(bytes).as_bytes(),
+            hash: FileHash::of(bytes),
         }
     }
 }

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::index::{self, CHUNK, Doc, FileSum, Layout, Stats};
 use super::postings;
 use super::tokenize::{self, Key};
+use crate::digest::FileHash;
 use crate::site::Earlier;
 
 /// Bumped when the ledger changes shape.
@@ -322,7 +323,7 @@ fn update_shard(
 /// `file` as the last build published it, when it is what the ledger says.
 fn read_checked(earlier: &dyn Earlier, file: &str, sum: &FileSum) -> Option<Vec<u8>> {
     let bytes = earlier.read(file)?;
-    (blake3::hash(&bytes).as_bytes() == &sum.hash).then_some(bytes)
+    (FileHash::of(&bytes) == sum.hash).then_some(bytes)
 }
 
 #[cfg(test)]
@@ -347,14 +348,14 @@ mod tests {
         fn read(&self, file: &str) -> Option<Vec<u8>> {
             self.files.get(file).cloned()
         }
-        fn holds(&self, file: &str, hash: &[u8; 32]) -> bool {
+        fn holds(&self, file: &str, hash: &FileHash) -> bool {
             self.held.contains(file)
                 && self
                     .files
                     .get(file)
-                    .is_some_and(|b| blake3::hash(b).as_bytes() == hash)
+                    .is_some_and(|b| FileHash::of(b) == *hash)
         }
-        fn keep(&self, file: &str, _: &[u8; 32]) {
+        fn keep(&self, file: &str, _: &FileHash) {
             self.kept.lock().unwrap().push(file.to_string());
         }
     }
