@@ -76,9 +76,9 @@ impl FileHash {
         FileHash(xxhash_rust::xxh3::xxh3_128(bytes).to_be_bytes())
     }
 
-    /// 32 lowercase hex digits.
+    /// 32 lowercase hex digits (as [`std::fmt::Display`] writes them).
     pub fn to_hex(self) -> String {
-        format!("{:032x}", u128::from_be_bytes(self.0))
+        self.to_string()
     }
 
     /// What [`FileHash::to_hex`] wrote; None for anything else (a blake3 of an older
@@ -90,6 +90,12 @@ impl FileHash {
             .then(|| u128::from_str_radix(text, 16).ok())
             .flatten()
             .map(|n| FileHash(n.to_be_bytes()))
+    }
+}
+
+impl std::fmt::Display for FileHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:032x}", u128::from_be_bytes(self.0))
     }
 }
 

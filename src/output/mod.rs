@@ -395,11 +395,12 @@ fn manifest_text(written: &Written) -> Vec<u8> {
 fn manifest_line(out: &mut Vec<u8>, file: &str, record: &Listed) {
     // Files published under a content-named name (picture versions) and the marker itself
     // carry no hash: `-`; files other than pages carry no inputs.
-    match record.hash {
-        Some(hash) => out.extend_from_slice(hash.to_hex().as_bytes()),
-        None => out.push(b'-'),
-    }
-    // `write!` into a Vec cannot fail.
+    // `write!` into a Vec cannot fail; the hash is written without a String of its own
+    // (165,000 lines at 100,000 articles).
+    let _ = match record.hash {
+        Some(hash) => write!(out, "{hash}"),
+        None => write!(out, "-"),
+    };
     let _ = match record.inputs {
         Some(i) => write!(out, " {i:016x} "),
         None => write!(out, " - "),
