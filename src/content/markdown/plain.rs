@@ -163,7 +163,12 @@ impl TextState {
         // text passes through here.
         let mut run = 0;
         for (i, c) in t.char_indices() {
-            if c.is_whitespace() {
+            // Ideographs first: most characters here, and no ideograph is white space,
+            // whose test looks characters outside ASCII up in Unicode's tables.
+            if crate::text::UNIFIED_IDEOGRAPHS.contains(&(c as u32)) {
+                self.cjk_chars += 1;
+                self.in_latin_word = false;
+            } else if c.is_whitespace() {
                 self.push_run(&t[run..i], to_summary);
                 self.push_space();
                 run = i + c.len_utf8();
