@@ -95,9 +95,8 @@ const NEEDS_LOOK: [bool; 256] = {
     table
 };
 
-/// Appends `c` escaped for XML, or nothing when XML cannot carry it. Inlined: it is the
-/// loop body of [`xml`], which escapes every title and summary of every page.
-#[inline(always)]
+/// Appends `c` escaped for XML, or nothing when XML cannot carry it: what [`xml`] does to
+/// each character, for [`markdown_literal`], which escapes more characters besides.
 fn push_xml_char(out: &mut String, c: char) {
     match c {
         '&' => out.push_str("&amp;"),
