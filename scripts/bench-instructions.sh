@@ -74,9 +74,12 @@ for i in "${!BINS[@]}"; do
   bin="${BINS[$i]}"
   rm -rf "$WORK/site/public" "$WORK/site/.sitegen-cache"
   out="$WORK/cachegrind.$i"
-  valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$out" \
-    "$bin" build -q -r "$WORK/site" 2>"$WORK/valgrind.log" ||
-    die "$bin failed under valgrind (see its log: rerun with the corpus kept)"
+  if ! valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file="$out" \
+    "$bin" build -q -r "$WORK/site" 2>"$WORK/valgrind.log"; then
+    # The folder goes with the script's exit: what the build and valgrind said, here.
+    tail -n 20 "$WORK/valgrind.log" >&2
+    die "$bin failed under valgrind (its last lines above)"
+  fi
   count="$(sed -n 's/^summary: *//p' "$out")"
   [[ -n "$count" ]] || die "no count in $out"
   first="${first:-$count}"
