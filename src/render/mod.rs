@@ -25,7 +25,7 @@ pub use pages::{
     Job, Listing, ListingKind, Page, Plan, author_info, authors_root, clashes_with_pages, plan,
     series_info, series_root, statics_clashing_with_generated,
 };
-pub use templates::{Inputs, Renderer, Shared, Taxonomy};
+pub use templates::{Inputs, Renderer, Shared, Taxonomy, seed_maps_per_thread};
 
 /// Files of one kind, as (path relative to the output root, bytes).
 type Files = Vec<(String, Vec<u8>)>;

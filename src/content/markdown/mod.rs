@@ -239,6 +239,9 @@ struct Blocks<'a> {
     held: Vec<Vec<Spanned<'a>>>,
     /// Blocks ready to hand on, first first.
     ready: std::collections::VecDeque<Vec<Spanned<'a>>>,
+    /// Emptied blocks given back ([`Blocks::recycle`]), so that reading a block does not
+    /// grow a new vector from nothing each time.
+    spare: Vec<Vec<Spanned<'a>>>,
 }
 
 impl<'a> Blocks<'a> {
@@ -261,7 +264,14 @@ impl<'a> Blocks<'a> {
             restart: 0,
             held: Vec::new(),
             ready: std::collections::VecDeque::new(),
+            spare: Vec::new(),
         }
+    }
+
+    /// Takes back a block whose events were all handed on.
+    fn recycle(&mut self, mut block: Vec<Spanned<'a>>) {
+        block.clear();
+        self.spare.push(block);
     }
 
     /// The next top-level block's events, or None at the end of the body.
@@ -298,7 +308,7 @@ impl<'a> Blocks<'a> {
 
     /// The current part's next top-level block, its ranges in `source`.
     fn read_block(&mut self) -> Option<Vec<Spanned<'a>>> {
-        let mut block = Vec::new();
+        let mut block = self.spare.pop().unwrap_or_default();
         let mut depth = 0usize;
         for (event, range) in self.parser.by_ref() {
             match event {
@@ -311,7 +321,11 @@ impl<'a> Blocks<'a> {
                 break;
             }
         }
-        (!block.is_empty()).then_some(block)
+        if block.is_empty() {
+            self.spare.push(block);
+            return None;
+        }
+        Some(block)
     }
 
     /// The start of the line of a block starting at `at`, when the part may restart
@@ -401,10 +415,11 @@ impl<'a> Iterator for Stream<'a, '_, '_> {
                 return None;
             }
             match self.blocks.next_block() {
-                Some(block) => {
-                    for (event, range) in block {
+                Some(mut block) => {
+                    for (event, range) in block.drain(..) {
                         self.body.event(event, range);
                     }
+                    self.blocks.recycle(block);
                     std::mem::swap(&mut self.ready, &mut self.body.out);
                     self.ready.reverse();
                 }
