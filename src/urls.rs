@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::config::SiteConfig;
-use crate::slug::encode_path;
+use crate::slug::push_encoded_path;
 
 /// Extensions of files no edition converts: pictures, stylesheets, scripts, fonts, media.
 const ASSET_EXTENSIONS: [&str; 22] = [
@@ -79,17 +79,29 @@ impl Urls {
     /// Traditional edition a static file, picture or stylesheet is the Simplified
     /// edition's: one copy serves both.
     pub fn href(&self, rel: &str) -> String {
+        let mut href = String::with_capacity(self.root_path.len() + rel.len() + 8);
+        self.push_href(&mut href, rel);
+        href
+    }
+
+    /// Absolute URL of a path relative to the site root.
+    pub fn absolute(&self, rel: &str) -> String {
+        let mut url = String::with_capacity(self.origin.len() + rel.len() + 16);
+        url.push_str(&self.origin);
+        self.push_href(&mut url, rel);
+        url
+    }
+
+    /// [`Urls::href`] appended to `out`. The root and the path are encoded one after the
+    /// other: encoding works byte by byte, so that is the encoding of the two joined.
+    fn push_href(&self, out: &mut String, rel: &str) {
         let rel = rel.trim_start_matches('/');
         let root = match &self.shared {
             Some((root, files)) if is_shared_file(rel, files) => root,
             _ => &self.root_path,
         };
-        encode_path(&format!("{root}{rel}"))
-    }
-
-    /// Absolute URL of a path relative to the site root.
-    pub fn absolute(&self, rel: &str) -> String {
-        format!("{}{}", self.origin, self.href(rel))
+        push_encoded_path(out, root);
+        push_encoded_path(out, rel);
     }
 
     /// Resolves a front-matter asset reference such as `cover`: absolute URLs stay, paths
@@ -223,6 +235,14 @@ mod tests {
             urls("https://a.com").href("tags/马斯克/"),
             "/tags/%E9%A9%AC%E6%96%AF%E5%85%8B/"
         );
+        // Root and path encoded apart give the encoding of the two joined.
+        let u = urls("https://a.com/门户/");
+        for rel in ["tags/马斯克/", "a b/c?d#e/", "", "/%/"] {
+            let joined = format!("{}{}", u.root_path, rel.trim_start_matches('/'));
+            let whole = crate::slug::encode_path(&joined);
+            assert_eq!(u.href(rel), whole);
+            assert_eq!(u.absolute(rel), format!("https://a.com{whole}"));
+        }
     }
 
     #[test]
