@@ -56,6 +56,17 @@ impl Default for Switchable {
     }
 }
 
+/// Whether mimalloc's plain `mi_malloc` (and `mi_realloc`, `mi_zalloc`) gives a block of
+/// `size` bytes the alignment `align`: every block of 16 bytes or more is 16-aligned
+/// (`MI_MAX_ALIGN_SIZE`: its size classes are multiples of 16 from there on) and every
+/// smaller one 8-aligned, a word; a Rust layout's size is a multiple of its alignment. The
+/// `mimalloc` crate asks for every block through `mi_malloc_aligned`, which in mimalloc 3
+/// over-allocates and aligns by hand for any block past its small sizes (1 KB) whose size is
+/// not a power of two: one block in eight of a build, half a percent of its instructions.
+fn plain_fits(align: usize, size: usize) -> bool {
+    align <= 16 && align <= size
+}
+
 /// Whether mimalloc made the block at `ptr`.
 fn made_by_mimalloc<T>(ptr: *mut T) -> bool {
     // SAFETY: mimalloc's lookup only reads its own page map; any address may be asked.
@@ -95,12 +106,15 @@ fn switchable_block_made_by_mimalloc(ptr: *mut u8) -> bool {
 // `made_by_mimalloc` tells; both allocators meet `GlobalAlloc`'s contract themselves.
 unsafe impl GlobalAlloc for Switchable {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's layout is passed on unchanged.
+        // SAFETY: the caller's layout is passed on unchanged, or its size to mimalloc's
+        // plain malloc where that gives the alignment (`plain_fits`).
         unsafe {
-            if self.allocating_with_mimalloc() {
-                MiMalloc.alloc(layout)
-            } else {
+            if !self.allocating_with_mimalloc() {
                 note_system_block(System.alloc(layout), layout.size())
+            } else if plain_fits(layout.align(), layout.size()) {
+                libmimalloc_sys::mi_malloc(layout.size()).cast()
+            } else {
+                MiMalloc.alloc(layout)
             }
         }
     }
@@ -108,10 +122,12 @@ unsafe impl GlobalAlloc for Switchable {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
         unsafe {
-            if self.allocating_with_mimalloc() {
-                MiMalloc.alloc_zeroed(layout)
-            } else {
+            if !self.allocating_with_mimalloc() {
                 note_system_block(System.alloc_zeroed(layout), layout.size())
+            } else if plain_fits(layout.align(), layout.size()) {
+                libmimalloc_sys::mi_zalloc(layout.size()).cast()
+            } else {
+                MiMalloc.alloc_zeroed(layout)
             }
         }
     }
@@ -130,10 +146,12 @@ unsafe impl GlobalAlloc for Switchable {
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: `ptr` is resized by the allocator that made it, so it stays that one's.
         unsafe {
-            if switchable_block_made_by_mimalloc(ptr) {
-                MiMalloc.realloc(ptr, layout, new_size)
-            } else {
+            if !switchable_block_made_by_mimalloc(ptr) {
                 note_system_block(System.realloc(ptr, layout, new_size), new_size)
+            } else if plain_fits(layout.align(), new_size) {
+                libmimalloc_sys::mi_realloc(ptr.cast(), new_size).cast()
+            } else {
+                MiMalloc.realloc(ptr, layout, new_size)
             }
         }
     }
@@ -324,6 +342,43 @@ mod tests {
         unsafe {
             for (ptr, layout) in system.into_iter().chain(ours) {
                 allocator.dealloc(ptr, layout);
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_have_their_alignment_whichever_way_mimalloc_is_asked() {
+        let allocator = Switchable::new();
+        allocator.use_mimalloc();
+        let sizes = (1..=64).chain([100, 1000, 1024, 1040, 3000, 4096, 5000, 70_000]);
+        for size in sizes {
+            for align in [1, 2, 4, 8, 16, 32, 64, 4096] {
+                let Ok(layout) = Layout::from_size_align(size, align) else {
+                    continue;
+                };
+                let layout = layout.pad_to_align();
+                // SAFETY: non-zero sizes; each block is written within its size and freed
+                // once with its layout.
+                unsafe {
+                    let ptr = allocator.alloc(layout);
+                    assert!(
+                        !ptr.is_null() && (ptr as usize).is_multiple_of(align),
+                        "{layout:?}"
+                    );
+                    ptr.write_bytes(0x5A, layout.size());
+                    let grown = allocator.realloc(ptr, layout, layout.size() * 3 + align);
+                    assert!((grown as usize).is_multiple_of(align), "{layout:?} grown");
+                    let kept = std::slice::from_raw_parts(grown, layout.size());
+                    assert!(kept.iter().all(|&b| b == 0x5A), "{layout:?} grown");
+                    let grown_layout =
+                        Layout::from_size_align(layout.size() * 3 + align, align).expect("layout");
+                    allocator.dealloc(grown, grown_layout);
+                    let zeroed = allocator.alloc_zeroed(layout);
+                    assert!((zeroed as usize).is_multiple_of(align), "{layout:?} zeroed");
+                    let bytes = std::slice::from_raw_parts(zeroed, layout.size());
+                    assert!(bytes.iter().all(|&b| b == 0), "{layout:?} zeroed");
+                    allocator.dealloc(zeroed, layout);
+                }
             }
         }
     }
