@@ -17,8 +17,9 @@
 //! whether the block is its own (`mi_is_in_heap_region`: a range check and one lookup in
 //! its page map, false before mimalloc has made anything) and hands the block to whichever
 //! allocator made it; a block outside that span is mimalloc's. Nothing ever frees a block
-//! through the wrong one, whenever the switch happens. tree-sitter, which allocates in C through functions it
-//! can be given, is switched the same way ([`tree_sitter_on_mimalloc`]).
+//! through the wrong one, whenever the switch happens. tree-sitter, which allocates in C
+//! through functions it can be given, is switched the same way
+//! ([`tree_sitter_on_mimalloc`]).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

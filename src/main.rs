@@ -224,6 +224,7 @@ struct CheckArgs {
 fn main() -> ExitCode {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     pad_heaps();
+    // Before anything makes a template map: ahash takes its seed source once.
     sitegen::render::seed_maps_per_thread();
     let cli = Cli::parse();
     if wants_mimalloc(&cli.command) {
