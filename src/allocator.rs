@@ -241,6 +241,9 @@ mod c {
         }
     }
 
+    // These two ask mimalloc for every block (`made_by_mimalloc`), not the system blocks'
+    // span: tree-sitter's blocks from before the switch came from libc's malloc directly,
+    // not through `Switchable`, so the span does not hold them.
     pub unsafe extern "C" fn realloc(ptr: *mut c_void, size: usize) -> *mut c_void {
         // SAFETY: `ptr` is null or a live block, resized by the allocator that made it.
         unsafe {

@@ -283,9 +283,9 @@ impl Renderer {
 /// Gives the maps Tera makes (each page's context, each ref) their hash seeds from a counter
 /// per thread. ahash, Tera's hash, takes each new map's seed from one counter every thread
 /// adds to, and two cores making maps for every page fought over its cache line (0.6 % of
-/// a cold build's samples). Call it before any map is made; false when that is too late
-/// (ahash then keeps its own counter: slower, nothing worse).
-pub fn seed_maps_per_thread() -> bool {
+/// a cold build's samples). Call it before any map is made; called later, it changes
+/// nothing (ahash keeps its own counter: slower, nothing worse).
+pub fn seed_maps_per_thread() {
     struct PerThread;
     impl ahash::random_state::RandomSource for PerThread {
         fn gen_hasher_seed(&self) -> usize {
@@ -300,7 +300,8 @@ pub fn seed_maps_per_thread() -> bool {
             })
         }
     }
-    ahash::random_state::set_random_source(PerThread).is_ok()
+    // Refused only when a source is already in use: see above.
+    let _ = ahash::random_state::set_random_source(PerThread);
 }
 
 /// Tera's `safe`, without its copy: the built-in one writes the string it marks into a new
