@@ -540,19 +540,13 @@ impl Group<'_> {
             return loaded;
         };
         shard.stamps.save(seen);
-        let (at, now): (Vec<usize>, Vec<(&Path, cache::Key, &FileResult)>) = loaded
-            .iter()
+        let mut now: Vec<(&Path, cache::Key, &mut FileResult)> = loaded
+            .iter_mut()
             .zip(&keys)
-            .enumerate()
-            .filter_map(|(k, ((i, result, _), key))| {
-                Some((k, (self.files[*i].as_path(), (*key)?, result)))
-            })
-            .unzip();
-        let saved = shard.save(&now);
+            .filter_map(|((i, result, _), key)| Some((self.files[*i].as_path(), (*key)?, result)))
+            .collect();
+        shard.save(&mut now);
         drop(now);
-        for (k, result) in at.into_iter().zip(saved.into_iter().flatten()) {
-            loaded[k].1 = result;
-        }
         loaded
     }
 }

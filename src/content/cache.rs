@@ -26,8 +26,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::stamps::Stamps;
-use crate::load::FileResult;
-use crate::model::{TextStore, spill_texts, texts_from};
+use crate::load::{FileResult, Item};
+use crate::model::{LazyText, TextStore, spill_texts, texts_from};
 
 /// The folder under the cache folder.
 pub(crate) const DIR: &str = "parsed";
@@ -166,11 +166,13 @@ impl CachedShard {
     }
 
     /// Writes the shard if its files or keys changed: `now` is every file of the shard
-    /// parsed this time (hit or not) with its key and result. Returns the results as read
-    /// back from the file just written, in `now`'s order, their bodies left in the file:
-    /// the parsed bodies can be freed. None when nothing was written: unchanged, or an
-    /// error (a cache that cannot be written makes the next build slower, not wrong).
-    pub fn save(&self, now: &[(&Path, Key, &FileResult)]) -> Option<Vec<FileResult>> {
+    /// parsed this time (hit or not) with its key and result. Each result's texts are then
+    /// moved to their places in the file just written, as a later build reading the shard
+    /// would find them, so the parsed bodies are freed (and read back when a page, feed or
+    /// the search index asks) without decoding the entries just encoded (1-2 % of a cold
+    /// build). Whether it was written: not when unchanged, nor on an error (a cache that
+    /// cannot be written makes the next build slower, not wrong).
+    pub fn save(&self, now: &mut [(&Path, Key, &mut FileResult)]) -> bool {
         let mut keys: Vec<(&Path, &Key)> = now.iter().map(|(rel, key, _)| (*rel, key)).collect();
         keys.sort_unstable();
         let mut held: Vec<(&Path, &Key)> = self
@@ -180,11 +182,11 @@ impl CachedShard {
             .collect();
         held.sort_unstable();
         if keys == held {
-            return None;
+            return false;
         }
         if now.is_empty() {
             let _ = std::fs::remove_file(&self.path);
-            return None;
+            return false;
         }
         let entries: Vec<EntryRef<'_>> = now
             .iter()
@@ -198,25 +200,36 @@ impl CachedShard {
             /// The texts of the last shard this thread wrote, kept for the next one.
             static TEXTS: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
         }
-        let (entries, texts) = spill_texts(TEXTS.take(), || postcard::to_stdvec(&shard));
-        let written = entries.is_ok_and(|entries| {
+        let (entries, texts, spilled) = spill_texts(TEXTS.take(), || postcard::to_stdvec(&shard));
+        let written = entries.ok().and_then(|entries| {
             let head = (entries.len() as u64).to_le_bytes();
-            write_parts_atomically(&self.path, &[&head, &entries, &texts])
+            let file = write_parts_atomically(&self.path, &[&head, &entries, &texts])?;
+            let base = 8 + entries.len() as u64;
+            Some((file, base, base + texts.len() as u64))
         });
         // Not one grown by a huge article: serve would hold it for good.
         if texts.capacity() <= 16 << 20 {
             TEXTS.set(texts);
         }
-        if !written {
-            return None;
+        let Some((file, base, len)) = written else {
+            return false;
+        };
+        let store = TextStore::cache_shard(file, len, &self.path);
+        for (_, _, result) in now.iter_mut() {
+            for text in texts_of(result) {
+                spilled.settle(text, &store, base);
+            }
         }
-        let back = read_shard(&self.path);
-        let same = back.len() == now.len()
-            && now
-                .iter()
-                .zip(&back)
-                .all(|((rel, key, _), e)| e.rel == *rel && e.key == *key);
-        same.then(|| back.into_iter().map(|e| e.result).collect())
+        true
+    }
+}
+
+/// The texts of a result that go to a shard's texts.
+fn texts_of(result: &mut FileResult) -> Vec<&mut LazyText> {
+    match result {
+        Ok((Some(Item::Article(a)), _)) => vec![&mut a.content, &mut a.text],
+        Ok((Some(Item::Page(p)), _)) => vec![&mut p.content, &mut p.text],
+        _ => Vec::new(),
     }
 }
 
@@ -260,20 +273,29 @@ fn read_entries(path: &Path) -> Option<Vec<Entry>> {
 /// Writes beside, then renames: a build killed mid-write leaves the old shard or none.
 /// Whether it was written.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> bool {
-    write_parts_atomically(path, &[bytes])
+    write_parts_atomically(path, &[bytes]).is_some()
 }
 
 /// [`write_atomically`] of `parts` one after the other, without joining them first (a
 /// shard's texts are most of a cold build's cache: joined, they were copied once more).
-fn write_parts_atomically(path: &Path, parts: &[&[u8]]) -> bool {
+/// The file written, open for reading too: its texts are read through it, whatever
+/// another build renames over the path later.
+fn write_parts_atomically(path: &Path, parts: &[&[u8]]) -> Option<std::fs::File> {
     use std::io::Write;
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
-        parts.iter().try_for_each(|part| file.write_all(part))
+    let write = || -> std::io::Result<std::fs::File> {
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        parts.iter().try_for_each(|part| file.write_all(part))?;
+        std::fs::rename(&tmp, path)?;
+        Ok(file)
     };
-    let written = write().is_ok() && std::fs::rename(&tmp, path).is_ok();
-    if !written {
+    let written = write().ok();
+    if written.is_none() {
         let _ = std::fs::remove_file(&tmp);
     }
     written
@@ -327,18 +349,24 @@ mod tests {
     use super::*;
     use crate::diagnostics::Diagnostic;
     use crate::load::Item;
-    use crate::model::Article;
+    use crate::model::{Article, StandalonePage};
 
     /// The whole cache at once, as a load takes it shard by shard.
     impl ParseCache {
         fn save(&self, now: &[(&Path, Key, &FileResult)]) {
             for (i, shard) in self.shards.iter().enumerate() {
-                let mine: Vec<_> = now
+                let mut results: Vec<FileResult> = now
                     .iter()
                     .filter(|(rel, _, _)| shard_of(rel) == i)
-                    .copied()
+                    .map(|(_, _, result)| (*result).clone())
                     .collect();
-                shard.save(&mine);
+                let mut mine: Vec<_> = now
+                    .iter()
+                    .filter(|(rel, _, _)| shard_of(rel) == i)
+                    .zip(&mut results)
+                    .map(|((rel, key, _), result)| (*rel, *key, result))
+                    .collect();
+                shard.save(&mut mine);
             }
         }
 
@@ -456,25 +484,58 @@ mod tests {
     }
 
     #[test]
-    fn a_written_shard_hands_back_its_results_with_the_bodies_left_in_the_file() {
+    fn a_written_shard_moves_the_texts_it_was_given_to_their_places_in_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let rel = Path::new("content/资讯/a.md");
         let key = file_key(&[2; 16], rel, "", &content_hash(b"bytes"));
-        let first = article();
-        let cache = ParseCache::open(dir.path());
-        let back = cache.shards[shard_of(rel)]
-            .save(&[(rel, key, &first)])
-            .expect("written");
-        let [back] = <[FileResult; 1]>::try_from(back).expect("one result");
-        assert!(body(&back).held().is_none(), "the parsed body can be freed");
-        assert_eq!(format!("{:?}", held(back)), format!("{first:?}"));
-        // Unchanged: nothing written, nothing handed back.
+        let page_rel = (0..)
+            .map(|n| PathBuf::from(format!("content/关于{n}.md")))
+            .find(|p| shard_of(p) == shard_of(rel))
+            .expect("a page in the same shard");
+        let page_key = file_key(&[2; 16], &page_rel, "", &content_hash(b"page"));
+        let (mut first, mut page) = (article(), page_result());
+        let (first_was, page_was) = (format!("{first:?}"), format!("{page:?}"));
         let cache = ParseCache::open(dir.path());
         assert!(
             cache.shards[shard_of(rel)]
-                .save(&[(rel, key, &first)])
-                .is_none()
+                .save(&mut [(rel, key, &mut first), (&page_rel, page_key, &mut page)])
         );
+        assert!(
+            body(&first).held().is_none(),
+            "the parsed body can be freed"
+        );
+        assert_eq!(format!("{:?}", held(first)), first_was);
+        let Ok((Some(Item::Page(p)), _)) = &page else {
+            panic!("a page: {page:?}")
+        };
+        assert!(p.content.held().is_none() && p.text.held().is_none());
+        assert_eq!(p.content.read().expect("read"), "<p>关于我们</p>");
+        assert_eq!(p.text.read().expect("read"), "关于我们");
+        assert_eq!(format!("{:?}", page_held(page)), page_was);
+
+        // Unchanged: nothing written, and the texts stay where they are.
+        let cache = ParseCache::open(dir.path());
+        let (mut first, mut page) = (article(), page_result());
+        assert!(
+            !cache.shards[shard_of(rel)]
+                .save(&mut [(rel, key, &mut first), (&page_rel, page_key, &mut page)])
+        );
+        assert_eq!(body(&first).held(), Some("<p>正文</p>"));
+    }
+
+    fn page_result() -> FileResult {
+        let mut page = StandalonePage::for_tests("content/关于.md", "关于/");
+        page.content = "<p>关于我们</p>".into();
+        page.text = "关于我们".into();
+        Ok((Some(Item::Page(page)), Vec::new()))
+    }
+
+    fn page_held(mut result: FileResult) -> FileResult {
+        if let Ok((Some(Item::Page(p)), _)) = &mut result {
+            p.content = p.content.read().expect("body").into_owned().into();
+            p.text = p.text.read().expect("text").into_owned().into();
+        }
+        result
     }
 
     #[test]

@@ -173,8 +173,15 @@ impl fmt::Debug for LazyText {
 /// decodes a shard on this thread (see [`spill_texts`] and [`texts_from`]); none
 /// elsewhere, where a text is written as a string.
 enum Spill {
-    Out(Vec<u8>),
-    In { store: Arc<TextStore>, base: u64 },
+    Out {
+        texts: Vec<u8>,
+        /// Each text's place, by the text's address ([`Spilled`]).
+        places: Vec<(usize, Place)>,
+    },
+    In {
+        store: Arc<TextStore>,
+        base: u64,
+    },
 }
 
 thread_local! {
@@ -182,7 +189,7 @@ thread_local! {
 }
 
 /// A text's place in a shard's texts, as the shard's entries record it.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
 struct Place {
     at: u64,
     len: u32,
@@ -192,17 +199,63 @@ struct Place {
 /// Runs `encode` (which serializes a shard of the parse cache) with every [`LazyText`]
 /// it meets written to one buffer instead of inline: returns what `encode` returned and
 /// the texts, which the cache writes after the entries, so that reading the entries back
-/// does not read the texts ([`texts_from`]). The texts go into `buffer`, emptied first:
-/// one reused from shard to shard stops growing after the first few.
-pub(crate) fn spill_texts<R>(mut buffer: Vec<u8>, encode: impl FnOnce() -> R) -> (R, Vec<u8>) {
+/// does not read the texts ([`texts_from`]), and where each text went ([`Spilled`]). The
+/// texts go into `buffer`, emptied first: one reused from shard to shard stops growing
+/// after the first few.
+pub(crate) fn spill_texts<R>(
+    mut buffer: Vec<u8>,
+    encode: impl FnOnce() -> R,
+) -> (R, Vec<u8>, Spilled) {
     buffer.clear();
-    SPILL.with(|s| *s.borrow_mut() = Some(Spill::Out(buffer)));
+    SPILL.with(|s| {
+        *s.borrow_mut() = Some(Spill::Out {
+            texts: buffer,
+            places: Vec::new(),
+        });
+    });
     let result = encode();
-    let texts = match SPILL.with(|s| s.borrow_mut().take()) {
-        Some(Spill::Out(texts)) => texts,
-        _ => Vec::new(),
+    let (texts, mut places) = match SPILL.with(|s| s.borrow_mut().take()) {
+        Some(Spill::Out { texts, places }) => (texts, places),
+        _ => (Vec::new(), Vec::new()),
     };
-    (result, texts)
+    places.sort_unstable_by_key(|&(address, _)| address);
+    (result, texts, Spilled { places })
+}
+
+/// Where [`spill_texts`] put each text it met, by the address of the [`LazyText`]: once
+/// the texts are written, the very texts that were encoded can be moved to their places
+/// ([`Spilled::settle`]) without decoding the entries back. By address, so the caller
+/// must hold the texts it encoded where they were, borrowed, until it has settled them
+/// (the parse cache holds `&mut` borrows of the results across both).
+#[derive(Debug, Default)]
+pub(crate) struct Spilled {
+    places: Vec<(usize, Place)>,
+}
+
+impl Spilled {
+    /// Moves `text`, when it is one that was spilled and is still held, to its place in
+    /// `store`, whose texts start at `base`: its bytes in memory can go. A text the
+    /// encoding did not meet is left as it is.
+    pub(crate) fn settle(&self, text: &mut LazyText, store: &Arc<TextStore>, base: u64) {
+        let address = std::ptr::from_ref(text) as usize;
+        let Ok(i) = self.places.binary_search_by_key(&address, |&(a, _)| a) else {
+            return;
+        };
+        let Place { at, len, hash } = self.places[i].1;
+        let (Repr::Held(held), Some(at)) = (&text.0, base.checked_add(at)) else {
+            return;
+        };
+        let fits = at.saturating_add(u64::from(len)) <= store.bytes_written();
+        if !fits || held.len() != len as usize {
+            return;
+        }
+        text.0 = Repr::Stored {
+            store: Arc::clone(store),
+            at,
+            len,
+            hash,
+        };
+    }
 }
 
 /// Runs `decode` (which deserializes the entries [`spill_texts`] wrote) with every
@@ -224,13 +277,14 @@ impl serde::Serialize for LazyText {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let text = self.read().map_err(serde::ser::Error::custom)?;
         let place = SPILL.with(|spill| match &mut *spill.borrow_mut() {
-            Some(Spill::Out(texts)) => {
+            Some(Spill::Out { texts, places }) => {
                 let place = Place {
                     at: texts.len() as u64,
                     len: stored_len(&text)?,
                     hash: self.identity(),
                 };
                 texts.extend_from_slice(text.as_bytes());
+                places.push((std::ptr::from_ref(self) as usize, place));
                 Ok(Some(place))
             }
             _ => Ok::<_, io::Error>(None),
@@ -375,6 +429,35 @@ impl TextStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spilled_texts_settle_into_their_places_and_no_other_text_does() {
+        let dir = tempfile::tempdir().unwrap();
+        // The same length, so that only where they were encoded tells them apart.
+        let mut texts = [LazyText::from("<p>甲</p>"), LazyText::from("<p>乙</p>")];
+        let (entries, spilled_texts, spilled) =
+            spill_texts(Vec::new(), || postcard::to_stdvec(&texts));
+        let entries = entries.expect("encoded");
+        let path = dir.path().join("shard");
+        std::fs::write(&path, [&entries[..], &spilled_texts[..]].concat()).expect("write");
+        let len = (entries.len() + spilled_texts.len()) as u64;
+        let store = TextStore::cache_shard(File::open(&path).expect("open"), len, &path);
+        let base = entries.len() as u64;
+
+        // Equal bytes elsewhere: not a text that was encoded.
+        let mut copy = texts[1].clone();
+        spilled.settle(&mut copy, &store, base);
+        assert_eq!(copy.held(), Some("<p>乙</p>"));
+
+        for text in &mut texts {
+            spilled.settle(text, &store, base);
+        }
+        for (text, was) in texts.iter().zip(["<p>甲</p>", "<p>乙</p>"]) {
+            assert!(text.held().is_none(), "{was} moved to the file");
+            assert_eq!(text.read().expect("read"), was);
+            assert_eq!(text.identity(), LazyText::identity_of(was));
+        }
+    }
 
     #[test]
     fn a_stored_text_reads_back_as_it_was_and_keeps_its_place() {
