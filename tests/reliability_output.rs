@@ -445,6 +445,46 @@ fn no_output_folder_may_be_a_source_the_root_or_home() {
 }
 
 #[test]
+fn an_output_that_publishes_a_content_folder_or_config_toml_builds_again() {
+    // Hugo's docs publish redirects under `/content/…`; a site may ship a `config.toml` in
+    // `static/`. The output is still sitegen's own, and the next build replaces it.
+    let site = site(
+        MINIMAL_CONFIG,
+        &[
+            (
+                "content/资讯/a.md",
+                &article("甲", "2026-03-01", &[], &[], "正文"),
+            ),
+            ("static/config.toml", "title = \"不是本站的配置\""),
+            ("static/content/说明.txt", "说明"),
+        ],
+    );
+    let root = site.path();
+    for _ in 0..2 {
+        let out = build_ok(root, &[]);
+        assert_eq!(read(&out, "config.toml"), "title = \"不是本站的配置\"");
+        assert_eq!(read(&out, "content/说明.txt"), "说明");
+    }
+    // A folder sitegen did not make, holding a site, is still refused.
+    let other = tempfile::tempdir().unwrap();
+    write(other.path(), "config.toml", "title = \"别人的站\"");
+    let done = sitegen()
+        .arg("build")
+        .arg("-r")
+        .arg(root)
+        .arg("-o")
+        .arg(other.path())
+        .output()
+        .unwrap();
+    assert!(!done.status.success());
+    assert!(
+        stderr(&done).contains("holds a site's content/ or config.toml"),
+        "{}",
+        stderr(&done)
+    );
+}
+
+#[test]
 fn force_does_not_take_over_a_foreign_folder() {
     let site = site_with(1);
     let root = site.path();

@@ -98,7 +98,12 @@ pub fn check_target(root: &Path, target: &Path, force: bool) -> Result<(), Diagn
             return refuse("it contains your home folder ($HOME)".into());
         }
     }
-    if target.join("content").exists() || target.join(crate::config::CONFIG_FILE).exists() {
+    // A site's own output may hold both, published from its sources (Hugo's docs redirect
+    // `/content/…` URLs; a `static/config.toml`): the marker says whose folder it is.
+    let ours = target.join(MARKER).exists();
+    if !ours
+        && (target.join("content").exists() || target.join(crate::config::CONFIG_FILE).exists())
+    {
         return refuse("it holds a site's content/ or config.toml".into());
     }
     if target.exists() && !target.is_dir() {
