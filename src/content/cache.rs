@@ -219,6 +219,10 @@ impl CachedShard {
             for text in texts_of(result) {
                 spilled.settle(text, &store, base);
             }
+            // A copy made now keeps the result's small parts together, at their exact
+            // sizes. Kept as parsed, they sit among the parse's freed temporaries and hold
+            // those pages: 100,000 articles peaked at 1.37 GB instead of 1.26 GB.
+            **result = result.clone();
         }
         true
     }
