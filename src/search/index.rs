@@ -372,7 +372,9 @@ struct Scratch {
     /// Latin words, whose keys need all 128 bits: far fewer in Chinese text, so sorted.
     /// Each is (key, fields, body occurrences); see [`Latin`].
     latin: Latin,
-    folded: Vec<(Key, u8)>,
+    /// Each partition's (key, code) pairs of one article, gathered before they are laid
+    /// end to end in [`DocTerms`] (which then needs no zeroed buffer to scatter into).
+    parts: Vec<Vec<(Key, u8)>>,
 }
 
 impl Scratch {
@@ -387,8 +389,8 @@ impl Scratch {
         if self.latin.terms.capacity() > Self::KEEP {
             self.latin = Latin::default();
         }
-        if self.folded.capacity() > Self::KEEP {
-            self.folded = Vec::new();
+        if self.parts.iter().map(Vec::capacity).sum::<usize>() > Self::KEEP {
+            self.parts = Vec::new();
         }
     }
 }
@@ -455,10 +457,11 @@ pub(super) fn doc_terms(doc: &Doc<'_>) -> io::Result<DocTerms> {
 }
 
 fn doc_terms_with(doc: &Doc<'_>, body: &str, scratch: &mut Scratch) -> DocTerms {
-    let Scratch { cjk, latin, folded } = scratch;
+    let Scratch { cjk, latin, parts } = scratch;
     cjk.start();
     latin.clear();
-    folded.clear();
+    parts.resize_with(PARTS, Vec::new);
+    parts.iter_mut().for_each(Vec::clear);
     let mut add = |text: &str, field: u8| {
         tokenize::tokenize(text, Mode::Index, |k| match u64::try_from(k) {
             Ok(k) => cjk.add(k, field),
@@ -473,30 +476,23 @@ fn doc_terms_with(doc: &Doc<'_>, body: &str, scratch: &mut Scratch) -> DocTerms 
     add(body, IN_BODY);
     latin.merge();
 
-    // Fold the occurrences of each term into its code, counting partitions on the way.
-    let mut counts = [0u32; PARTS];
+    // Fold the occurrences of each term into its code, by partition.
     for slot in cjk.terms() {
         let key = Key::from(slot.key);
-        counts[part_of(key)] += 1;
-        folded.push((key, postings::code(slot.fields, u32::from(slot.body))));
+        parts[part_of(key)].push((key, postings::code(slot.fields, u32::from(slot.body))));
     }
     for &(key, fields, body) in &latin.terms {
-        counts[part_of(key)] += 1;
-        folded.push((key, postings::code(fields, u32::from(body))));
+        parts[part_of(key)].push((key, postings::code(fields, u32::from(body))));
     }
 
+    let total = parts.iter().map(Vec::len).sum();
+    let mut keys = Vec::with_capacity(total);
+    let mut codes = Vec::with_capacity(total);
     let mut starts = [0u32; PARTS + 1];
-    for p in 0..PARTS {
-        starts[p + 1] = starts[p] + counts[p];
-    }
-    let mut fill = starts;
-    let mut keys = vec![0; folded.len()];
-    let mut codes = vec![0; folded.len()];
-    for &(key, code) in folded.iter() {
-        let slot = &mut fill[part_of(key)];
-        keys[*slot as usize] = key;
-        codes[*slot as usize] = code;
-        *slot += 1;
+    for (p, part) in parts.iter().enumerate() {
+        keys.extend(part.iter().map(|&(key, _)| key));
+        codes.extend(part.iter().map(|&(_, code)| code));
+        starts[p + 1] = keys.len() as u32;
     }
     scratch.trim();
     DocTerms {
@@ -572,6 +568,9 @@ impl Tally {
         self.hashed = 0;
     }
 
+    /// Inlined into the tokeniser's callback: it runs for every term occurrence, and as a
+    /// call its register saves cost as much as its work.
+    #[inline(always)]
     fn add(&mut self, key: u64, field: u8) {
         let single = key.wrapping_sub(FIRST_IDEOGRAPH);
         let slot = if single < IDEOGRAPHS as u64 {
@@ -613,6 +612,8 @@ impl Tally {
     }
 
     /// Doubles the hashed table, keeping this generation's terms.
+    #[cold]
+    #[inline(never)]
     fn grow(&mut self) {
         let live: Vec<Slot> = self
             .used
@@ -856,7 +857,7 @@ mod tests {
             let scratch = scratch.borrow();
             assert!(scratch.cjk.slots.len() <= Scratch::KEEP);
             assert!(scratch.latin.terms.capacity() <= Scratch::KEEP);
-            assert!(scratch.folded.capacity() <= Scratch::KEEP);
+            assert!(scratch.parts.iter().map(Vec::capacity).sum::<usize>() <= Scratch::KEEP);
         });
     }
 }
