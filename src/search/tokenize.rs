@@ -146,14 +146,16 @@ impl<F: FnMut(Key)> Tokenizer<F> {
         self.run += 1;
     }
 
+    /// Called between any two characters that are not both CJK, so the common case (no
+    /// run open) is kept to one test, inline.
+    #[inline(always)]
     fn end_run(&mut self) {
-        if let Some(c) = self.prev.take()
-            && self.mode == Mode::Query
-            && self.run == 1
-        {
-            (self.emit)(c as Key);
+        if let Some(c) = self.prev.take() {
+            if self.mode == Mode::Query && self.run == 1 {
+                (self.emit)(c as Key);
+            }
+            self.run = 0;
         }
-        self.run = 0;
     }
 
     fn letter(&mut self, digit: u8) {
@@ -164,13 +166,16 @@ impl<F: FnMut(Key)> Tokenizer<F> {
         }
     }
 
+    /// As [`Self::end_run`], for words: with no word open, `word` and `place` are already
+    /// at their start.
+    #[inline(always)]
     fn end_word(&mut self) {
         if self.letters > 0 {
             (self.emit)(LATIN_FLAG | self.word);
+            self.word = 0;
+            self.place = 1;
+            self.letters = 0;
         }
-        self.word = 0;
-        self.place = 1;
-        self.letters = 0;
     }
 }
 
