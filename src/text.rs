@@ -34,6 +34,19 @@ pub const CJK_RANGES: &[(u32, u32, Script)] = &[
 /// before searching [`CJK_RANGES`].
 pub const UNIFIED_IDEOGRAPHS: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
 
+/// Whether the character starting at byte `i` of the UTF-8 `bytes` is a unified
+/// ideograph, told by its first two bytes (U+4E00 is `E4 B8 80`, U+9FFF `E9 BF BF`): a
+/// pass over every character of a body then decodes neither them nor ASCII, nearly all
+/// of its text. `i` must start a character; an ideograph is then the next three bytes.
+#[inline(always)]
+pub fn is_unified_ideograph_at(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        Some(0xE5..=0xE9) => true,
+        Some(0xE4) => bytes.get(i + 1).is_some_and(|&b| b >= 0xB8),
+        _ => false,
+    }
+}
+
 /// The script of `c` when it is CJK.
 pub fn cjk_script(c: char) -> Option<Script> {
     let cp = c as u32;
@@ -87,6 +100,25 @@ mod tests {
         for c in "aZ9 ，。、・「」！？ＯＡ５éß😀\u{3000}\u{30FB}".chars() {
             assert!(!is_cjk(c), "{c} U+{:04X}", c as u32);
         }
+    }
+
+    #[test]
+    fn ideographs_are_told_by_their_bytes_as_by_their_code_points() {
+        let mut text = String::new();
+        let mut starts = Vec::new();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            starts.push((text.len(), c));
+            text.push(c);
+        }
+        for (i, c) in starts {
+            assert_eq!(
+                is_unified_ideograph_at(text.as_bytes(), i),
+                UNIFIED_IDEOGRAPHS.contains(&(c as u32)),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        assert!(!is_unified_ideograph_at("人".as_bytes(), 3));
     }
 
     #[test]

@@ -160,31 +160,52 @@ impl TextState {
     fn push_text(&mut self, t: &str) {
         let to_summary = self.skipped == 0 && !self.summary_full();
         // Copied a run of words at a time, not a character at a time: most of a build's
-        // text passes through here.
+        // text passes through here. Ideographs and ASCII, nearly all of it, are told by
+        // their bytes; only the rest is decoded.
+        let bytes = t.as_bytes();
         let mut run = 0;
-        for (i, c) in t.char_indices() {
-            // Ideographs first: most characters here, and no ideograph is white space,
-            // whose test looks characters outside ASCII up in Unicode's tables.
-            if crate::text::UNIFIED_IDEOGRAPHS.contains(&(c as u32)) {
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if crate::text::is_unified_ideograph_at(bytes, i) {
                 self.cjk_chars += 1;
                 self.in_latin_word = false;
-            } else if c.is_whitespace() {
+                i += 3;
+                continue;
+            }
+            let (is_space, len) = match b {
+                b'\t'..=b'\r' | b' ' => (true, 1),
+                0..0x80 => {
+                    self.latin_letter(b.is_ascii_alphanumeric());
+                    (false, 1)
+                }
+                _ => {
+                    let c = t[i..].chars().next().unwrap_or_default();
+                    let is_space = c.is_whitespace();
+                    if is_cjk(c) {
+                        self.cjk_chars += 1;
+                        self.in_latin_word = false;
+                    } else if !is_space {
+                        self.latin_letter(is_alphanumeric(c));
+                    }
+                    (is_space, c.len_utf8())
+                }
+            };
+            if is_space {
                 self.push_run(&t[run..i], to_summary);
                 self.push_space();
-                run = i + c.len_utf8();
-            } else if is_cjk(c) {
-                self.cjk_chars += 1;
-                self.in_latin_word = false;
-            } else if is_alphanumeric(c) {
-                if !self.in_latin_word {
-                    self.latin_words += 1;
-                    self.in_latin_word = true;
-                }
-            } else {
-                self.in_latin_word = false;
+                run = i + len;
             }
+            i += len;
         }
         self.push_run(&t[run..], to_summary);
+    }
+
+    /// Counts a Latin word where a letter or digit follows anything else.
+    fn latin_letter(&mut self, alphanumeric: bool) {
+        if alphanumeric && !self.in_latin_word {
+            self.latin_words += 1;
+        }
+        self.in_latin_word = alphanumeric;
     }
 
     fn push_run(&mut self, run: &str, to_summary: bool) {
@@ -338,6 +359,37 @@ mod tests {
             };
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "U+{cp:04X}");
         }
+    }
+
+    /// [`TextState::push_text`] reads ASCII and ideographs by their bytes: its counts
+    /// and text must be those of the plain reading, character by character.
+    #[test]
+    fn text_read_by_bytes_counts_as_by_characters() {
+        let text = "马斯克宣布 xAI 开源Grok-1，参数 3140 亿。\t\u{b}Ｏｐｅｎ\u{3000}㐀𠀀ひらがな한국 \
+                    café\u{1c}naïve\u{a0}x\u{2003}y — “引号” 〇 end";
+        let mut state = TextState::default();
+        state.push_text(text);
+        let mut cjk = 0;
+        let mut words = 0;
+        let mut in_word = false;
+        for c in text.chars() {
+            if is_cjk(c) {
+                cjk += 1;
+                in_word = false;
+            } else if is_alphanumeric(c) && !c.is_whitespace() {
+                words += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        }
+        assert_eq!((state.cjk_chars, state.latin_words), (cjk, words));
+        assert_eq!((cjk, words), (21, 10));
+        let spaced: Vec<&str> = text
+            .split(char::is_whitespace)
+            .filter(|w| !w.is_empty())
+            .collect();
+        assert_eq!(state.text, spaced.join(" "));
     }
 
     #[test]
