@@ -9,6 +9,44 @@ use std::fmt::Write;
 use super::xml;
 use super::{Feed, Settings};
 use crate::escape;
+use crate::model::Article;
+use crate::urls::Urls;
+
+/// Article `a` as an Atom entry, up to its body (which [`render`] adds with the closing
+/// tag): the same in every feed that holds it.
+pub(super) fn entry(urls: &Urls, a: &Article) -> String {
+    let mut out = String::with_capacity(1024);
+    let link = escape::xml(&urls.absolute(&a.path));
+    out.push_str("<entry>\n");
+    let _ = writeln!(
+        out,
+        "<title type=\"text\">{}</title>",
+        escape::xml(&a.title)
+    );
+    let _ = writeln!(
+        out,
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>"
+    );
+    let _ = writeln!(out, "<id>{link}</id>");
+    let _ = writeln!(out, "<published>{}</published>", xml::rfc3339(&a.date));
+    let _ = writeln!(
+        out,
+        "<updated>{}</updated>",
+        xml::rfc3339(&a.last_modified())
+    );
+    if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
+        let _ = writeln!(out, "<author><name>{}</name></author>", escape::xml(author));
+    }
+    for term in super::entry_terms(a) {
+        let _ = writeln!(out, "<category term=\"{}\"/>", escape::xml(term));
+    }
+    let _ = writeln!(
+        out,
+        "<summary type=\"text\">{}</summary>",
+        escape::xml(&a.summary)
+    );
+    out
+}
 
 /// The Atom document of one feed.
 pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
@@ -56,39 +94,12 @@ pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
     );
     out.push_str("<generator>sitegen</generator>\n");
     for &(i, a) in &feed.articles {
-        let link = escape::xml(&urls.absolute(&a.path));
-        out.push_str("<entry>\n");
-        let _ = writeln!(
-            out,
-            "<title type=\"text\">{}</title>",
-            escape::xml(&a.title)
-        );
-        let _ = writeln!(
-            out,
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{link}\"/>"
-        );
-        let _ = writeln!(out, "<id>{link}</id>");
-        let _ = writeln!(out, "<published>{}</published>", xml::rfc3339(&a.date));
-        let _ = writeln!(
-            out,
-            "<updated>{}</updated>",
-            xml::rfc3339(&a.last_modified())
-        );
-        if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
-            let _ = writeln!(out, "<author><name>{}</name></author>", escape::xml(author));
-        }
-        for term in super::entry_terms(a) {
-            let _ = writeln!(out, "<category term=\"{}\"/>", escape::xml(term));
-        }
-        let _ = writeln!(
-            out,
-            "<summary type=\"text\">{}</summary>",
-            escape::xml(&a.summary)
-        );
+        out.push_str(settings.entry(i).map_or("", |e| &e.atom));
         if settings.full_content {
             let _ = writeln!(
                 out,
-                "<content type=\"html\" xml:base=\"{link}\">{}</content>",
+                "<content type=\"html\" xml:base=\"{}\">{}</content>",
+                escape::xml(&urls.absolute(&a.path)),
                 settings.content(i)
             );
         }

@@ -83,37 +83,55 @@ struct Settings<'a> {
     /// The feed-level author Atom requires when an entry has none.
     publisher: &'a str,
     full_content: bool,
+    /// Each article's entry in both formats, by article index, for the articles some feed
+    /// holds: an article sits in several feeds (site, section, tags, categories), so its
+    /// entry is written once rather than in every one.
+    entries: Vec<Option<Entry>>,
     /// With `feed_full_content`: each article's body as a feed carries it (CDATA, absolute
-    /// links), by article index, for the articles some feed holds. An article sits in up to
-    /// a dozen feeds (site, section, tags, categories, RSS and Atom each), so the body is
-    /// prepared once rather than in every one.
+    /// links), by article index, prepared once as the entries are.
     bodies: Vec<Option<String>>,
+}
+
+/// One article as every feed shows it, up to its body: see [`rss::item`], [`atom::entry`].
+struct Entry {
+    rss: String,
+    atom: String,
 }
 
 impl<'a> Settings<'a> {
     /// Fails when a body the feeds carry cannot be read back.
     fn new(site: &'a Site, urls: &'a Urls, feeds: &[Feed<'_>]) -> Result<Self, Diagnostic> {
         let raw = &site.config.raw;
+        let mut needed = vec![false; site.articles.len()];
+        for &(i, _) in feeds.iter().flat_map(|f| &f.articles) {
+            needed[i] = true;
+        }
+        let held = || {
+            site.articles
+                .par_iter()
+                .zip(needed.par_iter())
+                .map(|(a, &needed)| needed.then_some(a))
+        };
+        let entries = held()
+            .map(|a| {
+                a.map(|a| Entry {
+                    rss: rss::item(urls, a),
+                    atom: atom::entry(urls, a),
+                })
+            })
+            .collect();
         let mut bodies = Vec::new();
         if raw.feed_full_content {
-            let mut needed = vec![false; site.articles.len()];
-            for &(i, _) in feeds.iter().flat_map(|f| &f.articles) {
-                needed[i] = true;
-            }
-            bodies = site
-                .articles
-                .par_iter()
-                .zip(needed)
-                .map(|(a, needed)| {
-                    needed
-                        .then(|| {
-                            let html = a
-                                .content
-                                .read()
-                                .map_err(|e| unreadable(&a.source_path, &e))?;
-                            Ok(escape::cdata(&absolutize(&html, urls.origin())))
-                        })
-                        .transpose()
+            bodies = held()
+                .map(|a| {
+                    a.map(|a| {
+                        let html = a
+                            .content
+                            .read()
+                            .map_err(|e| unreadable(&a.source_path, &e))?;
+                        Ok(escape::cdata(&absolutize(&html, urls.origin())))
+                    })
+                    .transpose()
                 })
                 .collect::<Result<_, Diagnostic>>()?;
         }
@@ -127,8 +145,14 @@ impl<'a> Settings<'a> {
             language: &raw.language,
             publisher: site.config.publisher_name(),
             full_content: raw.feed_full_content,
+            entries,
             bodies,
         })
+    }
+
+    /// Article `i`'s entry: present for every article a feed holds.
+    fn entry(&self, i: usize) -> Option<&Entry> {
+        self.entries.get(i).and_then(Option::as_ref)
     }
 
     /// Article `i`'s body for a feed: a CDATA section, host-relative links made absolute.

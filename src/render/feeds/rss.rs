@@ -10,6 +10,32 @@ use std::fmt::Write;
 use super::xml;
 use super::{Feed, Settings};
 use crate::escape;
+use crate::model::Article;
+use crate::urls::Urls;
+
+/// Article `a` as an RSS item, up to its body (which [`render`] adds with the closing
+/// tag): the same in every feed that holds it.
+pub(super) fn item(urls: &Urls, a: &Article) -> String {
+    let mut out = String::with_capacity(1024);
+    let link = escape::xml(&urls.absolute(&a.path));
+    out.push_str("<item>\n");
+    let _ = writeln!(out, "<title>{}</title>", escape::xml(&a.title));
+    let _ = writeln!(out, "<link>{link}</link>");
+    let _ = writeln!(out, "<guid isPermaLink=\"true\">{link}</guid>");
+    let _ = writeln!(out, "<pubDate>{}</pubDate>", xml::rfc822(&a.date));
+    if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
+        let _ = writeln!(out, "<dc:creator>{}</dc:creator>", escape::xml(author));
+    }
+    for term in super::entry_terms(a) {
+        let _ = writeln!(out, "<category>{}</category>", escape::xml(term));
+    }
+    let _ = writeln!(
+        out,
+        "<description>{}</description>",
+        escape::xml(&a.summary)
+    );
+    out
+}
 
 /// The RSS document of one feed.
 pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
@@ -51,24 +77,8 @@ pub(super) fn render(settings: &Settings<'_>, feed: &Feed<'_>) -> String {
         "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
         escape::xml(&urls.absolute(&feed.rss_path()))
     );
-    for &(i, a) in &feed.articles {
-        let link = escape::xml(&urls.absolute(&a.path));
-        out.push_str("<item>\n");
-        let _ = writeln!(out, "<title>{}</title>", escape::xml(&a.title));
-        let _ = writeln!(out, "<link>{link}</link>");
-        let _ = writeln!(out, "<guid isPermaLink=\"true\">{link}</guid>");
-        let _ = writeln!(out, "<pubDate>{}</pubDate>", xml::rfc822(&a.date));
-        if let Some(author) = a.author.as_deref().filter(|s| !s.trim().is_empty()) {
-            let _ = writeln!(out, "<dc:creator>{}</dc:creator>", escape::xml(author));
-        }
-        for term in super::entry_terms(a) {
-            let _ = writeln!(out, "<category>{}</category>", escape::xml(term));
-        }
-        let _ = writeln!(
-            out,
-            "<description>{}</description>",
-            escape::xml(&a.summary)
-        );
+    for &(i, _) in &feed.articles {
+        out.push_str(settings.entry(i).map_or("", |e| &e.rss));
         if settings.full_content {
             let _ = writeln!(
                 out,
