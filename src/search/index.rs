@@ -832,6 +832,46 @@ mod tests {
     }
 
     #[test]
+    fn every_term_of_every_article_is_in_its_shard_with_its_code() {
+        // Single ideographs from across the whole block, bigrams and Latin words, in
+        // articles that share some of them: the shards, decoded, hold each article's terms
+        // with their codes, and nothing else.
+        let texts: Vec<String> = (0..40u32)
+            .map(|d| {
+                let mut text = format!("word{} 共同 ", d % 7);
+                for k in 0..30 {
+                    let at = (d * 977 + k * 331) % (IDEOGRAPHS as u32);
+                    text.push(char::from_u32(FIRST_IDEOGRAPH as u32 + at).unwrap());
+                    text.push(if k % 3 == 0 { ' ' } else { '龥' });
+                }
+                text
+            })
+            .collect();
+        let docs: Vec<Doc<'_>> = texts.iter().map(|t| doc_of("一丁", t)).collect();
+        let mut expected: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+        for (id, doc) in docs.iter().enumerate() {
+            for (key, code) in plainly(doc) {
+                let hits = expected.entry(tokenize::key_text(key)).or_default();
+                hits.push((id as u32, code));
+            }
+        }
+
+        let built = build(&docs).expect("index");
+        let mut got: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+        for (name, bytes) in &built.files {
+            if name.starts_with(&format!("{DIR}shards/")) {
+                let shard: BTreeMap<String, String> = serde_json::from_slice(bytes).expect(name);
+                for (term, hits) in shard {
+                    got.insert(term, postings::decode(&hits).expect("postings"));
+                }
+            }
+        }
+        assert!(expected.keys().any(|t| t.chars().count() == 1));
+        assert_eq!(got, expected);
+        assert_eq!(built.stats.terms, expected.len());
+    }
+
+    #[test]
     fn a_long_article_gets_its_terms_and_leaves_no_large_buffers() {
         // 60,000 Latin words of 400 kinds (merged on the way several times), and enough
         // distinct Chinese bigrams to grow the table past what a thread keeps.
