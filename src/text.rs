@@ -47,6 +47,17 @@ pub fn is_unified_ideograph_at(bytes: &[u8], i: usize) -> bool {
     }
 }
 
+/// The code point of the unified ideograph starting at byte `i` of the UTF-8 `bytes`, as
+/// [`is_unified_ideograph_at`] tells it, decoded from its three bytes.
+#[inline(always)]
+pub fn unified_ideograph_at(bytes: &[u8], i: usize) -> Option<u32> {
+    if !is_unified_ideograph_at(bytes, i) {
+        return None;
+    }
+    let [lead, second, third] = *bytes.get(i..i + 3)?.first_chunk::<3>()?;
+    Some(u32::from(lead & 0x0F) << 12 | u32::from(second & 0x3F) << 6 | u32::from(third & 0x3F))
+}
+
 /// The script of `c` when it is CJK.
 pub fn cjk_script(c: char) -> Option<Script> {
     let cp = c as u32;
@@ -111,14 +122,19 @@ mod tests {
             text.push(c);
         }
         for (i, c) in starts {
+            let unified = UNIFIED_IDEOGRAPHS.contains(&(c as u32));
             assert_eq!(
                 is_unified_ideograph_at(text.as_bytes(), i),
-                UNIFIED_IDEOGRAPHS.contains(&(c as u32)),
+                unified,
                 "U+{:04X}",
                 c as u32
             );
+            let decoded = unified_ideograph_at(text.as_bytes(), i);
+            assert_eq!(decoded, unified.then_some(c as u32), "U+{:04X}", c as u32);
         }
         assert!(!is_unified_ideograph_at("人".as_bytes(), 3));
+        assert_eq!(unified_ideograph_at("人".as_bytes(), 3), None);
+        assert_eq!(unified_ideograph_at(&"人".as_bytes()[..2], 0), None);
     }
 
     #[test]

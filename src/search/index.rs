@@ -463,10 +463,17 @@ fn doc_terms_with(doc: &Doc<'_>, body: &str, scratch: &mut Scratch) -> DocTerms 
     parts.resize_with(PARTS, Vec::new);
     parts.iter_mut().for_each(Vec::clear);
     let mut add = |text: &str, field: u8| {
-        tokenize::tokenize(text, Mode::Index, |k| match u64::try_from(k) {
-            Ok(k) => cjk.add(k, field),
-            Err(_) => latin.add(k, field),
-        });
+        // Inlined into the tokeniser's loop, where it runs for every term occurrence:
+        // whether the compiler does so on its own changes with unrelated code.
+        tokenize::tokenize(
+            text,
+            Mode::Index,
+            #[inline(always)]
+            |k| match u64::try_from(k) {
+                Ok(k) => cjk.add(k, field),
+                Err(_) => latin.add(k, field),
+            },
+        );
     };
     add(doc.title, IN_TITLE);
     for term in doc.tags.iter().chain(doc.categories) {
@@ -591,6 +598,7 @@ impl Tally {
     }
 
     /// The slot of `key` in `slots`, taken for it if new.
+    #[inline(always)]
     fn hashed_slot(&mut self, key: u64) -> &mut Slot {
         if self.hashed * 2 >= self.slots.len() {
             self.grow();

@@ -18,7 +18,7 @@
 //! * Terms are packed into a [`Key`] (an integer) while indexing, so that tokenising
 //!   10,000 articles allocates no strings; [`key_text`] gives the term back.
 
-use crate::text::{UNIFIED_IDEOGRAPHS, is_cjk};
+use crate::text::{UNIFIED_IDEOGRAPHS, is_cjk, unified_ideograph_at};
 
 /// Characters of a Latin word that are kept; the rest of a longer word is dropped.
 pub const MAX_WORD: usize = 24;
@@ -52,10 +52,7 @@ fn classify(c: char) -> Class {
     let cp = c as u32;
     // Most characters are ASCII or unified ideographs: those two are answered first.
     if cp < 0x80 {
-        return match ASCII[cp as usize] {
-            0 => Class::Separator,
-            digit => Class::Latin(digit),
-        };
+        return ascii_class(cp as u8);
     }
     if UNIFIED_IDEOGRAPHS.contains(&cp) {
         return Class::Cjk(cp);
@@ -68,6 +65,13 @@ fn classify(c: char) -> Class {
         Class::Cjk(cp)
     } else {
         Class::Separator
+    }
+}
+
+fn ascii_class(b: u8) -> Class {
+    match ASCII[usize::from(b & 0x7F)] {
+        0 => Class::Separator,
+        digit => Class::Latin(digit),
     }
 }
 
@@ -100,8 +104,8 @@ pub fn tokenize(text: &str, mode: Mode, emit: impl FnMut(Key)) {
         place: 1,
         letters: 0,
     };
-    for c in text.chars() {
-        match classify(c) {
+    for class in classes(text) {
+        match class {
             Class::Latin(digit) => {
                 t.end_run();
                 t.letter(digit);
@@ -118,6 +122,30 @@ pub fn tokenize(text: &str, mode: Mode, emit: impl FnMut(Key)) {
     }
     t.end_run();
     t.end_word();
+}
+
+/// The class of each character of `text`, as [`classify`] gives it. Ideographs and ASCII,
+/// nearly all of a Chinese article, are told by their bytes; only the rest is decoded.
+fn classes(text: &str) -> impl Iterator<Item = Class> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(
+        #[inline(always)]
+        move || {
+            let &b = bytes.get(i)?;
+            Some(if let Some(cp) = unified_ideograph_at(bytes, i) {
+                i += 3;
+                Class::Cjk(cp)
+            } else if b < 0x80 {
+                i += 1;
+                ascii_class(b)
+            } else {
+                let c = text[i..].chars().next().unwrap_or_default();
+                i += c.len_utf8();
+                classify(c)
+            })
+        },
+    )
 }
 
 /// The state between characters.
@@ -300,6 +328,12 @@ mod tests {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             assert_eq!(classify(c), by_definition(c), "U+{:04X}", c as u32);
         }
+    }
+
+    #[test]
+    fn a_text_read_by_its_bytes_is_classed_as_by_its_characters() {
+        let text: String = (0..=0x10FFFF).filter_map(char::from_u32).collect();
+        assert!(classes(&text).eq(text.chars().map(classify)));
     }
 
     #[test]
