@@ -54,7 +54,7 @@ pub fn unified_ideograph_at(bytes: &[u8], i: usize) -> Option<u32> {
     if !is_unified_ideograph_at(bytes, i) {
         return None;
     }
-    let [lead, second, third] = *bytes.get(i..i + 3)?.first_chunk::<3>()?;
+    let [lead, second, third] = *bytes.get(i..)?.first_chunk::<3>()?;
     Some(u32::from(lead & 0x0F) << 12 | u32::from(second & 0x3F) << 6 | u32::from(third & 0x3F))
 }
 

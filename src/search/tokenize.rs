@@ -68,6 +68,7 @@ fn classify(c: char) -> Class {
     }
 }
 
+/// The class of an ASCII character, by its byte.
 fn ascii_class(b: u8) -> Class {
     match ASCII[usize::from(b & 0x7F)] {
         0 => Class::Separator,
