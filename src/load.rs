@@ -144,6 +144,10 @@ pub enum Item {
 /// rendered, left out) and the warnings it raised.
 pub type FileResult = Result<(Option<Item>, Vec<Diagnostic>), Diagnostic>;
 
+/// Files parsed together without the cache (`check`, `serve`): about as many as a cache
+/// shard holds at 10,000 articles.
+const UNCACHED_GROUP: usize = 40;
+
 /// Loads every `content/**/*.md` under `root`, counting the files read on `progress`;
 /// with a `cache_dir`, through the parse cache there ([`crate::content::cache`]).
 pub fn load(
@@ -184,12 +188,19 @@ pub fn load(
             spared = saved;
             results
         }
+        // In groups, as the cache's shards are, so that code blocks are highlighted a
+        // group at a time ([`parse_together`]).
         None => files
-            .par_iter()
-            .map(|rel| {
-                let result = load_file(root, rel, config, options, &layout);
-                loading.inc(1);
-                Some(result)
+            .par_chunks(UNCACHED_GROUP)
+            .enumerate()
+            .flat_map_iter(|(group, rels)| {
+                let first = group * UNCACHED_GROUP;
+                let looked = (first..).zip(rels);
+                let looked = looked.map(|(i, rel)| (i, read_file(root, rel), false));
+                let setting = (root, config, options, &layout);
+                parse_together(looked.collect(), |i| &files[i], setting, &loading)
+                    .into_iter()
+                    .map(move |(_, result, _)| Some(when_due(result, options)))
             })
             .collect(),
     };
@@ -486,16 +497,17 @@ struct Group<'a> {
 
 impl Group<'_> {
     /// Loads the files at `indexes` (one shard's, or with no shard the uncached ones):
-    /// each file read and its key taken, a hit taken from the shard, a miss parsed; then
-    /// the shard written back and what it wrote, read back with its bodies left in the
-    /// file, takes the place of what was parsed. Returns (index, result, whether a hit).
+    /// each file read and its key taken, a hit taken from the shard, the misses parsed
+    /// together ([`parse_together`]); then the shard written back and what it wrote, read
+    /// back with its bodies left in the file, takes the place of what was parsed. Returns
+    /// (index, result, whether a hit).
     fn load(
         &self,
         indexes: &[usize],
         mut shard: Option<cache::CachedShard>,
     ) -> Vec<(usize, FileResult, bool)> {
         let (root, config, options, layout) = (self.root, self.config, self.options, self.layout);
-        let mut loaded = Vec::with_capacity(indexes.len());
+        let mut looked = Vec::with_capacity(indexes.len());
         let mut keys = Vec::with_capacity(indexes.len());
         let mut seen = Vec::with_capacity(indexes.len());
         let mut bytes = Vec::new();
@@ -510,9 +522,8 @@ impl Group<'_> {
                 read,
             }) = sourcing.source(&path, rel.to_str(), stamps, &mut bytes)
             else {
-                loaded.push((i, load_file(root, rel, config, options, layout), false));
+                looked.push((i, read_file(root, rel), false));
                 keys.push(None);
-                self.loading.inc(1);
                 continue;
             };
             if !read {
@@ -523,19 +534,21 @@ impl Group<'_> {
                 seen.push((rel.to_string(), stamp, content));
             }
             let key = cache::file_key(self.settings, rel, &layout.facts(rel), &content);
-            let hit = shard.as_mut().and_then(|s| s.take(rel, &key));
-            let is_hit = hit.is_some();
-            let result = match hit {
-                Some(result) => result,
-                None if read || read_into(&path, &mut bytes).is_ok() => {
-                    parse_file(root, rel, &bytes, config, options, layout)
-                }
-                None => load_file(root, rel, config, options, layout),
+            let looked_up = match shard.as_mut().and_then(|s| s.take(rel, &key)) {
+                Some(result) => (i, Source::Parsed(result), true),
+                // Each miss keeps its bytes until the group is parsed.
+                None if read => (i, Source::Read(std::mem::take(&mut bytes)), false),
+                None => (i, read_file(root, rel), false),
             };
-            self.loading.inc(1);
-            loaded.push((i, result, is_hit));
+            looked.push(looked_up);
             keys.push(Some(key));
         }
+        let mut loaded = parse_together(
+            looked,
+            |i| &self.files[i],
+            (root, config, options, layout),
+            self.loading,
+        );
         let Some(shard) = shard else {
             return loaded;
         };
@@ -549,6 +562,57 @@ impl Group<'_> {
         drop(now);
         loaded
     }
+}
+
+/// A file of a group before it is parsed: its bytes, or a result already (from the
+/// cache, or the error of reading it). Not boxed: the group's results are as large,
+/// and a box would cost every cache hit an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Source {
+    Read(Vec<u8>),
+    Parsed(FileResult),
+}
+
+/// The bytes of `rel`, or the error that names it.
+fn read_file(root: &Path, rel: &Path) -> Source {
+    match std::fs::read(root.join(rel)) {
+        Ok(bytes) => Source::Read(bytes),
+        Err(e) => Source::Parsed(Err(Diagnostic::new(
+            rel,
+            format!("cannot read the file: {e}"),
+        ))),
+    }
+}
+
+/// The files a parse reads beside the source: the site's root, settings and layout.
+type Setting<'a> = (&'a Path, &'a SiteConfig, LoadOptions<'a>, &'a kinds::Layout);
+
+/// Parses the sources of a group of files (index into the files, source, whether a cache
+/// hit), in order, counting each on `loading`. Their code blocks are highlighted first, a
+/// language at a time ([`markdown::CodeAhead`]): in document order each block's parse
+/// would start with its grammar out of the processor's caches.
+fn parse_together<'f>(
+    looked: Vec<(usize, Source, bool)>,
+    rel_of: impl Fn(usize) -> &'f PathBuf,
+    (root, config, options, layout): Setting<'_>,
+    loading: &crate::progress::Stage,
+) -> Vec<(usize, FileResult, bool)> {
+    let sources = looked.iter().filter_map(|(_, source, _)| match source {
+        Source::Read(bytes) => std::str::from_utf8(bytes).ok(),
+        Source::Parsed(_) => None,
+    });
+    let _ahead = markdown::CodeAhead::prepare(sources, config.raw.markdown.highlight_code);
+    looked
+        .into_iter()
+        .map(|(i, source, hit)| {
+            let result = match source {
+                Source::Parsed(result) => result,
+                Source::Read(bytes) => parse_file(root, rel_of(i), &bytes, config, options, layout),
+            };
+            loading.inc(1);
+            (i, result, hit)
+        })
+        .collect()
 }
 
 /// One source's stamp and content hash, and whether its bytes were read (into the

@@ -14,6 +14,7 @@
 //! by all threads; each thread keeps its own parser. An unknown language, or highlighting
 //! turned off, gives plain escaped code.
 
+mod ahead;
 mod tokens;
 mod walk;
 
@@ -21,6 +22,8 @@ use std::fmt::Write;
 
 use pulldown_cmark_escape::escape_html_body_text;
 use tokens::Token;
+
+pub use ahead::CodeAhead;
 
 use super::FenceInfo;
 

@@ -24,6 +24,7 @@
 //! them (10-50 ms each) is left out.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use arborium::tree_sitter::{
@@ -251,7 +252,52 @@ thread_local! {
 /// The tokens of `code` in `lang` (canonical name), in order and never overlapping; None
 /// when there is no grammar for it or tree-sitter gives up.
 pub(super) fn tokens(lang: &str, code: &str) -> Option<Vec<Token>> {
+    if let Some(prepared) = take_prepared(lang, code) {
+        return prepared;
+    }
     tokens_with(lang, code, Engine::Fastest)
+}
+
+/// Tokens worked out ahead of their blocks' render ([`super::ahead`]): by code, then by
+/// canonical language, what [`tokens`] would give.
+type Prepared = HashMap<Box<str>, Vec<(&'static str, Option<Vec<Token>>)>>;
+
+thread_local! {
+    static PREPARED: RefCell<Prepared> = RefCell::new(HashMap::new());
+}
+
+/// Works out the tokens of `blocks` (canonical language, code), a language at a time, and
+/// keeps them on this thread for [`tokens`] to take.
+pub(super) fn prepare(mut blocks: Vec<(&'static str, String)>) {
+    blocks.sort_by_key(|&(lang, _)| lang);
+    for (lang, code) in blocks {
+        let found = tokens_with(lang, &code, Engine::Fastest);
+        PREPARED.with_borrow_mut(|prepared| {
+            prepared
+                .entry(code.into_boxed_str())
+                .or_default()
+                .push((lang, found));
+        });
+    }
+}
+
+/// Drops the tokens [`prepare`] kept on this thread that no render took.
+pub(super) fn forget_prepared() {
+    PREPARED.with_borrow_mut(HashMap::clear);
+}
+
+/// How many blocks' tokens [`prepare`] keeps on this thread.
+#[cfg(test)]
+pub(super) fn prepared_count() -> usize {
+    PREPARED.with_borrow(|prepared| prepared.values().map(Vec::len).sum())
+}
+
+fn take_prepared(lang: &str, code: &str) -> Option<Option<Vec<Token>>> {
+    PREPARED.with_borrow_mut(|prepared| {
+        let langs = prepared.get_mut(code)?;
+        let at = langs.iter().position(|&(l, _)| l == lang)?;
+        Some(langs.swap_remove(at).1)
+    })
 }
 
 /// Which of the two ways of running a grammar's highlights to take.
