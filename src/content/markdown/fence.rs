@@ -12,6 +12,23 @@
 
 use crate::escape;
 
+/// A fence opening, in a line without its indent or line end: three or more backticks
+/// (with no backtick after) or tildes. The character and the run's length.
+pub(crate) fn opens_fence(line: &str) -> Option<(u8, usize)> {
+    let c = *line.as_bytes().first()?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = line.bytes().take_while(|&b| b == c).count();
+    (n >= 3 && !(c == b'`' && line[n..].contains('`'))).then_some((c, n))
+}
+
+/// Whether `line` (without its indent or line end) closes a fence of `n` times `c`.
+pub(crate) fn closes_fence(line: &str, c: u8, n: usize) -> bool {
+    let run = line.bytes().take_while(|&b| b == c).count();
+    run >= n && run == line.len()
+}
+
 /// A fence's language and attributes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FenceInfo {

@@ -29,6 +29,7 @@ use pulldown_cmark::{
 };
 
 pub use fence::FenceInfo;
+pub(crate) use fence::{closes_fence, opens_fence};
 pub use highlight::CodeAhead;
 pub use links::{BodyLink, decode_entities, html_attribute_values, in_tag};
 pub use toc::{TocEntry, toc};

@@ -10,6 +10,8 @@
 
 use std::ops::Range;
 
+use crate::content::markdown::{closes_fence, opens_fence};
+
 /// A tag is never longer than this: a `{{` that is not closed within it is text.
 const MAX_TAG: usize = 4096;
 
@@ -201,21 +203,6 @@ fn indent_width(line: &str) -> usize {
         }
     }
     width
-}
-
-/// A fence opening: three or more backticks (with no backtick after) or tildes.
-fn opens_fence(line: &str) -> Option<(u8, usize)> {
-    let c = *line.as_bytes().first()?;
-    if c != b'`' && c != b'~' {
-        return None;
-    }
-    let n = line.bytes().take_while(|&b| b == c).count();
-    (n >= 3 && !(c == b'`' && line[n..].contains('`'))).then_some((c, n))
-}
-
-fn closes_fence(line: &str, c: u8, n: usize) -> bool {
-    let run = line.bytes().take_while(|&b| b == c).count();
-    run >= n && run == line.len()
 }
 
 fn is_list_item(line: &str) -> bool {

@@ -18,6 +18,7 @@
 use std::marker::PhantomData;
 
 use super::{FenceInfo, canonical, tokens};
+use crate::content::markdown::{closes_fence, opens_fence};
 
 /// Code bytes highlighted ahead per group at most: the tokens wait in memory until their
 /// block is rendered, and a huge article full of code must not hold all of its tokens at
@@ -116,37 +117,30 @@ struct Fence {
 
 impl Fence {
     fn opened_by(line: &str) -> Option<Fence> {
-        let (indent, mark, len, rest) = fence_run(line)?;
-        let info = rest.trim_end_matches(['\n', '\r']);
-        if mark == b'`' && info.contains('`') {
-            return None;
-        }
+        let (indent, line) = within_fence_indent(line)?;
+        let (mark, len) = opens_fence(line)?;
         Some(Fence {
             mark,
             len,
             indent,
-            lang: FenceInfo::parse(info).lang.as_deref().and_then(canonical),
+            lang: FenceInfo::parse(&line[len..])
+                .lang
+                .as_deref()
+                .and_then(canonical),
             code: String::new(),
         })
     }
 
     fn is_closed_by(&self, line: &str) -> bool {
-        fence_run(line).is_some_and(|(_, mark, len, rest)| {
-            mark == self.mark && len >= self.len && rest.trim().is_empty()
-        })
+        within_fence_indent(line).is_some_and(|(_, line)| closes_fence(line, self.mark, self.len))
     }
 }
 
-/// A line's run of three or more backticks or tildes after at most three spaces: the
-/// indent, the character, the run's length and the rest of the line.
-fn fence_run(line: &str) -> Option<(usize, u8, usize, &str)> {
+/// A line's indent and what follows it up to the line end, when the indent (in spaces)
+/// is one a fence may have: at most three.
+fn within_fence_indent(line: &str) -> Option<(usize, &str)> {
     let indent = line.bytes().take_while(|&b| b == b' ').count();
-    let &mark = line.as_bytes().get(indent)?;
-    if indent > 3 || !matches!(mark, b'`' | b'~') {
-        return None;
-    }
-    let len = line[indent..].bytes().take_while(|&b| b == mark).count();
-    (len >= 3).then(|| (indent, mark, len, &line[indent + len..]))
+    (indent <= 3).then(|| (indent, line[indent..].trim_end()))
 }
 
 #[cfg(test)]
