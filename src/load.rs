@@ -598,7 +598,7 @@ fn parse_together<'f>(
     loading: &crate::progress::Stage,
 ) -> Vec<(usize, FileResult, bool)> {
     let sources = looked.iter().filter_map(|(_, source, _)| match source {
-        Source::Read(bytes) => std::str::from_utf8(bytes).ok(),
+        Source::Read(bytes) => simdutf8::basic::from_utf8(bytes).ok(),
         Source::Parsed(_) => None,
     });
     let _ahead = markdown::CodeAhead::prepare(sources, config.raw.markdown.highlight_code);
