@@ -536,8 +536,8 @@ impl Group<'_> {
             let key = cache::file_key(self.settings, rel, &layout.facts(rel), &content);
             let looked_up = match shard.as_mut().and_then(|s| s.take(rel, &key)) {
                 Some(result) => (i, Source::Parsed(result), true),
-                // Each miss keeps its bytes until the group is parsed.
-                None if read => (i, Source::Read(std::mem::take(&mut bytes)), false),
+                // Each miss keeps its text until the group is parsed.
+                None if read => (i, Source::Read(decode(rel, &bytes)), false),
                 None => (i, read_file(root, rel), false),
             };
             looked.push(looked_up);
@@ -564,19 +564,20 @@ impl Group<'_> {
     }
 }
 
-/// A file of a group before it is parsed: its bytes, or a result already (from the
-/// cache, or the error of reading it). Not boxed: the group's results are as large,
-/// and a box would cost every cache hit an allocation.
+/// A file of a group before it is parsed: its text as [`decode`] reads it (or why it is
+/// not text, reported if the file is parsed), or a result already (from the cache, or the
+/// error of reading it). Not boxed: the group's results are as large, and a box would
+/// cost every cache hit an allocation.
 #[allow(clippy::large_enum_variant)]
 enum Source {
-    Read(Vec<u8>),
+    Read(Result<String, Diagnostic>),
     Parsed(FileResult),
 }
 
-/// The bytes of `rel`, or the error that names it.
+/// The text of `rel`, or the error that names it.
 fn read_file(root: &Path, rel: &Path) -> Source {
     match std::fs::read(root.join(rel)) {
-        Ok(bytes) => Source::Read(bytes),
+        Ok(bytes) => Source::Read(decode(rel, &bytes)),
         Err(e) => Source::Parsed(Err(Diagnostic::new(
             rel,
             format!("cannot read the file: {e}"),
@@ -590,29 +591,35 @@ type Setting<'a> = (&'a Path, &'a SiteConfig, LoadOptions<'a>, &'a kinds::Layout
 /// Parses the sources of a group of files (index into the files, source, whether a cache
 /// hit), in order, counting each on `loading`. Their code blocks are highlighted first, a
 /// language at a time ([`markdown::CodeAhead`]): in document order each block's parse
-/// would start with its grammar out of the processor's caches.
+/// would start with its grammar out of the processor's caches. The reading ahead is
+/// handed the decoded text the parse reads, so the two find the same code.
 fn parse_together<'f>(
     looked: Vec<(usize, Source, bool)>,
     rel_of: impl Fn(usize) -> &'f PathBuf,
     (root, config, options, layout): Setting<'_>,
     loading: &crate::progress::Stage,
 ) -> Vec<(usize, FileResult, bool)> {
-    let sources = looked.iter().filter_map(|(_, source, _)| match source {
-        Source::Read(bytes) => simdutf8::basic::from_utf8(bytes).ok(),
-        Source::Parsed(_) => None,
-    });
-    let _ahead = markdown::CodeAhead::prepare(sources, config.raw.markdown.highlight_code);
+    let _ahead =
+        markdown::CodeAhead::prepare(texts_to_parse(&looked), config.raw.markdown.highlight_code);
     looked
         .into_iter()
         .map(|(i, source, hit)| {
             let result = match source {
                 Source::Parsed(result) => result,
-                Source::Read(bytes) => parse_file(root, rel_of(i), &bytes, config, options, layout),
+                Source::Read(text) => parse_file(root, rel_of(i), text, config, options, layout),
             };
             loading.inc(1);
             (i, result, hit)
         })
         .collect()
+}
+
+/// The texts of a group that will be parsed: those not taken from the cache and decoded.
+fn texts_to_parse(looked: &[(usize, Source, bool)]) -> impl Iterator<Item = &str> {
+    looked.iter().filter_map(|(_, source, _)| match source {
+        Source::Read(Ok(text)) => Some(text.as_str()),
+        _ => None,
+    })
 }
 
 /// One source's stamp and content hash, and whether its bytes were read (into the
@@ -713,7 +720,7 @@ pub fn load_file(
     let bytes = std::fs::read(root.join(rel))
         .map_err(|e| Diagnostic::new(rel, format!("cannot read the file: {e}")))?;
     when_due(
-        parse_file(root, rel, &bytes, config, options, layout),
+        parse_file(root, rel, decode(rel, &bytes), config, options, layout),
         options,
     )
 }
@@ -731,11 +738,12 @@ fn when_due(result: FileResult, options: LoadOptions<'_>) -> FileResult {
     Ok((item, warnings))
 }
 
-/// Parses one file's bytes: what it is and its warnings, before [`when_due`].
+/// Parses one file's text (as [`decode`] reads it, or why it is not text): what it is and
+/// its warnings, before [`when_due`].
 fn parse_file(
     root: &Path,
     rel: &Path,
-    bytes: &[u8],
+    text: Result<String, Diagnostic>,
     config: &SiteConfig,
     options: LoadOptions<'_>,
     layout: &kinds::Layout,
@@ -762,7 +770,7 @@ fn parse_file(
         Some(Some(url)) => Some(url),
         None => None,
     };
-    let text = decode(rel, bytes)?;
+    let text = text?;
     let split = frontmatter::split(&text).map_err(|e| fm_error(rel, e))?;
     let mut fm = frontmatter::parse(&split).map_err(|e| fm_error(rel, e))?;
     let hexo = layout.hexo.then(|| kinds::hexo_place(rel));
@@ -1628,6 +1636,26 @@ mod tests {
             ]
         );
         assert_eq!(bundles, [pair("content/专题/index.md", "专题/封面.png")]);
+    }
+
+    #[test]
+    fn code_is_read_ahead_in_the_text_the_parse_reads() {
+        // A CRLF source's blocks must be found with `\n` line ends, as the render is
+        // handed them, or each would be highlighted twice.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.md"),
+            "\u{feff}正文\r\n```rust\r\nfn f() {}\r\n```\r\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("b.md"), b"\xff").unwrap();
+        let looked = vec![
+            (0, read_file(dir.path(), Path::new("a.md")), false),
+            (1, read_file(dir.path(), Path::new("b.md")), false),
+            (2, Source::Parsed(Ok((None, Vec::new()))), true),
+        ];
+        let texts: Vec<&str> = texts_to_parse(&looked).collect();
+        assert_eq!(texts, ["正文\n```rust\nfn f() {}\n```\n"]);
     }
 
     #[test]

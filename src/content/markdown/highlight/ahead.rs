@@ -34,7 +34,7 @@ pub struct CodeAhead {
 
 impl CodeAhead {
     /// Highlights the fenced code blocks of `sources` (Markdown files, front matter and
-    /// all), a language at a time; with `highlight` false (`highlight_code = false`),
+    /// all, as the loader decodes them), a language at a time; with `highlight` false (`highlight_code = false`),
     /// nothing.
     pub fn prepare<'a>(sources: impl IntoIterator<Item = &'a str>, highlight: bool) -> Self {
         let ahead = CodeAhead {
@@ -70,7 +70,7 @@ impl Drop for CodeAhead {
 /// handed it. A fence indented up to three spaces opens a block whose lines lose as many
 /// spaces; that is also how a fence in a list item reads when it is indented as the
 /// item's text. Tabs, block quotes and deeper indents are left to the render, as are
-/// blocks never closed.
+/// blocks never closed. `text` is the source as the loader decodes it (`\n` line ends).
 pub(super) fn fenced_blocks(text: &str) -> Vec<(&'static str, String)> {
     let mut blocks = Vec::new();
     let mut open: Option<Fence> = None;
@@ -90,15 +90,7 @@ pub(super) fn fenced_blocks(text: &str) -> Vec<(&'static str, String)> {
                     .take(fence.indent)
                     .take_while(|&b| b == b' ')
                     .count();
-                // The loader reads `\r\n` as `\n` before the render sees the text.
-                let line = &line[strip..];
-                match line.strip_suffix("\r\n") {
-                    Some(line) => {
-                        fence.code.push_str(line);
-                        fence.code.push('\n');
-                    }
-                    None => fence.code.push_str(line),
-                }
+                fence.code.push_str(&line[strip..]);
             }
         }
     }
@@ -199,15 +191,6 @@ mod tests {
                 ("go", "```\n".to_string()),
                 ("javascript", "let x;\n".to_string()),
             ]
-        );
-    }
-
-    #[test]
-    fn lines_ending_in_crlf_give_the_code_the_render_is_handed() {
-        let text = "正文\r\n\r\n```rust\r\nfn f() {}\r\nlet a = \"\r\";\r\n```\r\n";
-        assert_eq!(
-            fenced_blocks(text),
-            vec![("rust", "fn f() {}\nlet a = \"\r\";\n".to_string())]
         );
     }
 
