@@ -74,7 +74,19 @@ impl Drop for CodeAhead {
 pub(super) fn fenced_blocks(text: &str) -> Vec<(&'static str, String)> {
     let mut blocks = Vec::new();
     let mut open: Option<Fence> = None;
-    for line in text.split_inclusive('\n') {
+    let mut at = 0;
+    while at < text.len() {
+        // Outside a block only a line that may open one is read: prose is skipped to the
+        // next fence character, which is how most of a source is passed over.
+        if open.is_none() {
+            match next_fence_line(text.as_bytes(), at) {
+                Some(start) => at = start,
+                None => break,
+            }
+        }
+        let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i + 1);
+        let line = &text[at..end];
+        at = end;
         match &mut open {
             None => open = Fence::opened_by(line),
             Some(fence) if fence.is_closed_by(line) => {
@@ -95,6 +107,25 @@ pub(super) fn fenced_blocks(text: &str) -> Vec<(&'static str, String)> {
         }
     }
     blocks
+}
+
+/// The start of the first line from `from` (a line start) that may open a fence: one
+/// whose first byte after at most three spaces is `` ` `` or `~`. The first fence character
+/// of the rest of the text is either there, or the line it is on cannot open a fence and
+/// the search goes on from the next line.
+fn next_fence_line(text: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let mark = from + memchr::memchr2(b'`', b'~', &text[from..])?;
+        let start = text[from..mark]
+            .iter()
+            .rposition(|&b| b != b' ')
+            .map_or(from, |i| from + i + 1);
+        let at_line_start = start == from || text[start - 1] == b'\n';
+        if at_line_start && mark - start <= 3 {
+            return Some(start);
+        }
+        from = mark + memchr::memchr(b'\n', &text[mark..])? + 1;
+    }
 }
 
 /// An open fence: its character, length and indent, the grammar of the language it names
@@ -190,6 +221,21 @@ mod tests {
                 ("bash", "ls -l\n  cd /\n".to_string()),
                 ("go", "```\n".to_string()),
                 ("javascript", "let x;\n".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn fence_characters_within_lines_are_passed_over() {
+        let text = "用 `ls` 列出文件，~~删除线~~ 也行。\n   `x` 开头的行\n\
+                    正文 ```rust 不是围栏\n```toml\na = 1\n```\n\
+                    \t```c 制表符缩进，不是围栏\n\
+                    段落\n  ~~~yaml\n  k: v\n  ~~~";
+        assert_eq!(
+            fenced_blocks(text),
+            vec![
+                ("toml", "a = 1\n".to_string()),
+                ("yaml", "k: v\n".to_string()),
             ]
         );
     }
