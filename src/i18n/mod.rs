@@ -5,6 +5,7 @@
 //! The table lives on the model (`Site::strings`), never in a global or the renderer, so
 //! one renderer can render two editions of a site (简体 and 繁體) side by side.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
@@ -167,10 +168,8 @@ impl Strings {
 
     /// The string of `key` with each `{name}` replaced by its value.
     pub fn fill(&self, key: &str, params: &[(&str, &dyn Display)]) -> String {
-        fill(
-            self.get(key),
-            params.iter().map(|(k, v)| (*k, v.to_string())),
-        )
+        let params: Vec<(&str, String)> = params.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        fill(self.get(key), &params)
     }
 
     /// `date` in the language's long form (`date_time`).
@@ -226,15 +225,32 @@ impl Strings {
     }
 }
 
-/// `text` with each `{name}` replaced by its value; unknown names stay as written.
-pub fn fill<K: AsRef<str>>(text: &str, params: impl IntoIterator<Item = (K, String)>) -> String {
-    let mut out = text.to_string();
-    for (k, v) in params {
-        let k = k.as_ref();
-        if out.contains('{') {
-            out = out.replace(&format!("{{{k}}}"), &v);
+/// `text` with each `{name}` replaced by its value; unknown names stay as written. One
+/// pass over `text`, so a value is never filled in turn (a title may hold `{n}`), and
+/// the filter runs on every page (`t.copyright`, `t.reading_time`).
+pub fn fill<K: AsRef<str>, V: AsRef<str>>(text: &str, params: &[(K, V)]) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = params.iter().find(|(k, _)| k.as_ref() == name)?;
+            Some((value.as_ref(), close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 
@@ -321,13 +337,16 @@ fn closest<'a>(word: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a s
 /// `{{ t.reading_time | fill(n=page.reading_minutes) }}`: each `{name}` of the string
 /// replaced by the keyword argument of that name.
 pub fn fill_filter(text: &str, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<String> {
-    Ok(fill(
-        text,
-        kwargs.iter().map(|(k, v)| {
-            let v = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-            (k.to_string(), v)
-        }),
-    ))
+    let params: Vec<(&str, Cow<'_, str>)> = kwargs
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = v
+                .as_str()
+                .map_or_else(|| Cow::Owned(v.to_string()), Cow::Borrowed);
+            Some((k.as_str()?, v))
+        })
+        .collect();
+    Ok(fill(text, &params))
 }
 
 #[cfg(test)]
@@ -401,6 +420,18 @@ mod tests {
         assert!(problems.iter().any(|p| p.key == "hoem"
             && p.hint.as_deref().is_some_and(|h| h.contains("`home`"))));
         assert!(problems.iter().any(|p| p.table == "strings.\"zh-TX\""));
+    }
+
+    #[test]
+    fn fill_replaces_known_names_once() {
+        let params = [("n", "3"), ("title", "{n} 个要点")];
+        assert_eq!(
+            fill("《{title}》共 {n} 节", &params),
+            "《{n} 个要点》共 3 节"
+        );
+        assert_eq!(fill("{x} {n} {", &params), "{x} 3 {");
+        assert_eq!(fill("{{n}}", &params), "{3}");
+        assert_eq!(fill("无参数", &params), "无参数");
     }
 
     #[test]

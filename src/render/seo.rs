@@ -66,10 +66,10 @@ pub(crate) fn article_title(site: &Site, i: usize) -> String {
     }
     crate::i18n::fill(
         &pattern,
-        [
-            ("title", a.title.clone()),
-            ("site", site.config.raw.title.clone()),
-            ("section", section.to_string()),
+        &[
+            ("title", a.title.as_str()),
+            ("site", site.config.raw.title.as_str()),
+            ("section", section),
         ],
     )
 }
