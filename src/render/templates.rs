@@ -320,9 +320,9 @@ fn safe_filter(value: Value, _: tera::Kwargs, _: &tera::State) -> Value {
 /// the base path prepended, percent-encoded, and the content-hashed name for stylesheets and
 /// scripts. Absolute URLs pass through. The one way templates should build URLs.
 fn get_url(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String> {
-    let path: String = kwargs.must_get::<&str>("path")?.to_string();
-    if crate::urls::is_absolute(&path) {
-        return Ok(path);
+    let path = kwargs.must_get::<&str>("path")?;
+    if crate::urls::is_absolute(path) {
+        return Ok(path.to_string());
     }
     let site: Value = state.get("site")?.unwrap_or_else(Value::none);
     let root = site
@@ -341,10 +341,12 @@ fn get_url(kwargs: tera::Kwargs, state: &tera::State) -> tera::TeraResult<String
         Some(asset_root) if is_asset => asset_root,
         _ => root,
     };
-    Ok(crate::slug::encode_path(&format!(
-        "{root}{}",
-        hashed.unwrap_or(rel)
-    )))
+    // Encoded a part at a time, as the two joined would be: every page asks for several.
+    let rel = hashed.unwrap_or(rel);
+    let mut url = String::with_capacity(root.len() + rel.len());
+    crate::slug::push_encoded_path(&mut url, root);
+    crate::slug::push_encoded_path(&mut url, rel);
+    Ok(url)
 }
 
 /// Maps an error of the whole set of templates: a loop of `extends` or `include` is
