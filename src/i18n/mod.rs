@@ -226,8 +226,9 @@ impl Strings {
 }
 
 /// `text` with each `{name}` replaced by its value; unknown names stay as written. One
-/// pass over `text`, so a value is never filled in turn (a title may hold `{n}`), and
-/// the filter runs on every page (`t.copyright`, `t.reading_time`).
+/// pass over `text`: a value is written as it is, never filled in turn (a title may hold
+/// `{n}`), and the `fill` filter, which every page runs (`t.copyright`, `t.reading_time`),
+/// makes one string rather than one per parameter.
 pub fn fill<K: AsRef<str>, V: AsRef<str>>(text: &str, params: &[(K, V)]) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
