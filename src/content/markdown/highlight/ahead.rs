@@ -34,8 +34,8 @@ pub struct CodeAhead {
 
 impl CodeAhead {
     /// Highlights the fenced code blocks of `sources` (Markdown files, front matter and
-    /// all, as the loader decodes them), a language at a time; with `highlight` false (`highlight_code = false`),
-    /// nothing.
+    /// all, as the loader decodes them), a language at a time; with `highlight` false
+    /// (`highlight_code = false`), nothing.
     pub fn prepare<'a>(sources: impl IntoIterator<Item = &'a str>, highlight: bool) -> Self {
         let ahead = CodeAhead {
             _this_thread: PhantomData,
