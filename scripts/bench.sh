@@ -8,8 +8,9 @@
 # Generates N articles with crates/corpus (gen_corpus) into a temporary folder, builds them with
 # sitegen and, when `hugo` is installed (Debian package `hugo`) and --no-hugo is not given,
 # with the equivalent Hugo site in bench/hugo/, each timed by GNU `/usr/bin/time -v` in the
-# same run, and prints wall time, CPU time, peak RSS, pages written (*.html), pages per
-# second, megabytes written and the ratios. See docs/performance.md.
+# same run, and prints wall time, CPU time (and its user and system parts), peak RSS, pages
+# written (*.html), pages per second, megabytes written and the ratios. See
+# docs/performance.md.
 #
 # Everything goes to a fresh folder under $TMPDIR (default /tmp). On a disk where creating
 # files is slow or noisy, TMPDIR=/dev/shm measures the builds themselves.
@@ -202,8 +203,8 @@ avail_mb() {
   awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null || echo 999999
 }
 
-# timed LABEL LOGFILE COMMAND...: runs COMMAND under GNU time; sets T_WALL, T_CPU, T_RSS_MB,
-# T_NOTE (why it failed) and T_LOAD (the load averages before it started, for --tsv).
+# timed LABEL LOGFILE COMMAND...: runs COMMAND under GNU time; sets T_WALL, T_CPU (T_USER
+# plus T_SYS), T_RSS_MB, T_NOTE (why it failed) and T_LOAD (the load averages before it started, for --tsv).
 # Returns the command's exit status.
 timed() {
   local label="$1" log="$2"
@@ -236,7 +237,9 @@ timed() {
   fi
   T_WALL="$(awk -F': ' '/Elapsed \(wall clock\)/ {
       n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$log.time")"
-  T_CPU="$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.2f", u + s}' "$log.time")"
+  T_USER="$(awk -F': ' '/User time/ {printf "%.2f", $2}' "$log.time")"
+  T_SYS="$(awk -F': ' '/System time/ {printf "%.2f", $2}' "$log.time")"
+  T_CPU="$(awk -v u="$T_USER" -v s="$T_SYS" 'BEGIN {printf "%.2f", u + s}')"
   T_RSS_MB="$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log.time")"
 }
 
@@ -310,7 +313,7 @@ S_LABEL=sitegen
 ((IMAGES)) && S_LABEL="sitegen 1st"
 timed "$S_LABEL" "$WORK/sitegen" "$SITEGEN" build -q -r "$WORK/site" -o "$WORK/out-sitegen" ||
   die "sitegen build failed"
-S_WALL="$T_WALL" S_CPU="$T_CPU" S_RSS="$T_RSS_MB"
+S_WALL="$T_WALL" S_CPU="$T_CPU" S_RSS="$T_RSS_MB" S_USER="$T_USER" S_SYS="$T_SYS"
 S_PAGES="$(count_pages "$WORK/out-sitegen")"
 S_MB="$(output_mb "$WORK/out-sitegen")"
 add_row "$S_LABEL" "$S_WALL" "$S_CPU" "$S_RSS" "$S_PAGES" "$S_MB"
@@ -556,7 +559,7 @@ else
   ((IMAGES)) && H_LABEL="hugo 1st"
   if timed "$H_LABEL" "$WORK/hugo-run" hugo --quiet -s "$WORK/hugo" -d "$WORK/out-hugo" \
     --cacheDir "$WORK/hugo-cache"; then
-    H_WALL="$T_WALL" H_CPU="$T_CPU" H_RSS="$T_RSS_MB"
+    H_WALL="$T_WALL" H_CPU="$T_CPU" H_RSS="$T_RSS_MB" H_USER="$T_USER" H_SYS="$T_SYS"
     H_PAGES="$(count_pages "$WORK/out-hugo")"
     add_row "$H_LABEL" "$H_WALL" "$H_CPU" "$H_RSS" "$H_PAGES" "$(output_mb "$WORK/out-hugo")"
     ((IMAGES)) && H_PICTURES="$(count_pictures "$WORK/out-hugo")"
@@ -600,6 +603,12 @@ echo "machine:  $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 printf "%-${LABEL_W}s %9s %9s %14s %14s %10s %10s\n" tool wall_s cpu_s peak_rss_mb pages_html pages_per_s output_mb
 printf '%s\n' "${ROWS[@]}"
+# The kernel's part of the CPU time: creating and writing the output's files, reading the
+# sources, and first touches of memory, which on a virtual machine cost more the first
+# time the host backs a page (docs/performance.md, "Where 100,000 articles spend").
+printf "cpu_s is %s s user + %s s system for %s" "$S_USER" "$S_SYS" "$S_LABEL"
+[[ -z "${H_USER:-}" ]] || printf ", %s s user + %s s system for %s" "$H_USER" "$H_SYS" "$H_LABEL"
+echo
 # Written with the table: its figures stand whatever the checks below find.
 [[ -z "$TSV" ]] || printf '%s\n' "${TSV_ROWS[@]}" >>"$TSV"
 if ((IMAGES)) && [[ -n "$HUGO_VERSION" && -z "$HUGO_FAILED" ]]; then
