@@ -47,7 +47,11 @@
 #   --io-floor            also time the I/O floor of sitegen's build (issue 19, goal 1): reading
 #                         every file of the site (as `cat`, its cache folder left out), then
 #                         `cp -r` of sitegen's output, one after the other in the same folder;
-#                         and print sitegen's wall time over it (the goal: at most 1.2x on disk)
+#                         and print sitegen's wall time over it (the goal: at most 1.2x on disk).
+#                         On ext4 without a journal, inodes deleted in the last 5 minutes are
+#                         passed over one by one when files are created: start an on-disk run
+#                         at least 5 minutes after the last one ended (it deletes its folder),
+#                         or both builds and the floor slow down severalfold
 #   --rounds K            also build the corpus K more times with each tool, alternating (a
 #                         cold sitegen build, then a cold Hugo build, K times), and print the
 #                         median wall times, their ratio and each round's: on a shared machine
@@ -210,6 +214,10 @@ timed() {
   local label="$1" log="$2"
   shift 2
   echo "== $label: $*" >&2
+  # What earlier steps wrote is flushed first: on a disk, the writeback of the last build's
+  # output (or of the corpus) would otherwise land in this one's time. The build's own
+  # writes stay in the page cache, as they do for whatever it is compared with.
+  sync
   T_NOTE=""
   T_LOAD="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || true)"
   local status=0 tpid child peak
