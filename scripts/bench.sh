@@ -415,9 +415,11 @@ if [[ -n "$BASELINE" ]]; then
     for who in baseline current; do
       bin="$SITEGEN"
       [[ "$who" == current ]] || bin="$BASELINE"
-      rm -rf "$WORK/out-$who"
-      timed "$who-$run" "$WORK/$who-$run" "$bin" build -q -r "$WORK/site" -o "$WORK/out-$who" ||
-        die "$who build failed"
+      # A folder per build, freed as free_output does: deleting the last one on a disk
+      # would slow the next build's file creation (see --io-floor).
+      timed "$who-$run" "$WORK/$who-$run" "$bin" build -q -r "$WORK/site" \
+        -o "$WORK/out-$who-$run" || die "$who build failed"
+      free_output "$WORK/out-$who-$run"
       if [[ "$who" == current ]]; then
         C_WALLS+=("$T_WALL") C_CPUS+=("$T_CPU")
       else
@@ -433,7 +435,6 @@ if [[ -n "$BASELINE" ]]; then
       printf "current/baseline: %.2fx wall time, %.2fx CPU time (below 1: faster)\n",
         cw / (bw > 0 ? bw : 0.01), cc / (bc > 0 ? bc : 0.01)
     }')"
-  rm -rf "$WORK/out-baseline" "$WORK/out-current"
 fi
 
 # --- config variants ---------------------------------------------------------------------
