@@ -208,7 +208,8 @@ avail_mb() {
 }
 
 # timed LABEL LOGFILE COMMAND...: runs COMMAND under GNU time; sets T_WALL, T_CPU (T_USER
-# plus T_SYS), T_RSS_MB, T_NOTE (why it failed) and T_LOAD (the load averages before it started, for --tsv).
+# plus T_SYS), T_RSS_MB, T_NOTE (why it failed) and T_LOAD (the load averages before it
+# started, for --tsv).
 # Returns the command's exit status.
 timed() {
   local label="$1" log="$2"
@@ -614,7 +615,7 @@ printf "%-${LABEL_W}s %9s %9s %14s %14s %10s %10s\n" tool wall_s cpu_s peak_rss_
 printf '%s\n' "${ROWS[@]}"
 # The kernel's part of the CPU time: creating and writing the output's files, reading the
 # sources, and first touches of memory, which on a virtual machine cost more the first
-# time the host backs a page (docs/performance.md, "Where 100,000 articles spend").
+# time the host backs a page (docs/performance.md, "The kernel's part").
 printf "cpu_s is %s s user + %s s system for %s" "$S_USER" "$S_SYS" "$S_LABEL"
 [[ -z "${H_USER:-}" ]] || printf ", %s s user + %s s system for %s" "$H_USER" "$H_SYS" "$H_LABEL"
 echo
