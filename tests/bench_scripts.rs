@@ -336,7 +336,8 @@ fn plot_curve_rejects_what_it_cannot_draw() {
 
 /// A folder of fake tools for bench.sh: `cargo` (does nothing), and under target/release a
 /// `gen_corpus` writing N tiny articles and a `sitegen` writing a page per article and a home
-/// page (and noting the inode of the first article in `inodes.log`; first sleeping
+/// page (and noting the inode of the first article in `inodes.log` and its output folder in
+/// `outputs.log`; first sleeping
 /// $FAKE_SITEGEN_SLEEP seconds when set); `hugo` on PATH likewise, failing with exit 3 when
 /// the site has $FAKE_HUGO_FAIL_AT articles.
 struct Fakes {
@@ -388,6 +389,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 stat -c %i "$src/content/posts/a1.md" >>"$FAKES/inodes.log" 2>/dev/null || true
+echo "$out" >>"$FAKES/outputs.log"
 [ -z "${{FAKE_SITEGEN_SLEEP:-}}" ] || sleep "$FAKE_SITEGEN_SLEEP"{pages}"#
             ),
         );
@@ -588,6 +590,47 @@ fn bench_sh_io_floor_copies_sitegens_output_and_compares_the_times() {
         .unwrap();
     assert!(ratio.parse::<f64>().is_ok_and(|r| r > 0.0), "{report}");
     assert!(report.contains("goal on disk: at most 1.2x"), "{report}");
+}
+
+#[test]
+fn bench_sh_splits_the_cpu_time_and_gives_each_baseline_build_its_own_folder() {
+    let Some(()) = gnu_time() else { return };
+    let fakes = Fakes::new();
+    let sitegen = fakes.path("target/release/sitegen");
+    let out = fakes
+        .script("bench.sh")
+        .args(["5", "--no-hugo", "--baseline"])
+        .arg(&sitegen)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The split adds up to the table's cpu_s (each part rounded to hundredths).
+    let row = stdout.lines().find(|l| l.starts_with("sitegen "));
+    let row = row.unwrap_or_else(|| panic!("no sitegen row in:\n{stdout}"));
+    let cpu: f64 = row.split_whitespace().nth(2).unwrap().parse().unwrap();
+    let split = stdout.lines().find(|l| l.starts_with("cpu_s is "));
+    let split = split.unwrap_or_else(|| panic!("no cpu_s split in:\n{stdout}"));
+    let parts: Vec<f64> = split
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(parts.len(), 2, "{split}");
+    assert!(
+        close(parts[0] + parts[1], cpu, 0.011),
+        "{split} against {row}"
+    );
+    assert!(split.ends_with("s system for sitegen"), "{split}");
+    // Three builds of each binary, each into a folder no other build wrote: deleting the
+    // last one's output would slow the next build on some disks.
+    let log = std::fs::read_to_string(fakes.path("outputs.log")).unwrap();
+    let compared: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("/out-baseline") || l.contains("/out-current"))
+        .collect();
+    let distinct: std::collections::BTreeSet<&&str> = compared.iter().collect();
+    assert_eq!(compared.len(), 6, "{log}");
+    assert_eq!(distinct.len(), 6, "{log}");
 }
 
 /// The wall times of bench-publish.sh's add rows labelled `label` (`base ` or none).
