@@ -507,3 +507,61 @@ fn serve_shows_picks_hot_and_menu_edits() {
     });
     assert!(shown, "{}", server.output());
 }
+
+/// The theme's header and footer are rendered once per kind of page and handed to
+/// base.html (`src/render/chrome.rs`); a site that overrides them, here with the theme's
+/// own text, has them rendered on every page instead. Every page must come out the same
+/// both ways, with menus linking sections and pages and without menus, so the key a page
+/// is rendered by misses nothing the partials read.
+#[test]
+fn the_header_and_footer_rendered_once_per_kind_of_page_are_each_page_s_own() {
+    let theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/partials");
+    let pages = [
+        (
+            "content/关于我们.md",
+            "+++\ntitle = \"关于我们\"\n+++\n科技媒体。\n",
+        ),
+        (
+            "content/隐私政策.md",
+            "+++\ntitle = \"隐私政策\"\n+++\n不收集。\n",
+        ),
+    ];
+    for config in ["", MENU] {
+        let shared = newsroom(config, &pages);
+        let own = newsroom(config, &pages);
+        for name in ["header.html", "footer.html"] {
+            let text = std::fs::read_to_string(theme.join(name)).expect("theme partial");
+            write(own.path(), &format!("templates/partials/{name}"), &text);
+        }
+        let shared = tree(&build_ok(shared.path(), &[]));
+        let own = tree(&build_ok(own.path(), &[]));
+        let pages = |tree: &[(std::path::PathBuf, Vec<u8>)]| -> Vec<std::path::PathBuf> {
+            tree.iter().map(|(path, _)| path.clone()).collect()
+        };
+        assert_eq!(pages(&shared), pages(&own));
+        let differing: Vec<_> = shared
+            .iter()
+            .zip(&own)
+            .filter(|((path, a), (_, b))| a != b && !path.ends_with(".sitegen-output"))
+            .map(|((path, _), _)| path.display().to_string())
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "menus {:?}: pages differ when the partials are rendered on each: {differing:?}",
+            !config.is_empty()
+        );
+        let html = |rel: &str| {
+            let path = std::path::Path::new(rel);
+            let (_, bytes) = shared.iter().find(|(p, _)| p == path).expect("page");
+            String::from_utf8_lossy(bytes).into_owned()
+        };
+        // Each page still marks its own entry.
+        let review = html("评测/index.html");
+        let nav = between(&review, "<nav class=\"site-nav\"", "</nav>");
+        assert!(nav.contains("aria-current=\"page\">评测</a>"), "{nav}");
+        assert!(!nav.contains("aria-current=\"page\">资讯</a>"), "{nav}");
+        let article = html("2026/08/s6/index.html");
+        let nav = between(&article, "<nav class=\"site-nav\"", "</nav>");
+        assert!(nav.contains("aria-current=\"page\">评测</a>"), "{nav}");
+    }
+}

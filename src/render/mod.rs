@@ -8,6 +8,7 @@
 mod alias;
 pub mod api;
 mod cards;
+mod chrome;
 mod feeds;
 pub(crate) mod fingerprint;
 mod indexnow;

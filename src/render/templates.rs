@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use super::cards::{self, Cards};
+use super::chrome::{self, Chrome};
 use super::pages::{Job, Listing, Page, Plan};
 use super::paging::{Nav, Numbering, Paging};
 use super::refs::{REF_TAGS, Refs};
@@ -33,6 +34,8 @@ pub struct Shared<'a> {
     pub strings_value: Value,
     /// The data files (`data/`), for every template as `data`.
     pub data_value: Value,
+    /// The header and footer rendered so far, by kind of page.
+    chrome: Chrome,
 }
 
 impl<'a> Shared<'a> {
@@ -68,8 +71,10 @@ impl<'a> Shared<'a> {
     /// With article refs made earlier ([`Refs::made`]).
     pub fn with_refs(site: &'a Site, plan: &'a Plan<'a>, refs: Refs) -> Self {
         let urls = Urls::new(&site.config);
+        let site_value = views::site_value(site, &urls, &site.statics.assets, views::Counts::With);
         Shared {
-            site_value: views::site_value(site, &urls, &site.statics.assets, views::Counts::With),
+            chrome: Chrome::new(&site_value),
+            site_value,
             site_value_without_counts: views::site_value(
                 site,
                 &urls,
@@ -103,6 +108,8 @@ pub struct Renderer {
     card_templates: std::collections::BTreeSet<String>,
     /// Of those, the ones not given `articles` ([`cards::without_refs`]).
     without_refs: std::collections::BTreeSet<String>,
+    /// Which of the header and footer are rendered once per kind of page ([`chrome`]).
+    chrome: chrome::Builtin,
 }
 
 /// A component that calls itself (legitimate for trees, an error when it never stops).
@@ -170,6 +177,7 @@ impl Renderer {
         };
         let card_templates = cards::card_templates(&tera, &sources);
         let without_refs = cards::without_refs(&card_templates, &sources);
+        let chrome = chrome::Builtin::of(&sources);
         Ok(Renderer {
             tera,
             origins,
@@ -178,6 +186,7 @@ impl Renderer {
             fingerprint,
             card_templates,
             without_refs,
+            chrome,
         })
     }
 
@@ -227,6 +236,15 @@ impl Renderer {
             return Ok(());
         }
         let (template, mut context) = context_for(shared, page, &self.without_refs)?;
+        let counts = shared.inputs(page).shows_counts();
+        shared
+            .chrome
+            .give(self.chrome, counts, &mut context, |name, context| {
+                self.tera
+                    .render(name, context)
+                    .map_err(|e| self.render_error(name, &e))
+            })
+            .map_err(|d| d.on_page(&page.path))?;
         if let Inputs::Listing { articles, lead, .. } = shared.inputs(page)
             && self.card_templates.contains(template)
         {

@@ -164,7 +164,7 @@ pub fn without_refs(
 
 /// Whether `name` and what it extends and includes, transitively, are built in (`seen`
 /// stops loops).
-fn builtin_with_includes(
+pub(super) fn builtin_with_includes(
     sources: &BTreeMap<String, TemplateSource>,
     name: &str,
     seen: &mut BTreeSet<String>,
