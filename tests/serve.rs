@@ -1197,3 +1197,44 @@ fn static_files_answer_range_requests_but_never_leave_static() {
         assert!(!reply.text().contains("TOP-SECRET"));
     }
 }
+
+/// The theme's header is rendered once per kind of page (`src/render/chrome.rs`): a site's
+/// own header saved while serving shows on pages of every kind, pages asked for before
+/// included, and removing it brings the theme's back everywhere.
+#[test]
+fn a_header_saved_or_removed_while_serving_shows_on_every_page() {
+    let site = fixture();
+    let root = site.path();
+    let server = serve(root, &[]);
+    let musk = format!("/tags/{MUSK}/");
+    let pages = ["/", "/2024/03/open/", musk.as_str(), "/page/2/"];
+    let all = |check: &dyn Fn(&str) -> bool| {
+        pages
+            .iter()
+            .all(|path| check(&get(&server.addr, path).text()))
+    };
+    let theme = |html: &str| html.contains("<header class=\"site-header\">");
+    assert!(all(&theme), "{}", server.output());
+
+    server.forget_output();
+    write(
+        root,
+        "templates/partials/header.html",
+        "<header class=\"own\">本站自己的页眉</header>\n",
+    );
+    let own = |html: &str| html.contains("本站自己的页眉") && !theme(html);
+    assert!(
+        server.rebuilt_until(|| all(&own)),
+        "the site's header did not reach every page\n{}",
+        server.output()
+    );
+
+    server.forget_output();
+    std::fs::remove_file(root.join("templates/partials/header.html")).unwrap();
+    assert!(
+        server.rebuilt_until(|| all(&|html| theme(html) && !html.contains("本站自己的页眉"))),
+        "the theme's header did not come back\n{}",
+        server.output()
+    );
+    assert_served_equals_build(&server, root);
+}

@@ -53,7 +53,6 @@ impl Builtin {
 }
 
 /// The partials rendered so far in one build, by key.
-#[derive(Default)]
 pub struct Chrome {
     /// The urls of the items of `site.nav`, `site.menu.main` and `site.menu.footer`: a
     /// page's own urls count in its key only when they are one of these.
@@ -71,10 +70,27 @@ struct Key {
     own: [Option<String>; 3],
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Parts {
     header: Option<Value>,
     footer: Option<Value>,
+}
+
+impl Parts {
+    fn render(
+        builtin: Builtin,
+        ctx: &Context,
+        render: impl Fn(&str, &Context) -> Result<String, Diagnostic>,
+    ) -> Result<Parts, Diagnostic> {
+        let part = |wanted: bool, name: &str| match wanted {
+            true => render(name, ctx).map(|html| Some(Value::safe_string(&html))),
+            false => Ok(None),
+        };
+        Ok(Parts {
+            header: part(builtin.header, HEADER)?,
+            footer: part(builtin.footer, FOOTER)?,
+        })
+    }
 }
 
 impl Chrome {
@@ -112,17 +128,9 @@ impl Chrome {
         let known = self.lock().get(&key).cloned();
         let parts = match known {
             Some(parts) => parts,
+            // Rendered outside the lock: two threads that both miss render the same HTML.
             None => {
-                let part = |wanted: bool, name: &str| -> Result<Option<Value>, Diagnostic> {
-                    if !wanted {
-                        return Ok(None);
-                    }
-                    Ok(Some(Value::safe_string(&render(name, ctx)?)))
-                };
-                let parts = Parts {
-                    header: part(builtin.header, HEADER)?,
-                    footer: part(builtin.footer, FOOTER)?,
-                };
+                let parts = Parts::render(builtin, ctx, render)?;
                 self.lock().entry(key).or_insert(parts).clone()
             }
         };
