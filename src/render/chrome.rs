@@ -31,7 +31,7 @@ pub const FOOTER: &str = "partials/footer.html";
 
 /// Which of the two partials are the theme's own, with all they include: only those are
 /// rendered once per key.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Builtin {
     header: bool,
     footer: bool,
