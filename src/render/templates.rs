@@ -230,13 +230,14 @@ impl Renderer {
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
-        if let Inputs::Redirect { path, title } = shared.inputs(page) {
+        let inputs = shared.inputs(page);
+        if let Inputs::Redirect { path, title } = inputs {
             let html = super::alias::redirect_to(&shared.urls, path, title, &shared.site.strings);
             buf.extend_from_slice(html.as_bytes());
             return Ok(());
         }
         let (template, mut context) = context_for(shared, page, &self.without_refs)?;
-        let counts = shared.inputs(page).shows_counts();
+        let counts = inputs.shows_counts();
         shared
             .chrome
             .give(self.chrome, counts, &mut context, |name, context| {
@@ -245,7 +246,7 @@ impl Renderer {
                     .map_err(|e| self.render_error(name, &e))
             })
             .map_err(|d| d.on_page(&page.path))?;
-        if let Inputs::Listing { articles, lead, .. } = shared.inputs(page)
+        if let Inputs::Listing { articles, lead, .. } = inputs
             && self.card_templates.contains(template)
         {
             let cards = listed(articles, lead)
